@@ -1,0 +1,9 @@
+"""EPCIS document commands that need no database: `kiik hash`, `kiik validate`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the commands of this module to the main app (filled in by hash and validate)."""
