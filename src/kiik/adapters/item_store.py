@@ -1,0 +1,99 @@
+"""The projection of current item state (`items`), read and written in the capture transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from kiik.adapters.tables import items
+from kiik.domain.custody import ItemState, Status
+
+CHUNK = 500
+
+
+def chunked(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _state(row: Any) -> ItemState:
+    return ItemState(
+        key=row.key,
+        is_class=row.is_class,
+        holder=row.holder_org_id,
+        site=row.site,
+        status=Status(row.status),
+        parent=row.parent_key,
+        quantity=row.quantity,
+        uom=row.uom,
+        mass_kg=row.mass_kg,
+        product_type=row.product_type,
+        destination=row.destination_org_id,
+        last_event_time=row.last_event_time,
+    )
+
+
+def _row(state: ItemState) -> dict[str, Any]:
+    return {
+        "key": state.key,
+        "is_class": state.is_class,
+        "holder_org_id": state.holder,
+        "site": state.site,
+        "status": state.status.value,
+        "parent_key": state.parent,
+        "quantity": state.quantity,
+        "uom": state.uom,
+        "mass_kg": state.mass_kg,
+        "product_type": state.product_type,
+        "destination_org_id": state.destination,
+        "last_event_time": state.last_event_time,
+    }
+
+
+class ItemStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def load(self, keys: Iterable[str]) -> dict[str, ItemState]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, ItemState] = {}
+        for part in chunked(wanted):
+            for row in self.connection.execute(select(items).where(items.c.key.in_(part))):
+                found[row.key] = _state(row)
+        return found
+
+    def get(self, key: str) -> ItemState | None:
+        return self.load([key]).get(key)
+
+    def children(self, parent: str) -> list[str]:
+        return list(self.connection.scalars(select(items.c.key).where(items.c.parent_key == parent)))
+
+    def save(self, states: Sequence[ItemState]) -> None:
+        """Insert new states and overwrite existing ones (the projection, not the events)."""
+        if not states:
+            return
+        existing = set(self.load(s.key for s in states))
+        new_rows = [_row(s) for s in states if s.key not in existing]
+        if new_rows:
+            self.connection.execute(insert(items), new_rows)
+        changed = [_row(s) for s in states if s.key in existing]
+        if changed:
+            columns = [name for name in changed[0] if name != "key"]
+            statement = (
+                update(items)
+                .where(items.c.key == bindparam("w_key"))
+                .values({name: bindparam("v_" + name) for name in columns})
+            )
+            self.connection.execute(
+                statement, [{"w_key": row["key"], **{"v_" + n: row[n] for n in columns}} for row in changed]
+            )
+
+    def remove(self, keys: Iterable[str]) -> None:
+        for part in chunked(list(keys)):
+            self.connection.execute(delete(items).where(items.c.key.in_(part)))
+
+    def held_by(self, org_id: int, limit: int = 1000) -> list[ItemState]:
+        query = select(items).where(items.c.holder_org_id == org_id).order_by(items.c.key).limit(limit)
+        return [_state(r) for r in self.connection.execute(query)]

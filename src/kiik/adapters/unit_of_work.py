@@ -1,0 +1,46 @@
+"""One transaction per use case: the unit of work is the only thing that commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from kiik.adapters.directory_store import DirectoryStore
+from kiik.adapters.event_store import EventStore
+from kiik.adapters.item_store import ItemStore
+from kiik.adapters.job_store import JobStore
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self.engine.connect()
+        self._transaction = self._connection.begin()
+        self.events = EventStore(self._connection)
+        self.items = ItemStore(self._connection)
+        self.directory = DirectoryStore(self._connection)
+        self.jobs = JobStore(self._connection)
+        return self
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction.is_active:
+            self._transaction.rollback()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.rollback()
+        assert self._connection is not None
+        self._connection.close()
+        self._connection = None

@@ -1,0 +1,52 @@
+"""Builds the engine and the unit-of-work factory at start-up (never at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event
+
+from kiik.adapters.unit_of_work import SqlUnitOfWork
+from kiik.config import Settings
+
+
+def normalise_url(url: str) -> str:
+    """Accept `postgresql://` and `postgres://` and use psycopg 3 for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+@dataclass
+class Registry:
+    """What a running kiik needs: its settings, engine and a way to open a unit of work."""
+
+    settings: Settings
+    engine: Engine
+
+    @property
+    def uow(self) -> Callable[[], SqlUnitOfWork]:
+        return lambda: SqlUnitOfWork(self.engine)
+
+
+def build(settings: Settings) -> Registry:
+    return Registry(settings=settings, engine=make_engine(settings.database_url))

@@ -1,0 +1,99 @@
+"""Who may do what: every permission, role and scope, declared once and tested as a matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    MINISTRY = "ministry"
+    HARVESTER = "harvester"
+    WAREHOUSE = "warehouse"
+    PROCESSOR = "processor"
+    TRADER = "trader"
+    CUSTOMS = "customs"
+    INSPECTORATE = "inspectorate"
+    PARTNER_AUTHORITY = "partner_authority"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    EVENTS_CAPTURE = "events:capture"
+    EVENTS_READ = "events:read"
+    ITEMS_READ = "items:read"
+    CAPTURE_JOBS_READ = "capture_jobs:read"
+    ORGANISATIONS_READ = "organisations:read"
+    ORGANISATIONS_MANAGE = "organisations:manage"
+    TOKENS_MANAGE = "tokens:manage"
+
+
+_READ = frozenset(
+    {Permission.EVENTS_READ, Permission.ITEMS_READ, Permission.CAPTURE_JOBS_READ, Permission.ORGANISATIONS_READ}
+)
+_CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: _READ,
+    Role.OPERATOR: _CAPTURE,
+    Role.ADMIN: _CAPTURE | {Permission.TOKENS_MANAGE},
+}
+
+# Kinds whose staff record nothing in this registry, whatever their role: a partner authority
+# reports through the partner exchange, not by capturing here.
+READ_ONLY_KINDS = frozenset({OrgKind.PARTNER_AUTHORITY})
+
+# Kinds that see every item and event in detail; every other organisation sees its own.
+SEES_EVERYTHING = frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The actor behind a request: a person or system of an organisation, acting in a role."""
+
+    org_id: int
+    org_code: str
+    org_name: str
+    org_kind: OrgKind
+    role: Role
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return permissions_of(self.org_kind, self.role)
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.org_kind in SEES_EVERYTHING
+
+
+def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
+    granted = ROLE_PERMISSIONS[role]
+    if kind in READ_ONLY_KINDS:
+        granted = granted - {Permission.EVENTS_CAPTURE}
+    if kind is OrgKind.MINISTRY and role is Role.ADMIN:
+        granted = granted | {Permission.ORGANISATIONS_MANAGE}
+    return granted
+
+
+class NotAllowed(Exception):
+    """The actor's role does not allow the action (mapped to 403)."""
+
+    def __init__(self, principal: Principal, permission: Permission) -> None:
+        super().__init__(
+            f"{principal.role} of {principal.org_code} ({principal.org_kind}) may not {permission.value}; "
+            "ask your organisation's administrator for a token with a role that may"
+        )
+        self.permission = permission
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    if not principal.may(permission):
+        raise NotAllowed(principal, permission)

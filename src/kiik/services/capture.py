@@ -1,0 +1,191 @@
+"""Capture: a document of EPCIS events is stored whole or not at all.
+
+Events stream in; each is checked (schema problems found by the reader, then the custody rules
+against the state left by the events before it) and written in batches inside one transaction.
+When any event fails, the transaction is rolled back and every failing event is reported.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from kiik.domain.custody import Actor, Ledger
+from kiik.domain.custody_rules import CustodyPolicy, apply_event
+from kiik.domain.event_facts import EventFacts, read_event
+from kiik.domain.event_hash import event_hash_id
+from kiik.domain.permissions import Permission, Principal, require
+from kiik.services.corrections import declare_errors
+from kiik.services.directory import DirectoryView
+from kiik.services.ports import UnitOfWork
+from kiik.services.records import new_event
+
+
+class ProblemLike(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class DocumentEventLike(Protocol):
+    index: int
+    event: dict[str, Any]
+    problems: Sequence[ProblemLike]
+
+
+@dataclass
+class CaptureOutcome:
+    capture_id: str
+    event_count: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    unreported_errors: int = 0
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.errors and not self.unreported_errors
+
+    def summary(self) -> str:
+        if self.succeeded:
+            return (
+                f"captured {self.event_count} events: {self.stored} stored, "
+                f"{self.duplicates} already recorded"
+            )
+        failing = len({e.get("eventIndex") for e in self.errors}) + self.unreported_errors
+        return f"rejected: {failing} of {self.event_count} events break a rule; nothing was stored"
+
+
+@dataclass
+class _Pending:
+    index: int
+    event: dict[str, Any]
+    facts: EventFacts
+    hash_id: str
+
+
+class _Capture:
+    def __init__(self, uow: UnitOfWork, principal: Principal, policy: CustodyPolicy, outcome: CaptureOutcome,
+                 max_errors: int) -> None:
+        self.uow, self.principal, self.policy, self.outcome = uow, principal, policy, outcome
+        self.actor = Actor(principal.org_id, principal.org_kind.value)
+        self.ledger = Ledger(uow.items.load, uow.items.children)
+        self.max_errors = max_errors
+        self.record_time = datetime.now(UTC)
+
+    def error(self, index: int | None, event: dict[str, Any] | None, rule: str, message: str, **extra: Any) -> None:
+        if len(self.outcome.errors) >= self.max_errors:
+            self.outcome.unreported_errors += 1
+            return
+        entry: dict[str, Any] = {"eventIndex": index, "eventID": (event or {}).get("eventID"), "rule": rule,
+                                 "message": message}
+        entry.update({k: v for k, v in extra.items() if v is not None})
+        self.outcome.errors.append(entry)
+
+    @property
+    def failed(self) -> bool:
+        return not self.outcome.succeeded
+
+    def flush(self, batch: list[_Pending]) -> None:
+        if not batch:
+            return
+        plain = {p.hash_id for p in batch if not p.facts.declares_error}
+        declared = {p.hash_id for p in batch if p.facts.declares_error}
+        known = self.uow.events.existing_hashes(plain) | {
+            "decl:" + h for h in self.uow.events.existing_hashes(declared, declares_error=True)
+        }
+        self.ledger.preload(key for p in batch for _, key in p.facts.identifiers())
+        to_write: list[_Pending] = []
+        for item in batch:
+            marker = ("decl:" if item.facts.declares_error else "") + item.hash_id
+            if marker in known:
+                self.outcome.duplicates += 1
+                continue
+            known.add(marker)
+            if item.facts.declares_error:
+                self.write(to_write)
+                to_write = []
+                self.declare(item)
+                continue
+            for violation in apply_event(item.facts, self.actor, self.ledger, self.policy):
+                self.error(item.index, item.event, violation.rule, violation.message, identifier=violation.identifier)
+            to_write.append(item)
+        self.write(to_write)
+
+    def write(self, batch: list[_Pending]) -> None:
+        if self.failed or not batch:
+            return
+        rows = [new_event(p.event, p.facts, p.hash_id, self.principal.org_id, self.outcome.capture_id,
+                          self.record_time) for p in batch]
+        self.uow.events.add(rows)
+        self.uow.items.save(self.ledger.changed_states())
+        self.ledger.forget()
+        self.outcome.stored += len(rows)
+
+    def declare(self, item: _Pending) -> None:
+        violations = declare_errors(
+            self.uow, item.event, item.facts, item.hash_id, self.principal, self.policy,
+            capture_id=self.outcome.capture_id, record_time=self.record_time, write=not self.failed,
+        )
+        for violation in violations:
+            self.error(item.index, item.event, violation.rule, violation.message, identifier=violation.identifier)
+        if not violations and not self.failed:
+            self.outcome.stored += 1
+        self.ledger.forget()
+
+
+def capture_events(
+    uow: UnitOfWork,
+    principal: Principal,
+    events: Iterable[DocumentEventLike],
+    *,
+    custody_rules: bool,
+    yields: dict[str, float],
+    batch_size: int = 2000,
+    max_errors: int = 1000,
+    capture_id: str | None = None,
+    document_problems: Any = None,
+) -> CaptureOutcome:
+    """Capture every event or none. `document_problems`, when given, is called after the events
+    are read and returns problems of the document as a whole (its header, its syntax)."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
+    with uow:
+        policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
+        run = _Capture(uow, principal, policy, outcome, max_errors)
+        batch: list[_Pending] = []
+        for document_event in events:
+            outcome.event_count += 1
+            event = document_event.event
+            if document_event.problems:
+                for problem in document_event.problems:
+                    details = problem.to_dict()
+                    run.error(document_event.index, event, details.get("rule", "schema"),
+                              details.get("message", ""), path=details.get("path"))
+                continue
+            try:
+                facts = read_event(event)
+                hash_id = event_hash_id(event)
+            except (KeyError, ValueError, TypeError) as exc:
+                run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
+                continue
+            batch.append(_Pending(document_event.index, event, facts, hash_id))
+            if len(batch) >= batch_size:
+                run.flush(batch)
+                batch = []
+        run.flush(batch)
+        for problem in (document_problems() if document_problems else []):
+            details = problem.to_dict()
+            run.error(None, None, details.get("rule", "document"), details.get("message", ""),
+                      path=details.get("path"))
+        if outcome.succeeded:
+            uow.commit()
+        else:
+            outcome.stored = 0
+            uow.rollback()
+    return outcome
+
+
+def new_capture_id() -> str:
+    return uuid.uuid4().hex
