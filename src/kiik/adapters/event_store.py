@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import erroneous_events, event_identifiers, events
@@ -142,3 +142,9 @@ class EventStore:
             for row in self.connection.execute(query):
                 found.setdefault(row.event_pk, []).append((row.role, row.key))
         return found
+
+    def count(self, org_id: int | None = None) -> int:
+        query = select(func.count()).select_from(events)
+        if org_id is not None:
+            query = query.where(events.c.org_id == org_id)
+        return int(self.connection.scalar(query) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from kiik.adapters.tables import items
 from kiik.domain.custody import ItemState, Status
@@ -97,3 +97,9 @@ class ItemStore:
     def held_by(self, org_id: int, limit: int = 1000) -> list[ItemState]:
         query = select(items).where(items.c.holder_org_id == org_id).order_by(items.c.key).limit(limit)
         return [_state(r) for r in self.connection.execute(query)]
+
+    def count_by_status(self, holder_org_id: int | None) -> list[tuple[str, int, float | None]]:
+        query = select(items.c.status, func.count(), func.sum(items.c.mass_kg)).group_by(items.c.status)
+        if holder_org_id is not None:
+            query = query.where(items.c.holder_org_id == holder_org_id)
+        return [(row[0], int(row[1]), row[2]) for row in self.connection.execute(query.order_by(items.c.status))]

@@ -32,3 +32,16 @@ def drift(engine: Engine) -> list[object]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database is migrated to the newest revision."""
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception:
+        return False
+    return current == heads

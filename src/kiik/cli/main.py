@@ -14,9 +14,10 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so that `kiik --help` stays quick and modules register themselves explicitly.
-    from kiik.cli import epcis_commands  # noqa: F401  (hash, validate)
+    from kiik.cli import capture_command, db_commands, demo_command, directory_commands, epcis_commands
 
-    epcis_commands.register(app)
+    for module in (db_commands, directory_commands, capture_command, demo_command, epcis_commands):
+        module.register(app)
 
 
 _register()

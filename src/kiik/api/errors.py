@@ -1,0 +1,56 @@
+"""Errors are raised once in the domain and services and mapped to HTTP here, once."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kiik.api.deps import Unauthenticated
+from kiik.domain.identifiers import InvalidIdentifier
+from kiik.domain.permissions import NotAllowed
+from kiik.services.auth import DirectoryError
+from kiik.services.errors import NotFound, QueryError
+
+# EPCIS REST binding error types (RFC 7807 problem details).
+EPCIS_EXCEPTION = "epcisException:"
+
+
+def problem(status: int, title: str, detail: str, type_: str, **extra: object) -> JSONResponse:
+    body = {"type": EPCIS_EXCEPTION + type_, "title": title, "status": status, "detail": detail, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Unauthenticated)
+    async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
+        return problem(401, "Unauthorized", str(exc), "SecurityException")
+
+    @app.exception_handler(NotAllowed)
+    async def _forbidden(_: Request, exc: NotAllowed) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc), "SecurityException")
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, "Not found", str(exc), "NoSuchResourceException")
+
+    @app.exception_handler(QueryError)
+    async def _bad_query(_: Request, exc: QueryError) -> JSONResponse:
+        return problem(400, "Invalid query", str(exc), "QueryParameterException")
+
+    @app.exception_handler(InvalidIdentifier)
+    async def _bad_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
+        return problem(400, "Invalid identifier", str(exc), "ValidationException")
+
+    @app.exception_handler(DirectoryError)
+    async def _directory(_: Request, exc: DirectoryError) -> JSONResponse:
+        return problem(400, "Invalid request", str(exc), "ValidationException")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"path": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
+        ]
+        detail = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
+        return problem(400, "Invalid request", detail, "ValidationException", problems=problems)

@@ -1,0 +1,54 @@
+"""`kiik capture --org ORG FILE...`: capture EPCIS documents through the same service as the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kiik.adapters.epcis_reader import open_document
+from kiik.cli.common import DbOption, console, errors, fail, operator_for, registry_for
+from kiik.services.capture import capture_events
+
+
+def capture(
+    files: Annotated[list[Path], typer.Argument(help="EPCIS 2.0 documents, JSON-LD or XML")],
+    org: Annotated[str, typer.Option("--org", help="Organisation on whose behalf the events are recorded")],
+    db: DbOption = None,
+) -> None:
+    """Capture documents; each is stored whole or not at all."""
+    registry = registry_for(db)
+    principal = operator_for(registry, org)
+    settings = registry.settings
+    failed = False
+    for path in files:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+        with path.open("rb") as source:
+            reader = open_document(source)
+            outcome = capture_events(
+                registry.uow(), principal, reader.events(), custody_rules=settings.custody_rules,
+                yields=settings.yields, batch_size=settings.capture_batch_size,
+                max_errors=settings.max_reported_errors, document_problems=reader.document_problems,
+            )
+        if outcome.succeeded:
+            console.print(f"[green]{path}[/]: {outcome.summary()}")
+            continue
+        failed = True
+        errors.print(f"[bold red]{path}[/]: {outcome.summary()}")
+        table = Table("event", "eventID", "rule", "problem", show_lines=False)
+        for error in outcome.errors:
+            index = error.get("eventIndex")
+            table.add_row("" if index is None else str(index), str(error.get("eventID") or ""),
+                          str(error.get("rule")), str(error.get("message")))
+        errors.print(table)
+        if outcome.unreported_errors:
+            errors.print(f"… and {outcome.unreported_errors} more problems")
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("capture")(capture)

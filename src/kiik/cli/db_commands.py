@@ -1,0 +1,63 @@
+"""`kiik init` and `kiik serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+
+from kiik.adapters.migrate import upgrade
+from kiik.bootstrap import normalise_url
+from kiik.cli.common import DbOption, console, fail, registry_for
+
+
+def _ensure_database(url: str) -> None:
+    """Create the SQLite folder or the PostgreSQL database when it does not exist yet."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql":
+        import psycopg
+        from psycopg import sql
+
+        admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+            if not exists:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database or "")))
+
+
+def init(db: DbOption = None) -> None:
+    """Create the database, or upgrade it to the current schema."""
+    registry = registry_for(db)
+    try:
+        _ensure_database(registry.settings.database_url)
+        upgrade(registry.engine)
+    except Exception as exc:  # a person needs the reason, not a traceback
+        raise fail(f"cannot initialise {registry.engine.url.render_as_string()}: {exc}") from exc
+    console.print(f"[green]database ready:[/] {registry.engine.url.render_as_string()}")
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the EPCIS API, kiik's API and the web pages."""
+    import uvicorn
+
+    from kiik.adapters.migrate import is_current
+    from kiik.api.app import create_app
+
+    registry = registry_for(db)
+    if not is_current(registry.engine):
+        raise fail("the database is not initialised or is out of date", "run `kiik init` (with the same --db) first")
+    console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(registry), host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("serve")(serve)

@@ -1,0 +1,86 @@
+"""`kiik org add|list`, `kiik site add`, `kiik token create`: who may use the registry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kiik.cli.common import DbOption, console, fail, registry_for
+from kiik.domain.permissions import OrgKind, Role
+from kiik.services.auth import DirectoryError, add_organisation, add_site, create_token
+
+org_app = typer.Typer(help="Organisations using the registry.", no_args_is_help=True)
+site_app = typer.Typer(help="Sites (SGLN) of organisations.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens: each bound to one organisation and one role.", no_args_is_help=True)
+
+KINDS = ", ".join(OrgKind)
+ROLES = ", ".join(Role)
+
+
+@org_app.command("add")
+def org_add(
+    code: Annotated[str, typer.Argument(help="Short handle, e.g. kz-ministry")],
+    name: Annotated[str, typer.Option(help="Full name")],
+    kind: Annotated[str, typer.Option(help=f"One of: {KINDS}")],
+    pgln: Annotated[str | None, typer.Option(help="Party GLN: urn:epc:id:pgln:…, Digital Link or (417)…")] = None,
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country")] = "KZ",
+    db: DbOption = None,
+) -> None:
+    """Register an organisation."""
+    try:
+        add_organisation(registry_for(db).uow(), code, name, kind, pgln, country)
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[green]organisation {code} added[/] ({kind})")
+
+
+@org_app.command("list")
+def org_list(db: DbOption = None) -> None:
+    """List organisations and their sites."""
+    registry = registry_for(db)
+    with registry.uow() as uow:
+        orgs = uow.directory.organisations()
+        sites = uow.directory.sites()
+    table = Table("code", "name", "kind", "PGLN", "sites")
+    for org in orgs:
+        names = "\n".join(f"{s.name}: {s.sgln}" for s in sites if s.org_id == org.id)
+        table.add_row(org.code, org.name, org.kind, org.pgln or "", names)
+    console.print(table)
+
+
+@site_app.command("add")
+def site_add(
+    org: Annotated[str, typer.Option("--org", help="Organisation code")],
+    sgln: Annotated[str, typer.Argument(help="Site GLN: urn:epc:id:sgln:…, Digital Link or (414)…")],
+    name: Annotated[str, typer.Option(help="Name of the site")],
+    db: DbOption = None,
+) -> None:
+    """Register a site of an organisation."""
+    try:
+        key = add_site(registry_for(db).uow(), org, sgln, name)
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[green]site added[/] {key}")
+
+
+@token_app.command("create")
+def token_create(
+    org: Annotated[str, typer.Option("--org", help="Organisation code")],
+    role: Annotated[str, typer.Option(help=f"One of: {ROLES}")] = "operator",
+    label: Annotated[str, typer.Option(help="Whose token this is, for the record")] = "",
+    db: DbOption = None,
+) -> None:
+    """Make an API token and print it once (only its hash is stored)."""
+    try:
+        issued = create_token(registry_for(db).uow(), org, role, label)
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    console.print(issued.token, soft_wrap=True, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")
+    app.add_typer(site_app, name="site")
+    app.add_typer(token_app, name="token")
