@@ -1,0 +1,109 @@
+"""The ratified EPCIS 2.0.1 JSON Schema (and the REST binding's query schema), compiled once.
+
+Events are validated one at a time against the definition for their type (`ObjectEvent`,
+`AggregationEvent`, ...), which is what the document schema does for each item of its event list,
+so a document of any size is checked in bounded memory. The envelope (the document without its
+events) is validated against `epcisDocument` / `epcisQueryDocument` with an empty event list.
+
+Format checks for `date-time` and `uri` are on (without them several invalid documents pass); their
+results are cached because the same field names are checked as URIs in every event.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from kiik.adapters.epcis_problems import EVENT_TYPES, Problem
+from kiik.adapters.epcis_schema_messages import explain_errors
+
+DOCUMENT_DEFINITIONS = {"EPCISDocument": "epcisDocument", "EPCISQueryDocument": "epcisQueryDocument"}
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files("kiik.adapters").joinpath("schemas", name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@lru_cache(maxsize=65536)
+def _is_uri(text: str) -> bool:
+    return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "uri"))
+
+
+@lru_cache(maxsize=16384)
+def _is_date_time(text: str) -> bool:
+    return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "date-time"))
+
+
+def is_uri(value: object) -> bool:
+    """True when `value` is a string the schema accepts as a URI (RFC 3987)."""
+    return isinstance(value, str) and _is_uri(value)
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    checker.checks("uri")(lambda value: not isinstance(value, str) or _is_uri(value))
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or _is_date_time(value))
+    return checker
+
+
+@cache
+def epcis_schema() -> dict[str, Any]:
+    """The EPCIS 2.0.1 JSON Schema as shipped with kiik."""
+    return _load("epcis_schema.json")
+
+
+@cache
+def _registry() -> tuple[Registry[Any], str, str]:
+    epcis = epcis_schema()
+    query = _load("epcis_query_schema.json")
+    registry: Registry[Any] = Registry().with_resources(
+        [
+            (epcis["$id"], Resource.from_contents(epcis, default_specification=DRAFT7)),
+            (query["$id"], Resource.from_contents(query, default_specification=DRAFT7)),
+        ]
+    )
+    return registry, epcis["$id"], query["$id"]
+
+
+@cache
+def _validator(definition: str, *, query: bool = False) -> Draft7Validator:
+    registry, epcis_id, query_id = _registry()
+    base = query_id if query else epcis_id
+    return Draft7Validator(
+        {"$ref": f"{base}#/definitions/{definition}"}, registry=registry, format_checker=_format_checker()
+    )
+
+
+def event_definition(event_type: object) -> str:
+    """The schema definition an event of this type is checked against (extension types are URIs)."""
+    return event_type if isinstance(event_type, str) and event_type in EVENT_TYPES else "Extended-Event"
+
+
+def event_schema_problems(event: dict[str, Any], path_prefix: str = "") -> list[Problem]:
+    """Schema problems of one event, checked against the definition for its `type`."""
+    event_type = event.get("type")
+    if "type" not in event:
+        return explain_errors([], path_prefix, "event", missing_type=True)
+    errors = _validator(event_definition(event_type)).iter_errors(event)
+    what = event_type if isinstance(event_type, str) and event_type in EVENT_TYPES else "event"
+    return explain_errors(errors, path_prefix, what)
+
+
+def envelope_schema_problems(envelope: dict[str, Any], kind: str) -> list[Problem]:
+    """Schema problems of a document whose event list has been taken out (streamed separately)."""
+    errors = _validator(DOCUMENT_DEFINITIONS[kind]).iter_errors(envelope)
+    return explain_errors(errors, "", kind)
+
+
+def query_schema_problems(query: dict[str, Any]) -> list[Problem]:
+    """Problems of an EPCIS REST query definition, against the query schema of the REST binding."""
+    errors = _validator("EPCIS-Query", query=True).iter_errors(query)
+    return explain_errors(errors, "", "query", rule="query-schema")

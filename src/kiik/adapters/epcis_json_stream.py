@@ -1,0 +1,187 @@
+"""Stream an EPCIS JSON/JSON-LD document: its events one at a time, the rest as a small envelope.
+
+The document is parsed once with ijson; the items of the event list are built and handed out one
+by one, everything else goes into the envelope (with an empty event list), so memory holds one
+event at a time whatever the size of the document.
+
+JSON allows the document's `@context` and `type` after its body. When the first event arrives and
+they have not been seen yet, the file is scanned ahead for them (the stream is seekable: the
+reader spools other streams to a temporary file first).
+
+Documents written against GS1's *simple* JSON-LD context (`epcis-context-simple.jsonld`, the
+`JSON-simple-context` examples) spell a few things differently: a blank-node document `id`
+("_:document1"), the event identifier as `id` rather than `eventID`, a JSON-LD `type` on each sensor
+element and a numeric `schemaVersion`. Both contexts map these to the same JSON-LD; they are
+rewritten here to the form of the standard context before validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import ijson
+
+EVENT_ITEM_PREFIXES = frozenset(
+    {"epcisBody.eventList.item", "epcisBody.queryResults.resultsBody.eventList.item"}
+)
+_OPENING = frozenset({"start_map", "start_array"})
+_CLOSING = frozenset({"end_map", "end_array"})
+_SIMPLE_CONTEXT_MARK = "epcis-context-simple"
+_SENSOR_ELEMENT_TYPES = frozenset(
+    {"epcis:SensorElement", "SensorElement", "https://ref.gs1.org/epcis/SensorElement"}
+)
+
+
+class JsonSyntaxProblem(Exception):
+    """The bytes are not well-formed JSON; `path` is the last place the parser reached."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+class JsonDocumentStream:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._start = stream.tell()
+        self.kind: str | None = None
+        self.context: Any = None
+        self.context_known = False
+        self.envelope: Any = None
+
+    @property
+    def simple_context(self) -> bool:
+        return _SIMPLE_CONTEXT_MARK in repr(self.context)
+
+    def raw_events(self) -> Iterator[tuple[str, Any]]:
+        """(path of the event list, item) for each item of the event list, in document order."""
+        envelope = ijson.ObjectBuilder()
+        builder: ijson.ObjectBuilder | None = None
+        depth = 0
+        prefix = list_path = ""
+        try:
+            for prefix, token, value in ijson.parse(self._stream, use_float=True):
+                if builder is not None:
+                    builder.event(token, value)
+                    depth += (token in _OPENING) - (token in _CLOSING)
+                    if depth == 0:
+                        yield list_path, builder.value
+                        builder = None
+                    continue
+                if prefix in EVENT_ITEM_PREFIXES:
+                    self._learn_header(getattr(envelope, "value", None))
+                    list_path = prefix.removesuffix(".item")
+                    if token in _OPENING:
+                        builder, depth = ijson.ObjectBuilder(), 1
+                        builder.event(token, value)
+                    else:
+                        yield list_path, value
+                    continue
+                envelope.event(token, value)
+                if prefix == "type" and token == "string":
+                    self.kind = value
+        except ijson.JSONError as error:
+            raise JsonSyntaxProblem(prefix, str(error)) from error
+        self.envelope = getattr(envelope, "value", None)
+        if isinstance(self.envelope, dict) and not self.context_known:
+            self.context, self.context_known = self.envelope.get("@context"), True
+
+    def _learn_header(self, partial: Any) -> None:
+        """Make `@context` and `type` known before the first event is handed out."""
+        if self.context_known:
+            return
+        if isinstance(partial, dict) and "@context" in partial:
+            self.context = partial["@context"]
+        else:
+            self.context = self._scan_ahead("@context")
+        if self.kind is None:
+            found = self._scan_ahead("type")
+            self.kind = found if isinstance(found, str) else None
+        self.context_known = True
+
+    def _scan_ahead(self, key: str) -> Any:
+        position = self._stream.tell()
+        try:
+            self._stream.seek(self._start)
+            for value in ijson.items(self._stream, key, use_float=True):
+                return value
+            return None
+        except ijson.JSONError:
+            return None  # the main pass reports the syntax error where it meets it
+        finally:
+            self._stream.seek(position)
+
+
+def context_terms(context: Any) -> dict[str, Any]:
+    """The terms (prefixes) a document's `@context` defines inline, later definitions winning."""
+    terms: dict[str, Any] = {}
+    for entry in context if isinstance(context, list) else [context]:
+        if isinstance(entry, dict):
+            terms.update({k: v for k, v in entry.items() if not k.startswith("@")})
+    return terms
+
+
+def _used_terms(value: Any, terms: dict[str, Any], used: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "@context":
+                _note_term(key, terms, used)
+                _used_terms(item, terms, used)
+    elif isinstance(value, list):
+        for item in value:
+            _used_terms(item, terms, used)
+    elif isinstance(value, str):
+        _note_term(value, terms, used)
+
+
+def _note_term(text: str, terms: dict[str, Any], used: set[str]) -> None:
+    if text in terms:
+        used.add(text)
+    elif ":" in text:
+        prefix = text.split(":", 1)[0]
+        if prefix in terms:
+            used.add(prefix)
+
+
+def with_document_context(event: dict[str, Any], terms: dict[str, Any]) -> dict[str, Any]:
+    """The event with an `@context` carrying the document-level terms it uses, so it stands alone."""
+    if not terms:
+        return event
+    used: set[str] = set()
+    _used_terms(event, terms, used)
+    own = event.get("@context")
+    own_list = own if isinstance(own, list) else ([own] if own is not None else [])
+    defined_by_event = context_terms(own_list)
+    needed = {name: terms[name] for name in sorted(used) if name not in defined_by_event}
+    if not needed:
+        return event
+    return {"@context": [needed, *own_list], **{k: v for k, v in event.items() if k != "@context"}}
+
+
+def normalise_simple_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
+    """A simple-context envelope in the spelling of the standard context."""
+    result = dict(envelope)
+    if isinstance(result.get("id"), str) and result["id"].startswith("_:"):
+        del result["id"]
+    if isinstance(result.get("schemaVersion"), int | float) and not isinstance(result["schemaVersion"], bool):
+        result["schemaVersion"] = str(result["schemaVersion"])
+    return result
+
+
+def normalise_simple_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A simple-context event in the spelling of the standard context."""
+    result = dict(event)
+    node_id = result.pop("id", None)
+    if isinstance(node_id, str) and not node_id.startswith("_:") and "eventID" not in result:
+        result["eventID"] = node_id
+    elements = result.get("sensorElementList")
+    if isinstance(elements, list):
+        result["sensorElementList"] = [
+            {k: v for k, v in e.items() if not (k == "type" and v in _SENSOR_ELEMENT_TYPES)}
+            if isinstance(e, dict)
+            else e
+            for e in elements
+        ]
+    return result

@@ -1,0 +1,260 @@
+"""Rules an EPCIS event must keep beyond what its schema can say.
+
+These run on one event in JSON-LD form, after it passed the JSON Schema (or, from XML, the XSD).
+Each rule has an id (`semantics.<name>`) and a message that says what is wrong and what to do.
+They stay within what the EPCIS 2.0 standard and GS1 keys require, so every GS1 example passes;
+the chain-of-custody rules (who holds what) live in `kiik.domain`, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiik.adapters.epcis_problems import Problem, json_path
+
+CLOCK_SKEW = timedelta(minutes=5)
+MASS_UNITS = frozenset(
+    {"KGM", "GRM", "MGM", "TNE", "LBR", "ONZ", "DTN", "HGM", "CGM", "DJ", "KTN", "STN", "LTN"}
+)
+EPC_LIST_FIELDS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
+QUANTITY_LIST_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
+
+# A GS1 key written as an EPC URI or as a GS1 Digital Link (any domain) on one of its primary keys.
+_GS1_DIGITAL_LINK = re.compile(
+    r"^https?://[^/?#]+(?:/[^?#]*)?/(?:00|01|253|255|401|402|414|417|8003|8004|8006|8010|8017|8018)/\d"
+)
+_EPC_URI = re.compile(r"^urn:epc:(?:id|class):")
+
+IdentifierCheck = Callable[[str], str | None]
+Finding = tuple[list[str | int], str, str]  # (path inside the event, rule, message)
+
+
+def _identifier_check() -> IdentifierCheck | None:
+    """`text -> reason it is invalid, or None`, from the domain's identifier rules when they exist."""
+    try:
+        from kiik.domain.identifiers import InvalidIdentifier, parse_identifier
+    except ImportError:  # pragma: no cover - the domain module is written in parallel
+        return None
+
+    def check(text: str) -> str | None:
+        try:
+            parse_identifier(text)
+        except InvalidIdentifier as problem:
+            return str(problem)
+        return None
+
+    return check
+
+
+def _canonical() -> Callable[[str], str]:
+    try:
+        from kiik.domain.identifiers import InvalidIdentifier, canonical_key
+    except ImportError:  # pragma: no cover
+        return str.strip
+
+    def key(text: str) -> str:
+        try:
+            return canonical_key(text)
+        except InvalidIdentifier:
+            return text.strip()
+
+    return key
+
+
+def looks_like_gs1_key(text: str) -> bool:
+    """True for EPC URIs and GS1 Digital Links, whose check digits and lengths can be verified."""
+    return bool(_EPC_URI.match(text) or _GS1_DIGITAL_LINK.match(text))
+
+
+def _identifiers(event: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
+    """Every identifier-valued field of the event, with its path inside the event."""
+    for name in EPC_LIST_FIELDS:
+        for i, value in enumerate(_list(event.get(name))):
+            yield [name, i], value
+    if isinstance(event.get("parentID"), str):
+        yield ["parentID"], event["parentID"]
+    for name in QUANTITY_LIST_FIELDS:
+        for i, element in enumerate(_list(event.get(name))):
+            if isinstance(element, dict):
+                yield [name, i, "epcClass"], element.get("epcClass")
+    for name in ("readPoint", "bizLocation"):
+        if isinstance(event.get(name), dict):
+            yield [name, "id"], event[name].get("id")
+    for list_name, field in (("sourceList", "source"), ("destinationList", "destination")):
+        for i, element in enumerate(_list(event.get(list_name))):
+            if isinstance(element, dict):
+                yield [list_name, i, field], element.get(field)
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _parse_time(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def check_identifiers(event: dict[str, Any]) -> Iterator[Finding]:
+    check = _identifier_check()
+    if check is None:
+        return
+    for path, value in _identifiers(event):
+        if isinstance(value, str) and looks_like_gs1_key(value):
+            reason = check(value)
+            if reason:
+                yield path, "semantics.identifier", f"{value!r} is not a valid GS1 identifier: {reason}"
+
+
+def check_duplicates(event: dict[str, Any]) -> Iterator[Finding]:
+    key = _canonical()
+    for name in EPC_LIST_FIELDS:
+        first_seen: dict[str, int] = {}
+        for i, value in enumerate(_list(event.get(name))):
+            if not isinstance(value, str):
+                continue
+            canonical = key(value)
+            if canonical in first_seen:
+                yield (
+                    [name, i],
+                    "semantics.duplicate_epc",
+                    (
+                        f"{value!r} is listed twice in {name} (also at position {first_seen[canonical]}); "
+                        "an item can take part in an event only once."
+                    ),
+                )
+            else:
+                first_seen[canonical] = i
+
+
+def check_aggregation(event: dict[str, Any]) -> Iterator[Finding]:
+    if event.get("type") != "AggregationEvent":
+        return
+    action, parent = event.get("action"), event.get("parentID")
+    if action in ("ADD", "DELETE") and not parent:
+        yield (
+            ["parentID"],
+            "semantics.parent_required",
+            (
+                f"An AggregationEvent with action {action} must name its parentID (the container the "
+                "children are packed into or taken out of); only OBSERVE may leave it out."
+            ),
+        )
+    if isinstance(parent, str):
+        key = _canonical()
+        for i, child in enumerate(_list(event.get("childEPCs"))):
+            if isinstance(child, str) and key(child) == key(parent):
+                yield (
+                    ["childEPCs", i],
+                    "semantics.parent_in_children",
+                    (
+                        f"{child!r} is both the parent and a child of this aggregation; "
+                        "a container cannot hold itself."
+                    ),
+                )
+
+
+def check_transformation(event: dict[str, Any]) -> Iterator[Finding]:
+    if event.get("type") != "TransformationEvent":
+        return
+    if not any(_list(event.get(name)) for name in (*EPC_LIST_FIELDS[2:], *QUANTITY_LIST_FIELDS[2:])):
+        yield (
+            [],
+            "semantics.transformation_empty",
+            (
+                "A TransformationEvent must list what went in or what came out: give at least one of "
+                "inputEPCList, inputQuantityList, outputEPCList or outputQuantityList."
+            ),
+        )
+
+
+def check_quantities(event: dict[str, Any]) -> Iterator[Finding]:
+    for name in QUANTITY_LIST_FIELDS:
+        elements = [e for e in _list(event.get(name)) if isinstance(e, dict)]
+        mass_classes = {e.get("epcClass") for e in elements if e.get("uom") in MASS_UNITS}
+        for i, element in enumerate(_list(event.get(name))):
+            if not isinstance(element, dict):
+                continue
+            quantity, uom = element.get("quantity"), element.get("uom")
+            if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+                continue
+            if quantity < 0:
+                yield (
+                    [name, i, "quantity"],
+                    "semantics.negative_quantity",
+                    (
+                        f"quantity {quantity} is negative; a quantity says how much took part "
+                        "and cannot be below zero."
+                    ),
+                )
+            elif uom is None and element.get("epcClass") in mass_classes:
+                yield (
+                    [name, i, "uom"],
+                    "semantics.quantity_uom",
+                    (
+                        f"{element.get('epcClass')!r} is measured by mass elsewhere in {name}, "
+                        "but this quantity "
+                        f'({quantity}) has no uom; give its unit, e.g. "uom": "KGM".'
+                    ),
+                )
+            elif uom is None and quantity != int(quantity):
+                yield (
+                    [name, i, "uom"],
+                    "semantics.quantity_count",
+                    (
+                        f"quantity {quantity} has no uom, so it counts items and must be a whole number; "
+                        'if it is a measure, give its unit, e.g. "uom": "KGM" for kilograms.'
+                    ),
+                )
+
+
+def check_times(event: dict[str, Any], now: datetime) -> Iterator[Finding]:
+    event_time = _parse_time(event.get("eventTime"))
+    if event_time is not None and event_time > now + CLOCK_SKEW:
+        yield (
+            ["eventTime"],
+            "semantics.future_event_time",
+            (
+                f"eventTime {event['eventTime']} is in the future "
+                f"(now is {now.isoformat(timespec='seconds')}); "
+                "an event is recorded after it happens. Check the clock and the time zone of the device."
+            ),
+        )
+    declaration = event.get("errorDeclaration")
+    if isinstance(declaration, dict) and not declaration.get("declarationTime"):
+        yield (
+            ["errorDeclaration", "declarationTime"],
+            "semantics.declaration_time",
+            ("An errorDeclaration must say when the error was declared: add declarationTime."),
+        )
+
+
+def semantic_findings(event: dict[str, Any], *, now: datetime | None = None) -> list[Finding]:
+    """What is wrong with one (schema-valid) event, each with its path inside the event."""
+    moment = now or datetime.now(UTC)
+    return [
+        *check_identifiers(event),
+        *check_duplicates(event),
+        *check_aggregation(event),
+        *check_transformation(event),
+        *check_quantities(event),
+        *check_times(event, moment),
+    ]
+
+
+def semantic_problems(
+    event: dict[str, Any], *, path_prefix: str = "", now: datetime | None = None
+) -> list[Problem]:
+    """The semantic problems of one (schema-valid) event, placed in their document by `path_prefix`."""
+    return [
+        Problem(json_path(path, path_prefix) or "$", rule, message)
+        for path, rule, message in semantic_findings(event, now=now)
+    ]
