@@ -7,9 +7,11 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from kiik.adapters.directory_store import DirectoryStore
+from kiik.adapters.event_query import EventQueryStore
 from kiik.adapters.event_store import EventStore
 from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
+from kiik.adapters.lineage_store import LineageStore
 
 
 class SqlUnitOfWork:
@@ -24,6 +26,8 @@ class SqlUnitOfWork:
         self.items = ItemStore(self._connection)
         self.directory = DirectoryStore(self._connection)
         self.jobs = JobStore(self._connection)
+        self.queries = EventQueryStore(self._connection)
+        self.lineage = LineageStore(self._connection)
         return self
 
     @property

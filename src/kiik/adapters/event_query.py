@@ -1,0 +1,260 @@
+"""Reading events back: the EPCIS query (filters, order, keyset pages), single events, item history.
+
+Read access is turned into SQL here, once: `event_visible` and `item_visible` are the conditions
+every read adds for an organisation that does not see everything (see `services.scope`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+
+from kiik.adapters.tables import erroneous_events, event_identifiers, events, items
+
+
+def item_visible(visible_to: int | None) -> ColumnElement[bool]:
+    """Items an organisation sees in detail: those it holds now (everything when `visible_to` is None)."""
+    if visible_to is None:
+        return true()
+    return items.c.holder_org_id == visible_to
+
+
+def event_visible(visible_to: int | None) -> ColumnElement[bool]:
+    """Events an organisation sees: those it recorded, and those naming an item it holds now."""
+    if visible_to is None:
+        return true()
+    named_held = (
+        select(event_identifiers.c.event_pk)
+        .join(items, items.c.key == event_identifiers.c.key)
+        .where(items.c.holder_org_id == visible_to)
+    )
+    return or_(events.c.org_id == visible_to, events.c.id.in_(named_held))
+
+
+class IdentifierMatch(Protocol):
+    """One MATCH_* parameter: any of `keys` (exact) or `patterns` (LIKE) in any of `roles`."""
+
+    @property
+    def roles(self) -> Sequence[str]: ...
+    @property
+    def keys(self) -> Sequence[str]: ...
+    @property
+    def patterns(self) -> Sequence[str]: ...
+
+
+class Criteria(Protocol):
+    """What the query service asks for (built and checked by `services.queries`)."""
+
+    @property
+    def event_types(self) -> Sequence[str]: ...
+    @property
+    def event_time_from(self) -> datetime | None: ...
+    @property
+    def event_time_before(self) -> datetime | None: ...
+    @property
+    def record_time_from(self) -> datetime | None: ...
+    @property
+    def record_time_before(self) -> datetime | None: ...
+    @property
+    def actions(self) -> Sequence[str]: ...
+    @property
+    def biz_steps(self) -> Sequence[str]: ...
+    @property
+    def dispositions(self) -> Sequence[str]: ...
+    @property
+    def read_points(self) -> Sequence[str]: ...
+    @property
+    def biz_locations(self) -> Sequence[str]: ...
+    @property
+    def event_ids(self) -> Sequence[str]: ...
+    @property
+    def identifier_matches(self) -> Sequence[IdentifierMatch]: ...
+    @property
+    def error_declarations_only(self) -> bool: ...
+    @property
+    def order_by(self) -> str: ...
+    @property
+    def descending(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class QueriedEvent:
+    pk: int
+    hash_id: str
+    event_id: str
+    event_type: str
+    event_time: datetime
+    record_time: datetime
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    org_id: int | None
+    declares_error: bool
+    erroneous: bool
+    body: dict[str, Any]
+
+    def order_value(self, order_by: str) -> datetime:
+        return self.record_time if order_by == "recordTime" else self.event_time
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    event: QueriedEvent
+    roles: tuple[str, ...]
+
+
+_ORDER_COLUMNS = {"eventTime": events.c.event_time, "recordTime": events.c.record_time}
+
+
+def _is_erroneous() -> ColumnElement[bool]:
+    return exists().where(erroneous_events.c.event_pk == events.c.id)
+
+
+def _selected() -> Select[Any]:
+    return select(events, _is_erroneous().label("erroneous"))
+
+
+def _queried(row: Any) -> QueriedEvent:
+    return QueriedEvent(
+        pk=row.id,
+        hash_id=row.hash_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        event_time=row.event_time,
+        record_time=row.record_time,
+        action=row.action,
+        biz_step=row.biz_step,
+        disposition=row.disposition,
+        org_id=row.org_id,
+        declares_error=bool(row.declares_error),
+        erroneous=bool(row.erroneous),
+        body=row.body,
+    )
+
+
+def _in(column: Any, values: Sequence[str]) -> ColumnElement[bool] | None:
+    return column.in_(list(values)) if values else None
+
+
+def _identifier_condition(match: IdentifierMatch) -> ColumnElement[bool]:
+    alternatives: list[ColumnElement[bool]] = []
+    if match.keys:
+        alternatives.append(event_identifiers.c.key.in_(list(match.keys)))
+    alternatives += [event_identifiers.c.key.like(p, escape="\\") for p in match.patterns]
+    matching = select(event_identifiers.c.event_pk).where(
+        event_identifiers.c.role.in_(list(match.roles)), or_(*alternatives) if alternatives else false()
+    )
+    return events.c.id.in_(matching)
+
+
+def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool] | None] = [
+        _in(events.c.event_type, criteria.event_types),
+        _in(events.c.action, criteria.actions),
+        _in(events.c.biz_step, criteria.biz_steps),
+        _in(events.c.disposition, criteria.dispositions),
+        _in(events.c.read_point, criteria.read_points),
+        _in(events.c.biz_location, criteria.biz_locations),
+        _in(events.c.event_id, criteria.event_ids),
+    ]
+    bounds = (
+        (events.c.event_time, criteria.event_time_from, criteria.event_time_before),
+        (events.c.record_time, criteria.record_time_from, criteria.record_time_before),
+    )
+    for column, lower, upper in bounds:
+        if lower is not None:
+            found.append(column >= lower)
+        if upper is not None:
+            found.append(column < upper)
+    if criteria.error_declarations_only:
+        found.append(events.c.declares_error.is_(True))
+    found += [_identifier_condition(m) for m in criteria.identifier_matches]
+    return [c for c in found if c is not None]
+
+
+class EventQueryStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def find(
+        self,
+        criteria: Criteria,
+        *,
+        visible_to: int | None,
+        limit: int,
+        after: tuple[datetime, int] | None = None,
+    ) -> list[QueriedEvent]:
+        """Up to `limit` events matching `criteria`, in the asked order, after the keyset `after`."""
+        column = _ORDER_COLUMNS[criteria.order_by]
+        query = _selected().where(event_visible(visible_to), *_conditions(criteria))
+        if after is not None:
+            value, pk = after
+            if criteria.descending:
+                query = query.where(or_(column < value, and_(column == value, events.c.id < pk)))
+            else:
+                query = query.where(or_(column > value, and_(column == value, events.c.id > pk)))
+        if criteria.descending:
+            query = query.order_by(column.desc(), events.c.id.desc())
+        else:
+            query = query.order_by(column.asc(), events.c.id.asc())
+        return [_queried(r) for r in self.connection.execute(query.limit(limit))]
+
+    def by_event_id(self, event_id: str, *, visible_to: int | None) -> list[QueriedEvent]:
+        """The event with this eventID (or Event Hash ID) and its error declarations."""
+        query = (
+            _selected()
+            .where(
+                or_(events.c.event_id == event_id, events.c.hash_id == event_id), event_visible(visible_to)
+            )
+            .order_by(events.c.declares_error, events.c.id)
+        )
+        return [_queried(r) for r in self.connection.execute(query)]
+
+    def history(self, key: str) -> list[HistoryEvent]:
+        """Every event naming `key`, in the order they happened, with the roles the key had in each.
+
+        Callers check that the item is visible first: every event naming a visible item is visible.
+        """
+        query = (
+            _selected()
+            .add_columns(event_identifiers.c.role.label("item_role"))
+            .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
+            .where(event_identifiers.c.key == key)
+            .order_by(events.c.event_time, events.c.id)
+        )
+        found: dict[int, HistoryEvent] = {}
+        for row in self.connection.execute(query):
+            seen = found.get(row.id)
+            if seen is None:
+                found[row.id] = HistoryEvent(_queried(row), (row.item_role,))
+            else:
+                found[row.id] = HistoryEvent(seen.event, (*seen.roles, row.item_role))
+        return list(found.values())
+
+    def count_naming(self, key: str) -> int:
+        query = select(func.count(func.distinct(event_identifiers.c.event_pk))).where(
+            event_identifiers.c.key == key
+        )
+        return int(self.connection.scalar(query) or 0)
+
+    def is_visible(self, event_pk: int, visible_to: int | None) -> bool:
+        if visible_to is None:
+            return True
+        query = select(literal(1)).where(events.c.id == event_pk, event_visible(visible_to))
+        return self.connection.scalar(query) is not None

@@ -1,0 +1,207 @@
+"""Item state as people read it, and the links between items that processing made.
+
+Lineage is walked level by level: for a set of keys, one indexed query finds the transformations
+that made them (the keys as `output`/`output_class` in `event_identifiers`) or used them
+(`input`/`input_class`), a second reads those events' other identifiers. Erroneous events and
+error declarations never link items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, exists, select
+from sqlalchemy.orm import aliased
+
+from kiik.adapters.event_query import event_visible, item_visible
+from kiik.adapters.item_store import chunked
+from kiik.adapters.tables import erroneous_events, event_identifiers, events, items, organisations, sites
+
+PRODUCED_ROLES = ("output", "output_class")
+CONSUMED_ROLES = ("input", "input_class")
+COMMISSIONED_ROLES = ("epc", "class")
+LINK_ROLES = PRODUCED_ROLES + CONSUMED_ROLES
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    key: str
+    is_class: bool
+    status: str
+    holder_org_id: int | None
+    holder_code: str | None
+    holder_name: str | None
+    site: str | None
+    site_name: str | None
+    parent: str | None
+    quantity: float | None
+    uom: str | None
+    mass_kg: float | None
+    product_type: str | None
+    destination_code: str | None
+    last_event_time: str | None
+
+
+@dataclass(frozen=True)
+class LinkEvent:
+    """A transformation (or commissioning) as lineage shows it, with the identifiers it names."""
+
+    pk: int
+    event_id: str
+    hash_id: str
+    event_type: str
+    event_time: datetime
+    org_id: int | None
+    body: dict[str, Any]
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+    def keys(self, roles: Sequence[str]) -> list[str]:
+        return [key for role, key in self.identifiers if role in roles]
+
+
+def _valid_event() -> ColumnElement[bool]:
+    """Neither an error declaration nor an event declared erroneous."""
+    return events.c.declares_error.is_(False) & ~exists().where(erroneous_events.c.event_pk == events.c.id)
+
+
+def _item_query() -> Any:
+    holder = aliased(organisations)
+    destination = aliased(organisations)
+    return (
+        select(
+            items,
+            holder.c.code.label("holder_code"),
+            holder.c.name.label("holder_name"),
+            sites.c.name.label("site_name"),
+            destination.c.code.label("destination_code"),
+        )
+        .outerjoin(holder, holder.c.id == items.c.holder_org_id)
+        .outerjoin(destination, destination.c.id == items.c.destination_org_id)
+        .outerjoin(sites, sites.c.sgln == items.c.site)
+    )
+
+
+def _item(row: Any) -> ItemRecord:
+    return ItemRecord(
+        key=row.key,
+        is_class=bool(row.is_class),
+        status=row.status,
+        holder_org_id=row.holder_org_id,
+        holder_code=row.holder_code,
+        holder_name=row.holder_name,
+        site=row.site,
+        site_name=row.site_name,
+        parent=row.parent_key,
+        quantity=row.quantity,
+        uom=row.uom,
+        mass_kg=row.mass_kg,
+        product_type=row.product_type,
+        destination_code=row.destination_code,
+        last_event_time=row.last_event_time,
+    )
+
+
+def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
+    return LinkEvent(
+        pk=row.id,
+        event_id=row.event_id,
+        hash_id=row.hash_id,
+        event_type=row.event_type,
+        event_time=row.event_time,
+        org_id=row.org_id,
+        body=row.body,
+        identifiers=tuple(identifiers),
+    )
+
+
+_LINK_COLUMNS = (
+    events.c.id, events.c.event_id, events.c.hash_id, events.c.event_type, events.c.event_time,
+    events.c.org_id, events.c.body,
+)
+
+
+class LineageStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def item(self, key: str, *, visible_to: int | None) -> ItemRecord | None:
+        row = self.connection.execute(
+            _item_query().where(items.c.key == key, item_visible(visible_to))
+        ).first()
+        return _item(row) if row is not None else None
+
+    def items(self, keys: Iterable[str], *, visible_to: int | None) -> dict[str, ItemRecord]:
+        found: dict[str, ItemRecord] = {}
+        for part in chunked(list(dict.fromkeys(keys))):
+            query = _item_query().where(items.c.key.in_(list(part)), item_visible(visible_to))
+            found.update((row.key, _item(row)) for row in self.connection.execute(query))
+        return found
+
+    def contents(self, key: str, *, visible_to: int | None, limit: int = 1000) -> list[str]:
+        """What is packed in `key` now (its children in the projection)."""
+        query = (
+            select(items.c.key)
+            .where(items.c.parent_key == key, item_visible(visible_to))
+            .order_by(items.c.key)
+            .limit(limit)
+        )
+        return list(self.connection.scalars(query))
+
+    def producing(self, keys: Sequence[str], *, visible_to: int | None) -> list[LinkEvent]:
+        """The valid transformations, visible to the reader, that made any of `keys`."""
+        return self._transformations(keys, PRODUCED_ROLES, visible_to)
+
+    def consuming(self, keys: Sequence[str], *, visible_to: int | None) -> list[LinkEvent]:
+        """The valid transformations, visible to the reader, that used any of `keys`."""
+        return self._transformations(keys, CONSUMED_ROLES, visible_to)
+
+    def _transformations(
+        self, keys: Sequence[str], roles: Sequence[str], visible_to: int | None
+    ) -> list[LinkEvent]:
+        rows: dict[int, Any] = {}
+        for part in chunked(list(dict.fromkeys(keys))):
+            naming = select(event_identifiers.c.event_pk).where(
+                event_identifiers.c.key.in_(list(part)), event_identifiers.c.role.in_(list(roles))
+            )
+            query = select(*_LINK_COLUMNS).where(
+                events.c.id.in_(naming),
+                events.c.event_type == "TransformationEvent",
+                _valid_event(),
+                event_visible(visible_to),
+            )
+            rows.update((row.id, row) for row in self.connection.execute(query))
+        if not rows:
+            return []
+        named: dict[int, list[tuple[str, str]]] = {pk: [] for pk in rows}
+        for part in chunked(sorted(rows)):
+            query = select(
+                event_identifiers.c.event_pk, event_identifiers.c.role, event_identifiers.c.key
+            ).where(event_identifiers.c.event_pk.in_(list(part)), event_identifiers.c.role.in_(LINK_ROLES))
+            for pk, role, key in self.connection.execute(query):
+                named[pk].append((role, key))
+        ordered = sorted(rows.values(), key=lambda r: (r.event_time, r.id))
+        return [_link(row, named[row.id]) for row in ordered]
+
+    def commissionings(self, keys: Sequence[str], *, visible_to: int | None) -> dict[str, LinkEvent]:
+        """The first valid commissioning (ObjectEvent ADD) of each key, where the reader sees it."""
+        found: dict[str, LinkEvent] = {}
+        for part in chunked(list(dict.fromkeys(keys))):
+            query = (
+                select(*_LINK_COLUMNS, event_identifiers.c.key.label("item_key"))
+                .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
+                .where(
+                    event_identifiers.c.key.in_(list(part)),
+                    event_identifiers.c.role.in_(COMMISSIONED_ROLES),
+                    events.c.event_type == "ObjectEvent",
+                    events.c.action == "ADD",
+                    _valid_event(),
+                    event_visible(visible_to),
+                )
+                .order_by(events.c.event_time, events.c.id)
+            )
+            for row in self.connection.execute(query):
+                found.setdefault(row.item_key, _link(row))
+        return found

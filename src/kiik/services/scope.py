@@ -1,0 +1,42 @@
+"""What a principal may read: the one place where read access is decided.
+
+Every read (EPCIS queries, single events, item state, history, lineage) asks `restrict` first
+and passes the answer to storage, which turns it into a SQL condition in one place as well
+(`adapters.event_query.event_visible` and `item_visible`). Nothing else decides visibility.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiik.domain.permissions import Permission, Principal, require
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """The rows a principal sees: all of them, or those of one organisation.
+
+    An organisation sees the events it recorded, the events naming an item it holds now, and
+    the current state of the items it holds. Ministry, customs and the inspectorate see all.
+    """
+
+    org_id: int | None
+
+    @property
+    def everything(self) -> bool:
+        return self.org_id is None
+
+    @property
+    def visible_to(self) -> int | None:
+        """The organisation whose view this is, or None when nothing is hidden."""
+        return self.org_id
+
+
+EVERYTHING = ReadScope(org_id=None)
+
+
+def restrict(principal: Principal, permission: Permission) -> ReadScope:
+    """Check that the principal may read at all, and return what it may read."""
+    require(principal, permission)
+    return EVERYTHING if principal.sees_everything else ReadScope(org_id=principal.org_id)
+
