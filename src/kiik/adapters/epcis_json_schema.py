@@ -12,15 +12,17 @@ results are cached because the same field names are checked as URIs in every eve
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from kiik.adapters.epcis_problems import EVENT_TYPES, Problem
+from kiik.adapters.epcis_schema_inline import InlinedSchema
 from kiik.adapters.epcis_schema_messages import explain_errors
 
 DOCUMENT_DEFINITIONS = {"EPCISDocument": "epcisDocument", "EPCISQueryDocument": "epcisQueryDocument"}
@@ -61,6 +63,53 @@ def epcis_schema() -> dict[str, Any]:
 
 
 @cache
+def inlined_schema() -> InlinedSchema:
+    """The event definitions with references resolved, for fast per-event validation."""
+    return InlinedSchema(epcis_schema())
+
+
+_STANDARD_ENUM = Draft7Validator.VALIDATORS["enum"]
+_WORD_SETS: dict[int, tuple[list[Any], frozenset[str]]] = {}
+
+
+def _words(values: list[Any]) -> frozenset[str]:
+    """The strings of an `enum` list as a set, remembered per list (schema lists live for the process)."""
+    known = _WORD_SETS.get(id(values))
+    if known is None or known[0] is not values:
+        known = (values, frozenset(v for v in values if isinstance(v, str)))
+        _WORD_SETS[id(values)] = known
+    return known[1]
+
+
+def _enum(validator: Any, values: list[Any], instance: Any, schema: Any) -> Iterator[ValidationError]:
+    # A string found among the words is valid; anything else takes the standard (exact) path.
+    if isinstance(instance, str) and instance in _words(values):
+        return
+    yield from _STANDARD_ENUM(validator, values, instance, schema)
+
+
+def _property_names(validator: Any, names: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    # Same as the standard keyword, but names listed in the schema's word list skip the descent.
+    if not validator.is_type(instance, "object"):
+        return
+    first = names.get("anyOf", [{}])[0] if isinstance(names, dict) else {}
+    listed = _words(first["enum"]) if isinstance(first, dict) and set(first) == {"enum"} else frozenset()
+    for name in instance:
+        if name not in listed:
+            yield from validator.descend(instance=name, schema=names)
+
+
+_EventValidator = validators.extend(Draft7Validator, {"enum": _enum, "propertyNames": _property_names})
+
+
+@cache
+def _event_validator(definition: str) -> Draft7Validator:
+    schema = inlined_schema().definition(definition)
+    validator: Draft7Validator = _EventValidator(schema, format_checker=_format_checker())
+    return validator
+
+
+@cache
 def _registry() -> tuple[Registry[Any], str, str]:
     epcis = epcis_schema()
     query = _load("epcis_query_schema.json")
@@ -92,7 +141,7 @@ def event_schema_problems(event: dict[str, Any], path_prefix: str = "") -> list[
     event_type = event.get("type")
     if "type" not in event:
         return explain_errors([], path_prefix, "event", missing_type=True)
-    errors = _validator(event_definition(event_type)).iter_errors(event)
+    errors = _event_validator(event_definition(event_type)).iter_errors(event)
     what = event_type if isinstance(event_type, str) and event_type in EVENT_TYPES else "event"
     return explain_errors(errors, path_prefix, what)
 

@@ -55,11 +55,17 @@ _VOCABULARIES = {
 @cache
 def _special_schemas() -> dict[int, str]:
     """Sub-schemas recognised by identity: the validator resolves `$ref`s into these very dicts."""
-    from kiik.adapters.epcis_json_schema import epcis_schema
+    from kiik.adapters.epcis_json_schema import epcis_schema, inlined_schema
 
     definitions = epcis_schema()["definitions"]
-    found = {id(definitions[name]): name for name in _VOCABULARIES if name in definitions}
+    inlined = inlined_schema()
+    found: dict[int, str] = {}
+    for name in _VOCABULARIES:
+        if name in definitions:
+            found[id(definitions[name])] = name
+            found[id(inlined.definition(name))] = name
     found[id(definitions["ObjectEvent"]["allOf"][3])] = "ilmd-needs-add"
+    found[id(inlined.definition("ObjectEvent")["allOf"][3])] = "ilmd-needs-add"
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from kiik.adapters.epcis_problems import Problem, json_path
@@ -26,20 +27,31 @@ QUANTITY_LIST_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList"
 _GS1_DIGITAL_LINK = re.compile(
     r"^https?://[^/?#]+(?:/[^?#]*)?/(?:00|01|253|255|401|402|414|417|8003|8004|8006|8010|8017|8018)/\d"
 )
-_EPC_URI = re.compile(r"^urn:epc:(?:id|class):")
+_EPC_URI = re.compile(r"^urn:epc:(?:id|class|idpat):")
 
 IdentifierCheck = Callable[[str], str | None]
 Finding = tuple[list[str | int], str, str]  # (path inside the event, rule, message)
 
 
+@cache
 def _identifier_check() -> IdentifierCheck | None:
-    """`text -> reason it is invalid, or None`, from the domain's identifier rules when they exist."""
+    """`text -> reason it is invalid, or None` for GS1 keys, from the domain's identifier rules.
+
+    EPC URNs are always GS1 keys. An http(s) URI is one only when it is shaped like a Digital Link
+    (a GS1 key as /AI/value pairs); any other URL (a purchase order, a web page) is left alone.
+    """
     try:
+        from kiik.domain.digital_link import parse_digital_link
         from kiik.domain.identifiers import InvalidIdentifier, parse_identifier
     except ImportError:  # pragma: no cover - the domain module is written in parallel
         return None
 
     def check(text: str) -> str | None:
+        if text.startswith(("http://", "https://")):
+            try:
+                parse_digital_link(text, strict=False)
+            except InvalidIdentifier:
+                return None
         try:
             parse_identifier(text)
         except InvalidIdentifier as problem:
@@ -49,6 +61,7 @@ def _identifier_check() -> IdentifierCheck | None:
     return check
 
 
+@cache
 def _canonical() -> Callable[[str], str]:
     try:
         from kiik.domain.identifiers import InvalidIdentifier, canonical_key
@@ -65,7 +78,7 @@ def _canonical() -> Callable[[str], str]:
 
 
 def looks_like_gs1_key(text: str) -> bool:
-    """True for EPC URIs and GS1 Digital Links, whose check digits and lengths can be verified."""
+    """A quick first sieve: EPC URIs and URLs with a GS1 primary key AI in their path."""
     return bool(_EPC_URI.match(text) or _GS1_DIGITAL_LINK.match(text))
 
 
