@@ -1,0 +1,128 @@
+"""EPCIS 2.0 REST binding, query side: GET /epcis/events and GET /epcis/events/{eventID}.
+
+Answers are EPCISQueryDocuments in JSON-LD (`application/ld+json`, or `application/json` when the
+client asks for it). The next page is named in a `Link: <...>; rel="next"` header and its token
+in `GS1-Next-Page-Token`; the last page has neither.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from kiik.api.deps import PrincipalDep, RegistryDep
+from kiik.api.errors import problem
+from kiik.services.queries import event_by_id, query_events
+from kiik.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
+
+router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+JSON_LD = "application/ld+json"
+JSON = "application/json"
+
+_DESCRIPTIONS = {
+    "eventType": "Event types, e.g. ObjectEvent|TransformationEvent",
+    "GE_eventTime": "Events that happened at or after this date-time",
+    "LT_eventTime": "Events that happened before this date-time",
+    "GE_recordTime": "Events recorded at or after this date-time",
+    "LT_recordTime": "Events recorded before this date-time",
+    "EQ_action": "ADD, OBSERVE or DELETE",
+    "EQ_bizStep": "CBV business steps (bare words or https://ref.gs1.org/cbv/BizStep-... URIs)",
+    "EQ_disposition": "CBV dispositions (bare words or https://ref.gs1.org/cbv/Disp-... URIs)",
+    "EQ_readPoint": "Read points (SGLN as EPC URN or Digital Link)",
+    "EQ_bizLocation": "Business locations (SGLN as EPC URN or Digital Link)",
+    "EQ_eventID": "eventIDs (or Event Hash IDs of events captured without one)",
+    "EXISTS_errorDeclaration": "true: only error declarations",
+    "orderBy": "eventTime (default) or recordTime",
+    "orderDirection": "DESC (default) or ASC",
+    "perPage": f"Events per page (default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE})",
+    "nextPageToken": "The token of the next page (from the Link or GS1-Next-Page-Token header)",
+}
+_MATCH_HELP = (
+    "EPCs as EPC URN, GS1 Digital Link or element string, or EPC patterns such as "
+    "urn:epc:idpat:sgtin:4870001.000001.*"
+)
+QUERY_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": _DESCRIPTIONS.get(name, _MATCH_HELP) + (" (several: separate with |)"
+                                                               if name in MULTI_VALUED else ""),
+        "schema": {"type": "integer" if name == "perPage" else "string"},
+    }
+    for name in [*_DESCRIPTIONS, *MATCH_ROLES]
+]
+
+
+def _media_type(request: Request) -> str | None:
+    """The JSON flavour the client accepts (JSON-LD unless it asks for plain JSON), None for neither."""
+    accept = request.headers.get("accept", "").lower()
+    if not accept.strip():
+        return JSON_LD
+    kinds = [part.split(";")[0].strip() for part in accept.split(",")]
+    if JSON_LD in kinds or "*/*" in kinds or "application/*" in kinds:
+        return JSON_LD
+    if JSON in kinds:
+        return JSON
+    return None
+
+
+def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """An EPCISQueryDocument holding the events of one SimpleEventQuery page."""
+    return {
+        "@context": [EPCIS_CONTEXT],
+        "type": "EPCISQueryDocument",
+        "schemaVersion": "2.0",
+        "creationDate": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "epcisBody": {
+            "queryResults": {"queryName": "SimpleEventQuery", "resultsBody": {"eventList": events}},
+        },
+    }
+
+
+def _not_acceptable(request: Request) -> Response:
+    return problem(406, "Not acceptable", f"kiik answers queries in {JSON_LD} or {JSON}, not "
+                   f"{request.headers.get('accept')}", "NotAcceptableException")
+
+
+@router.get(
+    "/events",
+    summary="Query events (SimpleEventQuery)",
+    openapi_extra={"parameters": QUERY_PARAMETERS},
+    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+)
+def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
+    media_type = _media_type(request)
+    if media_type is None:
+        return _not_acceptable(request)
+    page = query_events(registry.uow(), principal, request.query_params.multi_items())
+    headers = dict(EPCIS_HEADERS)
+    if page.next_page_token is not None:
+        following = request.url.remove_query_params("nextPageToken").include_query_params(
+            nextPageToken=page.next_page_token
+        )
+        headers["Link"] = f'<{following}>; rel="next"'
+        headers["GS1-Next-Page-Token"] = page.next_page_token
+    return JSONResponse(query_document(page.events), media_type=media_type, headers=headers)
+
+
+@router.get(
+    "/events/{event_id:path}",
+    summary="One event and its error declarations, by eventID or Event Hash ID",
+    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+)
+def get_event(event_id: str, request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
+    media_type = _media_type(request)
+    if media_type is None:
+        return _not_acceptable(request)
+    if request.url.query and event_id.startswith("ni:"):
+        # A hash ID sent without encoding its `?ver=CBV2.0`: the query string is part of the ID.
+        event_id = f"{event_id}?{request.url.query}"
+    events = event_by_id(registry.uow(), principal, event_id)
+    return JSONResponse(query_document(events), media_type=media_type, headers=EPCIS_HEADERS)
