@@ -7,3 +7,6 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach the commands of this module to the main app (filled in by hash and validate)."""
+    from kiik.cli.hash_command import hash_command
+
+    app.command("hash")(hash_command)

@@ -24,6 +24,7 @@ __all__ = [
     "STANDARD_PREFIXES",
     "event_hash_id",
     "find_ignore_fields",
+    "hash_id_of_prehash",
     "namespaces_from_context",
     "prehash_string",
 ]
@@ -118,8 +119,12 @@ def event_hash_id(
     event: Mapping[str, Any], context: Mapping[str, str] | None = None, *, ignore_fields: Iterable[str] = ()
 ) -> str:
     """The Event Hash ID `ni:///sha-256;<hex>?ver=CBV2.0` of one JSON-LD event."""
-    digest = hashlib.sha256(prehash_string(event, context, ignore_fields=ignore_fields).encode("utf-8"))
-    return f"ni:///sha-256;{digest.hexdigest()}?ver=CBV2.0"
+    return hash_id_of_prehash(prehash_string(event, context, ignore_fields=ignore_fields))
+
+
+def hash_id_of_prehash(prehash: str) -> str:
+    """The Event Hash ID of a pre-hash string: its SHA-256 in an RFC 6920 `ni` URI."""
+    return f"ni:///sha-256;{hashlib.sha256(prehash.encode('utf-8')).hexdigest()}?ver=CBV2.0"
 
 
 def _as_list(value: Any) -> list[Any]:
