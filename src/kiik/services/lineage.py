@@ -1,9 +1,11 @@
 """Lineage: the transformations an item came out of, back to its source items, and what it went into.
 
 The walk is breadth-first, one level of transformations at a time (two indexed queries a level,
-whatever the number of items in it), over valid events the reader may see. The result is a tree
-a page can render: a node reached twice (a lot used in two products, say) is shown once in full
-and then marked `repeated`.
+whatever the number of items in it), over valid events only. Backward, the whole provenance of a
+visible item is followed (see `ReadScope.provenance_visible_to`); forward, only the events the
+reader sees; the current state of every item on the way is shown only where the reader may see it.
+The result is a tree a page can render: a node reached twice (a lot used in two products, say) is
+shown once in full and then marked `repeated`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from kiik.domain.event_facts import key_of
 from kiik.domain.vocabulary import mass_in_kg
+from kiik.services.scope import ReadScope
 
 PRODUCED_ROLES = ("output", "output_class")
 CONSUMED_ROLES = ("input", "input_class")
@@ -142,8 +145,8 @@ def _line_masses(body: Mapping[str, Any], list_name: str) -> dict[str, float | N
 class _Walk:
     """One lineage walk: links found level by level, then trees built from them."""
 
-    def __init__(self, store: Any, visible_to: int | None, parties: Mapping[int, Party]) -> None:
-        self.store, self.visible_to, self.parties = store, visible_to, parties
+    def __init__(self, store: Any, scope: ReadScope, parties: Mapping[int, Party]) -> None:
+        self.store, self.scope, self.parties = store, scope, parties
         self.truncated = False
         self.states: dict[str, Any] = {}
         self.origins: dict[str, Any] = {}
@@ -156,6 +159,7 @@ class _Walk:
     def walk(self, root: str, *, backward: bool) -> tuple[dict[str, list[Any]], set[str]]:
         """Links per key (the transformations making it, or using it) and every key reached."""
         find = self.store.producing if backward else self.store.consuming
+        visible_to = self.scope.provenance_visible_to if backward else self.scope.visible_to
         mine, theirs = (PRODUCED_ROLES, CONSUMED_ROLES) if backward else (CONSUMED_ROLES, PRODUCED_ROLES)
         links: dict[str, list[Any]] = {}
         seen, level, depth = {root}, [root], 0
@@ -164,7 +168,7 @@ class _Walk:
                 self.truncated = True
                 break
             level_keys, next_level = set(level), []
-            for link in find(level, visible_to=self.visible_to):
+            for link in find(level, visible_to=visible_to):
                 for key in link.keys(mine):
                     if key in level_keys:
                         links.setdefault(key, []).append(link)
@@ -234,14 +238,14 @@ class _Walk:
         return node
 
 
-def trace_lineage(store: Any, root: str, *, visible_to: int | None, parties: Mapping[int, Party]) -> Lineage:
-    """Walk back to the source items and forward to every product of `root`, as far as the reader sees."""
-    walk = _Walk(store, visible_to, parties)
+def trace_lineage(store: Any, root: str, *, scope: ReadScope, parties: Mapping[int, Party]) -> Lineage:
+    """Walk back to the source items and forward to every product of `root` (which the reader sees)."""
+    walk = _Walk(store, scope, parties)
     producers, behind = walk.walk(root, backward=True)
     consumers, ahead = walk.walk(root, backward=False)
-    walk.states = store.items(behind | ahead, visible_to=visible_to)
+    walk.states = store.items(behind | ahead, visible_to=scope.visible_to)
     leaves: Sequence[str] = [k for k in behind if k not in producers]
-    walk.origins = store.commissionings(leaves, visible_to=visible_to)
+    walk.origins = store.commissionings(leaves, visible_to=scope.provenance_visible_to)
     sources: dict[str, LineageNode] = {}
     products: dict[str, LineageNode] = {}
     backward = walk.backward_tree(root, producers, set(), sources)

@@ -31,6 +31,17 @@ class ReadScope:
         """The organisation whose view this is, or None when nothing is hidden."""
         return self.org_id
 
+    @property
+    def provenance_visible_to(self) -> int | None:
+        """Whose view limits the provenance of an item the reader may see: nobody's.
+
+        The transformations an item came out of and the commissioning of its source items (with
+        their harvest ILMD) are what lets a holder, an importer or a buyer show a legal origin, so
+        they are shown with any visible item. The current state of those source items, and what
+        else was made from them, stay within the reader's own view.
+        """
+        return None
+
 
 EVERYTHING = ReadScope(org_id=None)
 

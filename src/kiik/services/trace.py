@@ -195,7 +195,7 @@ def item_lineage(uow: ReadUnitOfWork, principal: Principal, code: str) -> Lineag
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, _ = _visible(uow, scope, code)
-        return trace_lineage(uow.lineage, key, visible_to=scope.visible_to, parties=_parties(uow))
+        return trace_lineage(uow.lineage, key, scope=scope, parties=_parties(uow))
 
 
 def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
@@ -206,7 +206,7 @@ def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
         parties = _parties(uow)
         view = _view(uow, scope, key, record)
         history = _history(uow, key, parties)
-        lineage = trace_lineage(uow.lineage, key, visible_to=scope.visible_to, parties=parties)
+        lineage = trace_lineage(uow.lineage, key, scope=scope, parties=parties)
     return Trace(view, verdict_of(view, lineage), history, lineage)
 
 
