@@ -108,6 +108,13 @@ def validate_value(ai: str, value: str, *, shown: str | None = None) -> None:
     shown = value if shown is None else shown
     head, tail = value[: rule.digits], value[rule.digits :]
     if rule.digits:
+        if not rule.tail and (not value.isdigit() or not value.isascii()):
+            raise InvalidIdentifier(f"{rule.name} ({ai}) {shown} must be digits only")
+        if not rule.tail and len(value) != rule.digits:
+            raise InvalidIdentifier(
+                f"wrong length for {rule.name} ({ai}) {shown}: "
+                f"expected {rule.digits} digits, got {len(value)}"
+            )
         if len(head) < rule.digits or not head.isdigit() or not head.isascii():
             raise InvalidIdentifier(
                 f"wrong length for {rule.name} ({ai}) {shown}: it must start with {rule.digits} digits"

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from kiik.domain.digital_link import canonical_pairs, is_class, kind_of, parse_digital_link
 from kiik.domain.epc_uri import EPC_PREFIXES, KeyParts, parse_epc_urn
-from kiik.domain.gs1_keys import InvalidIdentifier, digital_link, normalise_gtin, validate_value
+from kiik.domain.gs1_keys import InvalidIdentifier, digital_link, validate_value
 
 __all__ = [
     "Identifier",
@@ -113,13 +113,18 @@ def parse_identifier(text: str) -> Identifier:
                 "a GS1 key needs its application identifier, e.g. (01)<GTIN>(21)<serial> or a Digital Link"
             )
         return _microchip(compact, value)
+    if value.startswith("("):
+        raise InvalidIdentifier(
+            f"{value} is a GS1 element string: enter it where scanned codes are read, or write it as "
+            "a Digital Link such as https://id.gs1.org/01/<GTIN>/21/<serial>"
+        )
     if value.startswith("urn:epc:"):
         raise InvalidIdentifier(
             f"{value} is not a known EPC URN form (urn:epc:id:, urn:epc:class:, urn:epc:idpat:)"
         )
     raise InvalidIdentifier(
         f"{value!r} is not an identifier kiik knows: use an EPC URN (urn:epc:id:sgtin:...), a GS1 Digital "
-        "Link (https://id.gs1.org/01/.../21/...), a GS1 element string, or a 15-digit microchip number"
+        "Link (https://id.gs1.org/01/.../21/...), a 15-digit microchip number or a urn:kiik: URN"
     )
 
 
@@ -143,8 +148,6 @@ def identifier_from_element_strings(pairs: Sequence[tuple[str, str]], shown: str
         names = ", ".join(f"({ai})" for ai, _ in keys)
         raise InvalidIdentifier(f"{shown} carries more than one GS1 key ({names}); scan one code at a time")
     key_ai, key_value = keys[0]
-    if key_ai == "01":
-        key_value = normalise_gtin(key_value)
     allowed = _QUALIFIER_AIS.get(key_ai, ())
     ordered = [(key_ai, key_value)] + [(ai, v) for ai, v in pairs if ai in allowed]
     for ai, value in ordered:
