@@ -48,7 +48,6 @@ class XmlDocumentStream:
             load_dtd=False,
             remove_comments=True,
             remove_pis=True,
-            huge_tree=True,
         )
         try:
             for action, element in parser:

@@ -10,3 +10,6 @@ def register(app: typer.Typer) -> None:
     from kiik.cli.hash_command import hash_command
 
     app.command("hash")(hash_command)
+    from kiik.cli.validate_command import validate_command
+
+    app.command("validate")(validate_command)
