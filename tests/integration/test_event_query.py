@@ -40,7 +40,8 @@ class Season:
 
 
 def capture(registry: Registry, member: Member, events: list[dict[str, Any]]) -> list[str]:
-    batch = [_Event(i, e, validate_event(e, path_prefix=f"$.epcisBody.eventList[{i}]")) for i, e in enumerate(events)]
+    batch = [_Event(i, e, validate_event(e, path_prefix=f"$.epcisBody.eventList[{i}]"))
+             for i, e in enumerate(events)]
     outcome = capture_events(registry.uow(), member.principal, batch, custody_rules=True,
                              yields=registry.settings.yields)
     assert outcome.succeeded, outcome.errors
@@ -51,6 +52,8 @@ def season(registry: Registry) -> Season:
     """Four horns of two animals harvested; two go to the warehouse and on to the plant, into powder."""
     world = make_world(registry)
     harvester, warehouse, plant = world["harvester"], world["warehouse"], world["plant"]
+    day = [T0 + timedelta(days=n) for n in range(16)]
+    count = {**build.stock_count(HORNS, day[5], warehouse.sgln), "eventID": STOCK_COUNT_ID}
     steps: list[tuple[Member, list[dict[str, Any]]]] = [
         (harvester, [
             build.commissioning([horn], T0 + timedelta(minutes=10 * n), harvester.sgln, ilmd={
@@ -58,12 +61,12 @@ def season(registry: Registry) -> Season:
                 "productType": "whole_horn"})
             for n, (horn, mass) in enumerate(zip(HORNS, MASSES, strict=True))
         ]),
-        (harvester, [build.shipping(HORNS, T0 + timedelta(days=2), harvester.sgln, harvester.pgln, warehouse.pgln)]),
-        (warehouse, [build.receiving(HORNS, T0 + timedelta(days=4), warehouse.sgln)]),
-        (warehouse, [{**build.stock_count(HORNS, T0 + timedelta(days=5), warehouse.sgln), "eventID": STOCK_COUNT_ID}]),
-        (warehouse, [build.shipping(HORNS[:2], T0 + timedelta(days=10), warehouse.sgln, warehouse.pgln, plant.pgln)]),
-        (plant, [build.receiving(HORNS[:2], T0 + timedelta(days=11), plant.sgln)]),
-        (plant, [build.transformation(HORNS[:2], [(LOT, 0.45)], T0 + timedelta(days=15), plant.sgln, "powder")]),
+        (harvester, [build.shipping(HORNS, day[2], harvester.sgln, harvester.pgln, warehouse.pgln)]),
+        (warehouse, [build.receiving(HORNS, day[4], warehouse.sgln)]),
+        (warehouse, [count]),
+        (warehouse, [build.shipping(HORNS[:2], day[10], warehouse.sgln, warehouse.pgln, plant.pgln)]),
+        (plant, [build.receiving(HORNS[:2], day[11], plant.sgln)]),
+        (plant, [build.transformation(HORNS[:2], [(LOT, 0.45)], day[15], plant.sgln, "powder")]),
     ]
     hashes: dict[str, dict[str, Any]] = {}
     for member, events in steps:
@@ -130,8 +133,9 @@ def test_filters(registry: Registry, parameters: dict[str, str], expected: int) 
 )
 def test_an_epc_matches_in_every_spelling(registry: Registry, spelling: str) -> None:
     ministry = season(registry).world["ministry"].principal
-    assert len(ask(registry, ministry, MATCH_epc=spelling)) == 6  # commissioned, 2 shipped, 2 received, counted
-    assert len(ask(registry, ministry, MATCH_anyEPC=spelling)) == 7  # and consumed by the transformation
+    # Commissioned, shipped twice, received twice, counted; then consumed by the transformation.
+    assert len(ask(registry, ministry, MATCH_epc=spelling)) == 6
+    assert len(ask(registry, ministry, MATCH_anyEPC=spelling)) == 7
     assert len(ask(registry, ministry, MATCH_inputEPC=spelling)) == 1
     assert ask(registry, ministry, MATCH_parentID=spelling) == []
 
@@ -177,7 +181,9 @@ def test_pages_follow_each_other_without_gaps_or_repeats(registry: Registry) -> 
     token: str | None = None
     pages = 0
     while True:
-        parameters = [("perPage", "3"), ("EQ_action", "ADD|OBSERVE"), ("eventType", "ObjectEvent|TransformationEvent")]
+        parameters = [
+            ("perPage", "3"), ("EQ_action", "ADD|OBSERVE"), ("eventType", "ObjectEvent|TransformationEvent"),
+        ]
         if token:
             parameters.append(("nextPageToken", token))
         page = query_events(registry.uow(), ministry, parameters)
@@ -196,7 +202,9 @@ def test_a_page_token_only_serves_its_own_query(registry: Registry) -> None:
     page = query_events(registry.uow(), ministry, [("perPage", "2"), ("EQ_action", "ADD")])
     assert page.next_page_token
     with pytest.raises(QueryError, match="nextPageToken"):
-        query_events(registry.uow(), ministry, [("EQ_action", "OBSERVE"), ("nextPageToken", page.next_page_token)])
+        query_events(
+            registry.uow(), ministry, [("EQ_action", "OBSERVE"), ("nextPageToken", page.next_page_token)]
+        )
     with pytest.raises(QueryError, match="nextPageToken"):
         query_events(registry.uow(), ministry, [("nextPageToken", "not-a-token")])
     following = query_events(registry.uow(), ministry, [("EQ_action", "ADD"), ("perPage", "5"),
@@ -221,7 +229,8 @@ def test_a_page_token_only_serves_its_own_query(registry: Registry) -> None:
         ([("MATCH_epc", "urn:epc:id:sgtin:4870002.000001")], "MATCH_epc"),
         ([("MATCH_anyEPC", "urn:epc:idpat:sgtin:4870002.*.7")], "MATCH_anyEPC"),
         ([("EXISTS_errorDeclaration", "maybe")], "EXISTS_errorDeclaration"),
-        ([("GE_eventTime", "2025-01-01T00:00:00Z"), ("GE_eventTime", "2025-02-01T00:00:00Z")], "GE_eventTime"),
+        ([("GE_eventTime", "2025-01-01T00:00:00Z"), ("GE_eventTime", "2025-02-01T00:00:00Z")],
+         "GE_eventTime"),
     ],
 )
 def test_unknown_or_malformed_parameters_are_named(
@@ -243,7 +252,8 @@ def test_organisations_see_their_own_events_and_those_of_what_they_hold(registry
 
     def types(code: str) -> list[str]:
         found = ask(registry, world[code].principal, perPage="100", orderDirection="ASC")
-        return [f"{e['type']}:{e.get('bizStep')}:{len(e.get('epcList', e.get('inputEPCList', [])))}" for e in found]
+        return [f"{e['type']}:{e.get('bizStep')}:{len(e.get('epcList', e.get('inputEPCList', [])))}"
+                for e in found]
 
     # The harvester holds nothing now: it sees what it recorded.
     assert types("harvester") == ["ObjectEvent:commissioning:1"] * 4 + ["ObjectEvent:shipping:4"]
