@@ -30,6 +30,7 @@ EVENT_TYPES = frozenset(
 )
 DOCUMENT_TYPES = frozenset({"EPCISDocument", "EPCISQueryDocument"})
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_NIL = "{" + _XSI + "}nil"
 _WRAPPERS = frozenset({"extension", "baseExtension"})
 _STRINGS = frozenset(
     {"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "parentID", "action", "transformationID"}
@@ -151,7 +152,7 @@ class _Converter:
 
     def fields(self, element: Any, result: dict[str, Any]) -> None:
         for child in element:
-            if not isinstance(child.tag, str):
+            if not isinstance(child.tag, str) or child.get(_NIL) == "true":
                 continue
             namespace, local = _split(child.tag)
             if namespace is not None:
@@ -199,7 +200,7 @@ class _Converter:
         """A small record: unqualified children as fields (text), qualified ones as extensions."""
         result: dict[str, Any] = {}
         for child in element:
-            if not isinstance(child.tag, str):
+            if not isinstance(child.tag, str) or child.get(_NIL) == "true":
                 continue
             namespace, local = _split(child.tag)
             if namespace is not None:
