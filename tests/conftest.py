@@ -86,7 +86,7 @@ def _clean(registry: Registry) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 

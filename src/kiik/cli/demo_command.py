@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.panel import Panel
 
-from kiik.adapters.epcis_reader import validate_event
+from kiik.adapters.epcis_reader import open_document
 from kiik.cli.common import DbOption, console, fail, registry_for
 from kiik.services.demo import load_demo
 
@@ -17,7 +17,7 @@ def demo(db: DbOption = None) -> None:
     if not is_current(registry.engine):
         raise fail("the database is not initialised", "run `kiik init` (with the same --db) first")
     settings = registry.settings
-    result = load_demo(registry.uow, lambda e: validate_event(e), custody_rules=settings.custody_rules,
+    result = load_demo(registry.uow, open_document, custody_rules=settings.custody_rules,
                        yields=settings.yields)
     if result.created:
         console.print(f"[green]demo data loaded:[/] {result.events} events")

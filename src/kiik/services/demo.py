@@ -6,6 +6,8 @@ validation and custody rules), so the demo exercises the real path.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,14 +30,8 @@ CAST = (
     ("kz-inspectorate", "Forestry and Wildlife Inspectorate", OrgKind.INSPECTORATE, "4870007"),
 )
 
-Validator = Callable[[dict[str, Any]], list[Any]]
-
-
-@dataclass
-class _Event:
-    index: int
-    event: dict[str, Any]
-    problems: list[Any]
+# Opens a document (bytes) for capture: the EPCIS reader, handed in by the entry point.
+DocumentOpener = Callable[[bytes], Any]
 
 
 @dataclass
@@ -53,7 +49,7 @@ def main_site(prefix: str) -> str:
     return f"urn:epc:id:sgln:{prefix}.00000.0"
 
 
-def load_demo(uow_factory: Callable[[], UnitOfWork], validate: Validator, *, custody_rules: bool,
+def load_demo(uow_factory: Callable[[], UnitOfWork], open_document: DocumentOpener, *, custody_rules: bool,
               yields: dict[str, float]) -> DemoResult:
     """Load the demo once; on later runs only hand out fresh login tokens."""
     with uow_factory() as uow:
@@ -64,7 +60,7 @@ def load_demo(uow_factory: Callable[[], UnitOfWork], validate: Validator, *, cus
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
             add_site(uow_factory(), code, main_site(prefix), f"{name}: main site")
-        events = _season(uow_factory, validate, custody_rules, yields)
+        events = _season(uow_factory, open_document, custody_rules, yields)
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token
               for code in ("kz-ministry", "almaty-warehouse", "kz-inspectorate")}
     return DemoResult(created, tokens, events)
@@ -76,17 +72,18 @@ def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:
     return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR)
 
 
-def _capture(uow_factory: Callable[[], UnitOfWork], validate: Validator, code: str,
+def _capture(uow_factory: Callable[[], UnitOfWork], open_document: DocumentOpener, code: str,
              events: Sequence[dict[str, Any]], custody_rules: bool, yields: dict[str, float]) -> CaptureOutcome:
-    batch = [_Event(i, e, validate(e)) for i, e in enumerate(events)]
-    outcome = capture_events(uow_factory(), _principal(uow_factory, code), batch,
-                             custody_rules=custody_rules, yields=yields)
+    reader = open_document(json.dumps(build.document(events)).encode())
+    outcome = capture_events(uow_factory(), _principal(uow_factory, code), reader.events(),
+                             custody_rules=custody_rules, yields=yields,
+                             document_problems=reader.document_problems)
     if not outcome.succeeded:
         raise RuntimeError(f"demo data for {code} was refused: {outcome.errors[:3]}")
     return outcome
 
 
-def _season(uow_factory: Callable[[], UnitOfWork], validate: Validator, rules: bool,
+def _season(uow_factory: Callable[[], UnitOfWork], open_document: DocumentOpener, rules: bool,
             yields: dict[str, float]) -> int:
     start = datetime(2025, 9, 12, 7, 30, tzinfo=UTC)
     harvester, warehouse, plant = CAST[1][3], CAST[2][3], CAST[3][3]
@@ -116,5 +113,5 @@ def _season(uow_factory: Callable[[], UnitOfWork], validate: Validator, rules: b
     ]
     count = 0
     for code, events in steps:
-        count += _capture(uow_factory, validate, code, events, rules, yields).stored
+        count += _capture(uow_factory, open_document, code, events, rules, yields).stored
     return count

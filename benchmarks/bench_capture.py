@@ -1,0 +1,117 @@
+"""Validated capture rate through the service and over HTTP, beside the raw insert rate of the same database.
+
+    .venv/bin/python benchmarks/bench_capture.py [--events 20000] [--db postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import httpx  # noqa: E402
+import uvicorn  # noqa: E402
+from common import commissioning_document, fresh_registry  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from kiik.adapters.epcis_reader import open_document  # noqa: E402
+from kiik.adapters.tables import event_identifiers, events  # noqa: E402
+from kiik.api.app import create_app  # noqa: E402
+from kiik.bootstrap import Registry  # noqa: E402
+from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.services.auth import add_organisation, add_site, create_token  # noqa: E402
+from kiik.services.capture import capture_events  # noqa: E402
+
+SITE = "urn:epc:id:sgln:4870002.00000.0"
+
+
+def raw_insert(registry: Registry, count: int) -> float:
+    """Plain executemany inserts of rows shaped like captured events: the database's own ceiling."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    body = {"type": "ObjectEvent", "action": "ADD", "epcList": ["x"], "ilmd": {"kiik:massKg": 0.25}}
+    started = time.perf_counter()
+    with registry.engine.begin() as connection:
+        for offset in range(0, count, 2000):
+            rows = [{"hash_id": f"raw-{n}", "event_id": f"raw-{n}", "event_type": "ObjectEvent", "event_time": now,
+                     "record_time": now, "action": "ADD", "biz_step": "commissioning", "disposition": "active",
+                     "read_point": SITE, "biz_location": SITE, "declares_error": False, "org_id": 1,
+                     "capture_id": "raw", "body": body}
+                    for n in range(offset, min(count, offset + 2000))]
+            result = connection.execute(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows)
+            pks = [r[0] for r in result]
+            connection.execute(insert(event_identifiers),
+                               [{"event_pk": pk, "role": "epc", "key": f"raw-{pk}"} for pk in pks])
+    return count / (time.perf_counter() - started)
+
+
+def through_service(registry: Registry, principal: Principal, path: Path, count: int) -> float:
+    started = time.perf_counter()
+    with path.open("rb") as source:
+        reader = open_document(source)
+        outcome = capture_events(registry.uow(), principal, reader.events(), custody_rules=True,
+                                 yields=registry.settings.yields, document_problems=reader.document_problems)
+    elapsed = time.perf_counter() - started
+    assert outcome.succeeded and outcome.stored == count, outcome.errors[:3]
+    return count / elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def through_http(registry: Registry, token: str, path: Path, count: int) -> float:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"}
+    try:
+        started = time.perf_counter()
+        with path.open("rb") as body, httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            answer = client.post("/epcis/capture", content=body, headers=headers)
+            assert answer.status_code == 202, answer.text
+            location = answer.headers["location"]
+            while (job := client.get(location, headers=headers).json())["running"]:
+                time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        assert job["success"] and job["storedCount"] == count, job["errors"][:3]
+        return count / elapsed
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--db", default=None, help="a PostgreSQL admin URL to run on PostgreSQL (default SQLite)")
+    args = parser.parse_args()
+    with fresh_registry(args.db) as registry, tempfile.TemporaryDirectory() as folder:
+        add_organisation(registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000")
+        add_site(registry.uow(), "harvest", SITE, "Camp")
+        token = create_token(registry.uow(), "harvest", "operator").token
+        principal = Principal(1, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR)
+        service_doc = commissioning_document(Path(folder) / "a.jsonld", args.events, "000001", SITE)
+        http_doc = commissioning_document(Path(folder) / "b.jsonld", args.events, "000002", SITE)
+        raw = raw_insert(registry, args.events)
+        service = through_service(registry, principal, service_doc, args.events)
+        http = through_http(registry, token, http_doc, args.events)
+        print(f"database: {registry.engine.dialect.name}, {args.events} events per run")
+        print(f"raw insert rate:              {raw:10.0f} events/s")
+        print(f"validated capture, service:   {service:10.0f} events/s  ({service / raw:.0%} of raw)")
+        print(f"validated capture, HTTP:      {http:10.0f} events/s  ({http / raw:.0%} of raw)")
+
+
+if __name__ == "__main__":
+    main()

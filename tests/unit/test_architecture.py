@@ -1,0 +1,44 @@
+"""Imports point inward: the domain is plain Python and knows no framework."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "kiik"
+FRAMEWORKS = {"sqlalchemy", "fastapi", "starlette", "typer", "httpx", "psycopg", "alembic", "pydantic", "lxml",
+              "jinja2", "rich", "uvicorn", "biip", "jsonschema", "ijson"}
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_imports_no_framework() -> None:
+    for path in (SRC / "domain").glob("*.py"):
+        roots = {name.split(".")[0] for name in _imports(path)}
+        assert not roots & FRAMEWORKS, f"{path.name} imports {roots & FRAMEWORKS}"
+        inner = {n for n in _imports(path) if n.startswith("kiik.") and not n.startswith("kiik.domain")}
+        assert not inner, f"{path.name} imports outer layers {inner}"
+
+
+def test_services_do_not_import_adapters_or_entry_points() -> None:
+    for path in (SRC / "services").glob("*.py"):
+        outer = {n for n in _imports(path) if n.startswith(("kiik.adapters", "kiik.api", "kiik.web", "kiik.cli"))}
+        assert not outer, f"{path.name} imports {outer}"
+        roots = {name.split(".")[0] for name in _imports(path)}
+        assert not roots & FRAMEWORKS, f"{path.name} imports {roots & FRAMEWORKS}"
+
+
+def test_no_event_row_is_ever_updated_or_deleted() -> None:
+    """Events are append-only: no code path issues UPDATE or DELETE on the event tables."""
+    for path in SRC.rglob("*.py"):
+        text = path.read_text()
+        for table in ("events", "event_identifiers", "erroneous_events"):
+            assert f"update({table})" not in text and f"delete({table})" not in text, path

@@ -1,0 +1,47 @@
+"""Who may do what, as a matrix: every organisation kind by every role by every permission."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiik.domain.permissions import (
+    SEES_EVERYTHING,
+    NotAllowed,
+    OrgKind,
+    Permission,
+    Principal,
+    Role,
+    permissions_of,
+    require,
+)
+
+P = Permission
+READ = {P.EVENTS_READ, P.ITEMS_READ, P.CAPTURE_JOBS_READ, P.ORGANISATIONS_READ}
+CAPTURE = READ | {P.EVENTS_CAPTURE}
+
+EXPECTED: dict[tuple[OrgKind, Role], set[Permission]] = {}
+for kind in OrgKind:
+    EXPECTED[(kind, Role.VIEWER)] = set(READ)
+    EXPECTED[(kind, Role.OPERATOR)] = set(CAPTURE)
+    EXPECTED[(kind, Role.ADMIN)] = CAPTURE | {P.TOKENS_MANAGE}
+EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.ORGANISATIONS_MANAGE}
+for role in Role:
+    EXPECTED[(OrgKind.PARTNER_AUTHORITY, role)] -= {P.EVENTS_CAPTURE}
+
+
+@pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))
+def test_permission_matrix(kind: OrgKind, role: Role) -> None:
+    assert permissions_of(kind, role) == EXPECTED[(kind, role)]
+
+
+@pytest.mark.parametrize("kind", list(OrgKind))
+def test_who_sees_everything(kind: OrgKind) -> None:
+    principal = Principal(1, "x", "X", kind, Role.VIEWER)
+    assert principal.sees_everything == (kind in {OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+    assert SEES_EVERYTHING == {OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE}
+
+
+def test_a_refusal_names_the_role_and_the_permission() -> None:
+    viewer = Principal(1, "almaty-warehouse", "Warehouse", OrgKind.WAREHOUSE, Role.VIEWER)
+    with pytest.raises(NotAllowed, match="viewer of almaty-warehouse .* may not events:capture"):
+        require(viewer, P.EVENTS_CAPTURE)
