@@ -226,14 +226,13 @@ class _Walk:
             node.repeated = True
             return node
         done.add(key)
+        products.setdefault(key, node)
         for link in consumers.get(key, ()):
             class_masses = _line_masses(link.body, "outputQuantityList")
             each = _as_float(local_names(link.body.get("ilmd")).get("massKg"))
             outputs = []
             for out in link.keys(PRODUCED_ROLES):
-                child = self.forward_tree(out, consumers, done, products, class_masses.get(out, each))
-                products.setdefault(out, child)
-                outputs.append(child)
+                outputs.append(self.forward_tree(out, consumers, done, products, class_masses.get(out, each)))
             node.used_in.append((self.step(link), outputs))
         return node
 
@@ -250,4 +249,5 @@ def trace_lineage(store: Any, root: str, *, scope: ReadScope, parties: Mapping[i
     products: dict[str, LineageNode] = {}
     backward = walk.backward_tree(root, producers, set(), sources)
     forward = walk.forward_tree(root, consumers, set(), products)
+    products.pop(root, None)
     return Lineage(backward, forward, list(sources.values()), list(products.values()), walk.truncated)
