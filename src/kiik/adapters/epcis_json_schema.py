@@ -34,12 +34,14 @@ def _load(name: str) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=65536)
+# Field names and vocabulary URIs repeat in every event and stay in these caches; identifiers that
+# occur once pass through them, so a small size is enough and memory stays bounded.
+@lru_cache(maxsize=4096)
 def _is_uri(text: str) -> bool:
     return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "uri"))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _is_date_time(text: str) -> bool:
     return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "date-time"))
 

@@ -131,21 +131,20 @@ def check_duplicates(event: dict[str, Any]) -> Iterator[Finding]:
     key = _canonical()
     for name in EPC_LIST_FIELDS:
         first_seen: dict[str, int] = {}
-        for i, value in enumerate(_list(event.get(name))):
+        values = _list(event.get(name))
+        for i, value in enumerate(values):
             if not isinstance(value, str):
                 continue
             canonical = key(value)
-            if canonical in first_seen:
-                yield (
-                    [name, i],
-                    "semantics.duplicate_epc",
-                    (
-                        f"{value!r} is listed twice in {name} (also at position {first_seen[canonical]}); "
-                        "an item can take part in an event only once."
-                    ),
-                )
-            else:
-                first_seen[canonical] = i
+            if first_seen.setdefault(canonical, i) == i:
+                continue
+            first = values[first_seen[canonical]]
+            same = "listed twice" if first == value else f"the same item as {first!r}, listed before it"
+            yield (
+                [name, i],
+                "semantics.duplicate_epc",
+                (f"{value!r} in {name} is {same}; an item can take part in an event only once."),
+            )
 
 
 def check_aggregation(event: dict[str, Any]) -> Iterator[Finding]:

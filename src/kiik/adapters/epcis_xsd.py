@@ -109,8 +109,24 @@ def _problems(log: etree._ListErrorLog, rewrite: tuple[str, str] | None = None) 
     return problems
 
 
+def entity_problems(element: etree._Element, path: str) -> list[Problem]:
+    """Entity references are never expanded (no XXE); an event that holds one cannot be read."""
+    return [
+        Problem(
+            f"{path} (line {node.sourceline or element.sourceline})",
+            "xml",
+            f"The entity reference {node.text} is not expanded: kiik reads no DTD entities. "
+            "Write the text itself in the document.",
+        )
+        for node in element.iter(etree.Entity)
+    ]
+
+
 def event_xsd_problems(element: etree._Element, event_path: str) -> list[Problem]:
     """XSD problems of one event element; it is moved into a wrapper document to be checked."""
+    entities = entity_problems(element, event_path)
+    if entities:
+        return entities
     # Prefixes in scope are carried over: attribute values such as xsi:type="xsd:integer" use them.
     in_scope = {prefix: uri for prefix, uri in element.nsmap.items() if prefix not in (None, "epcis")}
     wrapper = etree.Element(
@@ -141,6 +157,9 @@ def envelope_xsd_problems(root: etree._Element) -> list[Problem]:
                 f"documents, whose namespace is {EPCIS_NS}.",
             )
         ]
+    entities = entity_problems(root, f"/{local}")
+    if entities:
+        return entities
     schema = epcis_xml_schema()
     if schema.validate(root.getroottree()):
         return []
