@@ -70,11 +70,16 @@ class ItemStore:
     def children(self, parent: str) -> list[str]:
         return list(self.connection.scalars(select(items.c.key).where(items.c.parent_key == parent)))
 
-    def save(self, states: Sequence[ItemState]) -> None:
-        """Insert new states and overwrite existing ones (the projection, not the events)."""
+    def save(self, states: Sequence[ItemState], new_keys: set[str] | None = None) -> None:
+        """Insert new states and overwrite existing ones (the projection, not the events).
+
+        `new_keys`, when the caller knows them, saves looking up which states exist already."""
         if not states:
             return
-        existing = set(self.load(s.key for s in states))
+        if new_keys is None:
+            existing = set(self.load(s.key for s in states))
+        else:
+            existing = {s.key for s in states if s.key not in new_keys}
         new_rows = [_row(s) for s in states if s.key not in existing]
         if new_rows:
             self.connection.execute(insert(items), new_rows)

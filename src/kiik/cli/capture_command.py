@@ -38,10 +38,11 @@ def capture(
             continue
         failed = True
         errors.print(f"[bold red]{path}[/]: {outcome.summary()}")
-        table = Table("event", "eventID", "rule", "problem", show_lines=False)
+        table = Table("event", "eventID", "where", "rule", "problem", show_lines=False)
         for error in outcome.errors:
             index = error.get("eventIndex")
-            table.add_row("" if index is None else str(index), str(error.get("eventID") or ""),
+            where = error.get("path") or error.get("identifier") or ""
+            table.add_row("" if index is None else str(index), str(error.get("eventID") or ""), str(where),
                           str(error.get("rule")), str(error.get("message")))
         errors.print(table)
         if outcome.unreported_errors:

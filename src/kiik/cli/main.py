@@ -14,9 +14,16 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so that `kiik --help` stays quick and modules register themselves explicitly.
-    from kiik.cli import capture_command, db_commands, demo_command, directory_commands, epcis_commands
+    from kiik.cli import (
+        capture_command,
+        db_commands,
+        demo_command,
+        directory_commands,
+        epcis_commands,
+        trace_command,
+    )
 
-    for module in (db_commands, directory_commands, capture_command, demo_command, epcis_commands):
+    for module in (db_commands, directory_commands, capture_command, demo_command, trace_command, epcis_commands):
         module.register(app)
 
 

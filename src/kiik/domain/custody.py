@@ -87,6 +87,7 @@ class Ledger:
         self._load = load
         self._load_children = load_children or (lambda key: [])
         self._states: dict[str, ItemState | None] = {}
+        self._absent: set[str] = set()
         self.changed: set[str] = set()
 
     def preload(self, keys: Iterable[str]) -> None:
@@ -95,6 +96,8 @@ class Ledger:
             found = self._load(missing)
             for key in missing:
                 self._states[key] = found.get(key)
+                if key not in found:
+                    self._absent.add(key)
 
     def get(self, key: str) -> ItemState | None:
         if key not in self._states:
@@ -115,7 +118,12 @@ class Ledger:
     def changed_states(self) -> list[ItemState]:
         return [s for k in sorted(self.changed) if (s := self._states.get(k)) is not None]
 
+    def new_keys(self) -> set[str]:
+        """Changed keys that storage did not hold when they were loaded: to insert, not update."""
+        return self.changed & self._absent
+
     def forget(self) -> None:
         """Drop what is cached (after it was written), keeping memory bounded on long documents."""
         self._states.clear()
+        self._absent.clear()
         self.changed.clear()

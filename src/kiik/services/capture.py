@@ -119,7 +119,7 @@ class _Capture:
         rows = [new_event(p.event, p.facts, p.hash_id, self.principal.org_id, self.outcome.capture_id,
                           self.record_time) for p in batch]
         self.uow.events.add(rows)
-        self.uow.items.save(self.ledger.changed_states())
+        self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
         self.ledger.forget()
         self.outcome.stored += len(rows)
 
