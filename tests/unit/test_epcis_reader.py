@@ -464,3 +464,20 @@ def test_xml_events_leave_the_tree_once_handed_out() -> None:
     # The parser reads ahead by one buffer; the tree never holds more than that many events.
     assert len(held) == 3000 and max(held) < 300, max(held)
     assert stream.root is not None and len(stream.root.find("EPCISBody/EventList")) == 0
+
+
+def test_a_caller_can_accept_only_event_documents() -> None:
+    from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS
+
+    master_data = (
+        '<epcismd:EPCISMasterDataDocument xmlns:epcismd="urn:epcglobal:epcis-masterdata:xsd:2" '
+        'schemaVersion="2.0" creationDate="2025-09-14T09:00:00Z"><EPCISBody><VocabularyList/>'
+        "</EPCISBody></epcismd:EPCISMasterDataDocument>"
+    )
+    assert validate_document(master_data.encode()) == []
+    with open_document(master_data.encode(), kinds=EVENT_DOCUMENT_KINDS) as reader:
+        assert list(reader.events()) == []
+        [problem] = reader.document_problems()
+    assert (problem.path, problem.rule) == ("$", "document") and "EPCISMasterDataDocument" in problem.message
+    with open_document(as_bytes(document(horn_event())), kinds=EVENT_DOCUMENT_KINDS) as reader:
+        assert len(list(reader.events())) == 1 and reader.document_problems() == []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -48,10 +48,17 @@ class EpcisReader:
     """A single pass over one document; use it as a context manager so the file is closed."""
 
     def __init__(
-        self, stream: IO[bytes], media: str, *, owned: IO[bytes] | None, now: datetime | None
+        self,
+        stream: IO[bytes],
+        media: str,
+        *,
+        owned: IO[bytes] | None,
+        now: datetime | None,
+        kinds: Collection[str] | None = None,
     ) -> None:
         self._stream = stream
         self._owned = owned
+        self._kinds = tuple(kinds) if kinds is not None else None
         self._problems: list[Problem] = []
         self._buffer: list[DocumentEvent] = []
         self._started = False
@@ -102,7 +109,17 @@ class EpcisReader:
 
     def document_problems(self) -> list[Problem]:
         """Problems of the document itself (not tied to one event); complete once events() is exhausted."""
-        return list(self._problems)
+        problems = list(self._problems)
+        kind = self._state["kind"]
+        if self._kinds is not None and self._finished and isinstance(kind, str) and kind not in self._kinds:
+            problems.append(
+                Problem(
+                    "$",
+                    "document",
+                    f"This is an {kind}; only {' or '.join(self._kinds)} documents are accepted here.",
+                )
+            )
+        return problems
 
     @property
     def finished(self) -> bool:
@@ -160,11 +177,18 @@ def _sniff(stream: IO[bytes], media_type: str | None) -> str:
 
 
 def open_document(
-    source: IO[bytes] | Path | str | bytes, media_type: str | None = None, *, now: datetime | None = None
+    source: IO[bytes] | Path | str | bytes,
+    media_type: str | None = None,
+    *,
+    now: datetime | None = None,
+    kinds: Collection[str] | None = None,
 ) -> EpcisReader:
     """A reader over a path, bytes or binary stream; JSON or XML is sniffed when `media_type` is None.
 
-    Raises OSError when a path cannot be opened.
+    `kinds`, when given, lists the document kinds the caller accepts (capture passes
+    EVENT_DOCUMENT_KINDS); any other kind, such as an XSD-valid master-data document, is then a
+    document problem. `now` fixes the clock of the future-time rule. Raises OSError when a path
+    cannot be opened.
     """
     owned: IO[bytes] | None = None
     if isinstance(source, bytes | bytearray):
@@ -179,7 +203,7 @@ def open_document(
         if owned is not None:
             owned.close()
         raise
-    return EpcisReader(stream, media, owned=owned, now=now)
+    return EpcisReader(stream, media, owned=owned, now=now, kinds=kinds)
 
 
 def validate_document(
