@@ -481,3 +481,10 @@ def test_a_caller_can_accept_only_event_documents() -> None:
     assert (problem.path, problem.rule) == ("$", "document") and "EPCISMasterDataDocument" in problem.message
     with open_document(as_bytes(document(horn_event())), kinds=EVENT_DOCUMENT_KINDS) as reader:
         assert len(list(reader.events())) == 1 and reader.document_problems() == []
+
+
+def test_an_event_list_extension_in_another_namespace_is_passed_over() -> None:
+    extension = '<extension xmlns:x="http://x.example/"><x:note>batch 7</x:note></extension>\n'
+    text = XML_HEAD + xml_event(1) + extension + xml_event(2) + XML_TAIL
+    _, events, problems = read(text.encode())
+    assert [(e.index, e.problems) for e in events] == [(0, []), (1, [])] and problems == []

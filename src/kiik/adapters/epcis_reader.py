@@ -149,7 +149,7 @@ def _seekable(source: IO[bytes]) -> tuple[IO[bytes], IO[bytes] | None]:
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 - closed by the reader
     shutil.copyfileobj(source, spool)
     spool.seek(0)
-    return spool, spool  # type: ignore[return-value]
+    return spool, spool
 
 
 def _sniff(stream: IO[bytes], media_type: str | None) -> str:

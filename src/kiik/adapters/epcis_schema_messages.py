@@ -126,11 +126,11 @@ def _explain(
     special = _special_schemas().get(id(error.schema))
     if keyword == "required":
         name = _required_name(error)
-        hint = _HINTS.get(name)
+        hint_text = _HINTS.get(name)
         return [
             (
                 [*parts, name],
-                f"'{name}' is missing; {container} requires it" + (f" ({hint})." if hint else "."),
+                f"'{name}' is missing; {container} requires it" + (f" ({hint_text})." if hint_text else "."),
                 False,
             )
         ]

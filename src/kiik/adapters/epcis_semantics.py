@@ -82,7 +82,7 @@ def looks_like_gs1_key(text: str) -> bool:
     return bool(_EPC_URI.match(text) or _GS1_DIGITAL_LINK.match(text))
 
 
-def _identifiers(event: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
+def _identifiers(event: dict[str, Any]) -> Iterator[tuple[list[str | int], object]]:
     """Every identifier-valued field of the event, with its path inside the event."""
     for name in EPC_LIST_FIELDS:
         for i, value in enumerate(_list(event.get(name))):
