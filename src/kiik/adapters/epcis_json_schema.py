@@ -101,7 +101,21 @@ def _property_names(validator: Any, names: Any, instance: Any, schema: Any) -> I
             yield from validator.descend(instance=name, schema=names)
 
 
-_EventValidator = validators.extend(Draft7Validator, {"enum": _enum, "propertyNames": _property_names})
+_STANDARD_TYPE = Draft7Validator.VALIDATORS["type"]
+_PYTHON_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list}
+
+
+def _type(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    # Draft 7 checks these three with exactly this isinstance; others take the standard path.
+    expected = _PYTHON_TYPES.get(types) if isinstance(types, str) else None
+    if expected is not None and isinstance(instance, expected):
+        return
+    yield from _STANDARD_TYPE(validator, types, instance, schema)
+
+
+_EventValidator = validators.extend(
+    Draft7Validator, {"enum": _enum, "propertyNames": _property_names, "type": _type}
+)
 
 
 @cache
