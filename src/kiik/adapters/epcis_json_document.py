@@ -55,7 +55,7 @@ def json_document_events(
             Problem(
                 error.path or "$",
                 "json",
-                f"The file is not well-formed JSON ({error.reason}); nothing after this point can be read.",
+                f"The file is not well-formed JSON: {error.reason}. Nothing after this point can be read.",
             )
         )
         return

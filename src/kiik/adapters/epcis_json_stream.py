@@ -59,7 +59,7 @@ class JsonDocumentStream:
         """(path of the event list, item) for each item of the event list, in document order."""
         envelope = ijson.ObjectBuilder()
         builder: ijson.ObjectBuilder | None = None
-        depth = 0
+        depth = started = 0
         prefix = list_path = ""
         try:
             for prefix, token, value in ijson.parse(self._stream, use_float=True):
@@ -73,6 +73,7 @@ class JsonDocumentStream:
                 if prefix in EVENT_ITEM_PREFIXES:
                     self._learn_header(getattr(envelope, "value", None))
                     list_path = prefix.removesuffix(".item")
+                    started += 1
                     if token in _OPENING:
                         builder, depth = ijson.ObjectBuilder(), 1
                         builder.event(token, value)
@@ -83,7 +84,11 @@ class JsonDocumentStream:
                 if prefix == "type" and token == "string":
                     self.kind = value
         except ijson.JSONError as error:
-            raise JsonSyntaxProblem(prefix, str(error)) from error
+            inside_event = builder is not None or prefix in EVENT_ITEM_PREFIXES
+            where = (
+                f"{list_path}[{started - 1}]" if inside_event and started else prefix.replace(".item", "[]")
+            )
+            raise JsonSyntaxProblem(where, _syntax_reason(error)) from error
         self.envelope = getattr(envelope, "value", None)
         if isinstance(self.envelope, dict) and not self.context_known:
             self.context, self.context_known = self.envelope.get("@context"), True
@@ -112,6 +117,15 @@ class JsonDocumentStream:
             return None  # the main pass reports the syntax error where it meets it
         finally:
             self._stream.seek(position)
+
+
+def _syntax_reason(error: Exception) -> str:
+    """yajl's reason on one line, with the text where it stopped when it shows it."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return "the JSON ends or breaks unexpectedly"
+    near = next((line for line in lines[1:] if "(right here)" not in line), None)
+    return f"{lines[0]}, near {near!r}" if near else lines[0]
 
 
 def context_terms(context: Any) -> dict[str, Any]:
