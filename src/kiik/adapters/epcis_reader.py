@@ -64,7 +64,7 @@ class EpcisReader:
         self._started = False
         self._finished = False
         self._state: dict[str, Any] = {"kind": None}
-        self.media = media
+        self.media = media if media in ("json", "xml") else "unknown"
         if media == "json":
             self._source: Iterator[DocumentEvent] = json_document_events(
                 stream, self._state, self._problems, now
@@ -73,7 +73,7 @@ class EpcisReader:
             self._source = xml_document_events(stream, self._state, self._problems, now)
         else:
             self._source = iter(())
-            self._problems.append(Problem("$", "document", media))
+            self._problems.append(Problem("$", "document", media))  # `media` says why it is neither
             self._finished = True
 
     @property
