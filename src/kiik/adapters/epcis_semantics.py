@@ -9,12 +9,13 @@ the chain-of-custody rules (who holds what) live in `kiik.domain`, not here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from kiik.adapters.epcis_problems import Problem, json_path
+from kiik.domain.digital_link import parse_digital_link
+from kiik.domain.identifiers import InvalidIdentifier, canonical_key, parse_identifier
 
 CLOCK_SKEW = timedelta(minutes=5)
 MASS_UNITS = frozenset(
@@ -29,52 +30,33 @@ _GS1_DIGITAL_LINK = re.compile(
 )
 _EPC_URI = re.compile(r"^urn:epc:(?:id|class|idpat):")
 
-IdentifierCheck = Callable[[str], str | None]
 Finding = tuple[list[str | int], str, str]  # (path inside the event, rule, message)
 
 
-@cache
-def _identifier_check() -> IdentifierCheck | None:
-    """`text -> reason it is invalid, or None` for GS1 keys, from the domain's identifier rules.
+def _gs1_key_problem(text: str) -> str | None:
+    """Why a GS1 key is invalid (check digit, length, ...), or None when it is valid or no GS1 key.
 
     EPC URNs are always GS1 keys. An http(s) URI is one only when it is shaped like a Digital Link
     (a GS1 key as /AI/value pairs); any other URL (a purchase order, a web page) is left alone.
     """
-    try:
-        from kiik.domain.digital_link import parse_digital_link
-        from kiik.domain.identifiers import InvalidIdentifier, parse_identifier
-    except ImportError:  # pragma: no cover - the domain module is written in parallel
-        return None
-
-    def check(text: str) -> str | None:
-        if text.startswith(("http://", "https://")):
-            try:
-                parse_digital_link(text, strict=False)
-            except InvalidIdentifier:
-                return None
+    if text.startswith(("http://", "https://")):
         try:
-            parse_identifier(text)
-        except InvalidIdentifier as problem:
-            return str(problem)
-        return None
-
-    return check
-
-
-@cache
-def _canonical() -> Callable[[str], str]:
-    try:
-        from kiik.domain.identifiers import InvalidIdentifier, canonical_key
-    except ImportError:  # pragma: no cover
-        return str.strip
-
-    def key(text: str) -> str:
-        try:
-            return canonical_key(text)
+            parse_digital_link(text, strict=False)
         except InvalidIdentifier:
-            return text.strip()
+            return None
+    try:
+        parse_identifier(text)
+    except InvalidIdentifier as problem:
+        return str(problem)
+    return None
 
-    return key
+
+def _key(text: str) -> str:
+    """The registry key of an identifier, so that its EPC URN and Digital Link spellings compare equal."""
+    try:
+        return canonical_key(text)
+    except InvalidIdentifier:
+        return text.strip()
 
 
 def looks_like_gs1_key(text: str) -> bool:
@@ -117,25 +99,21 @@ def _parse_time(text: object) -> datetime | None:
 
 
 def check_identifiers(event: dict[str, Any]) -> Iterator[Finding]:
-    check = _identifier_check()
-    if check is None:
-        return
     for path, value in _identifiers(event):
         if isinstance(value, str) and looks_like_gs1_key(value):
-            reason = check(value)
+            reason = _gs1_key_problem(value)
             if reason:
                 yield path, "semantics.identifier", f"{value!r} is not a valid GS1 identifier: {reason}"
 
 
 def check_duplicates(event: dict[str, Any]) -> Iterator[Finding]:
-    key = _canonical()
     for name in EPC_LIST_FIELDS:
         first_seen: dict[str, int] = {}
         values = _list(event.get(name))
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 continue
-            canonical = key(value)
+            canonical = _key(value)
             if first_seen.setdefault(canonical, i) == i:
                 continue
             first = values[first_seen[canonical]]
@@ -161,9 +139,8 @@ def check_aggregation(event: dict[str, Any]) -> Iterator[Finding]:
             ),
         )
     if isinstance(parent, str):
-        key = _canonical()
         for i, child in enumerate(_list(event.get("childEPCs"))):
-            if isinstance(child, str) and key(child) == key(parent):
+            if isinstance(child, str) and _key(child) == _key(parent):
                 yield (
                     ["childEPCs", i],
                     "semantics.parent_in_children",
