@@ -3,7 +3,7 @@ by the same semantic rules as JSON events; the envelope against the XSD at the e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -12,6 +12,7 @@ from lxml import etree
 from kiik.adapters.epcis_event_check import event_id_of
 from kiik.adapters.epcis_problems import DocumentEvent, Problem, with_event
 from kiik.adapters.epcis_semantics import Finding, semantic_findings
+from kiik.adapters.epcis_xml import xml_event_to_dict
 from kiik.adapters.epcis_xml_stream import EVENT_ELEMENTS, XmlDocumentStream, XmlEventElement
 from kiik.adapters.epcis_xsd import envelope_xsd_problems, event_xsd_problems, root_problem
 
@@ -30,23 +31,12 @@ _XML_ITEM = {
     "bizTransactionList": "bizTransaction",
 }
 
-Converter = Callable[[etree._Element], dict[str, Any]]
-
-
-def _converter() -> Converter | None:
-    try:
-        from kiik.adapters.epcis_xml import xml_event_to_dict
-    except ImportError:  # pragma: no cover - written in parallel; XSD validation still runs without it
-        return None
-    return xml_event_to_dict
-
 
 def xml_document_events(
     stream: IO[bytes], state: dict[str, Any], problems: list[Problem], now: datetime | None
 ) -> Iterator[DocumentEvent]:
     """Each event of an XML document with its problems; the document's own problems go to `problems`."""
     document = XmlDocumentStream(stream)
-    convert = _converter()
     index = 0
     for item in document.raw_events():
         state["kind"] = document.kind
@@ -55,7 +45,7 @@ def xml_document_events(
             continue  # an EventList extension in another namespace: allowed, and no event kiik reads
         event: dict[str, Any] = {}
         if not found:
-            event, found = _read_event(item, convert, now)
+            event, found = _read_event(item, now)
         yield DocumentEvent(index, event, with_event(found, index, event_id_of(event) or _xml_event_id(item)))
         index += 1
     state["kind"] = document.kind
@@ -72,9 +62,7 @@ def xml_document_events(
         problems.extend(envelope_xsd_problems(document.root))
 
 
-def _read_event(
-    item: XmlEventElement, convert: Converter | None, now: datetime | None
-) -> tuple[dict[str, Any], list[Problem]]:
+def _read_event(item: XmlEventElement, now: datetime | None) -> tuple[dict[str, Any], list[Problem]]:
     if item.tag not in EVENT_ELEMENTS:
         return {}, [
             Problem(
@@ -84,10 +72,8 @@ def _read_event(
                 f"reads ({', '.join(EVENT_ELEMENTS)}).",
             )
         ]
-    if convert is None:
-        return {}, []
     try:
-        event = convert(item.element)
+        event = xml_event_to_dict(item.element)
     except Exception as error:  # noqa: BLE001 - any failure to read a schema-valid event is reported, not raised
         return {}, [
             Problem(f"{item.path} (line {item.line})", "xml", f"The event could not be read: {error}")
