@@ -283,3 +283,27 @@ def test_a_site_scan_with_extension() -> None:
 )  # fmt: skip
 def test_epc_to_digital_link(uri: str, link: str) -> None:
     assert epc_to_digital_link(uri) == link
+
+
+@pytest.mark.parametrize(
+    "urn",
+    [
+        "urn:epc:id:sgtin:4870001.000001.7",
+        "urn:epc:id:sgtin:061414.1107346.ab-C.d_e'f;g=h",
+        "urn:epc:id:sgtin:415056789012.0.987654",
+        "urn:epc:id:sgtin:4870001.000001.a!b",
+        "urn:epc:id:sgtin:4870001.000001.%2F",
+        "urn:epc:id:sgtin:4870001.000001." + "9" * 21,
+        "urn:epc:id:sgtin:4870001.00001.7",
+    ],
+)
+def test_the_quick_sgtin_path_agrees_with_the_general_one(urn: str) -> None:
+    from kiik.domain.digital_link import canonical_pairs
+    from kiik.domain.epc_uri import parse_epc_urn
+    from kiik.domain.gs1_keys import digital_link
+
+    try:
+        general = digital_link(canonical_pairs(parse_epc_urn(urn, strict=False).pairs))
+    except InvalidIdentifier:
+        general = urn
+    assert epc_to_digital_link(urn) == general

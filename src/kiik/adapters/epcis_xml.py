@@ -32,11 +32,12 @@ DOCUMENT_TYPES = frozenset({"EPCISDocument", "EPCISQueryDocument"})
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _NIL = "{" + _XSI + "}nil"
 _WRAPPERS = frozenset({"extension", "baseExtension"})
-_STRINGS = frozenset(
+_SIMPLE = frozenset(
     {"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "parentID", "action", "transformationID"}
 )
 _EPC_LISTS = frozenset({"epcList", "childEPCs", "inputEPCList", "outputEPCList"})
 _QUANTITY_LISTS = frozenset({"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"})
+_QUANTITY_CONVERTERS = {"quantity": lambda text: _number(text)}
 _NUMBERS = frozenset(
     {"quantity", "value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"}
 )
@@ -152,28 +153,28 @@ class _Converter:
 
     def fields(self, element: Any, result: dict[str, Any]) -> None:
         for child in element:
-            if not isinstance(child.tag, str) or child.get(_NIL) == "true":
+            tag = child.tag
+            if not isinstance(tag, str) or child.get(_NIL) == "true":
                 continue
-            namespace, local = _split(child.tag)
-            if namespace is not None:
+            if tag in _SIMPLE:
+                result[tag] = (child.text or "").strip()
+            elif tag[0] == "{":
+                namespace, local = _split(tag)
                 self.add(result, self.key(child, namespace, local, child.prefix), self.extension_value(child))
-            elif local in _WRAPPERS:
+            elif tag in _WRAPPERS:
                 self.fields(child, result)
-            elif local == "certificationInfo":
-                self.add(result, local, (child.text or "").strip())
+            elif tag == "certificationInfo":
+                self.add(result, tag, (child.text or "").strip())
             else:
-                result[local] = self.standard(local, child)
+                result[tag] = self.standard(tag, child)
 
     def standard(self, local: str, element: Any) -> Any:
-        text = element.text or ""
-        if local in _STRINGS:
-            return text.strip()
         if local in ("bizStep", "disposition"):
-            return _word(local, text.strip())
+            return _word(local, (element.text or "").strip())
         if local in _EPC_LISTS:
             return [(c.text or "").strip() for c in element if c.tag == "epc"]
         if local in _QUANTITY_LISTS:
-            return [self.structure(c, {"quantity": _number}) for c in element if isinstance(c.tag, str)]
+            return [self.structure(c, _QUANTITY_CONVERTERS) for c in element if isinstance(c.tag, str)]
         if local in ("readPoint", "bizLocation"):
             return self.structure(element, {})
         if local == "bizTransactionList":
@@ -283,35 +284,38 @@ def iter_xml_events(
     info = info if info is not None else XmlDocumentInfo()
     if isinstance(source, Path):
         source = str(source)
+    # Only the end tags of events (and of ignoreFields) reach Python; libxml2 does the rest.
     parser = etree.iterparse(
-        source, events=("start", "end"), remove_comments=True, remove_pis=True, huge_tree=True
+        source,
+        events=("end",),
+        tag=[*EVENT_TYPES, "{*}ignoreFields"],
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
     )
-    depth_in_event = 0
     try:
-        for action, element in parser:
-            local = _split(element.tag)[1] if isinstance(element.tag, str) else ""
+        for _, element in parser:
             if info.root is None:
-                info.root = local
-                if local not in DOCUMENT_TYPES:
-                    raise NotAnEpcisDocument(
-                        f"the root element is <{local}>, not <EPCISDocument> or <EPCISQueryDocument>"
-                    )
-            if action == "start":
-                depth_in_event += local in EVENT_TYPES
-                continue
-            if local in EVENT_TYPES and _in_event_list(element):
-                depth_in_event -= 1
-                event = xml_event_to_dict(element)
-                _discard(element)
-                yield event
-            elif local in EVENT_TYPES:
-                depth_in_event -= 1
-            elif local == "ignoreFields" and depth_in_event == 0:
+                _check_root(element.getroottree().getroot(), info)
+            if element.tag in EVENT_TYPES:
+                if _in_event_list(element):
+                    event = xml_event_to_dict(element)
+                    _discard(element)
+                    yield event
+            elif not any(_split(a.tag)[1] in EVENT_TYPES for a in element.iterancestors()):
                 info.ignore_fields += [c.tag for c in element if isinstance(c.tag, str)]
-            elif local == "extension" and depth_in_event == 0:
-                _discard(element)
+        if info.root is None:
+            _check_root(parser.root, info)
     except etree.XMLSyntaxError as error:
         raise NotAnEpcisDocument(f"not well-formed XML: {error}") from error
+
+
+def _check_root(root: Any, info: XmlDocumentInfo) -> None:
+    info.root = _split(root.tag)[1]
+    if info.root not in DOCUMENT_TYPES:
+        raise NotAnEpcisDocument(
+            f"the root element is <{info.root}>, not <EPCISDocument> or <EPCISQueryDocument>"
+        )
 
 
 def _in_event_list(element: Any) -> bool:
@@ -322,11 +326,15 @@ def _in_event_list(element: Any) -> bool:
 
 
 def _discard(element: Any) -> None:
+    """Drop a converted event and everything before it (a 1.2 `<extension>` wrapper included)."""
     element.clear(keep_tail=False)
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
+    node, parent = element, element.getparent()
+    while parent is not None:
+        while node.getprevious() is not None:
             del parent[0]
+        if parent.tag != "extension":
+            break
+        node, parent = parent, parent.getparent()
 
 
 def event_dict_to_xml(event: dict[str, Any]) -> Any:

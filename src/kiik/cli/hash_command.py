@@ -142,3 +142,7 @@ def hash_command(
 
 
 __all__ = ["document_events", "hash_command"]
+
+
+if __name__ == "__main__":  # the command alone, without the start-up cost of the other kiik commands
+    typer.run(hash_command)

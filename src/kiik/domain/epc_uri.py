@@ -224,7 +224,9 @@ def parse_epc_urn(urn: str, *, strict: bool = True) -> KeyParts:
             f"{urn} is not an EPC URN (urn:epc:id:..., urn:epc:class:... or urn:epc:idpat:...)"
         )
     scheme, _, body = rest.partition(":")
-    fields = body.split(".")
+    # The last part (serial, lot, extension) may itself contain dots: split only as often as needed.
+    count = 3 if family == "class" else _ID_SCHEMES[scheme][0] if scheme in _ID_SCHEMES else 0
+    fields = body.split(".", count - 1) if count else [body]
     if family == "class":
         if scheme != "lgtin":
             raise InvalidIdentifier(

@@ -90,26 +90,50 @@ _TIMESTAMP = re.compile(
 _NUMBER_START = frozenset("0123456789+-.")
 
 
-@lru_cache(maxsize=8192)
 def timestamp(text: str) -> str:
     """A timestamp in UTC with milliseconds, the 4th decimal rounding half up (rules 8 and 9)."""
-    match = _TIMESTAMP.fullmatch(text.strip())
+    text = text.strip()
+    parsed: datetime | None
+    try:
+        if len(text) < 16 or text[10] not in "Tt ":
+            raise ValueError(text)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _lenient_timestamp(text)
+    if parsed is None:
+        return text
+    moment = parsed
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    else:
+        moment = moment.astimezone(UTC)
+    millis, rest = divmod(moment.microsecond, 1000)
+    if rest >= 500:
+        moment += timedelta(microseconds=1000 - rest)
+        millis = moment.microsecond // 1000
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{millis:03d}Z"
+    )
+
+
+def _lenient_timestamp(text: str) -> datetime | None:
+    """What `datetime.fromisoformat` refuses but a timestamp may still be: lower-case t and z."""
+    match = _TIMESTAMP.fullmatch(text)
     if match is None:
-        return text.strip()
-    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
-    fraction = (fraction or "") + "0000"
-    millis = int(fraction[:3]) + (fraction[3] >= "5")
+        return None
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    micros = int(((fraction or "") + "000000")[:6])
     try:
         moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micros, UTC
         )
     except ValueError:
-        return text.strip()
-    moment += timedelta(milliseconds=millis)
+        return None
     if sign:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
         moment = moment - offset if sign == "+" else moment + offset
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment
 
 
 def number(value: float | int | Decimal) -> str:
