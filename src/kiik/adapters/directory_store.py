@@ -94,14 +94,14 @@ class DirectoryStore:
 
     def grant_for(self, token_hash: str) -> TokenGrant | None:
         query = (
-            select(api_tokens.c.id, api_tokens.c.role, organisations)
+            select(api_tokens.c.id.label("token_id"), api_tokens.c.role, organisations)
             .join(organisations, organisations.c.id == api_tokens.c.org_id)
             .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
         )
         row = self.connection.execute(query).first()
         if row is None:
             return None
-        return TokenGrant(row.id, _org(row), row.role)
+        return TokenGrant(row.token_id, _org(row), row.role)
 
     def revoke_token(self, token_id: int) -> None:
         self.connection.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now()))

@@ -1,0 +1,112 @@
+"""Who may see and do what over HTTP: every endpoint against every kind of caller."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kiik.api.app import create_app
+from kiik.domain import event_builders as build
+from kiik.services.auth import add_organisation, create_token
+from tests.support.world import make_world
+
+T0 = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)
+HORN = "urn:epc:id:sgtin:4870002.000001.1"
+EVENT_ID = "urn:uuid:0b5c1e3a-1111-4222-8333-444455556666"
+
+
+@pytest.fixture
+def setting(registry):  # type: ignore[no-untyped-def]
+    world = make_world(registry)
+    tokens = {code: member.token for code, member in world.items()}
+    tokens["harvester-viewer"] = create_token(registry.uow(), "harvester", "viewer").token
+    add_organisation(registry.uow(), "cn-gacc", "General Administration of Customs of China", "partner_authority",
+                     country="CN")
+    tokens["partner"] = create_token(registry.uow(), "cn-gacc", "admin").token
+    tokens["revoked"] = "kiik_revoked-or-never-issued"
+    with TestClient(create_app(registry)) as client:
+        event = build.commissioning([HORN], T0, world["harvester"].sgln, ilmd={"massKg": 0.3})
+        event["eventID"] = EVENT_ID
+        answer = client.post("/epcis/capture", content=json.dumps(build.document([event])),
+                             headers={"Authorization": f"Bearer {tokens['harvester']}"})
+        job = answer.headers["location"]
+        assert client.get(job, headers={"Authorization": f"Bearer {tokens['harvester']}"}).json()["success"]
+        yield client, tokens, job
+
+
+def call(client: TestClient, token: str | None, method: str, path: str) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = None
+    if method == "POST" and path == "/epcis/capture":
+        body = json.dumps(build.document([build.commissioning(["urn:epc:id:sgtin:4870002.000001.99"], T0, None)]))
+    elif method == "POST":
+        event = build.commissioning(["urn:epc:id:sgtin:4870002.000001.98"], T0, None)
+        event["@context"] = [build.EPCIS_CONTEXT]
+        body = json.dumps(event)
+    return client.request(method, path, content=body, headers=headers).status_code
+
+
+ITEM = "/api/items/" + quote(HORN, safe="")
+# (caller, method, path) -> status. None = no token.
+MATRIX = {
+    (None, "GET", "/epcis/events"): 401,
+    ("revoked", "GET", "/epcis/events"): 401,
+    (None, "POST", "/epcis/capture"): 401,
+    (None, "GET", ITEM): 401,
+    ("harvester-viewer", "POST", "/epcis/capture"): 403,
+    ("harvester-viewer", "POST", "/epcis/events"): 403,
+    ("harvester-viewer", "GET", ITEM): 200,
+    ("partner", "POST", "/epcis/capture"): 403,
+    ("partner", "GET", ITEM): 404,
+    ("partner", "GET", f"/epcis/events/{quote(EVENT_ID, safe='')}"): 404,
+    ("harvester", "POST", "/epcis/events"): 201,
+    ("harvester", "GET", ITEM): 200,
+    ("harvester", "GET", ITEM + "/trace"): 200,
+    ("harvester", "GET", f"/epcis/events/{quote(EVENT_ID, safe='')}"): 200,
+    ("trader", "GET", ITEM): 404,
+    ("trader", "GET", ITEM + "/trace"): 404,
+    ("trader", "GET", f"/epcis/events/{quote(EVENT_ID, safe='')}"): 404,
+    ("ministry", "GET", ITEM): 200,
+    ("customs", "GET", ITEM + "/trace"): 200,
+    ("inspector", "GET", f"/epcis/events/{quote(EVENT_ID, safe='')}"): 200,
+}
+
+
+@pytest.mark.parametrize(("caller", "method", "path"), list(MATRIX), ids=lambda v: str(v))
+def test_access(setting, caller: str | None, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = setting
+    status = call(client, tokens.get(caller) if caller else None, method, path)
+    assert status == MATRIX[(caller, method, path)], client.request(method, path, headers={"Authorization": f"Bearer {tokens.get(caller)}"}).text
+
+
+def test_capture_jobs_are_private_to_their_organisation(setting) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, job = setting
+    assert call(client, tokens["harvester"], "GET", job) == 200
+    assert call(client, tokens["trader"], "GET", job) == 404
+    assert call(client, tokens["ministry"], "GET", job) == 200
+
+
+def test_another_organisations_events_are_never_listed(setting) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = setting
+    for caller, expected in (("trader", 0), ("partner", 0), ("harvester", 1), ("ministry", 1)):
+        answer = client.get("/epcis/events", headers={"Authorization": f"Bearer {tokens[caller]}"})
+        assert answer.status_code == 200
+        assert len(answer.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]) == expected, caller
+
+
+def test_the_first_page_logs_in_with_a_token(setting) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = setting
+    page = client.get("/")
+    assert page.status_code == 200 and "Log in" in page.text
+    refused = client.post("/login", content="token=kiik_wrong", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert refused.status_code == 401 and "unknown or revoked" in refused.text
+    accepted = client.post("/login", content=f"token={tokens['ministry']}",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert accepted.status_code == 303 and "kiik_token" in accepted.headers["set-cookie"]
+    assert "httponly" in accepted.headers["set-cookie"].lower()
+    home = client.get("/")
+    assert "Committee of Forestry and Wildlife" in home.text and "items by status" in home.text
