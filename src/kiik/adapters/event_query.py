@@ -7,7 +7,7 @@ every read adds for an organisation that does not see everything (see `services.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -25,7 +26,7 @@ from sqlalchemy import (
     true,
 )
 
-from kiik.adapters.tables import erroneous_events, event_identifiers, events, items
+from kiik.adapters.tables import erroneous_events, event_identifiers, events, items, organisations
 
 
 def item_visible(visible_to: int | None) -> ColumnElement[bool]:
@@ -115,7 +116,21 @@ class QueriedEvent:
 
 @dataclass(frozen=True)
 class HistoryEvent:
-    event: QueriedEvent
+    """One line of an item's history: the event's columns (not its body) and who recorded it."""
+
+    pk: int
+    hash_id: str
+    event_id: str
+    event_type: str
+    event_time: datetime
+    record_time: datetime
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    declares_error: bool
+    erroneous: bool
+    org_code: str | None
+    org_name: str | None
     roles: tuple[str, ...]
 
 
@@ -188,6 +203,21 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
     return [c for c in found if c is not None]
 
 
+# An item's history, built once: the columns a history line shows, never the event bodies.
+_HISTORY = (
+    select(
+        events.c.id, events.c.hash_id, events.c.event_id, events.c.event_type, events.c.event_time,
+        events.c.record_time, events.c.action, events.c.biz_step, events.c.disposition,
+        events.c.declares_error, _is_erroneous().label("erroneous"), organisations.c.code.label("org_code"),
+        organisations.c.name.label("org_name"), event_identifiers.c.role.label("item_role"),
+    )
+    .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
+    .outerjoin(organisations, organisations.c.id == events.c.org_id)
+    .where(event_identifiers.c.key == bindparam("key"))
+    .order_by(events.c.event_time, events.c.id)
+)
+
+
 class EventQueryStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -231,20 +261,19 @@ class EventQueryStore:
 
         Callers check that the item is visible first: every event naming a visible item is visible.
         """
-        query = (
-            _selected()
-            .add_columns(event_identifiers.c.role.label("item_role"))
-            .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
-            .where(event_identifiers.c.key == key)
-            .order_by(events.c.event_time, events.c.id)
-        )
         found: dict[int, HistoryEvent] = {}
-        for row in self.connection.execute(query):
+        for row in self.connection.execute(_HISTORY, {"key": key}):
             seen = found.get(row.id)
-            if seen is None:
-                found[row.id] = HistoryEvent(_queried(row), (row.item_role,))
-            else:
-                found[row.id] = HistoryEvent(seen.event, (*seen.roles, row.item_role))
+            if seen is not None:
+                found[row.id] = replace(seen, roles=(*seen.roles, row.item_role))
+                continue
+            found[row.id] = HistoryEvent(
+                pk=row.id, hash_id=row.hash_id, event_id=row.event_id, event_type=row.event_type,
+                event_time=row.event_time, record_time=row.record_time, action=row.action,
+                biz_step=row.biz_step, disposition=row.disposition, declares_error=bool(row.declares_error),
+                erroneous=bool(row.erroneous), org_code=row.org_code, org_name=row.org_name,
+                roles=(row.item_role,),
+            )
         return list(found.values())
 
     def count_naming(self, key: str) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, bindparam, exists, select
 
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.item_store import chunked
@@ -46,7 +46,11 @@ class ItemRecord:
 
 @dataclass(frozen=True)
 class LinkEvent:
-    """A transformation (or commissioning) as lineage shows it, with the identifiers it names."""
+    """A transformation (or commissioning) as lineage shows it, with the identifiers it names.
+
+    `body` holds only the parts of the event lineage reads (`ilmd` and the input and output
+    quantity lists), taken out in SQL: a transformation of 250 horns is not loaded whole.
+    """
 
     pk: int
     event_id: str
@@ -82,6 +86,8 @@ _ITEM_SELECT = (
     .outerjoin(sites, sites.c.sgln == items.c.site)
 )
 
+_ITEM_BY_KEY = _ITEM_SELECT.where(items.c.key == bindparam("key"))
+
 
 def _item(row: Any) -> ItemRecord:
     return ItemRecord(
@@ -103,7 +109,15 @@ def _item(row: Any) -> ItemRecord:
     )
 
 
+_BODY_PARTS = ("ilmd", "inputQuantityList", "outputQuantityList")
+_LINK_COLUMNS = (
+    events.c.id, events.c.event_id, events.c.hash_id, events.c.event_type, events.c.event_time,
+    events.c.org_id, *(events.c.body[part].label(part) for part in _BODY_PARTS),
+)
+
+
 def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
+    mapping = row._mapping
     return LinkEvent(
         pk=row.id,
         event_id=row.event_id,
@@ -111,15 +125,9 @@ def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
         event_type=row.event_type,
         event_time=row.event_time,
         org_id=row.org_id,
-        body=row.body,
+        body={part: mapping[part] for part in _BODY_PARTS if mapping[part] is not None},
         identifiers=tuple(identifiers),
     )
-
-
-_LINK_COLUMNS = (
-    events.c.id, events.c.event_id, events.c.hash_id, events.c.event_type, events.c.event_time,
-    events.c.org_id, events.c.body,
-)
 
 
 class LineageStore:
@@ -127,9 +135,8 @@ class LineageStore:
         self.connection = connection
 
     def item(self, key: str, *, visible_to: int | None) -> ItemRecord | None:
-        row = self.connection.execute(
-            _ITEM_SELECT.where(items.c.key == key, item_visible(visible_to))
-        ).first()
+        query = _ITEM_BY_KEY if visible_to is None else _ITEM_BY_KEY.where(item_visible(visible_to))
+        row = self.connection.execute(query, {"key": key}).first()
         return _item(row) if row is not None else None
 
     def items(self, keys: Iterable[str], *, visible_to: int | None) -> dict[str, ItemRecord]:

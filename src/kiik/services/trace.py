@@ -161,14 +161,14 @@ def _view(uow: ReadUnitOfWork, scope: ReadScope, key: str, record: Any) -> ItemV
     )
 
 
-def _history(uow: ReadUnitOfWork, key: str, parties: dict[int, Party]) -> list[HistoryEntry]:
+def _history(uow: ReadUnitOfWork, key: str) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            event_time=h.event.event_time, record_time=h.event.record_time, event_type=h.event.event_type,
-            action=h.event.action, biz_step=h.event.biz_step, disposition=h.event.disposition,
-            recorded_by=parties.get(h.event.org_id) if h.event.org_id is not None else None,
-            event_id=h.event.event_id, hash_id=h.event.hash_id, roles=h.roles, erroneous=h.event.erroneous,
-            declares_error=h.event.declares_error,
+            event_time=h.event_time, record_time=h.record_time, event_type=h.event_type, action=h.action,
+            biz_step=h.biz_step, disposition=h.disposition,
+            recorded_by=Party(h.org_code, h.org_name) if h.org_code else None,
+            event_id=h.event_id, hash_id=h.hash_id, roles=h.roles, erroneous=h.erroneous,
+            declares_error=h.declares_error,
         )
         for h in uow.queries.history(key)
     ]
@@ -187,7 +187,7 @@ def item_history(uow: ReadUnitOfWork, principal: Principal, code: str) -> list[H
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, _ = _visible(uow, scope, code)
-        return _history(uow, key, _parties(uow))
+        return _history(uow, key)
 
 
 def item_lineage(uow: ReadUnitOfWork, principal: Principal, code: str) -> Lineage:
@@ -205,7 +205,7 @@ def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
         key, record = _visible(uow, scope, code)
         parties = _parties(uow)
         view = _view(uow, scope, key, record)
-        history = _history(uow, key, parties)
+        history = _history(uow, key)
         lineage = trace_lineage(uow.lineage, key, scope=scope, parties=parties)
     return Trace(view, verdict_of(view, lineage), history, lineage)
 
