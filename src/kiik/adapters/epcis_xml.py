@@ -37,7 +37,6 @@ _SIMPLE = frozenset(
 )
 _EPC_LISTS = frozenset({"epcList", "childEPCs", "inputEPCList", "outputEPCList"})
 _QUANTITY_LISTS = frozenset({"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"})
-_QUANTITY_CONVERTERS = {"quantity": lambda text: _number(text)}
 _NUMBERS = frozenset(
     {"quantity", "value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"}
 )
@@ -66,12 +65,15 @@ class XmlDocumentInfo:
     ignore_fields: list[str] = field(default_factory=list)  # `{namespace}local` names
 
 
+# Every URI spelling of every known word -> the bare word, per kind of vocabulary.
+_WORDS: dict[str, dict[str, str]] = {
+    kind: {prefix + word: word for prefix in prefixes for word in BARE_WORDS[kind][0]}
+    for kind, prefixes in _WORD_PREFIXES.items()
+}
+
+
 def _word(kind: str, text: str) -> str:
-    words = BARE_WORDS[kind][0]
-    for prefix in _WORD_PREFIXES[kind]:
-        if text.startswith(prefix) and text[len(prefix) :] in words:
-            return text[len(prefix) :]
-    return text
+    return _WORDS[kind].get(text, text)
 
 
 def _number(text: str) -> int | float | str:
@@ -93,47 +95,57 @@ def _split(tag: str) -> tuple[str | None, str]:
     return None, tag
 
 
+def _text(element: Any) -> str:
+    text = element.text
+    return text.strip() if text else ""
+
+
 class _Converter:
-    """Converts one event element; remembers the extension namespaces it meets."""
+    """Converts event elements; names extension namespaces by the prefixes the document gives them."""
 
     def __init__(self) -> None:
-        self.namespaces: dict[str, str] = {}  # namespace IRI -> prefix
+        self.prefixes: dict[str, str] = {}  # namespace IRI -> prefix, for the whole document
+        self.keys: dict[str, tuple[str, str]] = {}  # Clark-notation tag -> (prefix:local, namespace)
+        self.used: set[str] = set()  # namespaces the current event uses
 
-    def key(self, element: Any, namespace: str, local: str, prefix: str | None = None) -> str:
-        known = self.namespaces.get(namespace)
+    def key(self, element: Any, tag: str, prefix: str | None = None) -> str:
+        """`prefix:local` for a namespaced tag (or attribute name)."""
+        known = self.keys.get(tag)
         if known is None:
-            if prefix is None:
-                prefix = next((p for p, ns in (element.nsmap or {}).items() if ns == namespace and p), None)
-            taken = set(self.namespaces.values())
-            if prefix is None or prefix in taken:
-                prefix = next(f"ns{i}" for i in range(1, len(taken) + 2) if f"ns{i}" not in taken)
-            self.namespaces[namespace] = known = prefix
-        return f"{known}:{local}"
-
-    def context(self) -> list[dict[str, str]]:
-        return (
-            [{prefix: namespace for namespace, prefix in self.namespaces.items()}] if self.namespaces else []
-        )
+            namespace, local = _split(tag)
+            assert namespace is not None
+            name = self.prefixes.get(namespace)
+            if name is None:
+                if prefix is None:
+                    prefix = next(
+                        (p for p, ns in (element.nsmap or {}).items() if ns == namespace and p), None
+                    )
+                taken = set(self.prefixes.values())
+                if prefix is None or prefix in taken:
+                    prefix = next(f"ns{i}" for i in range(1, len(taken) + 2) if f"ns{i}" not in taken)
+                self.prefixes[namespace] = name = prefix
+            known = self.keys[tag] = (f"{name}:{local}", namespace)
+        self.used.add(known[1])
+        return known[0]
 
     # -- user extensions ---------------------------------------------------------------------
     def extension_value(self, element: Any) -> Any:
-        children = [c for c in element if isinstance(c.tag, str)]
-        attributes = [(n, v) for n, v in element.attrib.items() if not n.startswith("{" + _XSI)]
-        if not children and not attributes:
+        if not len(element) and not element.keys():
             return element.text or ""
         result: dict[str, Any] = {}
-        for name, value in attributes:
-            namespace, local = _split(name)
-            result[self.key(element, namespace, local) if namespace else local] = value
-        for child in children:
-            self.add(result, self.child_key(child), self.extension_value(child))
+        for name, value in element.items():
+            if name[0] != "{":
+                result[name] = value
+            elif not name.startswith(_XSI_PREFIX):
+                result[self.key(element, name)] = value
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str):
+                key = self.key(child, tag, child.prefix) if tag[0] == "{" else tag
+                self.add(result, key, self.extension_value(child))
         if element.text and element.text.strip():
             result["@value"] = element.text
         return result
-
-    def child_key(self, element: Any) -> str:
-        namespace, local = _split(element.tag)
-        return self.key(element, namespace, local, element.prefix) if namespace else local
 
     @staticmethod
     def add(target: dict[str, Any], key: str, value: Any) -> None:
@@ -146,131 +158,166 @@ class _Converter:
 
     # -- standard structures -----------------------------------------------------------------
     def event(self, element: Any) -> dict[str, Any]:
+        self.used = set()
         result: dict[str, Any] = {"type": _split(element.tag)[1]}
         self.fields(element, result)
-        context = self.context()
-        return {"@context": context, **result} if context else result
+        if not self.used:
+            return result
+        context = {self.prefixes[namespace]: namespace for namespace in sorted(self.used)}
+        return {"@context": [context], **result}
 
     def fields(self, element: Any, result: dict[str, Any]) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or child.get(_NIL) == "true":
-                continue
             if tag in _SIMPLE:
-                result[tag] = (child.text or "").strip()
+                text = child.text
+                if text is not None:
+                    result[tag] = text.strip()
+                elif child.get(_NIL) != "true":
+                    result[tag] = ""
+            elif not isinstance(tag, str) or child.get(_NIL) == "true":
+                continue
             elif tag[0] == "{":
-                namespace, local = _split(tag)
-                self.add(result, self.key(child, namespace, local, child.prefix), self.extension_value(child))
+                self.add(result, self.key(child, tag, child.prefix), self.extension_value(child))
             elif tag in _WRAPPERS:
                 self.fields(child, result)
             elif tag == "certificationInfo":
-                self.add(result, tag, (child.text or "").strip())
+                self.add(result, tag, _text(child))
             else:
-                result[tag] = self.standard(tag, child)
+                convert = _STANDARD.get(tag)
+                result[tag] = convert(self, child) if convert is not None else self.extension_value(child)
 
-    def standard(self, local: str, element: Any) -> Any:
-        if local in ("bizStep", "disposition"):
-            return _word(local, (element.text or "").strip())
-        if local in _EPC_LISTS:
-            return [(c.text or "").strip() for c in element if c.tag == "epc"]
-        if local in _QUANTITY_LISTS:
-            return [self.structure(c, _QUANTITY_CONVERTERS) for c in element if isinstance(c.tag, str)]
-        if local in ("readPoint", "bizLocation"):
-            return self.structure(element, {})
-        if local == "bizTransactionList":
-            return [
-                self.typed(c, "bizTransaction", "bizTransactionType")
-                for c in element
-                if isinstance(c.tag, str)
-            ]
-        if local in ("sourceList", "destinationList"):
-            return [self.typed(c, c.tag, "sourceDestinationType") for c in element if isinstance(c.tag, str)]
-        if local == "sensorElementList":
-            return [self.sensor_element(c) for c in element if isinstance(c.tag, str)]
-        if local == "persistentDisposition":
-            result: dict[str, Any] = {}
-            for child in element:
-                if child.tag in ("set", "unset"):
-                    result.setdefault(child.tag, []).append(_word("disposition", (child.text or "").strip()))
-            return result
-        if local == "errorDeclaration":
-            return self.error_declaration(element)
-        return self.extension_value(element)
+    def word(self, element: Any) -> str:
+        return _word(element.tag, _text(element))
 
-    def structure(self, element: Any, converters: dict[str, Any]) -> dict[str, Any]:
+    def epcs(self, element: Any) -> list[str]:
+        return [_text(c) for c in element if c.tag == "epc"]
+
+    def quantities(self, element: Any) -> list[dict[str, Any]]:
+        return [self.structure(c) for c in element if isinstance(c.tag, str)]
+
+    def location(self, element: Any) -> dict[str, Any]:
+        return self.structure(element)
+
+    def transactions(self, element: Any) -> list[dict[str, Any]]:
+        return [
+            self.typed(c, "bizTransaction", "bizTransactionType") for c in element if isinstance(c.tag, str)
+        ]
+
+    def parties(self, element: Any) -> list[dict[str, Any]]:
+        return [self.typed(c, c.tag, "sourceDestinationType") for c in element if isinstance(c.tag, str)]
+
+    def sensor_elements(self, element: Any) -> list[dict[str, Any]]:
+        return [self.sensor_element(c) for c in element if isinstance(c.tag, str)]
+
+    def persistent_disposition(self, element: Any) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for child in element:
+            if child.tag in ("set", "unset"):
+                result.setdefault(child.tag, []).append(_word("disposition", _text(child)))
+        return result
+
+    def structure(self, element: Any) -> dict[str, Any]:
         """A small record: unqualified children as fields (text), qualified ones as extensions."""
         result: dict[str, Any] = {}
         for child in element:
-            if not isinstance(child.tag, str) or child.get(_NIL) == "true":
+            tag = child.tag
+            if not isinstance(tag, str) or (child.text is None and child.get(_NIL) == "true"):
                 continue
-            namespace, local = _split(child.tag)
-            if namespace is not None:
-                self.add(result, self.key(child, namespace, local, child.prefix), self.extension_value(child))
-            elif local in _WRAPPERS:
-                result.update(self.structure(child, converters))
+            if tag[0] == "{":
+                self.add(result, self.key(child, tag, child.prefix), self.extension_value(child))
+            elif tag in _WRAPPERS:
+                result.update(self.structure(child))
+            elif tag == "quantity":
+                result[tag] = _number(_text(child))
+            elif tag == "reason":
+                result[tag] = _word("reason", _text(child))
             else:
-                text = (child.text or "").strip()
-                result[local] = converters[local](text) if local in converters else text
+                result[tag] = _text(child)
         return result
 
     def typed(self, element: Any, name: str, word_kind: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        if element.get("type") is not None:
-            result["type"] = _word(word_kind, element.get("type").strip())
-        result[name] = (element.text or "").strip()
+        kind = element.get("type")
+        if kind is not None:
+            result["type"] = _word(word_kind, kind.strip())
+        result[name] = _text(element)
         return result
 
-    def attributes(self, element: Any, result: dict[str, Any], report: bool) -> dict[str, Any]:
-        for name, value in element.attrib.items():
-            namespace, local = _split(name)
-            if namespace == _XSI:
-                continue
-            if namespace is not None:
-                result[self.key(element, namespace, local)] = value
-            elif report and local in _NUMBERS:
-                result[local] = _number(value)
-            elif report and local == "booleanValue":
-                result[local] = value.strip() in ("true", "1")
-            elif report and local == "type":
-                result[local] = _word("sensorType", value.strip())
-            elif report and local in ("exception", "component"):
-                result[local] = _word(local, value.strip())
+    def attributes(self, element: Any, report: bool) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for name, value in element.items():
+            if name[0] == "{":
+                if not name.startswith(_XSI_PREFIX):
+                    result[self.key(element, name)] = value
+            elif not report:
+                result[name] = value
+            elif name in _NUMBERS:
+                result[name] = _number(value)
+            elif name == "booleanValue":
+                result[name] = value.strip() in ("true", "1")
+            elif name in _REPORT_WORDS:
+                result[name] = _word(_REPORT_WORDS[name], value.strip())
             else:
-                result[local] = value
+                result[name] = value
         for child in element:
-            if isinstance(child.tag, str):
-                self.add(result, self.child_key(child), self.extension_value(child))
+            tag = child.tag
+            if isinstance(tag, str):
+                key = self.key(child, tag, child.prefix) if tag[0] == "{" else tag
+                self.add(result, key, self.extension_value(child))
         return result
 
     def sensor_element(self, element: Any) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag == "sensorMetadata":
-                result["sensorMetadata"] = self.attributes(child, {}, report=False)
-            elif child.tag == "sensorReport":
-                result.setdefault("sensorReport", []).append(self.attributes(child, {}, report=True))
-            else:
-                self.add(result, self.child_key(child), self.extension_value(child))
+            tag = child.tag
+            if tag == "sensorMetadata":
+                result["sensorMetadata"] = self.attributes(child, report=False)
+            elif tag == "sensorReport":
+                result.setdefault("sensorReport", []).append(self.attributes(child, report=True))
+            elif isinstance(tag, str):
+                key = self.key(child, tag, child.prefix) if tag[0] == "{" else tag
+                self.add(result, key, self.extension_value(child))
         return result
 
     def error_declaration(self, element: Any) -> dict[str, Any]:
-        result = self.structure(element, {"reason": lambda text: _word("reason", text)})
+        result = self.structure(element)
         ids = element.find("correctiveEventIDs")
         if ids is not None:
-            result["correctiveEventIDs"] = [(c.text or "").strip() for c in ids if isinstance(c.tag, str)]
+            result["correctiveEventIDs"] = [_text(c) for c in ids if isinstance(c.tag, str)]
         return result
+
+
+_XSI_PREFIX = "{" + _XSI + "}"
+_REPORT_WORDS = {"type": "sensorType", "exception": "exception", "component": "component"}
+_STANDARD: dict[str, Any] = {
+    "bizStep": _Converter.word,
+    "disposition": _Converter.word,
+    **dict.fromkeys(_EPC_LISTS, _Converter.epcs),
+    **dict.fromkeys(_QUANTITY_LISTS, _Converter.quantities),
+    "readPoint": _Converter.location,
+    "bizLocation": _Converter.location,
+    "bizTransactionList": _Converter.transactions,
+    "sourceList": _Converter.parties,
+    "destinationList": _Converter.parties,
+    "sensorElementList": _Converter.sensor_elements,
+    "persistentDisposition": _Converter.persistent_disposition,
+    "errorDeclaration": _Converter.error_declaration,
+}
 
 
 def xml_event_to_dict(element: Any) -> dict[str, Any]:
     """One EPCIS event element (or a 1.2 `<extension>` wrapping one) as a JSON-LD event dict."""
+    return _convert(element, _Converter())
+
+
+def _convert(element: Any, converter: _Converter) -> dict[str, Any]:
     if _split(element.tag)[1] not in EVENT_TYPES:
         inner = next((c for c in element if isinstance(c.tag, str) and _split(c.tag)[1] in EVENT_TYPES), None)
         if inner is None:
             raise NotAnEpcisDocument(f"<{_split(element.tag)[1]}> is not an EPCIS event")
         element = inner
-    return _Converter().event(element)
+    return converter.event(element)
 
 
 def iter_xml_events(
@@ -293,13 +340,14 @@ def iter_xml_events(
         remove_pis=True,
         huge_tree=True,
     )
+    converter = _Converter()
     try:
         for _, element in parser:
             if info.root is None:
                 _check_root(element.getroottree().getroot(), info)
             if element.tag in EVENT_TYPES:
                 if _in_event_list(element):
-                    event = xml_event_to_dict(element)
+                    event = _convert(element, converter)
                     _discard(element)
                     yield event
             elif not any(_split(a.tag)[1] in EVENT_TYPES for a in element.iterancestors()):
