@@ -178,7 +178,7 @@ def uri_or_text(text: str) -> str:
 
 def scalar(value: object) -> str:
     """Any JSON scalar as pre-hash text."""
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         return uri_or_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"

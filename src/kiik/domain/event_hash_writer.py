@@ -26,6 +26,7 @@ _REPORT_FIELDS = (
 _TIMES = frozenset({"time", "startTime", "endTime"})
 _REPORT_VOCABULARY = {"type": "sensorType", "exception": "exception", "component": "component"}
 _QUANTITY_FIELDS = ("epcClass", "quantity", "uom")
+_MAPPINGS = (dict, Mapping)  # dict first: isinstance on the Mapping ABC alone is slow
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -63,12 +64,14 @@ class Writer:
     def write(self, event: Mapping[str, Any]) -> str:
         self.tail = []
         slots: list[tuple[int, str]] = []
+        known = _FIELDS.get
         for key, value in event.items():
-            field = _FIELDS.get(key)
+            field = known(key)
             if field is not None:
-                text = field[1](self, key, value)
+                position, write = field
+                text = write(self, key, value)
                 if text:
-                    slots.append((field[0], text))
+                    slots.append((position, text))
             elif key not in SKIPPED and key[:1] != "@":
                 self.tail += self.generic(key, value)
         slots.sort()
@@ -100,7 +103,7 @@ class Writer:
     def quantities(self, key: str, values: Any) -> str:
         items = []
         for element in _as_list(values):
-            if isinstance(element, Mapping):
+            if isinstance(element, _MAPPINGS):
                 text = "quantityElement"
                 for field in _QUANTITY_FIELDS:
                     if field in element:
@@ -109,7 +112,7 @@ class Writer:
         return key + "".join(sorted(items)) if items else ""
 
     def persistent_disposition(self, key: str, value: Any) -> str:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, _MAPPINGS):
             return ""
         items = [
             f"{field}={vocabulary(field, v)}"
@@ -120,7 +123,7 @@ class Writer:
         return key + "".join(sorted(items)) + rest if items or rest else ""
 
     def location(self, key: str, value: Any) -> str:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, _MAPPINGS):
             return "" if value is None else f"{key}id={scalar(value)}"
         text = key + ("id=" + scalar(value["id"]) if "id" in value else "")
         return text + self.rest(key, value, ("id",))
@@ -129,7 +132,7 @@ class Writer:
         field, type_field = _PARTIES[key]
         items = []
         for entry in _as_list(values):
-            if isinstance(entry, Mapping):
+            if isinstance(entry, _MAPPINGS):
                 text = "type=" + vocabulary(type_field, entry["type"]) if "type" in entry else ""
                 text += field + "=" + scalar(entry[field]) if field in entry else ""
                 items.append(text + self.rest(field, entry, ("type", field), key))
@@ -145,15 +148,18 @@ class Writer:
         items: list[str] = []
         leftovers: list[str] = []
         for element in _as_list(elements):
-            if not isinstance(element, Mapping):
+            if not isinstance(element, _MAPPINGS):
                 continue
             element_tail: list[str] = []
             text = "sensorElement"
             metadata = element.get("sensorMetadata")
-            if isinstance(metadata, Mapping):
+            if isinstance(metadata, _MAPPINGS):
                 text += self.fields("sensorMetadata", metadata, _METADATA_FIELDS, element_tail)
-            reports = [self.fields("sensorReport", r, _REPORT_FIELDS, element_tail)
-                       for r in _as_list(element.get("sensorReport")) if isinstance(r, Mapping)]  # fmt: skip
+            reports = [
+                self.fields("sensorReport", report, _REPORT_FIELDS, element_tail)
+                for report in _as_list(element.get("sensorReport"))
+                if isinstance(report, _MAPPINGS)
+            ]
             text += "".join(sorted(reports))
             extensions, unknown = self.split(element, ("sensorMetadata", "sensorReport"))
             element_tail += unknown
@@ -165,7 +171,7 @@ class Writer:
         return key + "".join(sorted(items)) if items else ""
 
     def ilmd(self, key: str, value: Any) -> str:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, _MAPPINGS):
             return ""
         items = [s for k, v in value.items() if k[:1] != "@" for s in self.generic(k, v)]
         return key + "".join(sorted(items)) if items else ""
@@ -216,7 +222,7 @@ class Writer:
             return []
         if isinstance(value, list):
             return [s for item in value for s in self.generic(key, item)]
-        if isinstance(value, Mapping):
+        if isinstance(value, _MAPPINGS):
             text = name
             if "@value" in value:
                 text += "=" + scalar(value["@value"])
