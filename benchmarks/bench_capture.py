@@ -1,6 +1,6 @@
 """Validated capture rate through the service and over HTTP, beside the raw insert rate of the same database.
 
-    .venv/bin/python benchmarks/bench_capture.py [--events 20000] [--db postgresql://postgres@127.0.0.1:5432/postgres]
+.venv/bin/python benchmarks/bench_capture.py [--events 20000] [--db postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import uvicorn  # noqa: E402
 from common import commissioning_document, fresh_registry  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from kiik.adapters.epcis_reader import open_document  # noqa: E402
+from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.adapters.tables import event_identifiers, events  # noqa: E402
 from kiik.api.app import create_app  # noqa: E402
 from kiik.bootstrap import Registry  # noqa: E402
@@ -39,27 +39,54 @@ def raw_insert(registry: Registry, path: Path) -> float:
     The rows (bodies as captured, one identifier each) are prepared before the clock starts."""
     now = datetime.now(UTC).replace(tzinfo=None)
     bodies = json.loads(path.read_text())["epcisBody"]["eventList"]
-    rows = [{"hash_id": f"raw-{n}", "event_id": f"raw-{n}", "event_type": "ObjectEvent", "event_time": now,
-             "record_time": now, "action": "ADD", "biz_step": "commissioning", "disposition": "active",
-             "read_point": SITE, "biz_location": SITE, "declares_error": False, "org_id": 1,
-             "capture_id": "raw", "body": body} for n, body in enumerate(bodies)]
+    rows = [
+        {
+            "hash_id": f"raw-{n}",
+            "event_id": f"raw-{n}",
+            "event_type": "ObjectEvent",
+            "event_time": now,
+            "record_time": now,
+            "action": "ADD",
+            "biz_step": "commissioning",
+            "disposition": "active",
+            "read_point": SITE,
+            "biz_location": SITE,
+            "declares_error": False,
+            "org_id": 1,
+            "capture_id": "raw",
+            "body": body,
+        }
+        for n, body in enumerate(bodies)
+    ]
     started = time.perf_counter()
     with registry.engine.begin() as connection:
         for offset in range(0, len(rows), 2000):
             part = rows[offset : offset + 2000]
-            result = connection.execute(insert(events).returning(events.c.id, sort_by_parameter_order=True), part)
-            connection.execute(insert(event_identifiers),
-                               [{"event_pk": r[0], "role": "epc", "key": body["body"]["epcList"][0]}
-                                for r, body in zip(result, part, strict=True)])
+            result = connection.execute(
+                insert(events).returning(events.c.id, sort_by_parameter_order=True), part
+            )
+            connection.execute(
+                insert(event_identifiers),
+                [
+                    {"event_pk": r[0], "role": "epc", "key": body["body"]["epcList"][0]}
+                    for r, body in zip(result, part, strict=True)
+                ],
+            )
     return len(rows) / (time.perf_counter() - started)
 
 
 def through_service(registry: Registry, principal: Principal, path: Path, count: int) -> float:
     started = time.perf_counter()
     with path.open("rb") as source:
-        reader = open_document(source)
-        outcome = capture_events(registry.uow(), principal, reader.events(), custody_rules=True,
-                                 yields=registry.settings.yields, document_problems=reader.document_problems)
+        reader = open_capture_document(source)
+        outcome = capture_events(
+            registry.uow(),
+            principal,
+            reader.events(),
+            custody_rules=True,
+            yields=registry.settings.yields,
+            document_problems=reader.document_problems,
+        )
     elapsed = time.perf_counter() - started
     assert outcome.succeeded and outcome.stored == count, outcome.errors[:3]
     return count / elapsed
@@ -73,7 +100,9 @@ def free_port() -> int:
 
 def through_http(registry: Registry, token: str, path: Path, count: int) -> float:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -81,7 +110,10 @@ def through_http(registry: Registry, token: str, path: Path, count: int) -> floa
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"}
     try:
         started = time.perf_counter()
-        with path.open("rb") as body, httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+        with (
+            path.open("rb") as body,
+            httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client,
+        ):
             answer = client.post("/epcis/capture", content=body, headers=headers)
             assert answer.status_code == 202, answer.text
             location = answer.headers["location"]
@@ -96,12 +128,18 @@ def through_http(registry: Registry, token: str, path: Path, count: int) -> floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=20000)
-    parser.add_argument("--db", default=None, help="a PostgreSQL admin URL to run on PostgreSQL (default SQLite)")
+    parser.add_argument(
+        "--db", default=None, help="a PostgreSQL admin URL to run on PostgreSQL (default SQLite)"
+    )
     args = parser.parse_args()
     with fresh_registry(args.db) as registry, tempfile.TemporaryDirectory() as folder:
-        add_organisation(registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000")
+        add_organisation(
+            registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000"
+        )
         add_site(registry.uow(), "harvest", SITE, "Camp")
         token = create_token(registry.uow(), "harvest", "operator").token
         principal = Principal(1, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR)

@@ -56,9 +56,17 @@ def commissioning_document(path: Path, count: int, item_reference: str, site: st
         out.write(json.dumps(head)[: -len("[]}}")] + "[")
         for n in range(count):
             event = build.commissioning(
-                [f"urn:epc:id:sgtin:4870002.{item_reference}.{n + 1}"], start + timedelta(seconds=n), site,
-                ilmd={"species": "Saiga tatarica", "population": "Ural", "animalID": f"A{n // 2}",
-                      "sex": "male", "massKg": 0.25, "productType": "whole_horn"},
+                [f"urn:epc:id:sgtin:4870002.{item_reference}.{n + 1}"],
+                start + timedelta(seconds=n),
+                site,
+                ilmd={
+                    "species": "Saiga tatarica",
+                    "population": "Ural",
+                    "animalID": f"A{n // 2}",
+                    "sex": "male",
+                    "massKg": 0.25,
+                    "productType": "whole_horn",
+                },
             )
             out.write(("," if n else "") + json.dumps(event))
         out.write("]}}")

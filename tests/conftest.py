@@ -21,6 +21,9 @@ from kiik.adapters.tables import metadata
 from kiik.bootstrap import Registry, make_engine
 from kiik.config import Settings
 
+# Rich sizes its consoles from COLUMNS when they are made; tests read whole lines of CLI output.
+os.environ["COLUMNS"] = "200"
+
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 POSTGRES_ADMIN_URL = os.environ.get("KIIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("KIIK_REQUIRE_POSTGRES") == "1"
@@ -28,7 +31,9 @@ REQUIRE_POSTGRES = os.environ.get("KIIK_REQUIRE_POSTGRES") == "1"
 
 def pytest_configure(config: pytest.Config) -> None:
     if not REFERENCE.is_dir():
-        raise pytest.UsageError(f"the reference files are missing: expected {REFERENCE} (../shared beside the clone)")
+        raise pytest.UsageError(
+            f"the reference files are missing: expected {REFERENCE} (../shared beside the clone)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ def normalise_url(url: str) -> str:
     """Accept `postgresql://` and `postgres://` and use psycopg 3 for them."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

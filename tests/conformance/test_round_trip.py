@@ -63,8 +63,14 @@ def test_example_captures_and_queries_back_unchanged(registry, path: Path) -> No
     ministry: Principal = world["ministry"].principal
     with path.open("rb") as source:
         reader = open_document(source)
-        outcome = capture_events(registry.uow(), ministry, reader.events(), custody_rules=False,
-                                 yields=registry.settings.yields, document_problems=reader.document_problems)
+        outcome = capture_events(
+            registry.uow(),
+            ministry,
+            reader.events(),
+            custody_rules=False,
+            yields=registry.settings.yields,
+            document_problems=reader.document_problems,
+        )
     assert outcome.succeeded, outcome.errors
     reader_view = Principal(ministry.org_id, "ministry", "Ministry", OrgKind.MINISTRY, Role.VIEWER)
     page = query_events(registry.uow(), reader_view, [("perPage", "1000")])

@@ -24,15 +24,23 @@ def setting(registry):  # type: ignore[no-untyped-def]
     world = make_world(registry)
     tokens = {code: member.token for code, member in world.items()}
     tokens["harvester-viewer"] = create_token(registry.uow(), "harvester", "viewer").token
-    add_organisation(registry.uow(), "cn-gacc", "General Administration of Customs of China", "partner_authority",
-                     country="CN")
+    add_organisation(
+        registry.uow(),
+        "cn-gacc",
+        "General Administration of Customs of China",
+        "partner_authority",
+        country="CN",
+    )
     tokens["partner"] = create_token(registry.uow(), "cn-gacc", "admin").token
     tokens["revoked"] = "kiik_revoked-or-never-issued"
     with TestClient(create_app(registry)) as client:
         event = build.commissioning([HORN], T0, world["harvester"].sgln, ilmd={"massKg": 0.3})
         event["eventID"] = EVENT_ID
-        answer = client.post("/epcis/capture", content=json.dumps(build.document([event])),
-                             headers={"Authorization": f"Bearer {tokens['harvester']}"})
+        answer = client.post(
+            "/epcis/capture",
+            content=json.dumps(build.document([event])),
+            headers={"Authorization": f"Bearer {tokens['harvester']}"},
+        )
         job = answer.headers["location"]
         assert client.get(job, headers={"Authorization": f"Bearer {tokens['harvester']}"}).json()["success"]
         yield client, tokens, job
@@ -42,7 +50,9 @@ def call(client: TestClient, token: str | None, method: str, path: str) -> int:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = None
     if method == "POST" and path == "/epcis/capture":
-        body = json.dumps(build.document([build.commissioning(["urn:epc:id:sgtin:4870002.000001.99"], T0, None)]))
+        body = json.dumps(
+            build.document([build.commissioning(["urn:epc:id:sgtin:4870002.000001.99"], T0, None)])
+        )
     elif method == "POST":
         event = build.commissioning(["urn:epc:id:sgtin:4870002.000001.98"], T0, None)
         event["@context"] = [build.EPCIS_CONTEXT]
@@ -80,7 +90,9 @@ MATRIX = {
 def test_access(setting, caller: str | None, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     client, tokens, _ = setting
     status = call(client, tokens.get(caller) if caller else None, method, path)
-    assert status == MATRIX[(caller, method, path)], client.request(method, path, headers={"Authorization": f"Bearer {tokens.get(caller)}"}).text
+    assert status == MATRIX[(caller, method, path)], client.request(
+        method, path, headers={"Authorization": f"Bearer {tokens.get(caller)}"}
+    ).text
 
 
 def test_capture_jobs_are_private_to_their_organisation(setting) -> None:  # type: ignore[no-untyped-def]
@@ -102,10 +114,16 @@ def test_the_first_page_logs_in_with_a_token(setting) -> None:  # type: ignore[n
     client, tokens, _ = setting
     page = client.get("/")
     assert page.status_code == 200 and "Log in" in page.text
-    refused = client.post("/login", content="token=kiik_wrong", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    refused = client.post(
+        "/login", content="token=kiik_wrong", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert refused.status_code == 401 and "unknown or revoked" in refused.text
-    accepted = client.post("/login", content=f"token={tokens['ministry']}",
-                           headers={"Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    accepted = client.post(
+        "/login",
+        content=f"token={tokens['ministry']}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
     assert accepted.status_code == 303 and "kiik_token" in accepted.headers["set-cookie"]
     assert "httponly" in accepted.headers["set-cookie"].lower()
     home = client.get("/")

@@ -16,10 +16,17 @@ from kiik.domain import event_builders as build
 KIIK = [sys.executable, "-m", "kiik.cli.main"]
 
 
-def kiik(*args: str, db: str | None = None, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+def kiik(
+    *args: str, db: str | None = None, check: bool = True, env: dict | None = None
+) -> subprocess.CompletedProcess:
     command = [*KIIK, *args, *(["--db", db] if db else [])]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "COLUMNS": "200", **(env or {})})
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"{args} exited {result.returncode}: {result.stdout}{result.stderr}")
     return result
@@ -45,8 +52,18 @@ def test_commands_refuse_an_uninitialised_database(tmp_path: Path) -> None:
 
 
 def test_organisations_tokens_and_capture(db: str, tmp_path: Path) -> None:
-    kiik("org", "add", "ural-1", "--name", "Ural team 1", "--kind", "harvester", "--pgln",
-         "urn:epc:id:pgln:4870002.00000", db=db)
+    kiik(
+        "org",
+        "add",
+        "ural-1",
+        "--name",
+        "Ural team 1",
+        "--kind",
+        "harvester",
+        "--pgln",
+        "urn:epc:id:pgln:4870002.00000",
+        db=db,
+    )
     kiik("site", "add", "--org", "ural-1", "urn:epc:id:sgln:4870002.00000.0", "--name", "Camp", db=db)
     listing = kiik("org", "list", db=db).stdout
     assert "ural-1" in listing and "https://id.gs1.org/417/4870002000003" in listing
@@ -56,13 +73,32 @@ def test_organisations_tokens_and_capture(db: str, tmp_path: Path) -> None:
     moment = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)
     horn = "urn:epc:id:sgtin:4870002.000001.1"
     good = tmp_path / "harvest.jsonld"
-    good.write_text(json.dumps(build.document([build.commissioning([horn], moment, "urn:epc:id:sgln:4870002.00000.0",
-                                                                   ilmd={"massKg": 0.25})])))
+    good.write_text(
+        json.dumps(
+            build.document(
+                [
+                    build.commissioning(
+                        [horn], moment, "urn:epc:id:sgln:4870002.00000.0", ilmd={"massKg": 0.25}
+                    )
+                ]
+            )
+        )
+    )
     result = kiik("capture", "--org", "ural-1", str(good), db=db)
     assert "1 stored" in result.stdout
 
     again = tmp_path / "again.jsonld"
-    again.write_text(json.dumps(build.document([build.commissioning(["https://id.gs1.org/01/04870002000010/21/1"], moment.replace(hour=9), None)])))
+    again.write_text(
+        json.dumps(
+            build.document(
+                [
+                    build.commissioning(
+                        ["https://id.gs1.org/01/04870002000010/21/1"], moment.replace(hour=9), None
+                    )
+                ]
+            )
+        )
+    )
     refused = kiik("capture", "--org", "ural-1", str(again), db=db, check=False)
     assert refused.returncode == 1
     assert "identifier.already_commissioned" in refused.stderr and "nothing was stored" in refused.stderr

@@ -23,8 +23,12 @@ def count(registry, table) -> int:  # type: ignore[no-untyped-def]
 
 
 def harvest(horns: list[str], site: str, mass: float = 0.25) -> list[dict]:
-    return [build.commissioning([h], T0 + timedelta(minutes=n), site, ilmd={"massKg": mass, "productType": "whole_horn"})
-            for n, h in enumerate(horns)]
+    return [
+        build.commissioning(
+            [h], T0 + timedelta(minutes=n), site, ilmd={"massKg": mass, "productType": "whole_horn"}
+        )
+        for n, h in enumerate(horns)
+    ]
 
 
 def test_a_document_is_stored_with_its_projection(registry) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +52,8 @@ def test_one_bad_event_stores_nothing_and_every_failure_is_listed(registry) -> N
     outcome = capture(registry, team.principal, document)
     assert not outcome.succeeded and outcome.stored == 0
     assert [(e["eventIndex"], e["rule"]) for e in outcome.errors] == [
-        (4, "receiving.not_shipped"), (5, "identifier.already_commissioned")
+        (4, "receiving.not_shipped"),
+        (5, "identifier.already_commissioned"),
     ]
     assert all(e["message"] for e in outcome.errors)
     assert count(registry, events) == 0 and count(registry, items) == 0
@@ -92,7 +97,9 @@ def test_custody_follows_shipping_and_receiving(registry) -> None:  # type: igno
     assert capture(registry, team.principal, [ship]).succeeded
     wrong = capture(registry, plant.principal, [build.receiving(HORNS, T0 + timedelta(days=2), plant.sgln)])
     assert set(rules_of(wrong)) == {"receiving.not_destination"}
-    right = capture(registry, warehouse.principal, [build.receiving(HORNS, T0 + timedelta(days=2), warehouse.sgln)])
+    right = capture(
+        registry, warehouse.principal, [build.receiving(HORNS, T0 + timedelta(days=2), warehouse.sgln)]
+    )
     assert right.succeeded
     with registry.uow() as uow:
         state = uow.items.get(key_of(HORNS[2]))
@@ -108,8 +115,11 @@ def test_more_powder_out_than_horn_in_is_refused(registry) -> None:  # type: ign
     outcome = capture(registry, plant.principal, [too_much])
     assert rules_of(outcome) == ["transformation.mass_balance"]
     assert "0.910 kg" in outcome.errors[0]["message"] and "0.900 kg" in outcome.errors[0]["message"]
-    assert capture(registry, plant.principal, [build.transformation(HORNS, [(lot, 0.9)], T0 + timedelta(days=3),
-                                                                    plant.sgln, "powder")]).succeeded
+    assert capture(
+        registry,
+        plant.principal,
+        [build.transformation(HORNS, [(lot, 0.9)], T0 + timedelta(days=3), plant.sgln, "powder")],
+    ).succeeded
 
 
 def test_an_error_declaration_corrects_without_deleting(registry) -> None:  # type: ignore[no-untyped-def]
@@ -119,17 +129,23 @@ def test_an_error_declaration_corrects_without_deleting(registry) -> None:  # ty
     mistaken = build.shipping(HORNS, T0 + timedelta(days=1), team.sgln, team.pgln, plant.pgln)
     mistaken["eventID"] = "urn:uuid:5a8d3f7e-0000-4000-8000-000000000001"
     assert capture(registry, team.principal, [mistaken]).succeeded
-    declaration = dict(mistaken, errorDeclaration={"declarationTime": "2025-09-13T10:00:00Z", "reason": "incorrect_data"})
+    declaration = dict(
+        mistaken, errorDeclaration={"declarationTime": "2025-09-13T10:00:00Z", "reason": "incorrect_data"}
+    )
     fixed = build.shipping(HORNS, T0 + timedelta(days=1, minutes=5), team.sgln, team.pgln, warehouse.pgln)
-    assert capture(registry, warehouse.principal, [declaration]).errors[0]["rule"] == "error_declaration.not_owner"
+    assert (
+        capture(registry, warehouse.principal, [declaration]).errors[0]["rule"]
+        == "error_declaration.not_owner"
+    )
     outcome = capture(registry, team.principal, [declaration, fixed])
     assert outcome.succeeded, outcome.errors
     assert count(registry, events) == 4 + 3 and count(registry, erroneous_events) == 1
     with registry.uow() as uow:
         state = uow.items.get(key_of(HORNS[0]))
     assert state is not None and state.status is Status.IN_TRANSIT and state.destination == warehouse.org_id
-    assert capture(registry, warehouse.principal,
-                   [build.receiving(HORNS, T0 + timedelta(days=2), warehouse.sgln)]).succeeded
+    assert capture(
+        registry, warehouse.principal, [build.receiving(HORNS, T0 + timedelta(days=2), warehouse.sgln)]
+    ).succeeded
 
 
 def test_declaring_an_unknown_event_is_refused(registry) -> None:  # type: ignore[no-untyped-def]

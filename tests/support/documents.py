@@ -6,19 +6,26 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from kiik.adapters.epcis_reader import open_document
+from kiik.adapters.capture_source import open_capture_document
 from kiik.bootstrap import Registry
 from kiik.domain import event_builders as build
 from kiik.domain.permissions import Principal
 from kiik.services.capture import CaptureOutcome, capture_events
 
 
-def capture(registry: Registry, principal: Principal, events: Sequence[dict[str, Any]] | bytes,
-            rules: bool = True) -> CaptureOutcome:
+def capture(
+    registry: Registry, principal: Principal, events: Sequence[dict[str, Any]] | bytes, rules: bool = True
+) -> CaptureOutcome:
     data = events if isinstance(events, bytes) else json.dumps(build.document(events)).encode()
-    reader = open_document(data)
-    return capture_events(registry.uow(), principal, reader.events(), custody_rules=rules,
-                          yields=registry.settings.yields, document_problems=reader.document_problems)
+    reader = open_capture_document(data)
+    return capture_events(
+        registry.uow(),
+        principal,
+        reader.events(),
+        custody_rules=rules,
+        yields=registry.settings.yields,
+        document_problems=reader.document_problems,
+    )
 
 
 def rules_of(outcome: CaptureOutcome) -> list[str]:

@@ -33,13 +33,21 @@ class Member:
 def make_world(registry: Registry, role: str = "operator") -> dict[str, Member]:
     world: dict[str, Member] = {}
     for code, (name, kind, gln) in CAST.items():
-        org_id = add_organisation(registry.uow(), code, name, kind.value, pgln=f"urn:epc:id:pgln:{gln[:7]}.{gln[7:12]}")
-        sgln = add_site(registry.uow(), code, f"urn:epc:id:sgln:{gln[:7]}.{gln[7:12]}.0", f"{name}, main site")
+        org_id = add_organisation(
+            registry.uow(), code, name, kind.value, pgln=f"urn:epc:id:pgln:{gln[:7]}.{gln[7:12]}"
+        )
+        sgln = add_site(
+            registry.uow(), code, f"urn:epc:id:sgln:{gln[:7]}.{gln[7:12]}.0", f"{name}, main site"
+        )
         issued = create_token(registry.uow(), code, role)
         from kiik.domain.identifiers import canonical_key
 
         world[code] = Member(
-            code=code, org_id=org_id, pgln=canonical_key(f"urn:epc:id:pgln:{gln[:7]}.{gln[7:12]}"), sgln=sgln,
-            token=issued.token, principal=Principal(org_id, code, name, kind, Role(role)),
+            code=code,
+            org_id=org_id,
+            pgln=canonical_key(f"urn:epc:id:pgln:{gln[:7]}.{gln[7:12]}"),
+            sgln=sgln,
+            token=issued.token,
+            principal=Principal(org_id, code, name, kind, Role(role)),
         )
     return world

@@ -6,8 +6,23 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kiik"
-FRAMEWORKS = {"sqlalchemy", "fastapi", "starlette", "typer", "httpx", "psycopg", "alembic", "pydantic", "lxml",
-              "jinja2", "rich", "uvicorn", "biip", "jsonschema", "ijson"}
+FRAMEWORKS = {
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+    "typer",
+    "httpx",
+    "psycopg",
+    "alembic",
+    "pydantic",
+    "lxml",
+    "jinja2",
+    "rich",
+    "uvicorn",
+    "biip",
+    "jsonschema",
+    "ijson",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -30,7 +45,9 @@ def test_domain_imports_no_framework() -> None:
 
 def test_services_do_not_import_adapters_or_entry_points() -> None:
     for path in (SRC / "services").glob("*.py"):
-        outer = {n for n in _imports(path) if n.startswith(("kiik.adapters", "kiik.api", "kiik.web", "kiik.cli"))}
+        outer = {
+            n for n in _imports(path) if n.startswith(("kiik.adapters", "kiik.api", "kiik.web", "kiik.cli"))
+        }
         assert not outer, f"{path.name} imports {outer}"
         roots = {name.split(".")[0] for name in _imports(path)}
         assert not roots & FRAMEWORKS, f"{path.name} imports {roots & FRAMEWORKS}"

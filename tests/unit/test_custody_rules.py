@@ -15,7 +15,13 @@ from kiik.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
 HARVESTER, WAREHOUSE, PLANT, CUSTOMS, OTHER = 1, 2, 3, 4, 5
 PGLN = {n: f"urn:epc:id:pgln:487000{n}.00000" for n in range(1, 6)}
 SITE = {n: f"urn:epc:id:sgln:487000{n}.00000.0" for n in range(1, 6)}
-KINDS = {HARVESTER: "harvester", WAREHOUSE: "warehouse", PLANT: "processor", CUSTOMS: "customs", OTHER: "trader"}
+KINDS = {
+    HARVESTER: "harvester",
+    WAREHOUSE: "warehouse",
+    PLANT: "processor",
+    CUSTOMS: "customs",
+    OTHER: "trader",
+}
 T0 = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)
 HORNS = [f"urn:epc:id:sgtin:4870001.000001.{n}" for n in range(1, 5)]
 LOT = "urn:epc:class:lgtin:4870003.000002.P1"
@@ -43,8 +49,10 @@ class World:
         self.policy = CustodyPolicy(directory=Directory(), enforce=enforce)
 
     def ledger(self) -> Ledger:
-        return Ledger(lambda keys: {k: self.store[k] for k in keys if k in self.store},
-                      lambda parent: [k for k, s in self.store.items() if s.parent == parent])
+        return Ledger(
+            lambda keys: {k: self.store[k] for k in keys if k in self.store},
+            lambda parent: [k for k, s in self.store.items() if s.parent == parent],
+        )
 
     def apply(self, org: int, event: dict) -> list[str]:
         ledger = self.ledger()
@@ -64,7 +72,10 @@ def harvested(world: World, horns: list[str] = HORNS, mass: float = 0.25) -> Non
 
 
 def moved(world: World, horns: list[str], src: int, dst: int, day: int = 1) -> None:
-    assert world.apply(src, build.shipping(horns, T0 + timedelta(days=day), SITE[src], PGLN[src], PGLN[dst])) == []
+    assert (
+        world.apply(src, build.shipping(horns, T0 + timedelta(days=day), SITE[src], PGLN[src], PGLN[dst]))
+        == []
+    )
     assert world.apply(dst, build.receiving(horns, T0 + timedelta(days=day, hours=5), SITE[dst])) == []
 
 
@@ -80,7 +91,9 @@ def test_an_identifier_is_commissioned_once_in_any_of_its_forms() -> None:
     world = World()
     harvested(world, HORNS[:1])
     same_horn = "https://id.gs1.org/01/04870001000011/21/1"
-    assert world.apply(OTHER, build.commissioning([same_horn], T0, None)) == ["identifier.already_commissioned"]
+    assert world.apply(OTHER, build.commissioning([same_horn], T0, None)) == [
+        "identifier.already_commissioned"
+    ]
     assert world.state(HORNS[0]).holder == HARVESTER
 
 
@@ -108,7 +121,9 @@ def test_only_the_named_destination_may_receive() -> None:
 def test_receiving_what_was_never_shipped_is_refused() -> None:
     world = World()
     harvested(world)
-    assert set(world.apply(WAREHOUSE, build.receiving(HORNS, T0, SITE[WAREHOUSE]))) == {"receiving.not_shipped"}
+    assert set(world.apply(WAREHOUSE, build.receiving(HORNS, T0, SITE[WAREHOUSE]))) == {
+        "receiving.not_shipped"
+    }
 
 
 def test_an_item_in_transit_cannot_be_moved_on() -> None:
@@ -123,7 +138,9 @@ def test_an_item_in_transit_cannot_be_moved_on() -> None:
 def test_shipping_needs_a_known_destination() -> None:
     world = World()
     harvested(world)
-    event = build.shipping(HORNS, T0 + timedelta(days=1), SITE[HARVESTER], None, "urn:epc:id:pgln:4870009.00000")
+    event = build.shipping(
+        HORNS, T0 + timedelta(days=1), SITE[HARVESTER], None, "urn:epc:id:pgln:4870009.00000"
+    )
     assert world.apply(HARVESTER, event) == ["shipping.unknown_destination"]
 
 
@@ -147,7 +164,9 @@ def test_inputs_consumed_by_one_lot_cannot_feed_another() -> None:
     first = build.transformation(HORNS[:2], [(LOT, 0.4)], T0 + timedelta(days=3), SITE[PLANT], "powder")
     assert world.apply(PLANT, first) == []
     second_lot = "urn:epc:class:lgtin:4870003.000002.P2"
-    second = build.transformation(HORNS[:2], [(second_lot, 0.4)], T0 + timedelta(days=4), SITE[PLANT], "powder")
+    second = build.transformation(
+        HORNS[:2], [(second_lot, 0.4)], T0 + timedelta(days=4), SITE[PLANT], "powder"
+    )
     assert set(world.apply(PLANT, second)) == {"item.not_movable"}
 
 
@@ -163,8 +182,15 @@ def test_a_child_is_in_at_most_one_parent() -> None:
     world = World()
     harvested(world)
     box1, box2 = "urn:epc:id:sscc:4870001.0000000001", "urn:epc:id:sscc:4870001.0000000002"
-    pack = {"type": "AggregationEvent", "action": "ADD", "bizStep": "packing", "eventTime": "2025-09-13T08:00:00Z",
-            "eventTimeZoneOffset": "+00:00", "parentID": box1, "childEPCs": HORNS[:2]}
+    pack = {
+        "type": "AggregationEvent",
+        "action": "ADD",
+        "bizStep": "packing",
+        "eventTime": "2025-09-13T08:00:00Z",
+        "eventTimeZoneOffset": "+00:00",
+        "parentID": box1,
+        "childEPCs": HORNS[:2],
+    }
     assert world.apply(HARVESTER, pack) == []
     assert world.apply(HARVESTER, {**pack, "parentID": box2}) == ["aggregation.child_in_other_parent"] * 2
     assert world.state(HORNS[0]).parent == key_of(box1)
@@ -174,8 +200,15 @@ def test_shipping_a_box_ships_what_is_packed_in_it() -> None:
     world = World()
     harvested(world)
     box = "urn:epc:id:sscc:4870001.0000000001"
-    pack = {"type": "AggregationEvent", "action": "ADD", "bizStep": "packing", "eventTime": "2025-09-13T08:00:00Z",
-            "eventTimeZoneOffset": "+00:00", "parentID": box, "childEPCs": HORNS}
+    pack = {
+        "type": "AggregationEvent",
+        "action": "ADD",
+        "bizStep": "packing",
+        "eventTime": "2025-09-13T08:00:00Z",
+        "eventTimeZoneOffset": "+00:00",
+        "parentID": box,
+        "childEPCs": HORNS,
+    }
     assert world.apply(HARVESTER, pack) == []
     moved(world, [box], HARVESTER, WAREHOUSE, day=2)
     assert all(world.state(h).holder == WAREHOUSE for h in HORNS)
@@ -212,7 +245,14 @@ def test_with_rules_off_everything_is_recorded() -> None:
     [
         ({"type": "ObjectEvent", "action": "ADD"}, "commission"),
         ({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "shipping"}, "ship"),
-        ({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "https://ref.gs1.org/cbv/BizStep-receiving"}, "receive"),
+        (
+            {
+                "type": "ObjectEvent",
+                "action": "OBSERVE",
+                "bizStep": "https://ref.gs1.org/cbv/BizStep-receiving",
+            },
+            "receive",
+        ),
         ({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "destroying"}, "destroy"),
         ({"type": "ObjectEvent", "action": "DELETE"}, "decommission"),
         ({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "cycle_counting"}, "observe"),

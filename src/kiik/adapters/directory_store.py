@@ -48,7 +48,9 @@ class DirectoryStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def add_organisation(self, code: str, name: str, kind: str, pgln: str | None, country: str) -> Organisation:
+    def add_organisation(
+        self, code: str, name: str, kind: str, pgln: str | None, country: str
+    ) -> Organisation:
         result = self.connection.execute(
             insert(organisations).values(
                 code=code, name=name, kind=kind, pgln=pgln, country=country, created_at=now()
@@ -104,4 +106,6 @@ class DirectoryStore:
         return TokenGrant(row.token_id, _org(row), row.role)
 
     def revoke_token(self, token_id: int) -> None:
-        self.connection.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now()))
+        self.connection.execute(
+            update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now())
+        )

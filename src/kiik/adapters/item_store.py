@@ -107,4 +107,6 @@ class ItemStore:
         query = select(items.c.status, func.count(), func.sum(items.c.mass_kg)).group_by(items.c.status)
         if holder_org_id is not None:
             query = query.where(items.c.holder_org_id == holder_org_id)
-        return [(row[0], int(row[1]), row[2]) for row in self.connection.execute(query.order_by(items.c.status))]
+        return [
+            (row[0], int(row[1]), row[2]) for row in self.connection.execute(query.order_by(items.c.status))
+        ]

@@ -31,11 +31,19 @@ class JobStore:
 
     def start(self, job_id: str, org_id: int | None) -> None:
         self.connection.execute(
-            insert(capture_jobs).values(id=job_id, org_id=org_id, status="running", created_at=now(), errors=[])
+            insert(capture_jobs).values(
+                id=job_id, org_id=org_id, status="running", created_at=now(), errors=[]
+            )
         )
 
     def finish(
-        self, job_id: str, status: str, event_count: int, stored_count: int, errors: list[dict[str, Any]], text: str
+        self,
+        job_id: str,
+        status: str,
+        event_count: int,
+        stored_count: int,
+        errors: list[dict[str, Any]],
+        text: str,
     ) -> None:
         self.connection.execute(
             update(capture_jobs)
@@ -55,6 +63,13 @@ class JobStore:
         if row is None:
             return None
         return CaptureJob(
-            row.id, row.org_id, row.status, row.created_at, row.finished_at,
-            row.event_count, row.stored_count, row.errors, row.text,
+            row.id,
+            row.org_id,
+            row.status,
+            row.created_at,
+            row.finished_at,
+            row.event_count,
+            row.stored_count,
+            row.errors,
+            row.text,
         )

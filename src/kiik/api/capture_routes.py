@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiik.adapters.epcis_reader import open_document, validate_event
+from kiik.adapters.capture_source import open_capture_document
+from kiik.adapters.epcis_reader import validate_event
 from kiik.api.deps import PrincipalDep, RegistryDep, may
 from kiik.api.errors import problem
 from kiik.bootstrap import Registry
@@ -37,15 +38,23 @@ async def _spool(request: Request, limit: int) -> str | None:
     return handle.name
 
 
-def capture_file(registry: Registry, principal: Principal, job_id: str, path: str, media_type: str | None) -> None:
+def capture_file(
+    registry: Registry, principal: Principal, job_id: str, path: str, media_type: str | None
+) -> None:
     settings = registry.settings
     try:
         with open(path, "rb") as source:
-            reader = open_document(source, media_type)
+            reader = open_capture_document(source, media_type)
             run_job(
-                registry.uow, principal, job_id, reader.events(), reader.document_problems,
-                custody_rules=settings.custody_rules, yields=settings.yields,
-                batch_size=settings.capture_batch_size, max_errors=settings.max_reported_errors,
+                registry.uow,
+                principal,
+                job_id,
+                reader.events(),
+                reader.document_problems,
+                custody_rules=settings.custody_rules,
+                yields=settings.yields,
+                batch_size=settings.capture_batch_size,
+                max_errors=settings.max_reported_errors,
             )
     finally:
         os.unlink(path)
@@ -61,8 +70,12 @@ async def capture_document(
     path = await _spool(request, registry.settings.max_document_bytes)
     if path is None:
         limit = registry.settings.max_document_bytes
-        return problem(413, "Document too large", f"the document exceeds {limit} bytes; split it",
-                       "CaptureLimitExceededException")
+        return problem(
+            413,
+            "Document too large",
+            f"the document exceeds {limit} bytes; split it",
+            "CaptureLimitExceededException",
+        )
     job_id = start_job(registry.uow(), principal)
     background.add_task(capture_file, registry, principal, job_id, path, request.headers.get("content-type"))
     return Response(status_code=202, headers={"Location": f"/epcis/capture/{job_id}", **EPCIS_HEADERS})
@@ -89,12 +102,16 @@ async def capture_single_event(
     except ValueError as exc:
         return problem(400, "Invalid JSON", f"the body is not JSON: {exc}", "ValidationException")
     if not isinstance(event, dict):
-        return problem(400, "Invalid event", "the body must be one EPCIS event (a JSON object)",
-                       "ValidationException")
+        return problem(
+            400, "Invalid event", "the body must be one EPCIS event (a JSON object)", "ValidationException"
+        )
     settings = registry.settings
     outcome = capture_events(
-        registry.uow(), principal, [_Single(event, validate_event(event))],
-        custody_rules=settings.custody_rules, yields=settings.yields,
+        registry.uow(),
+        principal,
+        [_Single(event, validate_event(event))],
+        custody_rules=settings.custody_rules,
+        yields=settings.yields,
     )
     if not outcome.succeeded:
         detail = "; ".join(f"{e['rule']}: {e['message']}" for e in outcome.errors)

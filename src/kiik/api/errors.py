@@ -50,7 +50,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"path": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
+            {"path": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
         ]
         detail = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
         return problem(400, "Invalid request", detail, "ValidationException", problems=problems)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kiik.adapters.epcis_reader import open_document
+from kiik.adapters.capture_source import open_capture_document
 from kiik.cli.common import DbOption, console, errors, fail, operator_for, registry_for
 from kiik.services.capture import capture_events
 
@@ -27,11 +27,16 @@ def capture(
         if not path.is_file():
             raise fail(f"{path}: no such file")
         with path.open("rb") as source:
-            reader = open_document(source)
+            reader = open_capture_document(source)
             outcome = capture_events(
-                registry.uow(), principal, reader.events(), custody_rules=settings.custody_rules,
-                yields=settings.yields, batch_size=settings.capture_batch_size,
-                max_errors=settings.max_reported_errors, document_problems=reader.document_problems,
+                registry.uow(),
+                principal,
+                reader.events(),
+                custody_rules=settings.custody_rules,
+                yields=settings.yields,
+                batch_size=settings.capture_batch_size,
+                max_errors=settings.max_reported_errors,
+                document_problems=reader.document_problems,
             )
         if outcome.succeeded:
             console.print(f"[green]{path}[/]: {outcome.summary()}")
@@ -42,8 +47,13 @@ def capture(
         for error in outcome.errors:
             index = error.get("eventIndex")
             where = error.get("path") or error.get("identifier") or ""
-            table.add_row("" if index is None else str(index), str(error.get("eventID") or ""), str(where),
-                          str(error.get("rule")), str(error.get("message")))
+            table.add_row(
+                "" if index is None else str(index),
+                str(error.get("eventID") or ""),
+                str(where),
+                str(error.get("rule")),
+                str(error.get("message")),
+            )
         errors.print(table)
         if outcome.unreported_errors:
             errors.print(f"… and {outcome.unreported_errors} more problems")

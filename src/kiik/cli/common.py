@@ -16,7 +16,9 @@ errors = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: $KIIK_DATABASE_URL or sqlite:///./kiik.db)", show_default=False),
+    typer.Option(
+        "--db", help="Database URL (default: $KIIK_DATABASE_URL or sqlite:///./kiik.db)", show_default=False
+    ),
 ]
 
 

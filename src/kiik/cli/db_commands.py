@@ -24,9 +24,13 @@ def _ensure_database(url: str) -> None:
 
         admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
         with psycopg.connect(admin, autocommit=True) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)
+            ).fetchone()
             if not exists:
-                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database or "")))
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database or ""))
+                )
 
 
 def init(db: DbOption = None) -> None:
@@ -53,7 +57,9 @@ def serve(
 
     registry = registry_for(db)
     if not is_current(registry.engine):
-        raise fail("the database is not initialised or is out of date", "run `kiik init` (with the same --db) first")
+        raise fail(
+            "the database is not initialised or is out of date", "run `kiik init` (with the same --db) first"
+        )
     console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(registry), host=host, port=port, log_level="warning")
 

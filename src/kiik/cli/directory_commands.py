@@ -24,7 +24,9 @@ def org_add(
     code: Annotated[str, typer.Argument(help="Short handle, e.g. kz-ministry")],
     name: Annotated[str, typer.Option(help="Full name")],
     kind: Annotated[str, typer.Option(help=f"One of: {KINDS}")],
-    pgln: Annotated[str | None, typer.Option(help="Party GLN: urn:epc:id:pgln:…, Digital Link or (417)…")] = None,
+    pgln: Annotated[
+        str | None, typer.Option(help="Party GLN: urn:epc:id:pgln:…, Digital Link or (417)…")
+    ] = None,
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country")] = "KZ",
     db: DbOption = None,
 ) -> None:

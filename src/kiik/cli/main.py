@@ -23,7 +23,14 @@ def _register() -> None:
         trace_command,
     )
 
-    for module in (db_commands, directory_commands, capture_command, demo_command, trace_command, epcis_commands):
+    for module in (
+        db_commands,
+        directory_commands,
+        capture_command,
+        demo_command,
+        trace_command,
+        epcis_commands,
+    ):
         module.register(app)
 
 

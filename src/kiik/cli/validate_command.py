@@ -69,14 +69,17 @@ def check_file(path: Path) -> FileReport:
 def _print(report: FileReport, limit: int) -> None:
     name = escape(report.file)
     if report.unreadable is not None:
-        _err.print(f"[bold red]{name}[/]: {escape(report.unreadable)}")
+        _err.print(f"[bold red]{name}[/]: {escape(report.unreadable)}", soft_wrap=True)
         return
     if report.valid:
         noun = "event" if report.events == 1 else "events"
-        _out.print(f"[green]{name}[/]: valid ({report.events} {noun}, {report.kind})")
+        _out.print(f"[green]{name}[/]: valid ({report.events} {noun}, {report.kind})", soft_wrap=True)
         return
     count = len(report.problems)
-    _out.print(f"[bold red]{name}[/]: invalid, {count} problem{'s' if count != 1 else ''} ({report.kind})")
+    _out.print(
+        f"[bold red]{name}[/]: invalid, {count} problem{'s' if count != 1 else ''} ({report.kind})",
+        soft_wrap=True,
+    )
     table = Table("path", "rule", "message", show_lines=False)
     shown = report.problems if limit <= 0 else report.problems[:limit]
     for problem in shown:

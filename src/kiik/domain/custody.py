@@ -25,7 +25,14 @@ class Status(StrEnum):
 
 # A status from which an item may not be shipped, processed, packed, sold or destroyed.
 FROZEN = frozenset(
-    {Status.IN_TRANSIT, Status.CONSUMED, Status.DESTROYED, Status.SEIZED, Status.EXPORTED, Status.DECOMMISSIONED}
+    {
+        Status.IN_TRANSIT,
+        Status.CONSUMED,
+        Status.DESTROYED,
+        Status.SEIZED,
+        Status.EXPORTED,
+        Status.DECOMMISSIONED,
+    }
 )
 
 STATUS_EXPLAINED = {

@@ -102,7 +102,9 @@ class _Check:
         return self.facts.biz_location or self.facts.read_point
 
     def new_item(self, key: str, *, is_class: bool, **values: object) -> ItemState:
-        base = ItemState(key=key, is_class=is_class, holder=self.actor.org_id, site=self.site, status=Status.ACTIVE)
+        base = ItemState(
+            key=key, is_class=is_class, holder=self.actor.org_id, site=self.site, status=Status.ACTIVE
+        )
         return base.with_changes(last_event_time=self.facts.event_time.isoformat(), **values)
 
     def known(self, key: str, is_class: bool = False) -> ItemState:
@@ -212,7 +214,9 @@ def _destination_org(check: _Check) -> int | None:
         if org is not None:
             return org
     names = ", ".join(key for _, key in check.facts.destinations)
-    check.fail("shipping.unknown_destination", f"the destination {names} is no registered organisation or site")
+    check.fail(
+        "shipping.unknown_destination", f"the destination {names} is no registered organisation or site"
+    )
     return None
 
 
@@ -223,7 +227,11 @@ def _receive(check: _Check) -> None:
             if check.state(inner) is None:
                 continue
             if state.status is not Status.IN_TRANSIT:
-                reason = "it was never shipped" if state.status is Status.ACTIVE else STATUS_EXPLAINED[state.status]
+                reason = (
+                    "it was never shipped"
+                    if state.status is Status.ACTIVE
+                    else STATUS_EXPLAINED[state.status]
+                )
                 check.fail("receiving.not_shipped", f"{inner} cannot be received: {reason}", inner)
             elif state.destination is not None and state.destination != check.actor.org_id:
                 directory = check.policy.directory
@@ -235,8 +243,11 @@ def _receive(check: _Check) -> None:
                 )
             check.write(
                 check.touched(
-                    state, holder=check.actor.org_id, site=check.site or state.site,
-                    status=Status.ACTIVE, destination=None,
+                    state,
+                    holder=check.actor.org_id,
+                    site=check.site or state.site,
+                    status=Status.ACTIVE,
+                    destination=None,
                 )
             )
 
@@ -258,22 +269,31 @@ def _transform(check: _Check) -> None:
     for key in facts.inputs:
         state = check.held(key, "processed")
         if state.mass_kg is None and check.state(key) is not None:
-            check.fail("transformation.input_mass_unknown", f"{key} has no recorded mass, so the yield "
-                       "cannot be checked: record its mass (ILMD massKg) when it is commissioned", key)
+            check.fail(
+                "transformation.input_mass_unknown",
+                f"{key} has no recorded mass, so the yield "
+                "cannot be checked: record its mass (ILMD massKg) when it is commissioned",
+                key,
+            )
         input_kg += state.mass_kg or 0.0
         check.write(check.touched(state, status=Status.CONSUMED))
     for line in facts.input_quantities:
         state = check.held(line.key, "processed", is_class=True)
         used = line.quantity if line.quantity is not None else state.quantity
         if state.quantity is not None and used is not None and used > state.quantity + TOLERANCE_KG:
-            check.fail("transformation.input_exceeds_stock",
-                       f"{line.key} holds {state.quantity:g} {state.uom or ''} but {used:g} are used", line.key)
+            check.fail(
+                "transformation.input_exceeds_stock",
+                f"{line.key} holds {state.quantity:g} {state.uom or ''} but {used:g} are used",
+                line.key,
+            )
         left = (state.quantity or 0.0) - (used or 0.0)
         mass = line.mass_kg if line.quantity is not None else state.mass_kg
         if mass is None:
-            check.fail("transformation.input_mass_unknown",
-                       f"{line.key} is not measured in a unit of mass (KGM, GRM), so the yield cannot be checked",
-                       line.key)
+            check.fail(
+                "transformation.input_mass_unknown",
+                f"{line.key} is not measured in a unit of mass (KGM, GRM), so the yield cannot be checked",
+                line.key,
+            )
         input_kg += mass or 0.0
         remaining_mass = None if state.mass_kg is None else max(state.mass_kg - (mass or 0.0), 0.0)
         status = Status.CONSUMED if left <= TOLERANCE_KG else state.status
@@ -289,24 +309,38 @@ def _transform_outputs(check: _Check, input_kg: float) -> None:
     yield_limit = yield_of(product_type, check.policy.yields) if isinstance(product_type, str) else None
     if yield_limit is None:
         known = ", ".join(sorted(check.policy.yields))
-        check.fail("transformation.product_type_required",
-                   f"the outputs need a known product type in ILMD productType (one of: {known})")
+        check.fail(
+            "transformation.product_type_required",
+            f"the outputs need a known product type in ILMD productType (one of: {known})",
+        )
     output_kg = 0.0
     each_kg = _as_float(facts.ilmd_value("massKg"))
     outputs = [(k, False, None) for k in facts.outputs] + [(q.key, True, q) for q in facts.output_quantities]
     for key, is_class, line in outputs:
         if check.state(key) is not None:
-            check.fail("identifier.already_commissioned",
-                       f"{key} is already registered; an output needs a new identifier", key)
+            check.fail(
+                "identifier.already_commissioned",
+                f"{key} is already registered; an output needs a new identifier",
+                key,
+            )
         mass = line.mass_kg if line is not None else each_kg
         if mass is None:
-            check.fail("transformation.output_mass_required",
-                       f"{key} has no mass: give output quantities in KGM or GRM, or ILMD massKg", key)
+            check.fail(
+                "transformation.output_mass_required",
+                f"{key} has no mass: give output quantities in KGM or GRM, or ILMD massKg",
+                key,
+            )
         output_kg += mass or 0.0
-        check.write(check.new_item(
-            key, is_class=is_class, quantity=line.quantity if line else None, uom=line.uom if line else None,
-            mass_kg=mass, product_type=product_type if isinstance(product_type, str) else None,
-        ))
+        check.write(
+            check.new_item(
+                key,
+                is_class=is_class,
+                quantity=line.quantity if line else None,
+                uom=line.uom if line else None,
+                mass_kg=mass,
+                product_type=product_type if isinstance(product_type, str) else None,
+            )
+        )
     if yield_limit is not None and isinstance(product_type, str):
         balance = MassBalance(input_kg, output_kg, product_type, yield_limit)
         if not balance.holds:

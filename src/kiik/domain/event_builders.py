@@ -29,7 +29,11 @@ def _offset(moment: datetime) -> str:
 
 
 def _base(event_type: str, moment: datetime, site: str | None, **fields: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {"type": event_type, "eventTime": epcis_time(moment), "eventTimeZoneOffset": _offset(moment)}
+    event: dict[str, Any] = {
+        "type": event_type,
+        "eventTime": epcis_time(moment),
+        "eventTimeZoneOffset": _offset(moment),
+    }
     event.update({k: v for k, v in fields.items() if v is not None})
     if site:
         event["readPoint"] = {"id": site}
@@ -42,7 +46,10 @@ def _kiik_ilmd(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def commissioning(
-    epcs: Sequence[str], moment: datetime, site: str | None, ilmd: Mapping[str, Any] | None = None,
+    epcs: Sequence[str],
+    moment: datetime,
+    site: str | None,
+    ilmd: Mapping[str, Any] | None = None,
     quantities: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     event = _base("ObjectEvent", moment, site, action="ADD", bizStep="commissioning", disposition="active")
@@ -55,8 +62,14 @@ def commissioning(
     return event
 
 
-def shipping(epcs: Sequence[str], moment: datetime, site: str | None, source_party: str | None,
-             destination_party: str, destination_site: str | None = None) -> dict[str, Any]:
+def shipping(
+    epcs: Sequence[str],
+    moment: datetime,
+    site: str | None,
+    source_party: str | None,
+    destination_party: str,
+    destination_site: str | None = None,
+) -> dict[str, Any]:
     event = _base("ObjectEvent", moment, site, action="OBSERVE", bizStep="shipping", disposition="in_transit")
     event["epcList"] = list(epcs)
     if source_party:
@@ -69,22 +82,29 @@ def shipping(epcs: Sequence[str], moment: datetime, site: str | None, source_par
 
 
 def receiving(epcs: Sequence[str], moment: datetime, site: str | None) -> dict[str, Any]:
-    event = _base("ObjectEvent", moment, site, action="OBSERVE", bizStep="receiving",
-                  disposition="in_progress")
+    event = _base(
+        "ObjectEvent", moment, site, action="OBSERVE", bizStep="receiving", disposition="in_progress"
+    )
     event["epcList"] = list(epcs)
     return event
 
 
 def transformation(
-    input_epcs: Sequence[str], output_lots: Sequence[tuple[str, float]], moment: datetime, site: str | None,
-    product_type: str, input_quantities: Sequence[tuple[str, float]] = (),
+    input_epcs: Sequence[str],
+    output_lots: Sequence[tuple[str, float]],
+    moment: datetime,
+    site: str | None,
+    product_type: str,
+    input_quantities: Sequence[tuple[str, float]] = (),
 ) -> dict[str, Any]:
     """Horns or lots in, lots of a derivative out, masses in kilograms."""
     event = _base("TransformationEvent", moment, site, bizStep="commissioning", disposition="active")
     if input_epcs:
         event["inputEPCList"] = list(input_epcs)
     if input_quantities:
-        event["inputQuantityList"] = [{"epcClass": k, "quantity": q, "uom": "KGM"} for k, q in input_quantities]
+        event["inputQuantityList"] = [
+            {"epcClass": k, "quantity": q, "uom": "KGM"} for k, q in input_quantities
+        ]
     event["outputQuantityList"] = [{"epcClass": k, "quantity": q, "uom": "KGM"} for k, q in output_lots]
     event["ilmd"] = _kiik_ilmd({"productType": product_type})
     event["@context"] = [dict(KIIK_CONTEXT)]

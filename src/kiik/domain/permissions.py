@@ -34,7 +34,12 @@ class Permission(StrEnum):
 
 
 _READ = frozenset(
-    {Permission.EVENTS_READ, Permission.ITEMS_READ, Permission.CAPTURE_JOBS_READ, Permission.ORGANISATIONS_READ}
+    {
+        Permission.EVENTS_READ,
+        Permission.ITEMS_READ,
+        Permission.CAPTURE_JOBS_READ,
+        Permission.ORGANISATIONS_READ,
+    }
 )
 _CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
 

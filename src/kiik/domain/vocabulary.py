@@ -35,7 +35,7 @@ def bare_word(value: str | None, *, kind: str) -> str | None:
     )
     for prefix in prefixes:
         if value.startswith(prefix):
-            return value[len(prefix):]
+            return value[len(prefix) :]
     return value
 
 

@@ -51,7 +51,12 @@ def _canonical(text: str | None, kind: str) -> str | None:
 
 
 def add_organisation(
-    uow: UnitOfWork, code: str, name: str, kind: str, pgln: str | None = None, country: str = "KZ",
+    uow: UnitOfWork,
+    code: str,
+    name: str,
+    kind: str,
+    pgln: str | None = None,
+    country: str = "KZ",
     actor: Principal | None = None,
 ) -> int:
     """Register an organisation. `actor` is None only for the operator's own CLI."""
@@ -88,7 +93,9 @@ def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Princi
     return canonical_sgln
 
 
-def create_token(uow: UnitOfWork, org_code: str, role: str, label: str = "", actor: Principal | None = None) -> IssuedToken:
+def create_token(
+    uow: UnitOfWork, org_code: str, role: str, label: str = "", actor: Principal | None = None
+) -> IssuedToken:
     """Make a new API token for an organisation; the token is shown once and only its hash is kept."""
     try:
         token_role = Role(role)

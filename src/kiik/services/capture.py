@@ -66,20 +66,32 @@ class _Pending:
 
 
 class _Capture:
-    def __init__(self, uow: UnitOfWork, principal: Principal, policy: CustodyPolicy, outcome: CaptureOutcome,
-                 max_errors: int) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        policy: CustodyPolicy,
+        outcome: CaptureOutcome,
+        max_errors: int,
+    ) -> None:
         self.uow, self.principal, self.policy, self.outcome = uow, principal, policy, outcome
         self.actor = Actor(principal.org_id, principal.org_kind.value)
         self.ledger = Ledger(uow.items.load, uow.items.children)
         self.max_errors = max_errors
         self.record_time = datetime.now(UTC)
 
-    def error(self, index: int | None, event: dict[str, Any] | None, rule: str, message: str, **extra: Any) -> None:
+    def error(
+        self, index: int | None, event: dict[str, Any] | None, rule: str, message: str, **extra: Any
+    ) -> None:
         if len(self.outcome.errors) >= self.max_errors:
             self.outcome.unreported_errors += 1
             return
-        entry: dict[str, Any] = {"eventIndex": index, "eventID": (event or {}).get("eventID"), "rule": rule,
-                                 "message": message}
+        entry: dict[str, Any] = {
+            "eventIndex": index,
+            "eventID": (event or {}).get("eventID"),
+            "rule": rule,
+            "message": message,
+        }
         entry.update({k: v for k, v in extra.items() if v is not None})
         self.outcome.errors.append(entry)
 
@@ -109,15 +121,21 @@ class _Capture:
                 self.declare(item)
                 continue
             for violation in apply_event(item.facts, self.actor, self.ledger, self.policy):
-                self.error(item.index, item.event, violation.rule, violation.message, identifier=violation.identifier)
+                self.error(
+                    item.index, item.event, violation.rule, violation.message, identifier=violation.identifier
+                )
             to_write.append(item)
         self.write(to_write)
 
     def write(self, batch: list[_Pending]) -> None:
         if self.failed or not batch:
             return
-        rows = [new_event(p.event, p.facts, p.hash_id, self.principal.org_id, self.outcome.capture_id,
-                          self.record_time) for p in batch]
+        rows = [
+            new_event(
+                p.event, p.facts, p.hash_id, self.principal.org_id, self.outcome.capture_id, self.record_time
+            )
+            for p in batch
+        ]
         self.uow.events.add(rows)
         self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
         self.ledger.forget()
@@ -125,11 +143,20 @@ class _Capture:
 
     def declare(self, item: _Pending) -> None:
         violations = declare_errors(
-            self.uow, item.event, item.facts, item.hash_id, self.principal, self.policy,
-            capture_id=self.outcome.capture_id, record_time=self.record_time, write=not self.failed,
+            self.uow,
+            item.event,
+            item.facts,
+            item.hash_id,
+            self.principal,
+            self.policy,
+            capture_id=self.outcome.capture_id,
+            record_time=self.record_time,
+            write=not self.failed,
         )
         for violation in violations:
-            self.error(item.index, item.event, violation.rule, violation.message, identifier=violation.identifier)
+            self.error(
+                item.index, item.event, violation.rule, violation.message, identifier=violation.identifier
+            )
         if not violations and not self.failed:
             self.outcome.stored += 1
         self.ledger.forget()
@@ -161,8 +188,13 @@ def capture_events(
             if document_event.problems:
                 for problem in document_event.problems:
                     details = problem.to_dict()
-                    run.error(document_event.index, event, details.get("rule", "schema"),
-                              details.get("message", ""), path=details.get("path"))
+                    run.error(
+                        document_event.index,
+                        event,
+                        details.get("rule", "schema"),
+                        details.get("message", ""),
+                        path=details.get("path"),
+                    )
                 continue
             try:
                 facts = read_event(event)
@@ -175,10 +207,15 @@ def capture_events(
                 run.flush(batch)
                 batch = []
         run.flush(batch)
-        for problem in (document_problems() if document_problems else []):
+        for problem in document_problems() if document_problems else []:
             details = problem.to_dict()
-            run.error(None, None, details.get("rule", "document"), details.get("message", ""),
-                      path=details.get("path"))
+            run.error(
+                None,
+                None,
+                details.get("rule", "document"),
+                details.get("message", ""),
+                path=details.get("path"),
+            )
         if outcome.succeeded:
             uow.commit()
         else:

@@ -38,17 +38,31 @@ def run_job(
     outcome = CaptureOutcome(capture_id=job_id)
     try:
         outcome = capture_events(
-            uow_factory(), principal, events, custody_rules=custody_rules, yields=yields,
-            batch_size=batch_size, max_errors=max_errors, capture_id=job_id, document_problems=document_problems,
+            uow_factory(),
+            principal,
+            events,
+            custody_rules=custody_rules,
+            yields=yields,
+            batch_size=batch_size,
+            max_errors=max_errors,
+            capture_id=job_id,
+            document_problems=document_problems,
         )
     except Exception as exc:  # the job must say it failed rather than stay "running" forever
-        outcome.errors.append({"eventIndex": None, "rule": "capture.failed",
-                               "message": f"the capture stopped: {type(exc).__name__}: {exc}"})
+        outcome.errors.append(
+            {
+                "eventIndex": None,
+                "rule": "capture.failed",
+                "message": f"the capture stopped: {type(exc).__name__}: {exc}",
+            }
+        )
         raise
     finally:
         with uow_factory() as uow:
             status = "succeeded" if outcome.succeeded else "failed"
-            uow.jobs.finish(job_id, status, outcome.event_count, outcome.stored, outcome.errors, outcome.summary())
+            uow.jobs.finish(
+                job_id, status, outcome.event_count, outcome.stored, outcome.errors, outcome.summary()
+            )
             uow.commit()
     return outcome
 

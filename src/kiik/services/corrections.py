@@ -36,19 +36,24 @@ def declare_errors(
     violations: list[Violation] = []
     if policy.enforce:
         if not targets:
-            violations.append(Violation(
-                "error_declaration.unknown_event",
-                f"no recorded event has eventID {event_id!r}: an error declaration repeats the eventID "
-                "of the event it corrects" if event_id else
-                "an error declaration must carry the eventID of the event it corrects",
-            ))
+            violations.append(
+                Violation(
+                    "error_declaration.unknown_event",
+                    f"no recorded event has eventID {event_id!r}: an error declaration repeats the eventID "
+                    "of the event it corrects"
+                    if event_id
+                    else "an error declaration must carry the eventID of the event it corrects",
+                )
+            )
         for target in targets:
             if target.org_id != principal.org_id and principal.org_kind is not OrgKind.MINISTRY:
-                violations.append(Violation(
-                    "error_declaration.not_owner",
-                    f"event {event_id} was recorded by another organisation; only it or the ministry "
-                    "may declare it erroneous",
-                ))
+                violations.append(
+                    Violation(
+                        "error_declaration.not_owner",
+                        f"event {event_id} was recorded by another organisation; only it or the ministry "
+                        "may declare it erroneous",
+                    )
+                )
     if violations or not write:
         return violations
     row = new_event(event, facts, hash_id, principal.org_id, capture_id, record_time)

@@ -54,4 +54,6 @@ def logout() -> Response:
 @router.get("/lookup")
 def lookup(code: str = "") -> Response:
     """The look-up form sends any spelling of a code; the item page takes it from there."""
-    return RedirectResponse(f"/items/{quote(code.strip(), safe='')}" if code.strip() else "/", status_code=303)
+    return RedirectResponse(
+        f"/items/{quote(code.strip(), safe='')}" if code.strip() else "/", status_code=303
+    )
