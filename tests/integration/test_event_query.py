@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kiik.adapters import event_query
 from kiik.adapters.epcis_reader import validate_event
 from kiik.bootstrap import Registry
 from kiik.domain import event_builders as build
@@ -246,7 +247,12 @@ def test_per_page_is_capped_not_refused(registry: Registry) -> None:
     assert len(ask(registry, ministry, perPage="100000")) == 10
 
 
-def test_organisations_see_their_own_events_and_those_of_what_they_hold(registry: Registry) -> None:
+@pytest.mark.parametrize("few_held", [2000, 0], ids=["held-set", "per-event-check"])
+def test_organisations_see_their_own_events_and_those_of_what_they_hold(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch, few_held: int
+) -> None:
+    # Both ways the storage may find an organisation's events give the same answer.
+    monkeypatch.setattr(event_query, "FEW_HELD", few_held)
     data = season(registry)
     world = data.world
 
@@ -281,3 +287,17 @@ def test_a_single_event_outside_the_scope_is_not_found(registry: Registry) -> No
         event_by_id(registry.uow(), data.world["harvester"].principal, transformation)
     with pytest.raises(NotFound, match="visible to you"):
         event_by_id(registry.uow(), data.world["ministry"].principal, "urn:uuid:no-such-event")
+
+
+def test_an_organisations_view_pages_like_everyone_elses(registry: Registry) -> None:
+    plant = season(registry).world["plant"].principal
+    whole = [event_hash_id(e) for e in ask(registry, plant, perPage="100")]
+    paged: list[str] = []
+    token: str | None = None
+    while True:
+        parameters = [("perPage", "3")] + ([("nextPageToken", token)] if token else [])
+        page = query_events(registry.uow(), plant, parameters)
+        paged += [event_hash_id(e) for e in page.events]
+        if (token := page.next_page_token) is None:
+            break
+    assert len(whole) == 9 and paged == whole
