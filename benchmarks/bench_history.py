@@ -340,8 +340,10 @@ def main() -> None:
                 lambda c: item_lineage(uow(), ministry, c), warm_up=10),
         measure(f"lineage of a granules lot (back to {LOT_SIZE * LOTS_PER_GRANULES} horns)", granules,
                 lambda c: item_lineage(uow(), ministry, c), warm_up=5),
-        measure("EPCIS query MATCH_epc=<horn>", horns,
+        measure("EPCIS query MATCH_epc=<horn>, ministry", horns,
                 lambda c: query_events(uow(), ministry, [("MATCH_epc", c)])),
+        measure("EPCIS query MATCH_epc=<horn>, the holder (scoped)", processed_horns,
+                lambda c: query_events(uow(), plant, [("MATCH_epc", c)])),
     ]
     report(results)
 
