@@ -129,6 +129,9 @@ class Ledger:
         """Changed keys that storage did not hold when they were loaded: to insert, not update."""
         return self.changed & self._absent
 
+    def __len__(self) -> int:
+        return len(self._states)
+
     def forget(self) -> None:
         """Drop what is cached (after it was written), keeping memory bounded on long documents."""
         self._states.clear()

@@ -24,6 +24,10 @@ from kiik.services.ports import UnitOfWork
 from kiik.services.records import new_event
 
 
+# States kept in memory for a document that is already rejected (and so is not being written).
+MAX_UNWRITTEN_STATES = 200_000
+
+
 class ProblemLike(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -128,6 +132,10 @@ class _Capture:
         self.write(to_write)
 
     def write(self, batch: list[_Pending]) -> None:
+        if self.failed and len(self.ledger) > MAX_UNWRITTEN_STATES:
+            # A rejected document is still checked to the end, but memory stays bounded: later
+            # events are then checked against the stored state rather than this document's own.
+            self.ledger.forget()
         if self.failed or not batch:
             return
         rows = [

@@ -13,7 +13,6 @@ from kiik.domain.custody import Actor, Ledger, Violation
 from kiik.domain.custody_rules import CustodyPolicy, apply_event
 from kiik.domain.event_facts import EventFacts, read_event
 from kiik.domain.permissions import OrgKind, Principal
-from kiik.services.directory import DirectoryView
 from kiik.services.ports import UnitOfWork
 from kiik.services.records import new_event
 
@@ -78,8 +77,8 @@ def rebuild_items(uow: UnitOfWork, keys: list[str], policy: CustodyPolicy) -> No
     directory = policy.directory
     lenient = CustodyPolicy(directory=directory, yields=policy.yields, enforce=False)
     for stored in uow.events.touching(keys, include_erroneous=False):
-        kind = directory.kind_of(stored.org_id) if isinstance(directory, DirectoryView) else "unknown"
-        apply_event(read_event(stored.body), Actor(stored.org_id or 0, kind), ledger, lenient)
+        actor = Actor(stored.org_id or 0, directory.kind_of(stored.org_id))
+        apply_event(read_event(stored.body), actor, ledger, lenient)
     rebuilt = [state for state in ledger.changed_states() if state.key in fresh]
     uow.items.remove(fresh)
     uow.items.save(rebuilt)
