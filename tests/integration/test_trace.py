@@ -165,3 +165,22 @@ def test_a_reader_without_the_item_cannot_trace_it(registry: Registry) -> None:
     for code in ("harvester", "warehouse", "trader"):
         with pytest.raises(NotFound):
             item_lineage(registry.uow(), data.world[code].principal, HORNS[0])
+
+
+def test_a_corrected_commissioning_gives_the_corrected_origin(registry: Registry) -> None:
+    data = season(registry)
+    harvester = data.world["harvester"]
+    spare = "urn:epc:id:sgtin:4870002.000001.77"
+    origin = {"species": "Saiga tatarica", "animalID": "X-1", "massKg": 0.2}
+    wrong = build.commissioning([spare], T0, harvester.sgln, ilmd=origin)
+    wrong["eventID"] = "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000077"
+    capture(registry, harvester, [wrong])
+    capture(registry, harvester, [{**wrong, "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z",
+                                                                 "reason": "incorrect_data"}}])
+    right = build.commissioning([spare], T0 + timedelta(hours=1), harvester.sgln,
+                                ilmd={**origin, "animalID": "URL-2025-1077"})
+    capture(registry, harvester, [right])
+    trace = trace_item(registry.uow(), data.world["inspector"].principal, spare)
+    [source] = trace.lineage.sources
+    assert source.origin is not None and source.origin.ilmd["kiik:animalID"] == "URL-2025-1077"
+    assert [h.erroneous for h in trace.history] == [True, False, False]

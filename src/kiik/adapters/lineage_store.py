@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, exists, select
+from sqlalchemy import ColumnElement, Connection, bindparam, exists, func, select
 
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.item_store import chunked
@@ -68,6 +68,15 @@ class LinkEvent:
 def _valid_event() -> ColumnElement[bool]:
     """Neither an error declaration nor an event declared erroneous."""
     return events.c.declares_error.is_(False) & ~exists().where(erroneous_events.c.event_pk == events.c.id)
+
+
+def _commissioning(visible_to: int | None) -> tuple[ColumnElement[bool], ...]:
+    return (
+        events.c.event_type == "ObjectEvent",
+        events.c.action == "ADD",
+        _valid_event(),
+        event_visible(visible_to),
+    )
 
 
 _HOLDER = organisations.alias("holder")
@@ -202,19 +211,44 @@ class LineageStore:
         return [_link(row, named[row.id]) for row in rows]
 
     def commissionings(self, keys: Sequence[str], *, visible_to: int | None) -> dict[str, LinkEvent]:
-        """The first valid commissioning (ObjectEvent ADD) of each key, where the reader sees it."""
+        """The first valid commissioning (ObjectEvent ADD) of each key, where the reader sees it.
+
+        An identifier's first recorded event is its commissioning (the custody rules refuse any
+        other first), so that one event per key is read; keys where it is not (a commissioning
+        declared erroneous, a registry run without custody rules) are looked up in full.
+        """
         found: dict[str, LinkEvent] = {}
         for part in chunked(list(dict.fromkeys(keys))):
+            earliest = (
+                select(event_identifiers.c.key, func.min(event_identifiers.c.event_pk))
+                .where(
+                    event_identifiers.c.key.in_(list(part)), event_identifiers.c.role.in_(COMMISSIONED_ROLES)
+                )
+                .group_by(event_identifiers.c.key)
+            )
+            first: dict[str, int] = {key: pk for key, pk in self.connection.execute(earliest)}
+            if not first:
+                continue
+            query = select(*_LINK_COLUMNS).where(
+                events.c.id.in_(sorted(set(first.values()))), *_commissioning(visible_to)
+            )
+            rows = {row.id: row for row in self.connection.execute(query)}
+            found.update((key, _link(rows[pk])) for key, pk in first.items() if pk in rows)
+            rest = [key for key in first if key not in found]
+            if rest:
+                found.update(self._commissionings_in_full(rest, visible_to))
+        return found
+
+    def _commissionings_in_full(self, keys: Sequence[str], visible_to: int | None) -> dict[str, LinkEvent]:
+        found: dict[str, LinkEvent] = {}
+        for part in chunked(list(keys)):
             query = (
                 select(*_LINK_COLUMNS, event_identifiers.c.key.label("item_key"))
                 .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
                 .where(
                     event_identifiers.c.key.in_(list(part)),
                     event_identifiers.c.role.in_(COMMISSIONED_ROLES),
-                    events.c.event_type == "ObjectEvent",
-                    events.c.action == "ADD",
-                    _valid_event(),
-                    event_visible(visible_to),
+                    *_commissioning(visible_to),
                 )
                 .order_by(events.c.event_time, events.c.id)
             )
