@@ -23,7 +23,6 @@ from kiik.services.directory import DirectoryView
 from kiik.services.ports import UnitOfWork
 from kiik.services.records import new_event
 
-
 # States kept in memory for a document that is already rejected (and so is not being written).
 MAX_UNWRITTEN_STATES = 200_000
 
