@@ -7,12 +7,15 @@ events) is validated against `epcisDocument` / `epcisQueryDocument` with an empt
 
 Format checks for `date-time` and `uri` are on (without them several invalid documents pass); their
 results are cached because the same field names are checked as URIs in every event.
+
+An event is first put to the fast check of `epcis_schema_fast` (fastjsonschema, same formats);
+jsonschema runs only for an event that check rejects, to say what is wrong and where.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -22,6 +25,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from kiik.adapters.epcis_problems import EVENT_TYPES, Problem
+from kiik.adapters.epcis_schema_fast import event_check
 from kiik.adapters.epcis_schema_inline import InlinedSchema
 from kiik.adapters.epcis_schema_messages import explain_errors
 
@@ -49,6 +53,11 @@ def _is_date_time(text: str) -> bool:
 def is_uri(value: object) -> bool:
     """True when `value` is a string the schema accepts as a URI (RFC 3987)."""
     return isinstance(value, str) and _is_uri(value)
+
+
+def format_checks() -> dict[str, Callable[[Any], bool]]:
+    """The format checks of the schema, for validators other than jsonschema (strings only)."""
+    return {"uri": _is_uri, "date-time": _is_date_time}
 
 
 def _format_checker() -> FormatChecker:
@@ -152,12 +161,25 @@ def event_definition(event_type: object) -> str:
     return event_type if isinstance(event_type, str) and event_type in EVENT_TYPES else "Extended-Event"
 
 
+def fast_event_schema_valid(event: dict[str, Any]) -> bool:
+    """The fast check's verdict alone (the event must have a `type`)."""
+    return event_check(event_definition(event.get("type")))(event)
+
+
+def detailed_event_schema_errors(event: dict[str, Any]) -> list[ValidationError]:
+    """jsonschema's errors for the event (the event must have a `type`); empty when it is valid."""
+    return list(_event_validator(event_definition(event.get("type"))).iter_errors(event))
+
+
 def event_schema_problems(event: dict[str, Any], path_prefix: str = "") -> list[Problem]:
     """Schema problems of one event, checked against the definition for its `type`."""
     event_type = event.get("type")
     if "type" not in event:
         return explain_errors([], path_prefix, "event", missing_type=True)
-    errors = _event_validator(event_definition(event_type)).iter_errors(event)
+    definition = event_definition(event_type)
+    if event_check(definition)(event):
+        return []  # the fast check says valid: nothing to explain
+    errors = _event_validator(definition).iter_errors(event)
     what = event_type if isinstance(event_type, str) and event_type in EVENT_TYPES else "event"
     return explain_errors(errors, path_prefix, what)
 
