@@ -307,3 +307,12 @@ def test_the_quick_sgtin_path_agrees_with_the_general_one(urn: str) -> None:
     except InvalidIdentifier:
         general = urn
     assert epc_to_digital_link(urn) == general
+
+
+def test_a_site_with_gln_extension_zero_is_the_site_without_extension() -> None:
+    from kiik.domain.identifiers import canonical_key
+
+    plain = canonical_key("urn:epc:id:sgln:4870002.00000.0")
+    assert canonical_key("https://id.gs1.org/414/4870002000003/254/0") == plain
+    assert canonical_key("https://id.gs1.org/414/4870002000003") == plain
+    assert canonical_key("urn:epc:id:sgln:4870002.00000.12") != plain

@@ -1,6 +1,13 @@
-"""The `kiik` command: one Typer app; each group of commands lives in its own module."""
+"""The `kiik` command: one Typer app; each group of commands lives in its own module.
+
+Modules are imported only for the command being run (all of them for `--help`), so that a
+database-free command such as `kiik hash` does not pay for importing the database stack.
+"""
 
 from __future__ import annotations
+
+import importlib
+import sys
 
 import typer
 
@@ -11,30 +18,29 @@ app = typer.Typer(
     add_completion=False,
 )
 
-
-def _register() -> None:
-    # Imported here so that `kiik --help` stays quick and modules register themselves explicitly.
-    from kiik.cli import (
-        capture_command,
-        db_commands,
-        demo_command,
-        directory_commands,
-        epcis_commands,
-        trace_command,
-    )
-
-    for module in (
-        db_commands,
-        directory_commands,
-        capture_command,
-        demo_command,
-        trace_command,
-        epcis_commands,
-    ):
-        module.register(app)
+# command -> module under kiik.cli that registers it, in the order `--help` lists them
+COMMANDS = {
+    "init": "db_commands",
+    "serve": "db_commands",
+    "org": "directory_commands",
+    "site": "directory_commands",
+    "token": "directory_commands",
+    "capture": "capture_command",
+    "demo": "demo_command",
+    "trace": "trace_command",
+    "hash": "epcis_commands",
+    "validate": "epcis_commands",
+}
 
 
-_register()
+def _register(argv: list[str]) -> None:
+    wanted = next((arg for arg in argv[1:] if not arg.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(f"kiik.cli.{name}").register(app)
+
+
+_register(sys.argv)
 
 if __name__ == "__main__":
     app()

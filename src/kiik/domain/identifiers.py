@@ -58,12 +58,14 @@ class Identifier:
 
 
 def _from_parts(parts: KeyParts) -> Identifier:
-    values = dict(parts.pairs)
-    key_ai, key_value = parts.pairs[0]
+    # EPC TDS reserves GLN extension 0 for "no extension": the site is the same with or without it.
+    pairs = tuple(pair for pair in parts.pairs if pair != ("254", "0"))
+    values = dict(pairs)
+    key_ai, key_value = pairs[0]
     gtin = key_value[:14] if key_ai in ("01", "8006") else None
     return Identifier(
         kind=parts.kind,
-        canonical=digital_link(canonical_pairs(parts.pairs)),
+        canonical=digital_link(canonical_pairs(pairs)),
         is_class=parts.is_class,
         gtin=gtin,
         serial=values.get("21") or values.get("235") or values.get("8011"),
