@@ -119,10 +119,13 @@ def _item(row: Any) -> ItemRecord:
 
 
 _BODY_PARTS = ("ilmd", "inputQuantityList", "outputQuantityList")
-_LINK_COLUMNS = (
+_EVENT_COLUMNS = (
     events.c.id, events.c.event_id, events.c.hash_id, events.c.event_type, events.c.event_time,
-    events.c.org_id, *(events.c.body[part].label(part) for part in _BODY_PARTS),
+    events.c.org_id,
 )
+_LINK_COLUMNS = (*_EVENT_COLUMNS, *(events.c.body[part].label(part) for part in _BODY_PARTS))
+# A commissioning is read for its ILMD only (the origin of a source item).
+_ORIGIN_COLUMNS = (*_EVENT_COLUMNS, events.c.body["ilmd"].label("ilmd"))
 
 
 def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
@@ -134,7 +137,7 @@ def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
         event_type=row.event_type,
         event_time=row.event_time,
         org_id=row.org_id,
-        body={part: mapping[part] for part in _BODY_PARTS if mapping[part] is not None},
+        body={part: mapping[part] for part in _BODY_PARTS if mapping.get(part) is not None},
         identifiers=tuple(identifiers),
     )
 
@@ -229,7 +232,7 @@ class LineageStore:
             first: dict[str, int] = {key: pk for key, pk in self.connection.execute(earliest)}
             if not first:
                 continue
-            query = select(*_LINK_COLUMNS).where(
+            query = select(*_ORIGIN_COLUMNS).where(
                 events.c.id.in_(sorted(set(first.values()))), *_commissioning(visible_to)
             )
             rows = {row.id: row for row in self.connection.execute(query)}
@@ -243,7 +246,7 @@ class LineageStore:
         found: dict[str, LinkEvent] = {}
         for part in chunked(list(keys)):
             query = (
-                select(*_LINK_COLUMNS, event_identifiers.c.key.label("item_key"))
+                select(*_ORIGIN_COLUMNS, event_identifiers.c.key.label("item_key"))
                 .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
                 .where(
                     event_identifiers.c.key.in_(list(part)),
