@@ -18,6 +18,13 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.callback()
+def _kiik() -> None:
+    """kiik: the wildlife trade registry (GS1 EPCIS 2.0 chain of custody)."""
+    # A callback keeps Typer in group mode when only one command's module is loaded.
+
+
 # command -> module under kiik.cli that registers it, in the order `--help` lists them
 COMMANDS = {
     "init": "db_commands",
