@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 
 from kiik.api.deps import get_registry
 from kiik.domain.identifiers import InvalidIdentifier
-from kiik.services.errors import NotFound
 from kiik.services.auth import authenticate
+from kiik.services.errors import NotFound
 from kiik.services.overview import overview
 from kiik.services.trace import trace_item
 
