@@ -151,12 +151,7 @@ def trace(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Trace an item: verdict and state, full history, and lineage back to the source animals and
-    forward to every product made from it.
-
-    This reads the database directly as the registry's operator, who sees every organisation's
-    items and events (as the ministry does); organisations use the API with their own tokens.
-    """
+    """Trace an item (see HELP)."""
     registry = registry_for(db)
     try:
         result = trace_item(registry.uow(), root_operator(), code)
@@ -170,5 +165,13 @@ def trace(
         render(result)
 
 
+HELP = (
+    "Trace an item: verdict and state, full history, and lineage back to the source animals and "
+    "forward to every product made from it.\n\n"
+    "This reads the database directly as the registry's operator, who sees every organisation's items "
+    "and events (as the ministry does); organisations use the API with their own tokens."
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("trace")(trace)
+    app.command("trace", help=HELP)(trace)
