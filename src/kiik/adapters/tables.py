@@ -88,9 +88,12 @@ events = Table(
     Column("read_point", String(300), nullable=True),
     Column("biz_location", String(300), nullable=True),
     Column("declares_error", Boolean, nullable=False, server_default="0"),
-    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=True, index=True),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=True),
     Column("capture_id", String(40), nullable=True),
     Column("body", Document, nullable=False),
+    # An organisation's own events in time order, without reading back through the whole time index.
+    Index("ix_events_org_time", "org_id", "event_time", "id"),
+    Index("ix_events_org_record_time", "org_id", "record_time", "id"),
     # The same event captured twice is stored once; its error declaration is another record.
     UniqueConstraint("hash_id", "declares_error", name="uq_events_hash_id_declares_error"),
 )
