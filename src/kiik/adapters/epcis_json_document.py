@@ -37,14 +37,16 @@ def json_document_events(
     document = JsonDocumentStream(stream)
     index = 0
     terms: dict[str, Any] | None = None
+    simple = False
     try:
         for list_path, raw in document.raw_events():
             state["kind"] = document.kind
-            if terms is None:
+            if terms is None:  # the context is known from the first event on, and stays
                 terms = context_terms(document.context)
+                simple = document.simple_context
             event = raw
             if isinstance(raw, dict):
-                event = normalise_simple_event(raw) if document.simple_context else raw
+                event = normalise_simple_event(raw) if simple else raw
                 event = with_document_context(event, terms)
             found = validate_event(event, index=index, path_prefix=f"{list_path}[{index}]", now=now)
             yield DocumentEvent(index, event if isinstance(event, dict) else {}, found)

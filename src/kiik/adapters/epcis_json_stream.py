@@ -25,8 +25,6 @@ import ijson
 EVENT_ITEM_PREFIXES = frozenset(
     {"epcisBody.eventList.item", "epcisBody.queryResults.resultsBody.eventList.item"}
 )
-_OPENING = frozenset({"start_map", "start_array"})
-_CLOSING = frozenset({"end_map", "end_array"})
 _SIMPLE_CONTEXT_MARK = "epcis-context-simple"
 _SENSOR_ELEMENT_TYPES = frozenset(
     {"epcis:SensorElement", "SensorElement", "https://ref.gs1.org/epcis/SensorElement"}
@@ -58,25 +56,43 @@ class JsonDocumentStream:
     def raw_events(self) -> Iterator[tuple[str, Any]]:
         """(path of the event list, item) for each item of the event list, in document order."""
         envelope = ijson.ObjectBuilder()
-        builder: ijson.ObjectBuilder | None = None
-        depth = started = 0
+        # The event being built: its open containers, innermost last (what ijson's ObjectBuilder
+        # does, written out here because it runs for every token of every event).
+        building: list[Any] = []
+        key: Any = None
+        started = 0
         prefix = list_path = ""
         try:
             for prefix, token, value in ijson.parse(self._stream, use_float=True):
-                if builder is not None:
-                    builder.event(token, value)
-                    depth += (token in _OPENING) - (token in _CLOSING)
-                    if depth == 0:
-                        yield list_path, builder.value
-                        builder = None
+                if building:
+                    if token == "map_key":
+                        key = value
+                        continue
+                    top = building[-1]
+                    if token == "end_map" or token == "end_array":
+                        building.pop()
+                        if not building:
+                            yield list_path, top
+                        continue
+                    if token == "start_map":
+                        value = {}
+                        building.append(value)
+                    elif token == "start_array":
+                        value = []
+                        building.append(value)
+                    if top.__class__ is list:
+                        top.append(value)
+                    else:
+                        top[key] = value
                     continue
                 if prefix in EVENT_ITEM_PREFIXES:
                     self._learn_header(getattr(envelope, "value", None))
                     list_path = prefix.removesuffix(".item")
                     started += 1
-                    if token in _OPENING:
-                        builder, depth = ijson.ObjectBuilder(), 1
-                        builder.event(token, value)
+                    if token == "start_map":
+                        building.append({})
+                    elif token == "start_array":
+                        building.append([])
                     else:
                         yield list_path, value
                     continue
@@ -84,7 +100,7 @@ class JsonDocumentStream:
                 if prefix == "type" and token == "string":
                     self.kind = value
         except ijson.JSONError as error:
-            inside_event = builder is not None or prefix in EVENT_ITEM_PREFIXES
+            inside_event = bool(building) or prefix in EVENT_ITEM_PREFIXES
             where = (
                 f"{list_path}[{started - 1}]" if inside_event and started else prefix.replace(".item", "[]")
             )
@@ -138,14 +154,31 @@ def context_terms(context: Any) -> dict[str, Any]:
 
 
 def _used_terms(value: Any, terms: dict[str, Any], used: set[str]) -> None:
+    """Add to `used` the terms that the keys and strings inside `value` name (not inside @context).
+
+    A string names a term when it is one, or else when the part before its first colon is one;
+    that test is written out in place (it runs for every key and string of every event)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key != "@context":
-                _note_term(key, terms, used)
+            if key == "@context":
+                continue
+            if key in terms:
+                used.add(key)
+            elif ":" in key and (prefix := key.partition(":")[0]) in terms:
+                used.add(prefix)
+            if isinstance(item, str):
+                if item in terms:
+                    used.add(item)
+                elif ":" in item and (prefix := item.partition(":")[0]) in terms:
+                    used.add(prefix)
+            elif isinstance(item, (dict, list)):
                 _used_terms(item, terms, used)
     elif isinstance(value, list):
         for item in value:
-            _used_terms(item, terms, used)
+            if isinstance(item, (dict, list)):
+                _used_terms(item, terms, used)
+            elif isinstance(item, str):
+                _note_term(item, terms, used)
     elif isinstance(value, str):
         _note_term(value, terms, used)
 
@@ -154,7 +187,7 @@ def _note_term(text: str, terms: dict[str, Any], used: set[str]) -> None:
     if text in terms:
         used.add(text)
     elif ":" in text:
-        prefix = text.split(":", 1)[0]
+        prefix = text.partition(":")[0]
         if prefix in terms:
             used.add(prefix)
 

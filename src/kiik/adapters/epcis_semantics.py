@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from kiik.adapters.epcis_problems import Problem, json_path
@@ -67,21 +68,28 @@ def looks_like_gs1_key(text: str) -> bool:
 def _identifiers(event: dict[str, Any]) -> Iterator[tuple[list[str | int], object]]:
     """Every identifier-valued field of the event, with its path inside the event."""
     for name in EPC_LIST_FIELDS:
-        for i, value in enumerate(_list(event.get(name))):
-            yield [name, i], value
+        values = event.get(name)
+        if isinstance(values, list):
+            for i, value in enumerate(values):
+                yield [name, i], value
     if isinstance(event.get("parentID"), str):
         yield ["parentID"], event["parentID"]
     for name in QUANTITY_LIST_FIELDS:
-        for i, element in enumerate(_list(event.get(name))):
-            if isinstance(element, dict):
-                yield [name, i, "epcClass"], element.get("epcClass")
+        elements = event.get(name)
+        if isinstance(elements, list):
+            for i, element in enumerate(elements):
+                if isinstance(element, dict):
+                    yield [name, i, "epcClass"], element.get("epcClass")
     for name in ("readPoint", "bizLocation"):
-        if isinstance(event.get(name), dict):
-            yield [name, "id"], event[name].get("id")
+        place = event.get(name)
+        if isinstance(place, dict):
+            yield [name, "id"], place.get("id")
     for list_name, field in (("sourceList", "source"), ("destinationList", "destination")):
-        for i, element in enumerate(_list(event.get(list_name))):
-            if isinstance(element, dict):
-                yield [list_name, i, field], element.get(field)
+        elements = event.get(list_name)
+        if isinstance(elements, list):
+            for i, element in enumerate(elements):
+                if isinstance(element, dict):
+                    yield [list_name, i, field], element.get(field)
 
 
 def _list(value: object) -> list[Any]:
@@ -98,18 +106,28 @@ def _parse_time(text: object) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# The same places and parties recur in event after event; the items themselves mostly occur once,
+# so the cache stays small and its memory bounded.
+@lru_cache(maxsize=8192)
+def _identifier_problem(text: str) -> str | None:
+    """Why `text` is no valid GS1 key, or None when it is one or is no GS1 key at all."""
+    return _gs1_key_problem(text) if looks_like_gs1_key(text) else None
+
+
 def check_identifiers(event: dict[str, Any]) -> Iterator[Finding]:
     for path, value in _identifiers(event):
-        if isinstance(value, str) and looks_like_gs1_key(value):
-            reason = _gs1_key_problem(value)
+        if isinstance(value, str):
+            reason = _identifier_problem(value)
             if reason:
                 yield path, "semantics.identifier", f"{value!r} is not a valid GS1 identifier: {reason}"
 
 
 def check_duplicates(event: dict[str, Any]) -> Iterator[Finding]:
     for name in EPC_LIST_FIELDS:
+        values = event.get(name)
+        if not isinstance(values, list) or len(values) < 2:
+            continue  # nothing can be listed twice
         first_seen: dict[str, int] = {}
-        values = _list(event.get(name))
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 continue
@@ -167,9 +185,12 @@ def check_transformation(event: dict[str, Any]) -> Iterator[Finding]:
 
 def check_quantities(event: dict[str, Any]) -> Iterator[Finding]:
     for name in QUANTITY_LIST_FIELDS:
-        elements = [e for e in _list(event.get(name)) if isinstance(e, dict)]
+        listed = event.get(name)
+        if not isinstance(listed, list) or not listed:
+            continue
+        elements = [e for e in listed if isinstance(e, dict)]
         mass_classes = {e.get("epcClass") for e in elements if e.get("uom") in MASS_UNITS}
-        for i, element in enumerate(_list(event.get(name))):
+        for i, element in enumerate(listed):
             if not isinstance(element, dict):
                 continue
             quantity, uom = element.get("quantity"), element.get("uom")
