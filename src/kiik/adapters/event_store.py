@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import erroneous_events, event_identifiers, events
@@ -78,10 +78,7 @@ class EventStore:
             }
             for e in new_events
         ]
-        result = self.connection.execute(
-            insert(events).returning(events.c.id, sort_by_parameter_order=True), rows
-        )
-        pks = [row[0] for row in result]
+        pks = self._insert_with_ids(rows)
         identifier_rows = [
             {"event_pk": pk, "role": role, "key": key}
             for pk, event in zip(pks, new_events, strict=True)
@@ -89,6 +86,29 @@ class EventStore:
         ]
         if identifier_rows:
             self.connection.execute(insert(event_identifiers), identifier_rows)
+        return pks
+
+    def _insert_with_ids(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert event rows and return their ids, without a RETURNING round trip per row.
+
+        PostgreSQL hands out the ids from the table's sequence first. SQLite has one writer at a
+        time: the first row is inserted alone (which takes the write lock and gives the next id),
+        and the rest follow with the ids after it, which nobody else can take meanwhile."""
+        if self.connection.dialect.name == "postgresql":
+            allocate = text(
+                "SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, :n)"
+            )
+            pks = [int(pk) for pk in self.connection.scalars(allocate, {"n": len(rows)})]
+            self.connection.execute(
+                insert(events), [{**row, "id": pk} for row, pk in zip(rows, pks, strict=True)]
+            )
+            return pks
+        first = int(self.connection.execute(insert(events).returning(events.c.id), rows[0]).scalar_one())
+        pks = list(range(first, first + len(rows)))
+        if len(rows) > 1:
+            self.connection.execute(
+                insert(events), [{**row, "id": pk} for row, pk in zip(rows[1:], pks[1:], strict=True)]
+            )
         return pks
 
     def by_event_id(self, event_id: str, *, declarations: bool = False) -> list[StoredEvent]:

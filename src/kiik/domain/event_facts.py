@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,10 @@ class EventFacts:
     destinations: tuple[tuple[str, str], ...] = ()
     ilmd: Mapping[str, Any] = field(default_factory=dict)
     declares_error: bool = False
+
+    @cached_property
+    def identifier_pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.identifiers())
 
     def identifiers(self) -> list[tuple[str, str]]:
         """Every (role, key) pair the event names, for storage and queries."""

@@ -59,7 +59,7 @@ class Identifier:
 
 def _from_parts(parts: KeyParts) -> Identifier:
     # EPC TDS reserves GLN extension 0 for "no extension": the site is the same with or without it.
-    pairs = tuple(pair for pair in parts.pairs if pair != ("254", "0"))
+    pairs = [pair for pair in parts.pairs if pair != ("254", "0")]
     values = dict(pairs)
     key_ai, key_value = pairs[0]
     gtin = key_value[:14] if key_ai in ("01", "8006") else None

@@ -110,7 +110,7 @@ class _Capture:
         known = self.uow.events.existing_hashes(plain) | {
             "decl:" + h for h in self.uow.events.existing_hashes(declared, declares_error=True)
         }
-        self.ledger.preload(key for p in batch for _, key in p.facts.identifiers())
+        self.ledger.preload(key for p in batch for _, key in p.facts.identifier_pairs)
         to_write: list[_Pending] = []
         for item in batch:
             marker = ("decl:" if item.facts.declares_error else "") + item.hash_id

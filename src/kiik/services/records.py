@@ -59,5 +59,5 @@ def new_event(
         org_id=org_id,
         capture_id=capture_id,
         body=event,
-        identifiers=facts.identifiers(),
+        identifiers=list(facts.identifier_pairs),
     )
