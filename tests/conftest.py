@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from kiik.adapters.migrate import upgrade
-from kiik.adapters.tables import metadata
+from kiik.adapters.schema import metadata
 from kiik.bootstrap import Registry, make_engine
 from kiik.config import Settings
 

@@ -163,3 +163,28 @@ def test_rules_off_stores_what_rules_on_refuses(registry) -> None:  # type: igno
     never_shipped = [build.receiving(HORNS, T0, warehouse.sgln)]
     assert rules_of(capture(registry, warehouse.principal, never_shipped)) == ["item.unknown"] * 4
     assert capture(registry, warehouse.principal, never_shipped, rules=False).succeeded
+
+
+def test_feature_rules_run_on_every_event_and_refuse_the_document(registry, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kiik.domain.custody import Violation
+    from kiik.services import event_rules
+
+    class NoMondays:
+        def __init__(self, uow) -> None:  # type: ignore[no-untyped-def]
+            self.seen = 0
+
+        def check(self, facts, event, principal):  # type: ignore[no-untyped-def]
+            self.seen += 1
+            if facts.event_time.weekday() == 0:
+                return [Violation("test.no_mondays", f"event {self.seen} falls on a Monday")]
+            return []
+
+    monkeypatch.setattr(event_rules, "RULE_FACTORIES", (NoMondays,))
+    world = make_world(registry)
+    team = world["harvester"]
+    friday = harvest(HORNS[:1], team.sgln)  # 2025-09-12 is a Friday
+    monday = [build.commissioning(HORNS[1:2], T0 + timedelta(days=3), team.sgln)]
+    assert capture(registry, team.principal, friday).succeeded
+    outcome = capture(registry, team.principal, monday)
+    assert rules_of(outcome) == ["test.no_mondays"] and count(registry, events) == 1
+    assert capture(registry, team.principal, monday, rules=False).succeeded

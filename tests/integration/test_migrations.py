@@ -19,3 +19,11 @@ def test_migrations_run_from_empty_step_by_step(tmp_path) -> None:  # type: igno
     upgrade(engine)
     assert is_current(engine) and drift(engine) == []
     engine.dispose()
+
+
+def test_the_migrations_form_one_line() -> None:
+    from alembic.script import ScriptDirectory
+
+    from kiik.adapters.migrate import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1

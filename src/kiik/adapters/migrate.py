@@ -8,7 +8,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from kiik.adapters.tables import metadata
+from kiik.adapters.schema import metadata
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

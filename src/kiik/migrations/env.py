@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from kiik.adapters.tables import metadata
+from kiik.adapters.schema import metadata
 
 config = context.config
 

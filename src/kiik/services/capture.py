@@ -20,6 +20,7 @@ from kiik.domain.event_hash import event_hash_id
 from kiik.domain.permissions import Permission, Principal, require
 from kiik.services.corrections import declare_errors
 from kiik.services.directory import DirectoryView
+from kiik.services.event_rules import rules_for
 from kiik.services.ports import UnitOfWork
 from kiik.services.records import new_event
 
@@ -80,6 +81,7 @@ class _Capture:
         self.uow, self.principal, self.policy, self.outcome = uow, principal, policy, outcome
         self.actor = Actor(principal.org_id, principal.org_kind.value)
         self.ledger = Ledger(uow.items.load, uow.items.children)
+        self.rules = rules_for(uow) if policy.enforce else []
         self.max_errors = max_errors
         self.record_time = datetime.now(UTC)
 
@@ -123,7 +125,10 @@ class _Capture:
                 to_write = []
                 self.declare(item)
                 continue
-            for violation in apply_event(item.facts, self.actor, self.ledger, self.policy):
+            violations = apply_event(item.facts, self.actor, self.ledger, self.policy)
+            for rule in self.rules:
+                violations += rule.check(item.facts, item.event, self.principal)
+            for violation in violations:
                 self.error(
                     item.index, item.event, violation.rule, violation.message, identifier=violation.identifier
                 )

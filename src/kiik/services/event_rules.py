@@ -1,0 +1,34 @@
+"""Rules beyond custody that every captured event must also satisfy (harvest authorisations,
+species rules, permits...). Each feature adds its rule factory to `RULE_FACTORIES`, once.
+
+A rule object lives for one capture (one document, one transaction): it may cache what it read
+and count what the document has used so far, and it may write its own projection through the
+unit of work, which is rolled back with everything else when the document is refused. Rules run
+only when custody rules are on (`KIIK_CUSTODY_RULES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from kiik.domain.custody import Violation
+from kiik.domain.event_facts import EventFacts
+from kiik.domain.permissions import Principal
+from kiik.services.ports import UnitOfWork
+
+
+class EventRule(Protocol):
+    def check(self, facts: EventFacts, event: Mapping[str, Any], principal: Principal) -> list[Violation]:
+        """The violations of one event, in document order; an empty list when it complies."""
+        ...
+
+
+RuleFactory = Callable[[UnitOfWork], EventRule]
+
+# One line per feature; order is the order in which their problems are reported.
+RULE_FACTORIES: tuple[RuleFactory, ...] = ()
+
+
+def rules_for(uow: UnitOfWork, factories: tuple[RuleFactory, ...] | None = None) -> list[EventRule]:
+    return [factory(uow) for factory in (RULE_FACTORIES if factories is None else factories)]
