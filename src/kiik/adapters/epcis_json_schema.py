@@ -15,6 +15,7 @@ jsonschema runs only for an event that check rejects, to say what is wrong and w
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
@@ -38,10 +39,24 @@ def _load(name: str) -> dict[str, Any]:
     return data
 
 
+# The plainest URIs, which RFC 3986 accepts on sight: scheme ":" path-rootless (an EPC URN, a
+# prefixed name such as "ex:weight"), or scheme "://" reg-name path-abempty (a Digital Link or web
+# address without user, port, query, fragment or %-escapes). Every string this matches is a URI for
+# rfc3987 too (tests/unit/test_epcis_uri_check.py); anything else goes to rfc3987 itself. It
+# spares the 3 µs rfc3987 takes for each EPC, which unlike field names occur once.
+_PCHAR = r"[A-Za-z0-9\-._~!$&'()*+,;=:@]"
+_REG_NAME = r"[A-Za-z0-9\-._~!$&'()*+,;=]"
+_PLAIN_URI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?:{_PCHAR}+|//{_REG_NAME}+)(?:/{_PCHAR}*)*", re.ASCII)
+
+
+def _is_uri(text: str) -> bool:
+    return _PLAIN_URI.fullmatch(text) is not None or _conforms_as_uri(text)
+
+
 # Field names and vocabulary URIs repeat in every event and stay in these caches; identifiers that
 # occur once pass through them, so a small size is enough and memory stays bounded.
 @lru_cache(maxsize=4096)
-def _is_uri(text: str) -> bool:
+def _conforms_as_uri(text: str) -> bool:
     return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "uri"))
 
 

@@ -45,6 +45,15 @@ _TYPE_ORDER = {"array": 0, "object": 1}
 Check = Callable[[Any], bool]
 
 
+def _forbids(node: Any) -> bool:
+    """The node says `not` somewhere inside it."""
+    if isinstance(node, dict):
+        return "not" in node or any(_forbids(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_forbids(item) for item in node)
+    return False
+
+
 def _one_type_each(branches: list[Any]) -> bool:
     """Each branch names one JSON type of its own (no two alike), so at most one can fit a value."""
     types = [branch.get("type") if isinstance(branch, dict) else None for branch in branches]
@@ -79,6 +88,11 @@ class _Rewriter:
             # Exactly one branch can fit a value; lists and objects go first, as their branches
             # are the expensive ones to fail (a string fails a list's branch at once).
             result["anyOf"] = sorted(branches, key=lambda branch: _TYPE_ORDER.get(branch["type"], 2))
+        elif isinstance(branches, list):
+            # Branches that forbid a field (`not`) are the exceptions ("ilmd only with ADD"): an
+            # ordinary event fits the plain branch, so that one is tried first. Order never
+            # changes what anyOf accepts, only how many branches fail before one fits.
+            result["anyOf"] = sorted(branches, key=_forbids)
         values = result.get("enum")
         if (
             isinstance(values, list)
