@@ -265,3 +265,20 @@ def test_with_rules_off_everything_is_recorded() -> None:
 def test_what_each_event_does(event: dict, operation: str) -> None:
     event = {"eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", **event}
     assert operation_of(read_event(event)) == operation
+
+
+def test_lots_take_the_species_of_their_inputs() -> None:
+    world = World()
+    for n, horn in enumerate(HORNS):
+        event = build.commissioning(
+            [horn],
+            T0 + timedelta(minutes=n),
+            SITE[HARVESTER],
+            ilmd={"massKg": 0.25, "species": "Saiga tatarica"},
+        )
+        assert world.apply(HARVESTER, event) == []
+    assert world.state(HORNS[0]).species == "Saiga tatarica"
+    moved(world, HORNS, HARVESTER, PLANT)
+    grind = build.transformation(HORNS, [(LOT, 0.9)], T0 + timedelta(days=3), SITE[PLANT], "powder")
+    assert world.apply(PLANT, grind) == []
+    assert world.state(LOT).species == "Saiga tatarica"

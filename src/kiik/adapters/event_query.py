@@ -230,10 +230,20 @@ def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
 # An item's history, built once: the columns a history line shows, never the event bodies.
 _HISTORY = (
     select(
-        events.c.id, events.c.hash_id, events.c.event_id, events.c.event_type, events.c.event_time,
-        events.c.record_time, events.c.action, events.c.biz_step, events.c.disposition,
-        events.c.declares_error, _is_erroneous().label("erroneous"), organisations.c.code.label("org_code"),
-        organisations.c.name.label("org_name"), event_identifiers.c.role.label("item_role"),
+        events.c.id,
+        events.c.hash_id,
+        events.c.event_id,
+        events.c.event_type,
+        events.c.event_time,
+        events.c.record_time,
+        events.c.action,
+        events.c.biz_step,
+        events.c.disposition,
+        events.c.declares_error,
+        _is_erroneous().label("erroneous"),
+        organisations.c.code.label("org_code"),
+        organisations.c.name.label("org_name"),
+        event_identifiers.c.role.label("item_role"),
     )
     .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
     .outerjoin(organisations, organisations.c.id == events.c.org_id)
@@ -311,10 +321,19 @@ class EventQueryStore:
                 found[row.id] = replace(seen, roles=(*seen.roles, row.item_role))
                 continue
             found[row.id] = HistoryEvent(
-                pk=row.id, hash_id=row.hash_id, event_id=row.event_id, event_type=row.event_type,
-                event_time=row.event_time, record_time=row.record_time, action=row.action,
-                biz_step=row.biz_step, disposition=row.disposition, declares_error=bool(row.declares_error),
-                erroneous=bool(row.erroneous), org_code=row.org_code, org_name=row.org_name,
+                pk=row.id,
+                hash_id=row.hash_id,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                event_time=row.event_time,
+                record_time=row.record_time,
+                action=row.action,
+                biz_step=row.biz_step,
+                disposition=row.disposition,
+                declares_error=bool(row.declares_error),
+                erroneous=bool(row.erroneous),
+                org_code=row.org_code,
+                org_name=row.org_name,
                 roles=(row.item_role,),
             )
         return list(found.values())

@@ -30,6 +30,7 @@ def _state(row: Any) -> ItemState:
         uom=row.uom,
         mass_kg=row.mass_kg,
         product_type=row.product_type,
+        species=row.species,
         destination=row.destination_org_id,
         last_event_time=row.last_event_time,
     )
@@ -47,6 +48,7 @@ def _row(state: ItemState) -> dict[str, Any]:
         "uom": state.uom,
         "mass_kg": state.mass_kg,
         "product_type": state.product_type,
+        "species": state.species,
         "destination_org_id": state.destination,
         "last_event_time": state.last_event_time,
     }

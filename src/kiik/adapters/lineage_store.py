@@ -120,7 +120,11 @@ def _item(row: Any) -> ItemRecord:
 
 _BODY_PARTS = ("ilmd", "inputQuantityList", "outputQuantityList")
 _EVENT_COLUMNS = (
-    events.c.id, events.c.event_id, events.c.hash_id, events.c.event_type, events.c.event_time,
+    events.c.id,
+    events.c.event_id,
+    events.c.hash_id,
+    events.c.event_type,
+    events.c.event_time,
     events.c.org_id,
 )
 _LINK_COLUMNS = (*_EVENT_COLUMNS, *(events.c.body[part].label(part) for part in _BODY_PARTS))

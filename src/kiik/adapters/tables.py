@@ -128,6 +128,7 @@ items = Table(
     Column("uom", String(8), nullable=True),
     Column("mass_kg", Float, nullable=True),
     Column("product_type", String(64), nullable=True),
+    Column("species", String(120), nullable=True, index=True),
     Column("destination_org_id", Integer, ForeignKey("organisations.id"), nullable=True),
     Column("last_event_time", String(40), nullable=True),
 )

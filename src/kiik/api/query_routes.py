@@ -52,8 +52,8 @@ QUERY_PARAMETERS = [
         "name": name,
         "in": "query",
         "required": False,
-        "description": _DESCRIPTIONS.get(name, _MATCH_HELP) + (" (several: separate with |)"
-                                                               if name in MULTI_VALUED else ""),
+        "description": _DESCRIPTIONS.get(name, _MATCH_HELP)
+        + (" (several: separate with |)" if name in MULTI_VALUED else ""),
         "schema": {"type": "integer" if name == "perPage" else "string"},
     }
     for name in [*_DESCRIPTIONS, *MATCH_ROLES]
@@ -87,8 +87,12 @@ def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _not_acceptable(request: Request) -> Response:
-    return problem(406, "Not acceptable", f"kiik answers queries in {JSON_LD} or {JSON}, not "
-                   f"{request.headers.get('accept')}", "NotAcceptableException")
+    return problem(
+        406,
+        "Not acceptable",
+        f"kiik answers queries in {JSON_LD} or {JSON}, not {request.headers.get('accept')}",
+        "NotAcceptableException",
+    )
 
 
 @router.get(

@@ -131,9 +131,9 @@ def _lineage(trace: Trace) -> Group:
         _grow_forward(forward.add(_label(lineage.forward)), lineage.forward)
         parts.append(forward)
     if lineage.truncated:
-        parts.append(Text(
-            "The lineage is longer than kiik follows at once: it is cut short.", style="yellow"
-        ))
+        parts.append(
+            Text("The lineage is longer than kiik follows at once: it is cut short.", style="yellow")
+        )
     return Group(*parts)
 
 
@@ -144,8 +144,13 @@ def render(trace: Trace) -> None:
 
 
 def trace(
-    code: Annotated[str, typer.Argument(help="The item's code: EPC URN, GS1 Digital Link, element string "
-                                             "such as '(01)04870001000011(21)7', or a microchip number")],
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="The item's code: EPC URN, GS1 Digital Link, element string "
+            "such as '(01)04870001000011(21)7', or a microchip number"
+        ),
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the trace as JSON (as GET /api/items/{code}/trace)")
     ] = False,

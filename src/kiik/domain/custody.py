@@ -57,6 +57,7 @@ class ItemState:
     uom: str | None = None
     mass_kg: float | None = None
     product_type: str | None = None
+    species: str | None = None
     destination: int | None = None
     last_event_time: str | None = None
 

@@ -67,6 +67,7 @@ def _commission(check: CustodyCheck) -> None:
     facts = check.facts
     mass_each = as_float(facts.ilmd_value("massKg"))
     product_type = facts.ilmd_value("productType")
+    species = facts.ilmd_value("species")
     for key, is_class in object_keys(facts):
         existing = check.state(key)
         if existing is not None:
@@ -85,6 +86,7 @@ def _commission(check: CustodyCheck) -> None:
                 uom=line.uom if line else None,
                 mass_kg=line.mass_kg if line else mass_each,
                 product_type=product_type if isinstance(product_type, str) else None,
+                species=species if isinstance(species, str) else None,
             )
         )
 

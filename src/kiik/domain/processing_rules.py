@@ -10,6 +10,7 @@ from kiik.domain.mass_balance import TOLERANCE_KG, MassBalance, yield_of
 def transform(check: CustodyCheck) -> None:
     facts = check.facts
     input_kg = 0.0
+    species: set[str] = set()
     for key in facts.inputs:
         state = check.held(key, "processed")
         if state.mass_kg is None and check.state(key) is not None:
@@ -20,6 +21,7 @@ def transform(check: CustodyCheck) -> None:
                 key,
             )
         input_kg += state.mass_kg or 0.0
+        species.update([state.species] if state.species else [])
         check.write(check.touched(state, status=Status.CONSUMED))
     for line in facts.input_quantities:
         state = check.held(line.key, "processed", is_class=True)
@@ -39,17 +41,21 @@ def transform(check: CustodyCheck) -> None:
                 line.key,
             )
         input_kg += mass or 0.0
+        species.update([state.species] if state.species else [])
         remaining_mass = None if state.mass_kg is None else max(state.mass_kg - (mass or 0.0), 0.0)
         status = Status.CONSUMED if left <= TOLERANCE_KG else state.status
         check.write(check.touched(state, quantity=max(left, 0.0), mass_kg=remaining_mass, status=status))
-    transform_outputs(check, input_kg)
+    transform_outputs(check, input_kg, species)
 
 
-def transform_outputs(check: CustodyCheck, input_kg: float) -> None:
+def transform_outputs(check: CustodyCheck, input_kg: float, input_species: set[str]) -> None:
+    """Commission the outputs; they are of the species of their inputs (all of them, when mixed)."""
     facts = check.facts
     if not facts.outputs and not facts.output_quantities:
         return
     product_type = facts.ilmd_value("productType")
+    named = facts.ilmd_value("species")
+    output_species = named if isinstance(named, str) else (", ".join(sorted(input_species)) or None)
     yield_limit = yield_of(product_type, check.policy.yields) if isinstance(product_type, str) else None
     if yield_limit is None:
         known = ", ".join(sorted(check.policy.yields))
@@ -83,6 +89,7 @@ def transform_outputs(check: CustodyCheck, input_kg: float) -> None:
                 uom=line.uom if line else None,
                 mass_kg=mass,
                 product_type=product_type if isinstance(product_type, str) else None,
+                species=output_species,
             )
         )
     if yield_limit is not None and isinstance(product_type, str):

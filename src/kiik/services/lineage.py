@@ -192,13 +192,23 @@ class _Walk:
         if state is not None and state.holder_code:
             holder = Party(state.holder_code, state.holder_name)
         return LineageNode(
-            key=key, mass_kg=mass_kg, product_type=product_type if isinstance(product_type, str) else None,
-            status=state.status if state is not None else None, holder=holder, visible=state is not None,
+            key=key,
+            mass_kg=mass_kg,
+            product_type=product_type if isinstance(product_type, str) else None,
+            status=state.status if state is not None else None,
+            holder=holder,
+            visible=state is not None,
             origin=self.step(origin) if origin is not None else None,
         )
 
-    def backward_tree(self, key: str, producers: Mapping[str, list[Any]], done: set[str],
-                      sources: dict[str, LineageNode], mass_kg: float | None = None) -> LineageNode:
+    def backward_tree(
+        self,
+        key: str,
+        producers: Mapping[str, list[Any]],
+        done: set[str],
+        sources: dict[str, LineageNode],
+        mass_kg: float | None = None,
+    ) -> LineageNode:
         node = self.node(key, mass_kg)
         if key in done:
             node.repeated, node.origin = True, None
@@ -212,14 +222,22 @@ class _Walk:
         node.origin = None
         node.made_by = self.step(link)
         class_masses = _line_masses(link.body, "inputQuantityList")
-        node.inputs = [self.backward_tree(k, producers, done, sources, class_masses.get(k))
-                       for k in link.keys(CONSUMED_ROLES)]
+        node.inputs = [
+            self.backward_tree(k, producers, done, sources, class_masses.get(k))
+            for k in link.keys(CONSUMED_ROLES)
+        ]
         if node.mass_kg is None:
             node.mass_kg = _line_masses(link.body, "outputQuantityList").get(key)
         return node
 
-    def forward_tree(self, key: str, consumers: Mapping[str, list[Any]], done: set[str],
-                     products: dict[str, LineageNode], mass_kg: float | None = None) -> LineageNode:
+    def forward_tree(
+        self,
+        key: str,
+        consumers: Mapping[str, list[Any]],
+        done: set[str],
+        products: dict[str, LineageNode],
+        mass_kg: float | None = None,
+    ) -> LineageNode:
         node = self.node(key, mass_kg)
         node.origin = None
         if key in done:

@@ -19,7 +19,11 @@ from kiik.services.identifier_terms import match_terms, stored_key
 from kiik.services.records import naive_utc
 
 EVENT_TYPES = (
-    "ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent",
+    "ObjectEvent",
+    "AggregationEvent",
+    "TransactionEvent",
+    "TransformationEvent",
+    "AssociationEvent",
 )
 ACTIONS = ("ADD", "OBSERVE", "DELETE")
 ORDER_FIELDS = ("eventTime", "recordTime")
@@ -44,8 +48,15 @@ MULTI_VALUED = frozenset(
 )
 SINGLE_VALUED = frozenset(
     {
-        "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EXISTS_errorDeclaration",
-        "orderBy", "orderDirection", "perPage", "nextPageToken",
+        "GE_eventTime",
+        "LT_eventTime",
+        "GE_recordTime",
+        "LT_recordTime",
+        "EXISTS_errorDeclaration",
+        "orderBy",
+        "orderDirection",
+        "perPage",
+        "nextPageToken",
     }
 )
 # Parameters that shape pages rather than choose events: a page token stays valid across them.
@@ -180,8 +191,11 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         given.setdefault(name, []).append(value)
     multi = {name: _split(name, raw) for name, raw in given.items() if name in MULTI_VALUED}
     single = {name: raw[0] for name, raw in given.items() if name in SINGLE_VALUED}
-    times = {name: _time(name, single[name]) for name in
-             ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime") if name in single}
+    times = {
+        name: _time(name, single[name])
+        for name in ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime")
+        if name in single
+    }
     order_by = single.get("orderBy", "eventTime")
     _one_of("orderBy", (order_by,), ORDER_FIELDS)
     direction = single.get("orderDirection", "DESC")
@@ -200,7 +214,8 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         event_ids=multi.get("EQ_eventID", ()),
         identifier_matches=tuple(_identifier_match(n, v) for n, v in multi.items() if n in MATCH_ROLES),
         error_declarations_only=_flag("EXISTS_errorDeclaration", single["EXISTS_errorDeclaration"])
-        if "EXISTS_errorDeclaration" in single else False,
+        if "EXISTS_errorDeclaration" in single
+        else False,
         order_by=order_by,
         descending=direction == "DESC",
         per_page=_per_page(single["perPage"]) if "perPage" in single else DEFAULT_PER_PAGE,

@@ -50,4 +50,3 @@ def restrict(principal: Principal, permission: Permission) -> ReadScope:
     """Check that the principal may read at all, and return what it may read."""
     require(principal, permission)
     return EVERYTHING if principal.sees_everything else ReadScope(org_id=principal.org_id)
-

@@ -151,12 +151,21 @@ def _visible(uow: ReadUnitOfWork, scope: ReadScope, code: str) -> tuple[str, Any
 def _view(uow: ReadUnitOfWork, scope: ReadScope, key: str, record: Any) -> ItemView:
     holder = Party(record.holder_code, record.holder_name) if record.holder_code else None
     return ItemView(
-        key=key, kind=_kind(key, record.is_class), is_class=record.is_class, status=record.status,
+        key=key,
+        kind=_kind(key, record.is_class),
+        is_class=record.is_class,
+        status=record.status,
         holder=holder,
-        site=record.site, site_name=record.site_name, parent=record.parent,
-        contents=uow.lineage.contents(key, visible_to=scope.visible_to), quantity=record.quantity,
-        uom=record.uom, mass_kg=record.mass_kg, product_type=record.product_type,
-        destination=record.destination_code, last_event_time=record.last_event_time,
+        site=record.site,
+        site_name=record.site_name,
+        parent=record.parent,
+        contents=uow.lineage.contents(key, visible_to=scope.visible_to),
+        quantity=record.quantity,
+        uom=record.uom,
+        mass_kg=record.mass_kg,
+        product_type=record.product_type,
+        destination=record.destination_code,
+        last_event_time=record.last_event_time,
         event_count=uow.queries.count_naming(key),
     )
 
@@ -164,10 +173,17 @@ def _view(uow: ReadUnitOfWork, scope: ReadScope, key: str, record: Any) -> ItemV
 def _history(uow: ReadUnitOfWork, key: str) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            event_time=h.event_time, record_time=h.record_time, event_type=h.event_type, action=h.action,
-            biz_step=h.biz_step, disposition=h.disposition,
+            event_time=h.event_time,
+            record_time=h.record_time,
+            event_type=h.event_type,
+            action=h.action,
+            biz_step=h.biz_step,
+            disposition=h.disposition,
             recorded_by=Party(h.org_code, h.org_name) if h.org_code else None,
-            event_id=h.event_id, hash_id=h.hash_id, roles=h.roles, erroneous=h.erroneous,
+            event_id=h.event_id,
+            hash_id=h.hash_id,
+            roles=h.roles,
+            erroneous=h.erroneous,
             declares_error=h.declares_error,
         )
         for h in uow.queries.history(key)
@@ -230,11 +246,14 @@ def verdict_of(item: ItemView, lineage: Lineage) -> Verdict:
         origin = "lineage too long to follow in full; origin not confirmed"
     else:
         origin = f"origin NOT on record for {len(untraced)} of {count} source items"
-    return Verdict(item.status, traced, count, len(animals), species, untraced,
-                   f"{item.status}{holder}: {origin}")
+    return Verdict(
+        item.status, traced, count, len(animals), species, untraced, f"{item.status}{holder}: {origin}"
+    )
 
 
 def source_rows(sources: list[LineageNode]) -> list[dict[str, Any]]:
     """Source items flattened with their ILMD by local names (for tables)."""
-    return [{"key": n.key, "mass_kg": n.mass_kg, **(local_names(n.origin.ilmd) if n.origin else {})}
-            for n in sources]
+    return [
+        {"key": n.key, "mass_kg": n.mass_kg, **(local_names(n.origin.ilmd) if n.origin else {})}
+        for n in sources
+    ]
