@@ -53,16 +53,33 @@ def _is_uri(text: str) -> bool:
     return _PLAIN_URI.fullmatch(text) is not None or _conforms_as_uri(text)
 
 
+def _format_function(name: str) -> Callable[[str], bool]:
+    """What `Draft7Validator.FORMAT_CHECKER.conforms(text, name)` answers, without its wrapping."""
+    function, raises = Draft7Validator.FORMAT_CHECKER.checkers[name]
+
+    def conforms(text: str) -> bool:
+        try:
+            return bool(function(text))
+        except raises:
+            return False
+
+    return conforms
+
+
+_RFC3987_URI = _format_function("uri")
+_RFC3339_DATE_TIME = _format_function("date-time")
+
+
 # Field names and vocabulary URIs repeat in every event and stay in these caches; identifiers that
 # occur once pass through them, so a small size is enough and memory stays bounded.
 @lru_cache(maxsize=4096)
 def _conforms_as_uri(text: str) -> bool:
-    return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "uri"))
+    return _RFC3987_URI(text)
 
 
 @lru_cache(maxsize=1024)
 def _is_date_time(text: str) -> bool:
-    return bool(Draft7Validator.FORMAT_CHECKER.conforms(text, "date-time"))
+    return _RFC3339_DATE_TIME(text)
 
 
 def is_uri(value: object) -> bool:

@@ -196,11 +196,13 @@ def with_document_context(event: dict[str, Any], terms: dict[str, Any]) -> dict[
     """The event with an `@context` carrying the document-level terms it uses, so it stands alone."""
     if not terms:
         return event
-    used: set[str] = set()
-    _used_terms(event, terms, used)
     own = event.get("@context")
     own_list = own if isinstance(own, list) else ([own] if own is not None else [])
     defined_by_event = context_terms(own_list)
+    if defined_by_event.keys() >= terms.keys():
+        return event  # it defines every term itself (as kiik's own documents do): nothing to add
+    used: set[str] = set()
+    _used_terms(event, terms, used)
     needed = {name: terms[name] for name in sorted(used) if name not in defined_by_event}
     if not needed:
         return event
