@@ -56,6 +56,10 @@ class JsonDocumentStream:
     def raw_events(self) -> Iterator[tuple[str, Any]]:
         """(path of the event list, item) for each item of the event list, in document order."""
         envelope = ijson.ObjectBuilder()
+        # ijson.parse would name the place of every token, but only those outside the events are
+        # looked at: their places (`prefix`, exactly as ijson.parse gives it) are followed here,
+        # from the keys of the open maps ("item" inside a list).
+        path: list[Any] = []
         # The event being built: its open containers, innermost last (what ijson's ObjectBuilder
         # does, written out here because it runs for every token of every event).
         building: list[Any] = []
@@ -63,7 +67,7 @@ class JsonDocumentStream:
         started = 0
         prefix = list_path = ""
         try:
-            for prefix, token, value in ijson.parse(self._stream, use_float=True):
+            for token, value in ijson.basic_parse(self._stream, use_float=True):
                 if building:
                     if token == "map_key":
                         key = value
@@ -71,7 +75,7 @@ class JsonDocumentStream:
                     top = building[-1]
                     if token == "end_map" or token == "end_array":
                         building.pop()
-                        if not building:
+                        if not building:  # `prefix` is still the event's place, where it ends
                             yield list_path, top
                         continue
                     if token == "start_map":
@@ -85,17 +89,29 @@ class JsonDocumentStream:
                     else:
                         top[key] = value
                     continue
-                if prefix in EVENT_ITEM_PREFIXES:
-                    self._learn_header(getattr(envelope, "value", None))
-                    list_path = prefix.removesuffix(".item")
-                    started += 1
+                if token == "map_key":
+                    prefix = ".".join(path[:-1])
+                    path[-1] = value
+                elif token == "end_map" or token == "end_array":
+                    path.pop()
+                    prefix = ".".join(path)
+                else:
+                    prefix = ".".join(path)
+                    if prefix in EVENT_ITEM_PREFIXES:
+                        self._learn_header(getattr(envelope, "value", None))
+                        list_path = prefix.removesuffix(".item")
+                        started += 1
+                        if token == "start_map":
+                            building.append({})
+                        elif token == "start_array":
+                            building.append([])
+                        else:
+                            yield list_path, value
+                        continue
                     if token == "start_map":
-                        building.append({})
+                        path.append(None)
                     elif token == "start_array":
-                        building.append([])
-                    else:
-                        yield list_path, value
-                    continue
+                        path.append("item")
                 envelope.event(token, value)
                 if prefix == "type" and token == "string":
                     self.kind = value
