@@ -27,6 +27,19 @@ for kind in OrgKind:
 EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.ORGANISATIONS_MANAGE}
 for role in Role:
     EXPECTED[(OrgKind.PARTNER_AUTHORITY, role)] -= {P.EVENTS_CAPTURE}
+# Species register, quotas and permits.
+for kind in OrgKind:
+    for role in Role:
+        EXPECTED[(kind, role)] |= {P.SPECIES_READ, P.PERMITS_READ}
+        if kind in {OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE, OrgKind.PARTNER_AUTHORITY}:
+            EXPECTED[(kind, role)] |= {P.PERMITS_VERIFY_DETAILS}
+for role in (Role.OPERATOR, Role.ADMIN):
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.SPECIES_MANAGE, P.QUOTAS_MANAGE, P.PERMITS_DECIDE}
+    EXPECTED[(OrgKind.TRADER, role)] |= {P.PERMITS_APPLY}
+    EXPECTED[(OrgKind.CUSTOMS, role)] |= {P.PERMITS_ENDORSE}
+for role in Role:
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.REPORTS_READ}
+EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

@@ -6,12 +6,14 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from kiik.adapters.cites_stores import CitesStores
 from kiik.adapters.directory_store import DirectoryStore
 from kiik.adapters.event_query import EventQueryStore
 from kiik.adapters.event_store import EventStore
 from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
 from kiik.adapters.lineage_store import LineageStore
+from kiik.adapters.signing import SigningKeyStore
 
 
 class SqlUnitOfWork:
@@ -28,6 +30,8 @@ class SqlUnitOfWork:
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
         self.lineage = LineageStore(self._connection)
+        self.cites = CitesStores(self._connection)
+        self.keys = SigningKeyStore(self._connection)
         return self
 
     @property

@@ -31,6 +31,16 @@ class Permission(StrEnum):
     ORGANISATIONS_READ = "organisations:read"
     ORGANISATIONS_MANAGE = "organisations:manage"
     TOKENS_MANAGE = "tokens:manage"
+    SPECIES_READ = "species:read"
+    SPECIES_MANAGE = "species:manage"
+    QUOTAS_MANAGE = "quotas:manage"
+    PERMITS_READ = "permits:read"
+    PERMITS_APPLY = "permits:apply"
+    PERMITS_DECIDE = "permits:decide"
+    PERMITS_ENDORSE = "permits:endorse"
+    PERMITS_VERIFY_DETAILS = "permits:verify_details"
+    REPORTS_READ = "reports:read"
+    KEYS_MANAGE = "keys:manage"
 
 
 _READ = frozenset(
@@ -85,6 +95,35 @@ def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
         granted = granted - {Permission.EVENTS_CAPTURE}
     if kind is OrgKind.MINISTRY and role is Role.ADMIN:
         granted = granted | {Permission.ORGANISATIONS_MANAGE}
+    return granted | _feature_grants(kind, role)
+
+
+# Species register, quotas and permits: who reads, who edits, who decides, applies and endorses.
+_ACTING = frozenset({Role.OPERATOR, Role.ADMIN})
+_PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permission]], ...] = (
+    (frozenset(OrgKind), frozenset(Role), frozenset({Permission.SPECIES_READ, Permission.PERMITS_READ})),
+    (
+        frozenset({OrgKind.MINISTRY}),
+        _ACTING,
+        frozenset({Permission.SPECIES_MANAGE, Permission.QUOTAS_MANAGE, Permission.PERMITS_DECIDE}),
+    ),
+    (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.KEYS_MANAGE})),
+    (frozenset({OrgKind.MINISTRY}), frozenset(Role), frozenset({Permission.REPORTS_READ})),
+    (frozenset({OrgKind.TRADER}), _ACTING, frozenset({Permission.PERMITS_APPLY})),
+    (frozenset({OrgKind.CUSTOMS}), _ACTING, frozenset({Permission.PERMITS_ENDORSE})),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE, OrgKind.PARTNER_AUTHORITY}),
+        frozenset(Role),
+        frozenset({Permission.PERMITS_VERIFY_DETAILS}),
+    ),
+)
+
+
+def _feature_grants(kind: OrgKind, role: Role) -> frozenset[Permission]:
+    granted: frozenset[Permission] = frozenset()
+    for kinds, roles, permissions in _PERMIT_GRANTS:
+        if kind in kinds and role in roles:
+            granted = granted | permissions
     return granted
 
 

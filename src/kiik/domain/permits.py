@@ -1,0 +1,168 @@
+"""The CITES permit lifecycle (Res. Conf. 12.3): statuses, the transitions allowed, numbers, validity.
+
+    applied --issue--> issued --endorse--> used
+       |                  |--cancel--> cancelled
+       |--reject--> rejected   |--replace--> replaced (void; a new permit takes its place)
+       |--withdraw--> withdrawn  |--expire--> expired
+
+Every other transition is refused with `TransitionRefused`, which says what the permit's status
+allows. The permit number follows the CITES style: country code, year, serial (KZ/2026/000123).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class PermitStatus(StrEnum):
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ISSUED = "issued"
+    USED = "used"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
+
+
+class PermitAction(StrEnum):
+    ISSUE = "issue"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    ENDORSE = "endorse"
+    CANCEL = "cancel"
+    REPLACE = "replace"
+    EXPIRE = "expire"
+
+
+class PermitKind(StrEnum):
+    EXPORT = "export"
+    RE_EXPORT = "re-export"
+
+
+S, A = PermitStatus, PermitAction
+TRANSITIONS: dict[tuple[PermitStatus, PermitAction], PermitStatus] = {
+    (S.APPLIED, A.ISSUE): S.ISSUED,
+    (S.APPLIED, A.REJECT): S.REJECTED,
+    (S.APPLIED, A.WITHDRAW): S.WITHDRAWN,
+    (S.ISSUED, A.ENDORSE): S.USED,
+    (S.ISSUED, A.CANCEL): S.CANCELLED,
+    (S.ISSUED, A.REPLACE): S.REPLACED,
+    (S.ISSUED, A.EXPIRE): S.EXPIRED,
+}
+
+# Statuses in which a permit holds quota.
+RESERVING = frozenset({S.ISSUED})
+# Statuses in which a permit's items may not be put on another application.
+OPEN = frozenset({S.APPLIED, S.ISSUED})
+
+STATUS_EXPLAINED = {
+    S.APPLIED: "it is an application awaiting the ministry's decision",
+    S.REJECTED: "the application was rejected",
+    S.WITHDRAWN: "the application was withdrawn",
+    S.ISSUED: "it is issued and not yet used",
+    S.USED: "it was used: customs endorsed its export, and a permit is used once",
+    S.CANCELLED: "it was cancelled",
+    S.REPLACED: "it was replaced by another permit and is void",
+    S.EXPIRED: "it expired",
+}
+
+COUNTRY = "KZ"
+MAX_VALIDITY_MONTHS = 6  # export permits and re-export certificates (Res. Conf. 12.3)
+NUMBER = re.compile(r"^([A-Z]{2})/(\d{4})/(\d{6})$")
+
+
+class TransitionRefused(Exception):
+    """A lifecycle step the permit's status does not allow."""
+
+
+class PermitError(ValueError):
+    """A permit request that cannot be carried out as asked; the message says what to change."""
+
+
+def allowed_actions(status: PermitStatus) -> list[PermitAction]:
+    return [action for (start, action) in TRANSITIONS if start is status]
+
+
+def next_status(status: PermitStatus, action: PermitAction, label: str) -> PermitStatus:
+    """The status after `action`, or TransitionRefused naming what is possible instead."""
+    target = TRANSITIONS.get((status, action))
+    if target is None:
+        possible = ", ".join(a.value for a in allowed_actions(status)) or "nothing: it is final"
+        raise TransitionRefused(
+            f"{label} cannot be {_past(action)}: {STATUS_EXPLAINED[status]} (status {status.value}); "
+            f"a permit in this status allows {possible}"
+        )
+    return target
+
+
+def _past(action: PermitAction) -> str:
+    return {
+        A.ISSUE: "issued",
+        A.REJECT: "rejected",
+        A.WITHDRAW: "withdrawn",
+        A.ENDORSE: "endorsed for export",
+        A.CANCEL: "cancelled",
+        A.REPLACE: "replaced",
+        A.EXPIRE: "expired",
+    }[action]
+
+
+def permit_number(year: int, serial: int, country: str = COUNTRY) -> str:
+    return f"{country}/{year}/{serial:06d}"
+
+
+def parse_number(text: str) -> str:
+    """A permit number as written on the form; PermitError when it is not one."""
+    value = text.strip().upper().replace("-", "/")
+    if not NUMBER.match(value):
+        raise PermitError(f"{text!r} is not a permit number: kiik numbers look like KZ/2026/000123")
+    return value
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_valid_day(issued: date, requested: date | None) -> date:
+    """Box 2: the last day of validity, at most six months after issue (the default)."""
+    longest = add_months(issued, MAX_VALIDITY_MONTHS) - timedelta(days=1)
+    if requested is None:
+        return longest
+    if requested < issued:
+        raise PermitError(f"a permit cannot be valid until {requested}, before it is issued ({issued})")
+    if requested > longest:
+        raise PermitError(
+            f"an export permit is valid for at most {MAX_VALIDITY_MONTHS} months: "
+            f"the last valid day can be {longest} at the latest, not {requested}"
+        )
+    return requested
+
+
+# CITES trade terms (trade_terms.csv) of kiik's product types; unknown types are derivatives.
+TERM_OF_PRODUCT = {
+    "whole_horn": "HOR",
+    "horn_tip": "HOP",
+    "slices": "HOP",
+    "granules": "HOP",
+    "shavings": "HOS",
+    "powder": "POW",
+    "extract": "EXT",
+}
+TERM_NAMES = {
+    "HOR": "horns",
+    "HOP": "horn pieces",
+    "HOS": "horn scraps",
+    "POW": "powder",
+    "EXT": "extract",
+    "DER": "derivatives",
+}
+
+
+def term_of(product_type: str | None) -> str:
+    return TERM_OF_PRODUCT.get(product_type or "", "DER")
