@@ -31,6 +31,8 @@ class Permission(StrEnum):
     ORGANISATIONS_READ = "organisations:read"
     ORGANISATIONS_MANAGE = "organisations:manage"
     TOKENS_MANAGE = "tokens:manage"
+    HARVEST_AUTHORISATIONS_READ = "harvest_authorisations:read"
+    HARVEST_AUTHORISATIONS_ISSUE = "harvest_authorisations:issue"
     SPECIES_READ = "species:read"
     SPECIES_MANAGE = "species:manage"
     QUOTAS_MANAGE = "quotas:manage"
@@ -49,6 +51,7 @@ _READ = frozenset(
         Permission.ITEMS_READ,
         Permission.CAPTURE_JOBS_READ,
         Permission.ORGANISATIONS_READ,
+        Permission.HARVEST_AUTHORISATIONS_READ,
     }
 )
 _CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
@@ -95,6 +98,8 @@ def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
         granted = granted - {Permission.EVENTS_CAPTURE}
     if kind is OrgKind.MINISTRY and role is Role.ADMIN:
         granted = granted | {Permission.ORGANISATIONS_MANAGE}
+    if kind is OrgKind.MINISTRY and role is not Role.VIEWER:
+        granted = granted | {Permission.HARVEST_AUTHORISATIONS_ISSUE}
     return granted | _feature_grants(kind, role)
 
 
