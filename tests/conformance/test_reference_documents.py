@@ -97,7 +97,7 @@ QUERY_EVENTS = "/epcisq:EPCISQueryDocument/EPCISBody/QueryResults/resultsBody/Ev
 
 # For each invalid document: the paths (and, where the path alone does not say it, a word of the
 # message) that must be named. Files not listed here are still checked by the generic rules below.
-EXPECTED = {
+EXPECTED: dict[str, list[tuple[str, str | None]]] = {
     # JSON capture documents
     "Combination_of_events_with_missing_mandatory_fields.json": [
         ("epcisBody.eventList[0].action", "missing"),
