@@ -10,6 +10,7 @@ from kiik.adapters.cites_stores import CitesStores
 from kiik.adapters.directory_store import DirectoryStore
 from kiik.adapters.event_query import EventQueryStore
 from kiik.adapters.event_store import EventStore
+from kiik.adapters.harvest_store import HarvestStore
 from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
 from kiik.adapters.lineage_store import LineageStore
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
         self.lineage = LineageStore(self._connection)
+        self.harvest = HarvestStore(self._connection)
         self.cites = CitesStores(self._connection)
         self.keys = SigningKeyStore(self._connection)
         return self

@@ -152,6 +152,11 @@ class _Capture:
         self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
         self.ledger.forget()
         self.outcome.stored += len(rows)
+        for rule in self.rules:
+            # Optional: a rule writes the projection of the events it checked, batch by batch.
+            written = getattr(rule, "written", None)
+            if written is not None:
+                written()
 
     def declare(self, item: _Pending) -> None:
         violations = declare_errors(
@@ -189,50 +194,81 @@ def capture_events(
     """Capture every event or none. `document_problems`, when given, is called after the events
     are read and returns problems of the document as a whole (its header, its syntax)."""
     require(principal, Permission.EVENTS_CAPTURE)
-    outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
     with uow:
-        policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
-        run = _Capture(uow, principal, policy, outcome, max_errors)
-        batch: list[_Pending] = []
-        for document_event in events:
-            outcome.event_count += 1
-            event = document_event.event
-            if document_event.problems:
-                for problem in document_event.problems:
-                    details = problem.to_dict()
-                    run.error(
-                        document_event.index,
-                        event,
-                        details.get("rule", "schema"),
-                        details.get("message", ""),
-                        path=details.get("path"),
-                    )
-                continue
-            try:
-                facts = read_event(event)
-                hash_id = event_hash_id(event)
-            except (KeyError, ValueError, TypeError) as exc:
-                run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
-                continue
-            batch.append(_Pending(document_event.index, event, facts, hash_id))
-            if len(batch) >= batch_size:
-                run.flush(batch)
-                batch = []
-        run.flush(batch)
-        for problem in document_problems() if document_problems else []:
-            details = problem.to_dict()
-            run.error(
-                None,
-                None,
-                details.get("rule", "document"),
-                details.get("message", ""),
-                path=details.get("path"),
-            )
+        outcome = capture_within(
+            uow,
+            principal,
+            events,
+            custody_rules=custody_rules,
+            yields=yields,
+            batch_size=batch_size,
+            max_errors=max_errors,
+            capture_id=capture_id,
+            document_problems=document_problems,
+        )
         if outcome.succeeded:
             uow.commit()
         else:
-            outcome.stored = 0
             uow.rollback()
+    return outcome
+
+
+def capture_within(
+    uow: UnitOfWork,
+    principal: Principal,
+    events: Iterable[DocumentEventLike],
+    *,
+    custody_rules: bool,
+    yields: dict[str, float],
+    batch_size: int = 2000,
+    max_errors: int = 1000,
+    capture_id: str | None = None,
+    document_problems: Any = None,
+) -> CaptureOutcome:
+    """`capture_events` inside a unit of work that the caller has entered and will end: nothing is
+    committed here. The caller commits only when the outcome succeeded (and rolls back otherwise),
+    so that a use case can write its own records in the same transaction as the events."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
+    policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
+    run = _Capture(uow, principal, policy, outcome, max_errors)
+    batch: list[_Pending] = []
+    for document_event in events:
+        outcome.event_count += 1
+        event = document_event.event
+        if document_event.problems:
+            for problem in document_event.problems:
+                details = problem.to_dict()
+                run.error(
+                    document_event.index,
+                    event,
+                    details.get("rule", "schema"),
+                    details.get("message", ""),
+                    path=details.get("path"),
+                )
+            continue
+        try:
+            facts = read_event(event)
+            hash_id = event_hash_id(event)
+        except (KeyError, ValueError, TypeError) as exc:
+            run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
+            continue
+        batch.append(_Pending(document_event.index, event, facts, hash_id))
+        if len(batch) >= batch_size:
+            run.flush(batch)
+            batch = []
+    run.flush(batch)
+    for problem in document_problems() if document_problems else []:
+        details = problem.to_dict()
+        run.error(
+            None,
+            None,
+            details.get("rule", "document"),
+            details.get("message", ""),
+            path=details.get("path"),
+        )
+    if not outcome.succeeded:
+        outcome.stored = 0
     return outcome
 
 

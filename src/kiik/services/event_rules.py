@@ -5,6 +5,9 @@ A rule object lives for one capture (one document, one transaction): it may cach
 and count what the document has used so far, and it may write its own projection through the
 unit of work, which is rolled back with everything else when the document is refused. Rules run
 only when custody rules are on (`KIIK_CUSTODY_RULES`).
+
+A rule may also have a `written()` method: capture calls it after each batch of events is written
+(only while the document is still accepted), the place to write the rule's projection in bulk.
 """
 
 from __future__ import annotations

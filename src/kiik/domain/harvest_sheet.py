@@ -1,0 +1,369 @@
+"""The harvest team's field sheet: a CSV file, one row per marked horn (docs/harvest-sheet.md).
+
+Reading checks each cell and the rows of one animal against each other, and reports every problem
+with its row (the line number, the header being row 1, as a spreadsheet numbers it), its column and
+what is wrong. Whether the harvest is authorised is the harvest rule's business, not the sheet's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kiik.domain.geo import GeoError, Point
+from kiik.domain.harvest import AGE_CLASSES, KAZAKHSTAN_TIME, SEXES, HarvestError, authorisation_number
+from kiik.domain.harvest_events import HarvestedAnimal, MarkedHorn
+from kiik.domain.identifiers import Identifier, InvalidIdentifier, parse_identifier
+
+REQUIRED = (
+    "animal_id",
+    "sex",
+    "age_class",
+    "harvest_time",
+    "latitude",
+    "longitude",
+    "authorisation",
+    "mass_kg",
+    "length_cm",
+)
+OPTIONAL = ("population", "horn_side", "datamatrix", "microchip", "site")
+COLUMNS = REQUIRED + OPTIONAL
+SIDES = ("left", "right")
+# Plausible bounds; a value outside is most likely a unit slip (grams typed as kilograms).
+MASS_KG = (0.005, 2.0)
+LENGTH_CM = (1.0, 60.0)
+
+CodeReader = Callable[[str], Identifier]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: the sheet as a whole
+    column: str | None
+    message: str
+    rule: str = "sheet.invalid_value"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "rule": self.rule, "message": self.message}
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    """A sheet accepted under an idempotency key: what a second upload with that key is answered."""
+
+    org_id: int
+    idempotency_key: str
+    sheet_sha256: str
+    capture_id: str
+    created_at: datetime
+    result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    row: int
+    animal: HarvestedAnimal
+    horn: MarkedHorn
+    site: str | None
+
+
+@dataclass
+class Sheet:
+    rows: list[SheetRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def animals(self) -> int:
+        return len({(r.animal.authorisation, r.animal.animal_id) for r in self.rows})
+
+
+def read_sheet(data: bytes, read_code: CodeReader = parse_identifier) -> Sheet:
+    """Every horn row of a sheet, and every problem found in it."""
+    sheet = Sheet()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        sheet.errors.append(
+            RowError(
+                None,
+                None,
+                f"the sheet is not UTF-8 text ({exc.reason}): save it as 'CSV UTF-8'",
+                "sheet.unreadable",
+            )
+        )
+        return sheet
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        columns = _header(header, sheet)
+        if columns is None:
+            return sheet
+        cells = _Cells(delimiter, read_code)
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            sheet.row_count += 1
+            row = reader.line_num
+            if len(values) != len(columns):
+                sheet.errors.append(
+                    RowError(
+                        row,
+                        None,
+                        f"the row has {len(values)} cells but the header has {len(columns)}: "
+                        f"check for a stray or missing '{delimiter}'",
+                        "sheet.unreadable",
+                    )
+                )
+                continue
+            record = cells.row(row, dict(zip(columns, (v.strip() for v in values), strict=True)), sheet)
+            if record is not None:
+                sheet.rows.append(record)
+    except csv.Error as exc:
+        sheet.errors.append(
+            RowError(reader.line_num, None, f"the CSV cannot be read: {exc}", "sheet.unreadable")
+        )
+        return sheet
+    if sheet.row_count == 0:
+        sheet.errors.append(
+            RowError(None, None, "the sheet has no horn rows below its header", "sheet.empty")
+        )
+    _across_rows(sheet)
+    return sheet
+
+
+def _header(header: list[str] | None, sheet: Sheet) -> list[str] | None:
+    if not header or not any(h.strip() for h in header):
+        sheet.errors.append(
+            RowError(
+                1,
+                None,
+                f"the sheet has no header row: the first row names the columns ({', '.join(REQUIRED)}, ...)",
+                "sheet.header",
+            )
+        )
+        return None
+    columns = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
+    problems = []
+    for name in columns:
+        if name not in COLUMNS:
+            problems.append(f"unknown column {name!r} (the columns are: {', '.join(COLUMNS)})")
+    problems += [
+        f"column {name!r} appears twice" for name in sorted({c for c in columns if columns.count(c) > 1})
+    ]
+    problems += [f"required column {name!r} is missing" for name in REQUIRED if name not in columns]
+    for problem in problems:
+        sheet.errors.append(RowError(1, None, problem, "sheet.header"))
+    return None if problems else columns
+
+
+class _Cells:
+    """Reads the cells of one row, collecting the problems of each."""
+
+    def __init__(self, delimiter: str, read_code: CodeReader) -> None:
+        self.decimal_comma = delimiter == ";"  # spreadsheets that separate cells by ';' write 0,25
+        self.read_code = read_code
+
+    def row(self, row: int, cells: dict[str, str], sheet: Sheet) -> SheetRow | None:
+        errors: list[RowError] = []
+
+        def fail(column: str, message: str, rule: str = "sheet.invalid_value") -> None:
+            errors.append(RowError(row, column, message, rule))
+
+        for name in REQUIRED:
+            if not cells.get(name):
+                fail(name, f"{name} is empty: every horn row needs it", "sheet.missing_value")
+        if not cells.get("datamatrix") and not cells.get("microchip"):
+            fail(
+                "datamatrix",
+                "the horn has no mark: give its DataMatrix code, its microchip number or both",
+                "sheet.missing_value",
+            )
+        sex = self._choice(cells, "sex", SEXES, fail, {"m": "male", "f": "female"})
+        age_class = self._choice(cells, "age_class", AGE_CLASSES, fail)
+        side = self._choice(cells, "horn_side", SIDES, fail, {"l": "left", "r": "right"})
+        moment = self._time(cells.get("harvest_time", ""), fail)
+        point = self._point(cells, fail)
+        number = self._authorisation(cells.get("authorisation", ""), fail)
+        mass = self._number(cells, "mass_kg", MASS_KG, "kg", fail)
+        length = self._number(cells, "length_cm", LENGTH_CM, "cm", fail)
+        code = self._code(cells.get("datamatrix", ""), "datamatrix", "sgtin", fail)
+        chip = self._code(cells.get("microchip", ""), "microchip", "microchip", fail)
+        site = self._code(cells.get("site", ""), "site", "sgln", fail)
+        sheet.errors.extend(errors)
+        if errors or sex is None or moment is None or point is None or number is None or mass is None:
+            return None
+        animal = HarvestedAnimal(
+            animal_id=cells["animal_id"],
+            sex=sex,
+            age_class=age_class,
+            harvested_at=moment,
+            point=point,
+            authorisation=number,
+            population=cells.get("population") or None,
+        )
+        horn = MarkedHorn(mass, length, code, chip and chip.rsplit(":", 1)[-1], side)
+        return SheetRow(row, animal, horn, site)
+
+    @staticmethod
+    def _choice(
+        cells: dict[str, str],
+        column: str,
+        allowed: tuple[str, ...],
+        fail: Any,
+        aliases: dict[str, str] | None = None,
+    ) -> str | None:
+        value = cells.get(column, "").lower()
+        if not value:
+            return None
+        value = (aliases or {}).get(value, value)
+        if value not in allowed:
+            fail(column, f"{column} {cells[column]!r} is not one of: {', '.join(allowed)}")
+            return None
+        return value
+
+    @staticmethod
+    def _time(text: str, fail: Any) -> datetime | None:
+        if not text:
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            fail(
+                "harvest_time",
+                f"harvest_time {text!r} is not a date and time: write it as "
+                "2025-09-12T07:40:00+05:00 (without an offset, Kazakhstan time UTC+5 is assumed)",
+            )
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=KAZAKHSTAN_TIME)
+
+    def _float(self, text: str) -> float:
+        return float(text.replace(",", ".") if self.decimal_comma else text)
+
+    def _point(self, cells: dict[str, str], fail: Any) -> Point | None:
+        values: dict[str, float] = {}
+        for column in ("latitude", "longitude"):
+            text = cells.get(column, "")
+            if not text:
+                continue
+            try:
+                values[column] = self._float(text)
+            except ValueError:
+                fail(column, f"{column} {text!r} is not a number in decimal degrees (e.g. 50.95)")
+        if len(values) < 2:
+            return None
+        try:
+            return Point(latitude=values["latitude"], longitude=values["longitude"])
+        except GeoError as exc:
+            fail("latitude", str(exc))
+            return None
+
+    @staticmethod
+    def _authorisation(text: str, fail: Any) -> str | None:
+        if not text:
+            return None
+        try:
+            return authorisation_number(text)
+        except HarvestError as exc:
+            fail("authorisation", str(exc))
+            return None
+
+    def _number(
+        self, cells: dict[str, str], column: str, bounds: tuple[float, float], unit: str, fail: Any
+    ) -> float | None:
+        text = cells.get(column, "")
+        if not text:
+            return None
+        try:
+            value = self._float(text)
+        except ValueError:
+            fail(column, f"{column} {text!r} is not a number")
+            return None
+        low, high = bounds
+        if not low <= value <= high:
+            fail(
+                column,
+                f"{column} {value:g} {unit} is outside the plausible {low:g}-{high:g} {unit} for a "
+                "saiga horn: check the unit (kilograms, centimetres)",
+            )
+            return None
+        return value
+
+    def _code(self, text: str, column: str, kind: str, fail: Any) -> str | None:
+        if not text:
+            return None
+        try:
+            identifier = (parse_identifier if kind == "microchip" else self.read_code)(text)
+        except InvalidIdentifier as exc:
+            fail(column, f"{column} {text!r}: {exc}")
+            return None
+        if identifier.kind != kind:
+            wanted = {
+                "sgtin": "a serialised GTIN, (01)<GTIN>(21)<serial>",
+                "microchip": "15 digits (ISO 11784)",
+                "sgln": "a site GLN (SGLN)",
+            }[kind]
+            fail(column, f"{column} {text!r} is a {identifier.kind.upper()}; it must be {wanted}")
+            return None
+        return identifier.canonical
+
+
+def _across_rows(sheet: Sheet) -> None:
+    """One code per horn, one description per animal, and each side of an animal's head once."""
+    first_of_code: dict[str, int] = {}
+    animals: dict[tuple[str, str], SheetRow] = {}
+    sides: dict[tuple[str, str, str], int] = {}
+    for record in sheet.rows:
+        horn, animal = record.horn, record.animal
+        for column, mark in (("datamatrix", horn.code), ("microchip", horn.microchip)):
+            if mark is None:
+                continue
+            if mark in first_of_code:
+                sheet.errors.append(
+                    RowError(
+                        record.row,
+                        column,
+                        f"{column} {mark} is the same as in row "
+                        f"{first_of_code[mark]}: every horn has its own code",
+                        "sheet.duplicate_code",
+                    )
+                )
+            else:
+                first_of_code[mark] = record.row
+        key = (animal.authorisation, animal.animal_id)
+        first = animals.setdefault(key, record)
+        for column, mine, theirs in (
+            ("sex", animal.sex, first.animal.sex),
+            ("age_class", animal.age_class, first.animal.age_class),
+            ("population", animal.population, first.animal.population),
+        ):
+            if mine != theirs:
+                sheet.errors.append(
+                    RowError(
+                        record.row,
+                        column,
+                        f"animal {animal.animal_id} has {column} "
+                        f"{mine or '(empty)'} here but {theirs or '(empty)'} in row {first.row}",
+                        "sheet.animal_inconsistent",
+                    )
+                )
+        if horn.side:
+            side_key = (*key, horn.side)
+            if side_key in sides:
+                sheet.errors.append(
+                    RowError(
+                        record.row,
+                        "horn_side",
+                        f"animal {animal.animal_id} has its "
+                        f"{horn.side} horn in row {sides[side_key]} already",
+                        "sheet.horn_side_repeated",
+                    )
+                )
+            sides.setdefault(side_key, record.row)
+    sheet.errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
