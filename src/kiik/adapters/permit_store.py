@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -111,6 +111,15 @@ class PermitStore:
         if status:
             query = query.where(permits.c.status == status)
         return [self._permit(r) for r in self.connection.execute(query)]
+
+    def due_to_expire(self, today: date, quota_id: int | None = None) -> list[int]:
+        """Issued permits whose last valid day is before `today` (optionally of one quota)."""
+        query = select(permits.c.id).where(
+            permits.c.status == PermitStatus.ISSUED.value, permits.c.valid_until < today
+        )
+        if quota_id is not None:
+            query = query.where(permits.c.quota_id == quota_id)
+        return list(self.connection.scalars(query.order_by(permits.c.id)))
 
     def items(self, permit_id: int) -> list[PermitItem]:
         query = select(permit_items).where(permit_items.c.permit_id == permit_id)

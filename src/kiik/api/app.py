@@ -28,5 +28,12 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(query_routes.router)
     app.include_router(item_routes.router)
     app.include_router(pages.router)
+    from kiik.api import cites_report_routes, permit_routes, species_routes
+    from kiik.web import permit_pages
+
+    app.include_router(species_routes.router)
+    app.include_router(permit_routes.router)
+    app.include_router(cites_report_routes.router)
+    app.include_router(permit_pages.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

@@ -55,3 +55,7 @@ def install(app: FastAPI) -> None:
         ]
         detail = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
         return problem(400, "Invalid request", detail, "ValidationException", problems=problems)
+
+    from kiik.api import cites_errors
+
+    cites_errors.install(app)

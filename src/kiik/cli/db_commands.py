@@ -39,6 +39,9 @@ def init(db: DbOption = None) -> None:
     try:
         _ensure_database(registry.settings.database_url)
         upgrade(registry.engine)
+        from kiik.cli.cites_setup import prepare
+
+        console.print(prepare(registry))
     except Exception as exc:  # a person needs the reason, not a traceback
         raise fail(f"cannot initialise {registry.engine.url.render_as_string()}: {exc}") from exc
     console.print(f"[green]database ready:[/] {registry.engine.url.render_as_string()}")

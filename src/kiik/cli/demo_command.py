@@ -24,6 +24,9 @@ def demo(db: DbOption = None) -> None:
         console.print(f"[green]demo data loaded:[/] {result.events} events")
     else:
         console.print("demo data already present; new login tokens made")
+    from kiik.cli.cites_setup import prepare
+
+    console.print(prepare(registry))
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
     console.print(
         Panel(

@@ -37,6 +37,11 @@ COMMANDS = {
     "trace": "trace_command",
     "hash": "epcis_commands",
     "validate": "epcis_commands",
+    "species": "species_commands",
+    "quota": "species_commands",
+    "permit": "permit_commands",
+    "keys": "keys_commands",
+    "report": "report_commands",
 }
 
 

@@ -18,7 +18,9 @@ from typing import Any, Protocol
 from kiik.domain.custody import Violation
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
+from kiik.services.permit_capture_rule import PermitExports
 from kiik.services.ports import UnitOfWork
+from kiik.services.species_capture_rule import SpeciesRules
 
 
 class EventRule(Protocol):
@@ -30,7 +32,7 @@ class EventRule(Protocol):
 RuleFactory = Callable[[UnitOfWork], EventRule]
 
 # One line per feature; order is the order in which their problems are reported.
-RULE_FACTORIES: tuple[RuleFactory, ...] = ()
+RULE_FACTORIES: tuple[RuleFactory, ...] = (SpeciesRules, PermitExports)
 
 
 def rules_for(uow: UnitOfWork, factories: tuple[RuleFactory, ...] | None = None) -> list[EventRule]:

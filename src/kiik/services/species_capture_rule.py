@@ -1,0 +1,76 @@
+"""The species rules, applied to every captured event (an `EventRule`, see services/event_rules.py).
+
+An event is refused when it does, to an item of a species under a total ban in force on the day
+of the event, an operation the ban forbids. The species of an item is the one the projection
+holds (harvest ILMD `kiik:species`; lots inherit their inputs'); a commissioning's is in its ILMD;
+items commissioned earlier in the same document are remembered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kiik.domain.custody import Violation
+from kiik.domain.custody_check import object_keys
+from kiik.domain.custody_rules import operation_of
+from kiik.domain.event_facts import EventFacts
+from kiik.domain.permissions import Principal
+from kiik.domain.species import SpeciesRule, banned_operation
+from kiik.services.ports import UnitOfWork
+
+
+def named_keys(facts: EventFacts) -> list[str]:
+    keys = [key for key, _ in object_keys(facts)]
+    keys += list(facts.inputs) + [q.key for q in facts.input_quantities]
+    keys += list(facts.children) + [q.key for q in facts.child_quantities]
+    if facts.parent:
+        keys.append(facts.parent)
+    return list(dict.fromkeys(keys))
+
+
+class SpeciesRules:
+    """Loads the register's rules once per capture; remembers species seen in the document."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.cites: Any = uow.cites  # type: ignore[attr-defined]
+        self._rules: list[SpeciesRule] | None = None
+        self.species_of: dict[str, str] = {}
+
+    @property
+    def rules(self) -> list[SpeciesRule]:
+        if self._rules is None:
+            self._rules = list(self.cites.species.rules())
+        return self._rules
+
+    def species(self, keys: Iterable[str]) -> dict[str, str]:
+        wanted = [k for k in keys if k not in self.species_of]
+        if wanted:
+            for key, state in self.uow.items.load(wanted).items():
+                if state.species:
+                    self.species_of[key] = state.species
+        return {k: self.species_of[k] for k in keys if k in self.species_of}
+
+    def check(self, facts: EventFacts, event: Mapping[str, Any], principal: Principal) -> list[Violation]:
+        if not self.rules or facts.declares_error:
+            return []
+        operation = operation_of(facts)
+        day = facts.event_time.date()
+        found: dict[str, str] = {}
+        if operation == "commission":
+            species = facts.ilmd_value("species")
+            if isinstance(species, str) and species:
+                found = {key: species for key, _ in object_keys(facts)}
+                self.species_of.update(found)
+        else:
+            found = self.species(named_keys(facts))
+        if operation == "transform":
+            inherited = sorted(set(found.values()))
+            if len(inherited) == 1:
+                self.species_of.update({k: inherited[0] for k in facts.outputs})
+                self.species_of.update({q.key: inherited[0] for q in facts.output_quantities})
+        violations: list[Violation] = []
+        for key, species in found.items():
+            violations += banned_operation(self.rules, species, operation, day, key)
+        return violations
