@@ -122,6 +122,7 @@ def render_permit_pdf(payload: Mapping[str, Any], signed_document: str, verify_u
         form.pdf.set_x(MARGIN)
         form.row([(number, captions[number], closing[number])], [text_width])
     form.qr(verify_url, MARGIN + text_width + 2, top, QR_SIZE)
+    form.pdf.link(MARGIN + text_width + 2, top, QR_SIZE, QR_SIZE, verify_url)  # the QR is clickable too
     form.pdf.set_xy(MARGIN + text_width + 2, top + QR_SIZE)
     form.pdf.set_font("Helvetica", "", 6)
     form.pdf.multi_cell(QR_SIZE, 2.5, "Scan to verify (signed seal; offline with the registry's public key)")
