@@ -9,7 +9,7 @@ the registry's public key; box 13 prints the key id and the start of the signatu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import segno
@@ -92,7 +92,7 @@ class _Form:
 
 def render_permit_pdf(payload: Mapping[str, Any], signed_document: str, verify_url: str) -> bytes:
     issued_at = payload.get("issued", {}).get("at")
-    issued = datetime.fromisoformat(issued_at.rstrip("Z")) if issued_at else None
+    issued = datetime.fromisoformat(issued_at.rstrip("Z")).replace(tzinfo=UTC) if issued_at else None
     form = _Form(f"CITES permit {payload['number']}", issued)
     form.heading("CONVENTION ON INTERNATIONAL TRADE IN ENDANGERED SPECIES OF WILD FAUNA AND FLORA", 9)
     form.heading(f"{str(payload.get('kind', 'export')).upper()} PERMIT  {payload['number']}", 13)
