@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from kiik.api.app import create_app
 from kiik.domain import event_builders as build
+from tests.support.harvest import authorised_origin
 from tests.support.world import make_world
 
 HORN = "urn:epc:id:sgtin:4870002.000001.7"
@@ -23,6 +24,7 @@ def test_item_page_shows_the_verdict_holder_and_origin(registry) -> None:  # typ
         datetime(2025, 9, 12, tzinfo=UTC),
         team.sgln,
         ilmd={
+            **authorised_origin(registry, world),
             "species": "Saiga tatarica",
             "population": "Ural",
             "animalID": "URL-7",

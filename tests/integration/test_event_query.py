@@ -18,6 +18,7 @@ from kiik.domain.permissions import Principal
 from kiik.services.capture import capture_events
 from kiik.services.errors import NotFound, QueryError
 from kiik.services.queries import event_by_id, query_events
+from tests.support.harvest import authorised_origin
 from tests.support.world import Member, make_world
 
 T0 = datetime(2025, 9, 12, 7, 30, tzinfo=UTC)
@@ -53,12 +54,13 @@ def season(registry: Registry) -> Season:
     """Four horns of two animals harvested; two go to the warehouse and on to the plant, into powder."""
     world = make_world(registry)
     harvester, warehouse, plant = world["harvester"], world["warehouse"], world["plant"]
+    origin = authorised_origin(registry, world)
     day = [T0 + timedelta(days=n) for n in range(16)]
     count = {**build.stock_count(HORNS, day[5], warehouse.sgln), "eventID": STOCK_COUNT_ID}
     steps: list[tuple[Member, list[dict[str, Any]]]] = [
         (harvester, [
             build.commissioning([horn], T0 + timedelta(minutes=10 * n), harvester.sgln, ilmd={
-                "species": "Saiga tatarica", "animalID": f"URL-2025-{1001 + n // 2}", "massKg": mass,
+                **origin, "animalID": f"URL-2025-{1001 + n // 2}", "massKg": mass,
                 "productType": "whole_horn"})
             for n, (horn, mass) in enumerate(zip(HORNS, MASSES, strict=True))
         ]),

@@ -15,6 +15,7 @@ from kiik.services.errors import NotFound
 from kiik.services.lineage import LineageNode
 from kiik.services.trace import item_history, item_lineage, item_state, trace_item
 from tests.integration.test_event_query import HORNS, LOT, STOCK_COUNT_ID, T0, Season, capture, season
+from tests.support.harvest import authorised_origin
 
 LOT2 = "urn:epc:class:lgtin:4870004.000003.GRN-1"
 SMUGGLED = "urn:epc:id:sgtin:4870002.000001.999"
@@ -171,7 +172,7 @@ def test_a_corrected_commissioning_gives_the_corrected_origin(registry: Registry
     data = season(registry)
     harvester = data.world["harvester"]
     spare = "urn:epc:id:sgtin:4870002.000001.77"
-    origin = {"species": "Saiga tatarica", "animalID": "X-1", "massKg": 0.2}
+    origin = {**authorised_origin(registry, data.world), "animalID": "X-1", "massKg": 0.2}
     wrong = build.commissioning([spare], T0, harvester.sgln, ilmd=origin)
     wrong["eventID"] = "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000077"
     capture(registry, harvester, [wrong])

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kiik.domain import event_builders as build
 from kiik.domain.permissions import OrgKind, Principal, Role
 from kiik.services.auth import add_organisation, add_site, create_token
 from kiik.services.capture import CaptureOutcome, capture_events
+from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
 from kiik.services.ports import UnitOfWork
 
 # (code, name, kind, company prefix); PGLN and main site SGLN are derived from the prefix.
@@ -110,6 +111,12 @@ def _season(
     harvester, warehouse, plant = CAST[1][3], CAST[2][3], CAST[3][3]
     horns = [f"urn:epc:id:sgtin:{harvester}.000001.{n}" for n in range(1, 9)]
     masses = [0.262, 0.248, 0.301, 0.295, 0.274, 0.281, 0.233, 0.240]
+    # The ministry authorises the team first: a saiga horn enters the registry only under an authorisation.
+    authorisation = authorise_harvest(
+        uow_factory(),
+        _principal(uow_factory, "kz-ministry"),
+        AuthoriseHarvest("ural-harvest-1", "Ural", date(2025, 7, 1), date(2025, 11, 30), 1000),
+    ).authorisation.identifier
     harvest = []
     for number, (horn, mass) in enumerate(zip(horns, masses, strict=True)):
         animal = f"URL-2025-{1001 + number // 2}"
@@ -127,6 +134,7 @@ def _season(
                     "massKg": mass,
                     "productType": "whole_horn",
                     "harvestPoint": "50.95,51.35",
+                    "harvestAuthorisation": authorisation,
                 },
             )
         )

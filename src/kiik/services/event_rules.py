@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from kiik.domain.custody import Violation
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
+from kiik.services.harvest_rule import HarvestRule
 from kiik.services.permit_capture_rule import PermitExports
 from kiik.services.ports import UnitOfWork
 from kiik.services.species_capture_rule import SpeciesRules
@@ -32,7 +33,7 @@ class EventRule(Protocol):
 RuleFactory = Callable[[UnitOfWork], EventRule]
 
 # One line per feature; order is the order in which their problems are reported.
-RULE_FACTORIES: tuple[RuleFactory, ...] = (SpeciesRules, PermitExports)
+RULE_FACTORIES: tuple[RuleFactory, ...] = (HarvestRule, SpeciesRules, PermitExports)
 
 
 def rules_for(uow: UnitOfWork, factories: tuple[RuleFactory, ...] | None = None) -> list[EventRule]:

@@ -1,0 +1,33 @@
+"""What the harvest services need from storage (`uow.harvest`), as a protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol, cast
+
+from kiik.domain.harvest import HarvestAuthorisation
+from kiik.domain.harvest_rules import HarvestedHorn
+from kiik.domain.harvest_sheet import SheetImport
+from kiik.services.ports import UnitOfWork
+
+
+class HarvestStorePort(Protocol):
+    def add_authorisation(self, authorisation: HarvestAuthorisation) -> int: ...
+    def authorisation(self, number: str) -> HarvestAuthorisation | None: ...
+    def authorisations(self, org_id: int | None = None) -> list[HarvestAuthorisation]: ...
+    def count_numbered(self, prefix: str) -> int: ...
+    def usage(self, authorisation_ids: Sequence[int]) -> dict[int, tuple[int, int]]: ...
+    def tally(self, authorisation_id: int) -> list[tuple[str, str, str | None]]: ...
+    def record_horns(self, horns: Sequence[HarvestedHorn], replaced: Iterable[str] = ()) -> None: ...
+    def horns_with_microchips(self, microchips: Iterable[str]) -> dict[str, str]: ...
+    def import_of(self, org_id: int, idempotency_key: str) -> SheetImport | None: ...
+    def add_import(self, record: SheetImport) -> None: ...
+
+
+class _HarvestUnitOfWork(UnitOfWork, Protocol):
+    harvest: HarvestStorePort
+
+
+def harvest_store(uow: UnitOfWork) -> HarvestStorePort:
+    """The harvest store of an entered unit of work."""
+    return cast(_HarvestUnitOfWork, uow).harvest
