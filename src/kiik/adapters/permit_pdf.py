@@ -110,6 +110,7 @@ def render_permit_pdf(payload: Mapping[str, Any], signed_document: str, verify_u
         form.row([(n, captions[n], boxes[n]) for n in ("7/8", "10")], [half, half])
         form.row([("9", captions["9"], boxes["9"])], [WIDTH])
         form.row([(n, captions[n], boxes[n]) for n in ("11", "11a", "12")], [WIDTH / 3] * 3)
+        form.row([(n, captions[n], boxes[n] or "-") for n in ("12a", "12b")], [half, half])
     closing = closing_boxes(payload)
     signature = signed_document.rsplit(".", 1)[-1]
     closing["13"] += f"; signature {signature[:24]}...; signed document attached as {_file(payload)}"

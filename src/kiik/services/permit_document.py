@@ -19,7 +19,7 @@ from urllib.parse import quote
 from kiik.domain.permissions import Permission, Principal, require
 from kiik.domain.permit_model import Permit
 from kiik.domain.permits import TERM_NAMES, PermitStatus
-from kiik.domain.signed_documents import sign_document
+from kiik.domain.signed_documents import read_signed, sign_document
 from kiik.services.cites_ports import CitesUnitOfWork, PdfRenderer
 from kiik.services.errors import NotFound
 
@@ -123,8 +123,6 @@ def qr_content(uow: CitesUnitOfWork, permit: Permit, base_url: str) -> str:
     """What the QR code on the permit encodes: the verification URL with the signed seal."""
     if permit.signed_document is None or permit.number is None:
         raise NotFound(f"{permit.label} is not issued: only issued permits carry a QR code")
-    from kiik.domain.signed_documents import read_signed
-
     payload = read_signed(permit.signed_document).payload
     seal = sign(uow, seal_payload(payload, permit.signed_document), SEAL_TYPE)
     return verification_url(base_url, permit.number, seal)
@@ -143,8 +141,6 @@ def permit_pdf(
             raise NotFound(f"no permit {number} visible to you")
         if permit.status is PermitStatus.APPLIED or permit.signed_document is None:
             raise NotFound(f"{permit.label} has no document yet: it is not issued")
-        from kiik.domain.signed_documents import read_signed
-
         payload = read_signed(permit.signed_document).payload
         url = qr_content(uow, permit, base_url)
         uow.commit()  # a signing key made on first use is kept
