@@ -35,5 +35,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(permit_routes.router)
     app.include_router(cites_report_routes.router)
     app.include_router(permit_pages.router)
+    from kiik.api import harvest_routes
+
+    app.include_router(harvest_routes.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

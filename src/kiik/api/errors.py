@@ -7,10 +7,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiik.api.deps import Unauthenticated
+from kiik.domain.harvest import HarvestError
 from kiik.domain.identifiers import InvalidIdentifier
 from kiik.domain.permissions import NotAllowed
 from kiik.services.auth import DirectoryError
 from kiik.services.errors import NotFound, QueryError
+from kiik.services.harvest_import import IdempotencyKeyReused
 
 # EPCIS REST binding error types (RFC 7807 problem details).
 EPCIS_EXCEPTION = "epcisException:"
@@ -55,6 +57,14 @@ def install(app: FastAPI) -> None:
         ]
         detail = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
         return problem(400, "Invalid request", detail, "ValidationException", problems=problems)
+
+    @app.exception_handler(HarvestError)
+    async def _harvest(_: Request, exc: HarvestError) -> JSONResponse:
+        return problem(400, "Invalid harvest request", str(exc), "ValidationException")
+
+    @app.exception_handler(IdempotencyKeyReused)
+    async def _key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return problem(422, "Idempotency key reused", str(exc), "ValidationException")
 
     from kiik.api import cites_errors
 

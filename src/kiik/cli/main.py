@@ -42,6 +42,7 @@ COMMANDS = {
     "permit": "permit_commands",
     "keys": "keys_commands",
     "report": "report_commands",
+    "harvest": "harvest_commands",
 }
 
 

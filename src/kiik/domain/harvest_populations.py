@@ -29,4 +29,4 @@ def population_range(population: Population) -> Area:
 
 
 def range_label(population: Population) -> str:
-    return f"approximate range of the {population.value} population (kiik data/saiga_populations.geojson)"
+    return f"approximate range of the {population.value} population"

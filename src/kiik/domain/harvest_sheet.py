@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,12 @@ from typing import Any
 from kiik.domain.geo import GeoError, Point
 from kiik.domain.harvest import AGE_CLASSES, KAZAKHSTAN_TIME, SEXES, HarvestError, authorisation_number
 from kiik.domain.harvest_events import HarvestedAnimal, MarkedHorn
-from kiik.domain.identifiers import Identifier, InvalidIdentifier, parse_identifier
+from kiik.domain.identifiers import (
+    Identifier,
+    InvalidIdentifier,
+    identifier_from_element_strings,
+    parse_identifier,
+)
 
 REQUIRED = (
     "animal_id",
@@ -38,6 +44,27 @@ MASS_KG = (0.005, 2.0)
 LENGTH_CM = (1.0, 60.0)
 
 CodeReader = Callable[[str], Identifier]
+_PRINTED_ELEMENT = re.compile(r"\((\d{2,4})\)([^()]*)")
+
+
+def read_printed_code(text: str) -> Identifier:
+    """What `parse_identifier` reads, plus GS1 element strings as printed under a DataMatrix,
+    `(01)04870002000010(21)1001`. (Raw scanner output is read by the entry points' reader.)"""
+    value = text.strip()
+    if not value.startswith("("):
+        return parse_identifier(value)
+    pairs: list[tuple[str, str]] = []
+    position = 0
+    for match in _PRINTED_ELEMENT.finditer(value):
+        if match.start() != position:
+            break
+        pairs.append((match.group(1), match.group(2).strip()))
+        position = match.end()
+    if position != len(value) or not pairs:
+        raise InvalidIdentifier(
+            f"cannot read {value!r} as GS1 element strings: expected (AI)value(AI)value..."
+        )
+    return identifier_from_element_strings(pairs, value)
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,7 @@ class Sheet:
         return len({(r.animal.authorisation, r.animal.animal_id) for r in self.rows})
 
 
-def read_sheet(data: bytes, read_code: CodeReader = parse_identifier) -> Sheet:
+def read_sheet(data: bytes, read_code: CodeReader = read_printed_code) -> Sheet:
     """Every horn row of a sheet, and every problem found in it."""
     sheet = Sheet()
     try:

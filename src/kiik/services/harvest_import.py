@@ -21,8 +21,16 @@ from typing import Any
 from kiik.domain import event_builders as build
 from kiik.domain.harvest import HarvestError
 from kiik.domain.harvest_events import harvest_event
-from kiik.domain.harvest_sheet import CodeReader, RowError, Sheet, SheetImport, SheetRow, read_sheet
-from kiik.domain.identifiers import MICROCHIP_URN, parse_identifier
+from kiik.domain.harvest_sheet import (
+    CodeReader,
+    RowError,
+    Sheet,
+    SheetImport,
+    SheetRow,
+    read_printed_code,
+    read_sheet,
+)
+from kiik.domain.identifiers import MICROCHIP_URN
 from kiik.domain.permissions import Permission, Principal, require
 from kiik.services.capture import capture_within
 from kiik.services.harvest_ports import HarvestStorePort, harvest_store
@@ -70,7 +78,7 @@ class CapturePath:
     ]  # the EPCIS reader: bytes -> object with events(), document_problems
     custody_rules: bool
     yields: dict[str, float]
-    read_code: CodeReader = parse_identifier  # entry points pass the scanner-aware reader
+    read_code: CodeReader = read_printed_code  # entry points pass the scanner-aware reader
     batch_size: int = 2000
     max_errors: int = 1000
 

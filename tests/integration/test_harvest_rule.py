@@ -1,0 +1,173 @@
+"""Laundering attempts at harvest are refused at capture, each with its rule (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kiik.adapters.tables import events, items
+from kiik.adapters.tables_harvest import harvested_horns
+from kiik.bootstrap import Registry
+from kiik.domain import event_builders as build
+from kiik.domain.event_facts import key_of
+from kiik.domain.harvest import SAIGA
+from kiik.services.auth import add_organisation, add_site
+from kiik.services.harvest_authorisations import get_authorisation
+from tests.support.documents import capture, rules_of
+from tests.support.harvest import URAL_POINT, authorise, ministry
+from tests.support.world import make_world
+
+T0 = datetime(2025, 9, 12, 7, 40, tzinfo=UTC)
+# A small square around the Ural point: the ministry's own area rather than the population range.
+AREA = {
+    "type": "Polygon",
+    "coordinates": [[[51.0, 50.5], [51.8, 50.5], [51.8, 51.2], [51.0, 51.2], [51.0, 50.5]]],
+}
+
+
+def horn(n: int) -> str:
+    return f"urn:epc:id:sgtin:4870002.000001.{n}"
+
+
+def count(registry: Registry, table: Any) -> int:
+    with registry.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def harvest(n: int, authorisation: str | None, site: str | None = None, **changes: Any) -> dict[str, Any]:
+    origin: dict[str, Any] = {
+        "species": SAIGA,
+        "population": "Ural",
+        "animalID": f"URL-{(n + 1) // 2}",
+        "sex": "male",
+        "harvestPoint": URAL_POINT,
+        "harvestAuthorisation": authorisation,
+        "massKg": 0.25,
+        "productType": "whole_horn",
+    }
+    origin.update(changes)
+    moment = origin.pop("moment", T0 + timedelta(minutes=n))
+    return build.commissioning([horn(n)], moment, site, ilmd={k: v for k, v in origin.items() if v is not None})
+
+
+def test_a_harvest_inside_its_authorisation_is_stored_and_counted(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    number = authorise(registry, world, area=AREA, animals=10)
+    outcome = capture(registry, team.principal, [harvest(n, number, team.sgln) for n in (1, 2, 3)])
+    assert outcome.succeeded, outcome.errors
+    with registry.engine.connect() as connection:
+        rows = connection.execute(select(harvested_horns).order_by(harvested_horns.c.horn_key)).all()
+    assert [(r.horn_key, r.animal_id, r.sex) for r in rows] == [
+        (key_of(horn(1)), "URL-1", "male"),
+        (key_of(horn(2)), "URL-1", "male"),
+        (key_of(horn(3)), "URL-2", "male"),
+    ]
+    view = get_authorisation(registry.uow(), team.principal, number)
+    assert (view.animals, view.horns) == (2, 3)
+
+
+def refused(registry: Registry, member: Any, documents: list[dict[str, Any]]) -> list[str]:
+    before = count(registry, events), count(registry, harvested_horns)
+    outcome = capture(registry, member.principal, documents)
+    assert not outcome.succeeded and outcome.stored == 0
+    assert (count(registry, events), count(registry, harvested_horns)) == before
+    assert all(e["message"] for e in outcome.errors)
+    return rules_of(outcome)
+
+
+def test_a_horn_harvested_outside_the_area_is_refused(registry: Registry) -> None:
+    world = make_world(registry)
+    number = authorise(registry, world, area=AREA)
+    almaty = harvest(1, number, harvestPoint="43.25,76.95")
+    just_outside = harvest(2, number, harvestPoint="50.4,51.4")  # inside the Ural range, outside AREA
+    assert refused(registry, world["harvester"], [almaty, just_outside]) == ["harvest.outside_area"] * 2
+
+
+def test_a_horn_harvested_outside_the_window_is_refused(registry: Registry) -> None:
+    world = make_world(registry)
+    number = authorise(registry, world, around=date(2025, 9, 12))  # 2025-07-14 to 2025-11-11
+    late = harvest(1, number, moment=datetime(2025, 11, 12, 6, 0, tzinfo=UTC))
+    early = harvest(3, number, harvestDate="2025-07-13")
+    assert refused(registry, world["harvester"], [late, early]) == ["harvest.outside_window"] * 2
+
+
+def test_animals_beyond_the_authorised_count_are_refused_across_documents(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    number = authorise(registry, world, animals=2)
+    assert capture(registry, team.principal, [harvest(n, number) for n in (1, 2, 3)]).succeeded
+    # URL-2's second horn is fine; URL-3 would be the third animal.
+    assert refused(registry, team, [harvest(4, number), harvest(5, number)]) == ["harvest.animal_limit"]
+    assert capture(registry, team.principal, [harvest(4, number)]).succeeded
+
+
+def test_a_horn_on_a_female_is_refused(registry: Registry) -> None:
+    world = make_world(registry)
+    number = authorise(registry, world)
+    assert refused(registry, world["harvester"], [harvest(1, number, sex="female")]) == ["harvest.female_horn"]
+
+
+def test_a_third_horn_on_one_male_is_refused_across_documents(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    number = authorise(registry, world)
+    assert capture(registry, team.principal, [harvest(1, number), harvest(2, number)]).succeeded
+    third = harvest(3, number, animalID="URL-1")
+    assert refused(registry, team, [third]) == ["harvest.too_many_horns"]
+
+
+def test_a_harvest_under_someone_elses_authorisation_is_refused(registry: Registry) -> None:
+    world = make_world(registry)
+    add_organisation(registry.uow(), "ural-2", "Ural harvest team 2", "harvester", "urn:epc:id:pgln:4870008.00000")
+    add_site(registry.uow(), "ural-2", "urn:epc:id:sgln:4870008.00000.0", "Camp 2")
+    theirs = authorise(registry, world, harvester="ural-2")
+    assert refused(registry, world["harvester"], [harvest(1, theirs)]) == ["harvest.not_authorised_organisation"]
+
+
+def test_a_saiga_harvest_without_authorisation_is_refused(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    assert refused(registry, team, [harvest(1, None)]) == ["harvest.authorisation_required"]
+    unknown = "urn:kiik:harvest-authorisation:KZ-2025-URL-404"
+    assert refused(registry, team, [harvest(1, unknown)]) == ["harvest.unknown_authorisation"]
+    # A horn of no named species is no harvest for this rule (and other kinds of items still commission).
+    assert capture(registry, team.principal, [build.commissioning([horn(9)], T0, None, {"massKg": 0.2})]).succeeded
+
+
+def test_other_origin_mismatches_each_have_their_rule(registry: Registry) -> None:
+    world = make_world(registry)
+    number = authorise(registry, world)
+    wrong = [
+        harvest(1, number, population="Betpakdala"),
+        harvest(3, number, animalID=None),
+        harvest(5, number, harvestPoint=None),
+    ]
+    assert refused(registry, world["harvester"], wrong) == [
+        "harvest.population_mismatch",
+        "harvest.animal_required",
+        "harvest.point_required",
+    ]
+
+
+def test_a_corrected_commissioning_moves_its_horn_to_the_right_animal(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    number = authorise(registry, world, animals=1)
+    wrong = {**harvest(1, number, animalID="URL-typo"), "eventID": "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000001"}
+    assert capture(registry, team.principal, [wrong]).succeeded
+    declaration = {**wrong, "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z", "reason": "incorrect_data"}}
+    assert capture(registry, team.principal, [declaration]).succeeded
+    # The authorisation allows one animal: the typo's animal gives way to the right one.
+    assert capture(registry, team.principal, [harvest(1, number, moment=T0 + timedelta(hours=1))]).succeeded
+    with registry.engine.connect() as connection:
+        assert connection.execute(select(harvested_horns.c.animal_id)).scalars().all() == ["URL-1"]
+    assert get_authorisation(registry.uow(), ministry(world), number).animals == 1
+
+
+def test_with_custody_rules_off_harvests_are_stored_unchecked(registry: Registry) -> None:
+    world = make_world(registry)
+    outcome = capture(registry, world["harvester"].principal, [harvest(1, None, sex="female")], rules=False)
+    assert outcome.succeeded and count(registry, items) == 1 and count(registry, harvested_horns) == 0
