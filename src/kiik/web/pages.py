@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
@@ -11,11 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kiik.api.deps import get_registry
-from kiik.domain.identifiers import InvalidIdentifier
 from kiik.services.auth import authenticate
-from kiik.services.errors import NotFound
 from kiik.services.overview import overview
-from kiik.services.trace import trace_item
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -53,24 +49,6 @@ def logout() -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE)
     return response
-
-
-@router.get("/items/{code:path}", response_class=HTMLResponse)
-def item_page(request: Request, code: str) -> Response:
-    """An item's verdict first, then its holder, history and where it came from."""
-    principal = _principal(request)
-    if principal is None:
-        return templates.TemplateResponse(request, "login.html", {"error": None}, status_code=401)
-    context: dict[str, Any] = {"principal": principal, "code": code, "trace": None, "problem": None}
-    try:
-        context["trace"] = trace_item(get_registry(request).uow(), principal, code).to_json()
-    except NotFound:
-        context["problem"] = "Unknown code: kiik has no record of it that you may see."
-        return templates.TemplateResponse(request, "item.html", context, status_code=404)
-    except InvalidIdentifier as exc:
-        context["problem"] = f"This is not a valid code: {exc}"
-        return templates.TemplateResponse(request, "item.html", context, status_code=400)
-    return templates.TemplateResponse(request, "item.html", context)
 
 
 @router.get("/lookup")
