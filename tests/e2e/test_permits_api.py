@@ -47,6 +47,7 @@ def scene(registry):  # type: ignore[no-untyped-def]
     )
     tokens = {code: member.token for code, member in world.items()}
     tokens["partner"] = create_token(registry.uow(), "cn-gacc", "viewer").token
+    tokens["ministry-admin"] = create_token(registry.uow(), "ministry", "admin").token
     with TestClient(create_app(registry)) as client:
         yield client, tokens, season
 
@@ -170,3 +171,45 @@ def test_refusals_over_http(scene) -> None:  # type: ignore[no-untyped-def]
         client.get("/api/species/audit", headers=auth(tokens["ministry"])).json()[-1]["action"]
         == "rule.added"
     )
+
+
+def test_keys_are_published_and_a_rotation_keeps_earlier_signatures_valid(scene) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, season = scene
+    lots = list(season.lots)
+
+    def permit_for(items: list[str]) -> str:
+        application = {"items": items, "importer_name": "Importer", "import_country": "CN"}
+        applied = client.post("/api/permits", json=application, headers=auth(tokens["trader"])).json()
+        return client.post(
+            f"/api/permits/{applied['id']}/issue", json={}, headers=auth(tokens["ministry"])
+        ).json()["number"]
+
+    first = permit_for(lots[:1])
+    before = client.get("/api/keys").json()
+    assert len(before["keys"]) == 1 and before["keys"][0]["valid_until"] is None
+    assert client.post("/api/keys/rotate", headers=auth(tokens["ministry"])).status_code == 403  # admins only
+    rotated = client.post("/api/keys/rotate", headers=auth(tokens["ministry-admin"])).json()
+    assert rotated["retired"] == before["current"] and rotated["current"] != before["current"]
+    after = client.get("/api/keys").json()
+    assert after["current"] == rotated["current"] and after["keys"][0]["valid_until"] is not None
+    second = permit_for(lots[1:2])
+    old = client.get(f"/verify/permit/{first}?format=json").json()
+    new = client.get(f"/verify/permit/{second}?format=json").json()
+    assert old["signature"]["valid"] and old["signature"]["key_id"] == before["current"]
+    assert new["signature"]["valid"] and new["signature"]["key_id"] == rotated["current"]
+    withdrawn_id = client.post(
+        "/api/permits",
+        json={"items": lots[2:3], "importer_name": "Importer", "import_country": "CN"},
+        headers=auth(tokens["trader"]),
+    ).json()["id"]
+    assert client.post(f"/api/permits/{withdrawn_id}/withdraw", headers=auth(tokens["trader"])).json()[
+        "status"
+    ] == ("withdrawn")
+    replaced = client.post(
+        f"/api/permits/{first}/replace", json={"note": "box 3"}, headers=auth(tokens["ministry"])
+    )
+    assert replaced.status_code == 200 and replaced.json()["number"] not in (first, second)
+    assert client.get(f"/verify/permit/{first}?format=json").json()["verdict"] == "replaced (void)"
+    mine = client.get("/api/permits", headers=auth(tokens["trader"])).json()
+    assert {p["status"] for p in mine} == {"issued", "replaced", "withdrawn"}
+    assert client.get("/api/permits", headers=auth(tokens["plant"])).json() == []
