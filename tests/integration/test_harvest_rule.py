@@ -49,7 +49,9 @@ def harvest(n: int, authorisation: str | None, site: str | None = None, **change
     }
     origin.update(changes)
     moment = origin.pop("moment", T0 + timedelta(minutes=n))
-    return build.commissioning([horn(n)], moment, site, ilmd={k: v for k, v in origin.items() if v is not None})
+    return build.commissioning(
+        [horn(n)], moment, site, ilmd={k: v for k, v in origin.items() if v is not None}
+    )
 
 
 def test_a_harvest_inside_its_authorisation_is_stored_and_counted(registry: Registry) -> None:
@@ -107,7 +109,9 @@ def test_animals_beyond_the_authorised_count_are_refused_across_documents(regist
 def test_a_horn_on_a_female_is_refused(registry: Registry) -> None:
     world = make_world(registry)
     number = authorise(registry, world)
-    assert refused(registry, world["harvester"], [harvest(1, number, sex="female")]) == ["harvest.female_horn"]
+    assert refused(registry, world["harvester"], [harvest(1, number, sex="female")]) == [
+        "harvest.female_horn"
+    ]
 
 
 def test_a_third_horn_on_one_male_is_refused_across_documents(registry: Registry) -> None:
@@ -121,10 +125,14 @@ def test_a_third_horn_on_one_male_is_refused_across_documents(registry: Registry
 
 def test_a_harvest_under_someone_elses_authorisation_is_refused(registry: Registry) -> None:
     world = make_world(registry)
-    add_organisation(registry.uow(), "ural-2", "Ural harvest team 2", "harvester", "urn:epc:id:pgln:4870008.00000")
+    add_organisation(
+        registry.uow(), "ural-2", "Ural harvest team 2", "harvester", "urn:epc:id:pgln:4870008.00000"
+    )
     add_site(registry.uow(), "ural-2", "urn:epc:id:sgln:4870008.00000.0", "Camp 2")
     theirs = authorise(registry, world, harvester="ural-2")
-    assert refused(registry, world["harvester"], [harvest(1, theirs)]) == ["harvest.not_authorised_organisation"]
+    assert refused(registry, world["harvester"], [harvest(1, theirs)]) == [
+        "harvest.not_authorised_organisation"
+    ]
 
 
 def test_a_saiga_harvest_without_authorisation_is_refused(registry: Registry) -> None:
@@ -134,7 +142,9 @@ def test_a_saiga_harvest_without_authorisation_is_refused(registry: Registry) ->
     unknown = "urn:kiik:harvest-authorisation:KZ-2025-URL-404"
     assert refused(registry, team, [harvest(1, unknown)]) == ["harvest.unknown_authorisation"]
     # A horn of no named species is no harvest for this rule (and other kinds of items still commission).
-    assert capture(registry, team.principal, [build.commissioning([horn(9)], T0, None, {"massKg": 0.2})]).succeeded
+    assert capture(
+        registry, team.principal, [build.commissioning([horn(9)], T0, None, {"massKg": 0.2})]
+    ).succeeded
 
 
 def test_other_origin_mismatches_each_have_their_rule(registry: Registry) -> None:
@@ -156,9 +166,15 @@ def test_a_corrected_commissioning_moves_its_horn_to_the_right_animal(registry: 
     world = make_world(registry)
     team = world["harvester"]
     number = authorise(registry, world, animals=1)
-    wrong = {**harvest(1, number, animalID="URL-typo"), "eventID": "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000001"}
+    wrong = {
+        **harvest(1, number, animalID="URL-typo"),
+        "eventID": "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000001",
+    }
     assert capture(registry, team.principal, [wrong]).succeeded
-    declaration = {**wrong, "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z", "reason": "incorrect_data"}}
+    declaration = {
+        **wrong,
+        "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z", "reason": "incorrect_data"},
+    }
     assert capture(registry, team.principal, [declaration]).succeeded
     # The authorisation allows one animal: the typo's animal gives way to the right one.
     assert capture(registry, team.principal, [harvest(1, number, moment=T0 + timedelta(hours=1))]).succeeded

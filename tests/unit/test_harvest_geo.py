@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kiik.domain.geo import GeoError, Point, read_area, read_point
@@ -71,7 +73,8 @@ def test_multipolygons_features_and_collections_are_areas() -> None:
     area = read_area({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": multi}]})
     assert area.contains(Point(latitude=40.5, longitude=60.5)) and area.contains(Point(51.8, 51.8))
     assert read_area(area.to_geojson()) == area
-    assert read_area('{"type": "Polygon", "coordinates": [%s]}' % SQUARE).contains(Point(51.0, 51.0))
+    text = json.dumps({"type": "Polygon", "coordinates": [SQUARE]})
+    assert read_area(text).contains(Point(51.0, 51.0))
 
 
 @pytest.mark.parametrize(

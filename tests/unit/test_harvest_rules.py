@@ -59,7 +59,9 @@ def harvest(n: int, moment: datetime = T0, **changes: Any) -> tuple[Any, dict[st
         "massKg": 0.25,
     }
     origin.update(changes)
-    event = build.commissioning([horn(n)], moment, None, ilmd={k: v for k, v in origin.items() if v is not None})
+    event = build.commissioning(
+        [horn(n)], moment, None, ilmd={k: v for k, v in origin.items() if v is not None}
+    )
     return read_event(event), event
 
 

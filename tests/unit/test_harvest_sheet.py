@@ -11,7 +11,9 @@ from kiik.domain.harvest_sheet import read_sheet
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "harvest-sheet.csv"
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "harvest-sheet.csv"
-HEADER = "animal_id,sex,age_class,harvest_time,latitude,longitude,authorisation,datamatrix,microchip,mass_kg,length_cm"
+HEADER = (
+    "animal_id,sex,age_class,harvest_time,latitude,longitude,authorisation,datamatrix,microchip,mass_kg,length_cm"
+)
 ROW = "A-1,male,adult,2025-09-12T07:40:00+05:00,50.95,51.35,KZ-2025-URL-001,{code},{chip},0.25,28"
 
 
@@ -57,7 +59,11 @@ def test_a_row_becomes_a_commissioning_with_the_origin_in_ilmd() -> None:
 
 
 def test_semicolons_decimal_commas_a_bom_and_naive_times() -> None:
-    text = HEADER.replace(",", ";") + "\n" + "A-1;M;adult;2025-09-12 07:40;50,95;51,35;KZ-2025-URL-001;;398000000000001;0,25;28,5\n"
+    text = (
+        HEADER.replace(",", ";")
+        + "\n"
+        + "A-1;M;adult;2025-09-12 07:40;50,95;51,35;KZ-2025-URL-001;;398000000000001;0,25;28,5\n"
+    )
     sheet = read_sheet(b"\xef\xbb\xbf" + text.encode())
     assert sheet.errors == []
     [row] = sheet.rows
@@ -71,7 +77,7 @@ def test_several_bad_rows_are_each_named_with_their_column() -> None:
             ROW.format(code="(01)04870002000010(21)1", chip=""),
             "A-2,male,adult,yesterday,50.95,51.35,KZ-2025-URL-001,(01)04870002000010(21)2,,0.25,28",
             "A-3,bull,adult,2025-09-12T08:00:00+05:00,95,51.35,KZ-2025-URL-001,,,250,28",
-            "A-4,male,adult,2025-09-12T08:00:00+05:00,50.95,51.35,KZ 2025,(01)04870002000011(21)4,12345,0.2,28",
+            "A-4,male,adult,2025-09-12T08:00:00+05:00,50.95,51.35,KZ 2025,(01)04870002000011(21)4,123,0.2,28",
             "A-5,male,adult,2025-09-12T08:00:00+05:00,50.95,51.35,KZ-2025-URL-001,(01)04870002000010(21)1,,0.2,28",
             ",male,adult,2025-09-12T08:00:00+05:00,50.95,51.35,KZ-2025-URL-001,(01)04870002000010(21)6,,0.2",
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text
 
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import organisations
@@ -137,6 +137,15 @@ class HarvestStore:
             )
             found.update({row[0]: row[1] for row in self.connection.execute(query)})
         return found
+
+    def lock_import(self, org_id: int, idempotency_key: str) -> None:
+        """Hold uploads under one (organisation, key) until this transaction ends, so that the second
+        finds the first one's record instead of racing it. PostgreSQL only: SQLite has one writer."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"kiik-harvest-import:{org_id}:{idempotency_key}"},
+            )
 
     def import_of(self, org_id: int, idempotency_key: str) -> SheetImport | None:
         row = self.connection.execute(

@@ -370,7 +370,7 @@ def _across_rows(sheet: Sheet) -> None:
             ("age_class", animal.age_class, first.animal.age_class),
             ("population", animal.population, first.animal.population),
         ):
-            if mine != theirs:
+            if mine != theirs and (column != "population" or (mine and theirs)):  # empty: the authorisation's
                 sheet.errors.append(
                     RowError(
                         record.row,

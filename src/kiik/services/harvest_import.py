@@ -179,6 +179,7 @@ def _import_once(
     outcome = ImportOutcome(key, digest, "rejected")
     with uow:
         store = harvest_store(uow)
+        store.lock_import(principal.org_id, key)
         earlier = store.import_of(principal.org_id, key)
         if earlier is not None:
             return _answer(earlier, digest)
