@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from kiik.adapters.tables import items
 from kiik.adapters.tables_permits import register_audit, species_rules, taxa
 from kiik.domain.penalties import PenaltyProvision
 from kiik.domain.species import RuleKind, SpeciesRule, Taxon
@@ -111,6 +113,13 @@ class SpeciesStore:
             insert(taxa).values(scientific_name=taxon.scientific_name, created_at=now(), **values)
         )
         return int(result.inserted_primary_key[0])
+
+    def any_item_of(self, species: Sequence[str]) -> bool:
+        """Whether the registry holds any item of these species (an indexed look-up)."""
+        if not species:
+            return False
+        query = select(items.c.key).where(items.c.species.in_(list(species))).limit(1)
+        return self.connection.scalar(query) is not None
 
     def _rules_query(self) -> Any:
         return select(species_rules, taxa.c.scientific_name).join(taxa, taxa.c.id == species_rules.c.taxon_id)

@@ -16,7 +16,7 @@ from kiik.domain.custody_check import object_keys
 from kiik.domain.custody_rules import operation_of
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
-from kiik.domain.species import SpeciesRule, banned_operation
+from kiik.domain.species import RuleKind, SpeciesRule, banned_operation
 from kiik.services.ports import UnitOfWork
 
 
@@ -36,6 +36,7 @@ class SpeciesRules:
         self.uow = uow
         self.cites: Any = uow.cites  # type: ignore[attr-defined]
         self._rules: list[SpeciesRule] | None = None
+        self._stored_banned: bool | None = None
         self.species_of: dict[str, str] = {}
 
     @property
@@ -43,6 +44,16 @@ class SpeciesRules:
         if self._rules is None:
             self._rules = list(self.cites.species.rules())
         return self._rules
+
+    def stored_items_may_be_banned(self) -> bool:
+        """Whether any stored item is of a species under a total ban (asked once per capture).
+
+        When none is, only items commissioned earlier in this document can be of a banned species,
+        so events of other documents need no look-up of their items' species."""
+        if self._stored_banned is None:
+            banned = sorted({r.scientific_name for r in self.rules if r.kind is RuleKind.TOTAL_BAN})
+            self._stored_banned = bool(self.cites.species.any_item_of(banned))
+        return self._stored_banned
 
     def species(self, keys: Iterable[str]) -> dict[str, str]:
         wanted = [k for k in keys if k not in self.species_of]
@@ -63,8 +74,10 @@ class SpeciesRules:
             if isinstance(species, str) and species:
                 found = {key: species for key, _ in object_keys(facts)}
                 self.species_of.update(found)
-        else:
+        elif self.stored_items_may_be_banned():
             found = self.species(named_keys(facts))
+        else:
+            found = {k: self.species_of[k] for k in named_keys(facts) if k in self.species_of}
         if operation == "transform":
             inherited = sorted(set(found.values()))
             if len(inherited) == 1:
