@@ -17,6 +17,7 @@ from kiik.domain.event_facts import EventFacts
 DEFAULT_YIELDS: Mapping[str, float] = {
     "whole_horn": 1.0,
     "horn_tip": 1.0,
+    "pieces": 0.98,
     "slices": 0.95,
     "shavings": 0.92,
     "powder": 0.90,

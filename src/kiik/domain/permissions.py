@@ -43,6 +43,8 @@ class Permission(StrEnum):
     PERMITS_VERIFY_DETAILS = "permits:verify_details"
     REPORTS_READ = "reports:read"
     KEYS_MANAGE = "keys:manage"
+    STOCK_READ = "stock:read"
+    STOCK_SETTINGS_MANAGE = "stock_settings:manage"
 
 
 _READ = frozenset(
@@ -52,6 +54,7 @@ _READ = frozenset(
         Permission.CAPTURE_JOBS_READ,
         Permission.ORGANISATIONS_READ,
         Permission.HARVEST_AUTHORISATIONS_READ,
+        Permission.STOCK_READ,
     }
 )
 _CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
@@ -97,7 +100,7 @@ def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
     if kind in READ_ONLY_KINDS:
         granted = granted - {Permission.EVENTS_CAPTURE}
     if kind is OrgKind.MINISTRY and role is Role.ADMIN:
-        granted = granted | {Permission.ORGANISATIONS_MANAGE}
+        granted = granted | {Permission.ORGANISATIONS_MANAGE, Permission.STOCK_SETTINGS_MANAGE}
     if kind is OrgKind.MINISTRY and role is not Role.VIEWER:
         granted = granted | {Permission.HARVEST_AUTHORISATIONS_ISSUE}
     return granted | _feature_grants(kind, role)

@@ -1,28 +1,31 @@
 """Lineage: the transformations an item came out of, back to its source items, and what it went into.
 
-The walk is breadth-first, one level of transformations at a time (two indexed queries a level,
-whatever the number of items in it), over valid events only. Backward, the whole provenance of a
-visible item is followed (see `ReadScope.provenance_visible_to`); forward, only the events the
-reader sees; the current state of every item on the way is shown only where the reader may see it.
-The result is a tree a page can render: a node reached twice (a lot used in two products, say) is
-shown once in full and then marked `repeated`.
+Storage walks the whole lineage in one recursive query each way, over valid events only (see
+`adapters.lineage_store`). Backward, the whole provenance of a visible item is followed (see
+`ReadScope.provenance_visible_to`); forward, only the events the reader sees; the current state of
+every item on the way is shown only where the reader may see it. The result is a tree a page can
+render: a node reached twice (a lot used in two products, say) is shown once in full and then
+marked `repeated`. Each source item carries its share of the item's mass (`domain.origins`), and
+`Lineage.origins` sums the shares by animal and population.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from kiik.domain.event_facts import key_of
+from kiik.domain.origins import Making, source_shares
 from kiik.domain.vocabulary import mass_in_kg
+from kiik.services.origin_summary import OriginSummary, summarise
 from kiik.services.scope import ReadScope
 
 PRODUCED_ROLES = ("output", "output_class")
 CONSUMED_ROLES = ("input", "input_class")
 MAX_DEPTH = 32
-MAX_NODES = 20_000
+MAX_STEPS = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def local_names(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return {name.rsplit(":", 1)[-1]: value for name, value in (values or {}).items()}
 
 
-def _as_float(value: Any) -> float | None:
+def as_float(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -60,6 +63,7 @@ class Step:
     event_time: datetime
     recorded_by: Party | None
     ilmd: dict[str, Any]
+    location: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +72,7 @@ class Step:
             "event_type": self.event_type,
             "event_time": self.event_time.isoformat(timespec="milliseconds") + "Z",
             "recorded_by": self.recorded_by.to_json() if self.recorded_by else None,
+            "location": self.location,
             "ilmd": self.ilmd,
         }
 
@@ -85,6 +90,7 @@ class LineageNode:
     inputs: list[LineageNode] = field(default_factory=list)
     origin: Step | None = None  # backward: the commissioning of a source item (its ILMD)
     used_in: list[tuple[Step, list[LineageNode]]] = field(default_factory=list)  # forward
+    share: float | None = None  # a source's share of the traced item's mass
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -97,6 +103,8 @@ class LineageNode:
         }
         if self.repeated:
             data["repeated"] = True
+        if self.share is not None:
+            data["share"] = round(self.share, 9)
         if self.made_by is not None:
             data["made_by"] = {**self.made_by.to_json(), "inputs": [n.to_json() for n in self.inputs]}
         if self.origin is not None:
@@ -116,6 +124,7 @@ class Lineage:
     sources: list[LineageNode]
     products: list[LineageNode]
     truncated: bool
+    origins: OriginSummary | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,27 +132,27 @@ class Lineage:
             "forward": self.forward.to_json(),
             "sources": [_flat(n) for n in self.sources],
             "products": [_flat(n) for n in self.products],
+            "origins": self.origins.to_json() if self.origins else None,
             "truncated": self.truncated,
         }
 
 
 def _flat(node: LineageNode) -> dict[str, Any]:
-    data = {k: v for k, v in node.to_json().items() if k not in ("made_by", "used_in", "repeated")}
-    return data
+    return {k: v for k, v in node.to_json().items() if k not in ("made_by", "used_in", "repeated")}
 
 
-def _line_masses(body: Mapping[str, Any], list_name: str) -> dict[str, float | None]:
+def line_masses(body: Mapping[str, Any], list_name: str) -> dict[str, float | None]:
     masses: dict[str, float | None] = {}
     for entry in body.get(list_name) or ():
         if isinstance(entry, Mapping) and isinstance(entry.get("epcClass"), str):
-            quantity = _as_float(entry.get("quantity"))
+            quantity = as_float(entry.get("quantity"))
             mass = None if quantity is None else mass_in_kg(quantity, entry.get("uom"))
             masses[key_of(entry["epcClass"])] = mass
     return masses
 
 
-class _Walk:
-    """One lineage walk: links found level by level, then trees built from them."""
+class LineageReader:
+    """One lineage read: the links, origins and states from storage, then trees built from them."""
 
     def __init__(self, store: Any, scope: ReadScope, parties: Mapping[int, Party]) -> None:
         self.store, self.scope, self.parties = store, scope, parties
@@ -151,46 +160,49 @@ class _Walk:
         self.states: dict[str, Any] = {}
         self.origins: dict[str, Any] = {}
 
+    def links(self, edges: list[Any], *, backward: bool) -> dict[str, list[Any]]:
+        """Transformations per key: those that made it (backward) or used it (forward)."""
+        if len(edges) > MAX_STEPS or any(e.depth >= MAX_DEPTH for e in edges):
+            self.truncated = True
+        found: dict[str, list[Any]] = {}
+        for link in self.store.transformations(edges[:MAX_STEPS], backward=backward):
+            for key in link.keys(PRODUCED_ROLES if backward else CONSUMED_ROLES):
+                found.setdefault(key, []).append(link)
+        return found
+
+    def walk(self, root: str, *, backward: bool) -> list[Any]:
+        visible_to = self.scope.provenance_visible_to if backward else self.scope.visible_to
+        return list(
+            self.store.walk(
+                root, backward=backward, visible_to=visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
+            )
+        )
+
     def step(self, link: Any) -> Step:
         ilmd = link.body.get("ilmd") if isinstance(link.body.get("ilmd"), Mapping) else {}
         recorded_by = self.parties.get(link.org_id) if link.org_id is not None else None
-        return Step(link.event_id, link.hash_id, link.event_type, link.event_time, recorded_by, dict(ilmd))
-
-    def walk(self, root: str, *, backward: bool) -> tuple[dict[str, list[Any]], set[str]]:
-        """Links per key (the transformations making it, or using it) and every key reached."""
-        find = self.store.producing if backward else self.store.consuming
-        visible_to = self.scope.provenance_visible_to if backward else self.scope.visible_to
-        mine, theirs = (PRODUCED_ROLES, CONSUMED_ROLES) if backward else (CONSUMED_ROLES, PRODUCED_ROLES)
-        links: dict[str, list[Any]] = {}
-        seen, level, depth = {root}, [root], 0
-        while level:
-            if depth >= MAX_DEPTH or len(seen) > MAX_NODES:
-                self.truncated = True
-                break
-            level_keys, next_level = set(level), []
-            for link in find(level, visible_to=visible_to):
-                for key in link.keys(mine):
-                    if key in level_keys:
-                        links.setdefault(key, []).append(link)
-                for key in link.keys(theirs):
-                    if key not in seen:
-                        seen.add(key)
-                        next_level.append(key)
-            level, depth = next_level, depth + 1
-        return links, seen
+        return Step(
+            link.event_id,
+            link.hash_id,
+            link.event_type,
+            link.event_time,
+            recorded_by,
+            dict(ilmd),
+            link.biz_location,
+        )
 
     def node(self, key: str, mass_kg: float | None = None) -> LineageNode:
         state = self.states.get(key)
+        if state is not None and not state.visible:
+            state = None
         origin = self.origins.get(key)
         origin_ilmd = local_names(origin.body.get("ilmd")) if origin is not None else {}
         if mass_kg is None and state is not None:
             mass_kg = state.mass_kg
         if mass_kg is None:
-            mass_kg = _as_float(origin_ilmd.get("massKg"))
+            mass_kg = as_float(origin_ilmd.get("massKg"))
         product_type = state.product_type if state is not None else origin_ilmd.get("productType")
-        holder = None
-        if state is not None and state.holder_code:
-            holder = Party(state.holder_code, state.holder_name)
+        holder = self.parties.get(state.holder_org_id) if state is not None and state.holder_org_id else None
         return LineageNode(
             key=key,
             mass_kg=mass_kg,
@@ -200,6 +212,31 @@ class _Walk:
             visible=state is not None,
             origin=self.step(origin) if origin is not None else None,
         )
+
+    def input_mass(self, key: str, link: Any) -> float | None:
+        """The kg of `key` a transformation used: its quantity line, or the whole item's mass."""
+        lines = line_masses(link.body, "inputQuantityList")
+        if lines.get(key) is not None:
+            return lines[key]
+        state = self.states.get(key)
+        if state is not None and state.mass_kg:
+            return float(state.mass_kg)
+        origin = self.origins.get(key)
+        return as_float(local_names(origin.body.get("ilmd")).get("massKg")) if origin is not None else None
+
+    def makings(self, producers: Mapping[str, list[Any]]) -> dict[str, Making]:
+        """How each key behind the root was made, with the kg of each input used (for shares)."""
+
+        def used(key: str, link: Any) -> float | None:
+            kg = self.input_mass(key, link)
+            if kg is None and key in producers:  # a whole lot used up: the mass it was made with
+                kg = line_masses(producers[key][0].body, "outputQuantityList").get(key)
+            return kg
+
+        return {
+            key: Making(tuple((k, used(k, made[0])) for k in made[0].keys(CONSUMED_ROLES)))
+            for key, made in producers.items()
+        }
 
     def backward_tree(
         self,
@@ -221,13 +258,13 @@ class _Walk:
         link = made[0]
         node.origin = None
         node.made_by = self.step(link)
-        class_masses = _line_masses(link.body, "inputQuantityList")
+        class_masses = line_masses(link.body, "inputQuantityList")
         node.inputs = [
             self.backward_tree(k, producers, done, sources, class_masses.get(k))
             for k in link.keys(CONSUMED_ROLES)
         ]
         if node.mass_kg is None:
-            node.mass_kg = _line_masses(link.body, "outputQuantityList").get(key)
+            node.mass_kg = line_masses(link.body, "outputQuantityList").get(key)
         return node
 
     def forward_tree(
@@ -246,26 +283,35 @@ class _Walk:
         done.add(key)
         products.setdefault(key, node)
         for link in consumers.get(key, ()):
-            class_masses = _line_masses(link.body, "outputQuantityList")
-            each = _as_float(local_names(link.body.get("ilmd")).get("massKg"))
-            outputs = []
-            for out in link.keys(PRODUCED_ROLES):
-                outputs.append(self.forward_tree(out, consumers, done, products, class_masses.get(out, each)))
+            class_masses = line_masses(link.body, "outputQuantityList")
+            each = as_float(local_names(link.body.get("ilmd")).get("massKg"))
+            outputs = [
+                self.forward_tree(out, consumers, done, products, class_masses.get(out, each))
+                for out in link.keys(PRODUCED_ROLES)
+            ]
             node.used_in.append((self.step(link), outputs))
         return node
 
 
 def trace_lineage(store: Any, root: str, *, scope: ReadScope, parties: Mapping[int, Party]) -> Lineage:
     """Walk back to the source items and forward to every product of `root` (which the reader sees)."""
-    walk = _Walk(store, scope, parties)
-    producers, behind = walk.walk(root, backward=True)
-    consumers, ahead = walk.walk(root, backward=False)
-    walk.states = store.items(behind | ahead, visible_to=scope.visible_to)
-    leaves: Sequence[str] = [k for k in behind if k not in producers]
-    walk.origins = store.commissionings(leaves, visible_to=scope.provenance_visible_to)
+    reader = LineageReader(store, scope, parties)
+    behind, ahead = reader.walk(root, backward=True), reader.walk(root, backward=False)
+    producers = reader.links(behind, backward=True)
+    consumers = reader.links(ahead, backward=False)
+    keys = {root, *(e.key for e in behind), *(e.key for e in ahead)}
+    reader.states = store.states(sorted(keys), visible_to=scope.visible_to)
+    leaves = [k for k in dict.fromkeys([root, *(e.key for e in behind)]) if k not in producers]
+    reader.origins = store.origins(leaves, visible_to=scope.provenance_visible_to)
     sources: dict[str, LineageNode] = {}
     products: dict[str, LineageNode] = {}
-    backward = walk.backward_tree(root, producers, set(), sources)
-    forward = walk.forward_tree(root, consumers, set(), products)
+    backward = reader.backward_tree(root, producers, set(), sources)
+    forward = reader.forward_tree(root, consumers, set(), products)
     products.pop(root, None)
-    return Lineage(backward, forward, list(sources.values()), list(products.values()), walk.truncated)
+    shares = source_shares(root, reader.makings(producers))
+    for key, node in sources.items():
+        node.share = shares.fractions.get(key)
+    summary = summarise(list(sources.values()), backward.mass_kg, shares.estimated)
+    return Lineage(
+        backward, forward, list(sources.values()), list(products.values()), reader.truncated, summary
+    )
