@@ -15,6 +15,7 @@ from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
 from kiik.adapters.lineage_store import LineageStore
 from kiik.adapters.signing import SigningKeyStore
+from kiik.adapters.stock_store import StockStore
 
 
 class SqlUnitOfWork:
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.harvest = HarvestStore(self._connection)
         self.cites = CitesStores(self._connection)
         self.keys = SigningKeyStore(self._connection)
+        self.stock = StockStore(self._connection)
         return self
 
     @property

@@ -39,5 +39,9 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import harvest_routes
 
     app.include_router(harvest_routes.router)
+    from kiik.api import animal_routes, stock_routes
+
+    app.include_router(stock_routes.router)
+    app.include_router(animal_routes.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

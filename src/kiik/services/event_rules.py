@@ -19,9 +19,11 @@ from kiik.domain.custody import Violation
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
 from kiik.services.harvest_rule import HarvestRule
+from kiik.services.origin_rule import OriginRecorder
 from kiik.services.permit_capture_rule import PermitExports
 from kiik.services.ports import UnitOfWork
 from kiik.services.species_capture_rule import SpeciesRules
+from kiik.services.stock_count_rule import StockCounts
 
 
 class EventRule(Protocol):
@@ -33,7 +35,13 @@ class EventRule(Protocol):
 RuleFactory = Callable[[UnitOfWork], EventRule]
 
 # One line per feature; order is the order in which their problems are reported.
-RULE_FACTORIES: tuple[RuleFactory, ...] = (HarvestRule, SpeciesRules, PermitExports)
+RULE_FACTORIES: tuple[RuleFactory, ...] = (
+    HarvestRule,
+    SpeciesRules,
+    PermitExports,
+    OriginRecorder,
+    StockCounts,
+)
 
 
 def rules_for(uow: UnitOfWork, factories: tuple[RuleFactory, ...] | None = None) -> list[EventRule]:
