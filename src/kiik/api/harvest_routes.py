@@ -122,7 +122,9 @@ async def import_sheet(
     body = outcome.to_json()
     if outcome.status == "rejected":
         detail = "; ".join(f"row {e.row}, {e.column or 'sheet'}: {e.message}" for e in outcome.errors[:20])
-        return problem(400, "Sheet refused", f"{outcome.summary()}. {detail}", "ValidationException", **body)
+        # In a problem document `status` is the HTTP status (RFC 7807); the outcome's own is implied.
+        extra = {k: v for k, v in body.items() if k != "status"}
+        return problem(400, "Sheet refused", f"{outcome.summary()}. {detail}", "ValidationException", **extra)
     headers = {"Idempotency-Key": outcome.idempotency_key}
     if outcome.status == "replayed":
         return JSONResponse(body, status_code=200, headers={**headers, "Idempotent-Replayed": "true"})
