@@ -19,18 +19,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-from common import commissioning_document, fresh_registry  # noqa: E402
+from common import HARVESTER_SITE as SITE  # noqa: E402
+from common import commissioning_document, fresh_registry, harvest_setup  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.adapters.tables import event_identifiers, events  # noqa: E402
 from kiik.api.app import create_app  # noqa: E402
 from kiik.bootstrap import Registry  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.services.auth import add_organisation, add_site, create_token  # noqa: E402
+from kiik.domain.permissions import Principal  # noqa: E402
 from kiik.services.capture import capture_events  # noqa: E402
-
-SITE = "urn:epc:id:sgln:4870002.00000.0"
 
 
 def raw_insert(registry: Registry, path: Path) -> float:
@@ -134,15 +132,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     with fresh_registry(args.db) as registry, tempfile.TemporaryDirectory() as folder:
-        add_organisation(
-            registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000"
-        )
-        add_site(registry.uow(), "harvest", SITE, "Camp")
-        token = create_token(registry.uow(), "harvest", "operator").token
-        principal = Principal(1, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR)
-        service_doc = commissioning_document(Path(folder) / "a.jsonld", args.events, "000001", SITE)
-        http_doc = commissioning_document(Path(folder) / "b.jsonld", args.events, "000002", SITE)
-        raw_doc = commissioning_document(Path(folder) / "c.jsonld", args.events, "000003", SITE)
+        principal, token, origin = harvest_setup(registry, animals=3 * args.events)
+        service_doc = commissioning_document(Path(folder) / "a.jsonld", args.events, "000001", SITE, origin)
+        http_doc = commissioning_document(Path(folder) / "b.jsonld", args.events, "000002", SITE, origin)
+        raw_doc = commissioning_document(Path(folder) / "c.jsonld", args.events, "000003", SITE, origin)
         raw = raw_insert(registry, raw_doc)
         service = through_service(registry, principal, service_doc, args.events)
         http = through_http(registry, token, http_doc, args.events)

@@ -19,24 +19,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import commissioning_document, fresh_registry  # noqa: E402
+from common import HARVESTER_SITE as SITE  # noqa: E402
+from common import commissioning_document, fresh_registry, harvest_setup  # noqa: E402
 
 from kiik.adapters.capture_source import open_capture_document  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.services.auth import add_organisation, add_site  # noqa: E402
 from kiik.services.capture import capture_events  # noqa: E402
-
-SITE = "urn:epc:id:sgln:4870002.00000.0"
 
 
 def child(events: int, db: str | None) -> None:
     with fresh_registry(db) as registry, tempfile.TemporaryDirectory() as folder:
-        add_organisation(
-            registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000"
-        )
-        add_site(registry.uow(), "harvest", SITE, "Camp")
-        principal = Principal(1, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR)
-        path = commissioning_document(Path(folder) / "big.jsonld", events, "000001", SITE)
+        principal, _, origin = harvest_setup(registry, animals=events)
+        path = commissioning_document(Path(folder) / "big.jsonld", events, "000001", SITE, origin)
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         with path.open("rb") as source:

@@ -8,13 +8,17 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from kiik.adapters.migrate import upgrade
 from kiik.bootstrap import Registry, make_engine, normalise_url
 from kiik.config import Settings
 from kiik.domain import event_builders as build
+from kiik.domain.harvest import SAIGA
+from kiik.domain.permissions import OrgKind, Principal, Role
+from kiik.services.auth import add_organisation, add_site, create_token
+from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
 
 
 @contextmanager
@@ -48,8 +52,37 @@ def fresh_registry(db: str | None, **settings: object) -> Iterator[Registry]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def commissioning_document(path: Path, count: int, item_reference: str, site: str) -> Path:
-    """A document of `count` horn commissioning events, one horn each, with origin ILMD."""
+HARVESTER_SITE = "urn:epc:id:sgln:4870002.00000.0"
+
+
+def harvest_setup(registry: Registry, animals: int) -> tuple[Principal, str, dict[str, str]]:
+    """A ministry and a harvest team with an authorisation for `animals` Ural saigas in autumn 2025.
+
+    Returns the team's principal, an API token of it, and the ILMD that places a horn inside the
+    authorisation (to which each event adds its animal and mass)."""
+    add_organisation(registry.uow(), "ministry", "Ministry", "ministry", "urn:epc:id:pgln:4870001.00000")
+    org_id = add_organisation(
+        registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000"
+    )
+    add_site(registry.uow(), "harvest", HARVESTER_SITE, "Camp")
+    token = create_token(registry.uow(), "harvest", "operator").token
+    ministry = Principal(1, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
+    command = AuthoriseHarvest("harvest", "Ural", date(2025, 8, 1), date(2025, 12, 31), animals)
+    number = authorise_harvest(registry.uow(), ministry, command).authorisation.identifier
+    origin = {
+        "species": SAIGA,
+        "population": "Ural",
+        "sex": "male",
+        "harvestPoint": "50.95,51.35",
+        "harvestAuthorisation": number,
+    }
+    return Principal(org_id, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR), token, origin
+
+
+def commissioning_document(
+    path: Path, count: int, item_reference: str, site: str, origin: dict[str, str] | None = None
+) -> Path:
+    """A document of `count` horn commissioning events, one horn each (two per animal), with origin ILMD."""
     start = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)
     with path.open("w") as out:
         head = build.document([])
@@ -60,10 +93,9 @@ def commissioning_document(path: Path, count: int, item_reference: str, site: st
                 start + timedelta(seconds=n),
                 site,
                 ilmd={
-                    "species": "Saiga tatarica",
-                    "population": "Ural",
-                    "animalID": f"A{n // 2}",
-                    "sex": "male",
+                    **(origin or {}),
+                    "animalID": f"A{item_reference}-{n // 2}",
+                    "harvestDate": "2025-09-01",
                     "massKg": 0.25,
                     "productType": "whole_horn",
                 },

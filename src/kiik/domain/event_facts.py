@@ -82,12 +82,16 @@ class EventFacts:
         pairs += [("output_class", q.key) for q in self.output_quantities]
         return list(dict.fromkeys(pairs))
 
+    @cached_property
+    def _ilmd_by_local_name(self) -> dict[str, Any]:
+        by_name: dict[str, Any] = {}
+        for name, value in self.ilmd.items():
+            by_name.setdefault(name.rsplit(":", 1)[-1], value)
+        return by_name
+
     def ilmd_value(self, local_name: str) -> Any:
         """An ILMD field by its local name, whatever prefix the document gave its namespace."""
-        for name, value in self.ilmd.items():
-            if name == local_name or name.rsplit(":", 1)[-1] == local_name:
-                return value
-        return None
+        return self._ilmd_by_local_name.get(local_name)
 
 
 def parse_time(text: str) -> datetime:
