@@ -318,15 +318,20 @@ def _states_statement(dialect: str, visible_to: int | None) -> Select[Any]:
     return _by_keys(dialect)["states"].add_columns(item_visible(visible_to).label("visible"))
 
 
+# An alias of the identifiers for queries that also ask `event_visible`: its EXISTS over the
+# identifiers would otherwise be correlated to the outer query's identifier row.
+_NAMED = event_identifiers.alias("named")
+
+
 @lru_cache(maxsize=512)
 def _in_full_statement(dialect: str, visible_to: int | None) -> Select[Any]:
     """Commissionings of keys the origin projection does not hold, read from the events."""
     return (
-        select(*_ORIGIN_COLUMNS, event_identifiers.c.key.label("item_key"))
-        .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
+        select(*_ORIGIN_COLUMNS, _NAMED.c.key.label("item_key"))
+        .join(_NAMED, _NAMED.c.event_pk == events.c.id)
         .where(
-            _any_of(event_identifiers.c.key, "keys", dialect),
-            event_identifiers.c.role.in_(COMMISSIONED_ROLES),
+            _any_of(_NAMED.c.key, "keys", dialect),
+            _NAMED.c.role.in_(COMMISSIONED_ROLES),
             events.c.event_type == "ObjectEvent",
             events.c.action == "ADD",
             _valid_event(),
@@ -442,9 +447,9 @@ class LineageStore:
         found: set[str] = set()
         for part in chunked(list(keys)):
             query = (
-                select(event_identifiers.c.key)
-                .join(events, events.c.id == event_identifiers.c.event_pk)
-                .where(event_identifiers.c.key.in_(list(part)), _valid_event(), event_visible(visible_to))
+                select(_NAMED.c.key)
+                .join(events, events.c.id == _NAMED.c.event_pk)
+                .where(_NAMED.c.key.in_(list(part)), _valid_event(), event_visible(visible_to))
                 .distinct()
             )
             found.update(self.connection.scalars(query))

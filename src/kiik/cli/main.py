@@ -43,6 +43,7 @@ COMMANDS = {
     "keys": "keys_commands",
     "report": "report_commands",
     "harvest": "harvest_commands",
+    "stock": "stock_commands",
 }
 
 

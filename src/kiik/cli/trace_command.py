@@ -13,8 +13,10 @@ from rich.tree import Tree
 
 from kiik.cli.common import DbOption, console, fail, registry_for, root_operator
 from kiik.domain.identifiers import InvalidIdentifier
+from kiik.services.animal_trace import AnimalProducts, animal_products
 from kiik.services.errors import NotFound
 from kiik.services.lineage import LineageNode, Step, local_names
+from kiik.services.origin_summary import OriginSummary
 from kiik.services.trace import Trace, trace_item
 
 # ILMD fields shown for a source item, in this order, when present.
@@ -92,6 +94,8 @@ def _label(node: LineageNode) -> Text:
     details = [d for d in (node.product_type, _kg(node.mass_kg), node.status) if d]
     if details:
         text.append(f"  ({', '.join(details)})", style="dim")
+    if node.share is not None:
+        text.append(f"  {node.share:.1%} of the mass", style="cyan")
     if node.repeated:
         text.append("  (shown above)", style="dim italic")
     return text
@@ -130,11 +134,53 @@ def _lineage(trace: Trace) -> Group:
         forward = Tree(Text("Went into", style="bold"))
         _grow_forward(forward.add(_label(lineage.forward)), lineage.forward)
         parts.append(forward)
+    if lineage.origins is not None and lineage.origins.animals:
+        parts.append(_origin_table(lineage.origins))
     if lineage.truncated:
         parts.append(
             Text("The lineage is longer than kiik follows at once: it is cut short.", style="yellow")
         )
     return Group(*parts)
+
+
+def _origin_table(summary: OriginSummary) -> Table:
+    """Where the mass comes from: each animal with its share, then each population."""
+    estimated = " (estimated: some inputs' masses are not on record)" if summary.estimated else ""
+    table = Table(title=f"Origin of the mass{estimated}")
+    for column in ("animal", "species", "population", "harvested", "harvest point", "site", "items"):
+        table.add_column(column, overflow="fold")
+    table.add_column("share", justify="right")
+    table.add_column("kg", justify="right")
+    for animal in summary.animals:
+        kg = animal.share * summary.mass_kg if summary.mass_kg is not None else None
+        table.add_row(
+            animal.animal_id or "(no animal ID)",
+            animal.species or "",
+            animal.population or "",
+            ", ".join(animal.harvest_dates),
+            ", ".join(animal.harvest_points),
+            ", ".join(animal.harvest_sites),
+            str(len(animal.sources)),
+            f"{animal.share:.1%}",
+            "" if kg is None else f"{kg:.3f}",
+        )
+    for population in summary.populations:
+        table.add_row(
+            f"[bold]{population.population}[/]",
+            population.species or "",
+            "",
+            "",
+            "",
+            "",
+            f"{population.animals} animals",
+            f"[bold]{population.share:.1%}[/]",
+            "",
+        )
+    if summary.untraced_share > 0:
+        table.add_row(
+            "[red]origin not on record[/]", "", "", "", "", "", "", f"{summary.untraced_share:.1%}", ""
+        )
+    return table
 
 
 def render(trace: Trace) -> None:
@@ -143,14 +189,66 @@ def render(trace: Trace) -> None:
     console.print(_lineage(trace))
 
 
+def render_animal(found: AnimalProducts) -> None:
+    origin = ", ".join(f"{name} {value}" for name, value in found.origin.items())
+    console.print(
+        Panel(
+            Text(origin or "no origin on record"), title=f"kiik trace: animal {found.animal_id}", expand=False
+        )
+    )
+    tree = Tree(
+        Text(f"{len(found.items)} items of the animal, and every product made from them", style="bold")
+    )
+    for item in found.items:
+        branch = tree.add(_label(item))
+        if item.origin is not None:
+            branch.add(Text(_origin(item.origin), style="green"))
+        _grow_forward(branch, item)
+    console.print(tree)
+    if found.products:
+        table = Table(title="Products containing any of the animal")
+        for column in ("product", "type", "kg", "status", "holder"):
+            table.add_column(column, overflow="fold")
+        for node in found.products:
+            table.add_row(
+                node.key,
+                node.product_type or "",
+                _kg(node.mass_kg),
+                node.status or "",
+                node.holder.name if node.holder else "",
+            )
+        console.print(table)
+    else:
+        console.print("no product made from it on record")
+    if found.truncated:
+        console.print(Text("The trace is longer than kiik follows at once: it is cut short.", style="yellow"))
+
+
+def _trace_animal(registry: Any, animal: str, as_json: bool) -> None:
+    try:
+        found = animal_products(registry.uow(), root_operator(), animal)
+    except NotFound as exc:
+        raise fail(
+            f"no animal {animal} is on record", "check the animal ID as the harvest recorded it"
+        ) from exc
+    if as_json:
+        console.print_json(data=found.to_json())
+    else:
+        render_animal(found)
+
+
 def trace(
     code: Annotated[
-        str,
+        str | None,
         typer.Argument(
             help="The item's code: EPC URN, GS1 Digital Link, element string "
             "such as '(01)04870001000011(21)7', or a microchip number"
         ),
-    ],
+    ] = None,
+    animal: Annotated[
+        str | None,
+        typer.Option("--animal", help="Trace an animal instead (its ID as the harvest recorded it) forward"),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the trace as JSON (as GET /api/items/{code}/trace)")
     ] = False,
@@ -158,6 +256,11 @@ def trace(
 ) -> None:
     """Trace an item (see HELP)."""
     registry = registry_for(db)
+    if animal is not None:
+        _trace_animal(registry, animal, as_json)
+        return
+    if code is None:
+        raise fail("give the item's code, or --animal ID", "kiik trace --help explains both")
     try:
         result = trace_item(registry.uow(), root_operator(), code)
     except InvalidIdentifier as exc:
@@ -171,8 +274,9 @@ def trace(
 
 
 HELP = (
-    "Trace an item: verdict and state, full history, and lineage back to the source animals and "
-    "forward to every product made from it.\n\n"
+    "Trace an item: verdict and state, full history, and lineage back to the source animals (with the "
+    "share of the item's mass from each animal and population) and forward to every product made from "
+    "it. With --animal ID, trace an animal forward: its items and every lot that contains any of it.\n\n"
     "This reads the database directly as the registry's operator, who sees every organisation's items "
     "and events (as the ministry does); organisations use the API with their own tokens."
 )

@@ -268,7 +268,8 @@ def resolution_by_count(
     if kind is Kind.NOT_FOUND:
         return where
     if kind in (Kind.REGISTERED_ELSEWHERE, Kind.NOT_IN_STOCK):
-        return None if again & {Kind.REGISTERED_ELSEWHERE, Kind.NOT_IN_STOCK} else f"{where}, as registered"
+        misplaced = {Kind.REGISTERED_ELSEWHERE, Kind.NOT_IN_STOCK, Kind.NOT_REGISTERED}
+        return None if again & misplaced else f"{where}, as registered"
     if kind is Kind.MASS_DIFFERENCE:
         measured = next((i.measured_kg for i in count.items if i.key == key), None)
         if measured is None or again:
