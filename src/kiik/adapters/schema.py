@@ -9,7 +9,7 @@ from __future__ import annotations
 from kiik.adapters import tables
 from kiik.adapters.tables import metadata
 
-FEATURE_MODULES: tuple[str, ...] = ("tables_harvest", "tables_stock", "tables_permits")
+FEATURE_MODULES: tuple[str, ...] = ("tables_harvest", "tables_stock", "tables_permits", "tables_partners")
 
 for _name in FEATURE_MODULES:
     __import__(f"kiik.adapters.{_name}")
