@@ -72,6 +72,15 @@ class ItemStore:
     def children(self, parent: str) -> list[str]:
         return list(self.connection.scalars(select(items.c.key).where(items.c.parent_key == parent)))
 
+    def children_of_many(self, parents: Sequence[str]) -> dict[str, list[str]]:
+        """The stored children of each parent (parents without children are left out)."""
+        found: dict[str, list[str]] = {}
+        for part in chunked(list(parents)):
+            query = select(items.c.key, items.c.parent_key).where(items.c.parent_key.in_(part))
+            for key, parent in self.connection.execute(query):
+                found.setdefault(parent, []).append(key)
+        return found
+
     def save(self, states: Sequence[ItemState], new_keys: set[str] | None = None) -> None:
         """Insert new states and overwrite existing ones (the projection, not the events).
 

@@ -8,7 +8,7 @@ unless the whole batch is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -86,26 +86,48 @@ AUTHORITY_KINDS = frozenset({"ministry", "customs", "inspectorate"})
 
 StateLoader = Callable[[Iterable[str]], dict[str, ItemState]]
 ChildLoader = Callable[[str], list[str]]
+# The stored children of many parents at once (parent -> children), read with the parents' states.
+ChildrenLoader = Callable[[Sequence[str]], dict[str, list[str]]]
 
 
 class Ledger:
-    """States of the items a batch touches: loaded on first use, changed in memory."""
+    """States of the items a batch touches: loaded on first use, changed in memory.
 
-    def __init__(self, load: StateLoader, load_children: ChildLoader | None = None) -> None:
+    Children are found without scanning: stored children are read with their parents (in one
+    query per preload when a `ChildrenLoader` is given), and changes made in this batch are kept in
+    an index by parent. A shipment of thousands of items is then linear, not quadratic.
+    """
+
+    def __init__(
+        self,
+        load: StateLoader,
+        load_children: ChildLoader | None = None,
+        load_children_of_many: ChildrenLoader | None = None,
+    ) -> None:
         self._load = load
         self._load_children = load_children or (lambda key: [])
+        self._load_children_of_many = load_children_of_many
         self._states: dict[str, ItemState | None] = {}
         self._absent: set[str] = set()
+        self._stored_children: dict[str, list[str]] = {}
+        self._by_parent: dict[str, set[str]] = {}
         self.changed: set[str] = set()
 
     def preload(self, keys: Iterable[str]) -> None:
-        missing = [k for k in keys if k not in self._states]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._states]
         if missing:
             found = self._load(missing)
             for key in missing:
-                self._states[key] = found.get(key)
-                if key not in found:
+                state = found.get(key)
+                self._states[key] = state
+                if state is None:
                     self._absent.add(key)
+                elif state.parent is not None:
+                    self._by_parent.setdefault(state.parent, set()).add(key)
+            if self._load_children_of_many is not None:
+                stored = self._load_children_of_many(missing)
+                for key in missing:
+                    self._stored_children[key] = stored.get(key, [])
 
     def get(self, key: str) -> ItemState | None:
         if key not in self._states:
@@ -113,14 +135,24 @@ class Ledger:
         return self._states[key]
 
     def put(self, state: ItemState) -> None:
+        before = self._states.get(state.key)
+        if before is not None and before.parent is not None and before.parent != state.parent:
+            self._by_parent.get(before.parent, set()).discard(state.key)
+        if state.parent is not None:
+            self._by_parent.setdefault(state.parent, set()).add(state.key)
         self._states[state.key] = state
         self.changed.add(state.key)
 
     def children_of(self, parent: str) -> list[str]:
         """Current children of a parent, counting changes made in this batch."""
-        candidates = set(self._load_children(parent)) | {
-            key for key, state in self._states.items() if state is not None and state.parent == parent
-        }
+        stored = self._stored_children.get(parent)
+        if stored is None:
+            if self._load_children_of_many is not None:
+                stored = self._load_children_of_many([parent]).get(parent, [])
+            else:
+                stored = self._load_children(parent)
+            self._stored_children[parent] = stored
+        candidates = set(stored) | self._by_parent.get(parent, set())
         return sorted(key for key in candidates if (s := self.get(key)) is not None and s.parent == parent)
 
     def changed_states(self) -> list[ItemState]:
@@ -137,4 +169,6 @@ class Ledger:
         """Drop what is cached (after it was written), keeping memory bounded on long documents."""
         self._states.clear()
         self._absent.clear()
+        self._stored_children.clear()
+        self._by_parent.clear()
         self.changed.clear()

@@ -80,7 +80,7 @@ class _Capture:
     ) -> None:
         self.uow, self.principal, self.policy, self.outcome = uow, principal, policy, outcome
         self.actor = Actor(principal.org_id, principal.org_kind.value)
-        self.ledger = Ledger(uow.items.load, uow.items.children)
+        self.ledger = Ledger(uow.items.load, uow.items.children, uow.items.children_of_many)
         self.rules = rules_for(uow) if policy.enforce else []
         self.max_errors = max_errors
         self.record_time = datetime.now(UTC)
