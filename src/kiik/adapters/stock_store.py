@@ -182,6 +182,7 @@ class StockStore:
         count_event_id: str | None = None,
         kind: str | None = None,
         limit: int = 1000,
+        item_key: str | None = None,
     ) -> list[DiscrepancyRecord]:
         """Discrepancies an organisation counted or whose items it was registered to hold (all when
         `org_id` is None), newest count first."""
@@ -199,6 +200,8 @@ class StockStore:
             conditions.append(stock_discrepancies.c.count_event_id == count_event_id)
         if kind is not None:
             conditions.append(stock_discrepancies.c.kind == kind)
+        if item_key is not None:
+            conditions.append(stock_discrepancies.c.item_key == item_key)
         query = (
             select(stock_discrepancies)
             .where(*conditions)

@@ -1,41 +1,106 @@
-"""`kiik demo`: load demonstration data through the real capture path and print how to log in."""
+"""`kiik demo`: load a demo season through the real capture path and print how to look at it."""
 
 from __future__ import annotations
 
+from typing import Annotated
+from urllib.parse import quote
+
+import typer
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kiik.adapters.capture_source import open_capture_document
 from kiik.cli.common import DbOption, console, fail, registry_for
-from kiik.services.demo import load_demo
+from kiik.services.demo import DEFAULT_HORNS, DEFAULT_SEED, load_demo
+from kiik.services.demo_season import SeasonReport
+
+HornsOption = Annotated[
+    int,
+    typer.Option(
+        "--horns", help="About how many horns the season harvests (two per animal); 100000 is a full season"
+    ),
+]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Seed of the season's random draws: the same seed, the same season")
+]
+BASE_URL = "http://127.0.0.1:8000"
 
 
-def demo(db: DbOption = None) -> None:
-    """Load the demo registry (once) and print login tokens."""
+class _Bar:
+    """The season's progress as a Rich progress bar (the service only counts)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("starting", total=None)
+
+    def start(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+
+    def advance(self, stage: str, units: int) -> None:
+        self.progress.update(self.task, advance=units, description=stage)
+
+
+def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOption = DEFAULT_SEED) -> None:
+    """Load a demo season (once) and print login tokens, the irregularities kiik flags and where to look."""
     from kiik.adapters.migrate import is_current
 
     registry = registry_for(db)
     if not is_current(registry.engine):
         raise fail("the database is not initialised", "run `kiik init` (with the same --db) first")
-    settings = registry.settings
-    result = load_demo(
-        registry.uow, open_capture_document, custody_rules=settings.custody_rules, yields=settings.yields
-    )
-    if result.created:
-        console.print(f"[green]demo data loaded:[/] {result.events} events")
-    else:
-        console.print("demo data already present; new login tokens made")
+    if horns < 20:
+        raise fail(f"--horns {horns} is too few for a season", "give at least 20 (ten animals)")
     from kiik.cli.cites_setup import prepare
 
     console.print(prepare(registry))
+    settings = registry.settings
+    columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        result = load_demo(
+            registry.uow,
+            open_capture_document,
+            custody_rules=settings.custody_rules,
+            yields=settings.yields,
+            horns=horns,
+            seed=seed,
+            progress=_Bar(progress),
+        )
+    if result.created and result.season is not None:
+        console.print(f"[green]demo data loaded:[/] {result.events} events")
+        _season(result.season)
+    else:
+        console.print("demo data already present; new login tokens made")
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
     console.print(
         Panel(
-            "\n".join(lines) + "\n\nOpen http://127.0.0.1:8000/ and paste a token, or call the API with\n"
-            "  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/epcis/events",
+            "\n".join(lines) + f"\n\nOpen {BASE_URL}/ and paste a token, or call the API with\n"
+            f"  curl -H 'Authorization: Bearer <token>' {BASE_URL}/epcis/events",
             title="Log in with one of these tokens",
             expand=False,
         )
     )
+
+
+def _season(season: SeasonReport) -> None:
+    animals = ", ".join(f"{name} {count}" for name, count in season.animals.items())
+    lots = ", ".join(f"{count} {product}" for product, count in season.lots.items())
+    console.print(
+        f"season: {season.horns} horns of {sum(season.animals.values())} animals ({animals}) by "
+        f"{season.teams} teams; lots: {lots}; {season.jobs} capture jobs"
+    )
+    console.print("[bold]Irregularities kiik flags[/], and where each shows:")
+    for irregularity in season.irregularities:
+        rules = f" (refused: {', '.join(irregularity.rules)})" if irregularity.rules else ""
+        console.print(f"- {irregularity.description}{rules}")
+        console.print(f"  {BASE_URL}{irregularity.path}", soft_wrap=True)
+    if season.powder_lot:
+        console.print(
+            "The inspector's page of a powder lot, back to the animals it came from (log in as "
+            "kz-inspectorate first):"
+        )
+        console.print(f"  {BASE_URL}/items/{quote(season.powder_lot, safe='')}", soft_wrap=True)
+    if season.pharmacy_pack:
+        console.print("What a pharmacy customer sees scanning a pack (no login needed):")
+        console.print(f"  {BASE_URL}/items/{quote(season.pharmacy_pack, safe='')}", soft_wrap=True)
 
 
 def register(app) -> None:  # type: ignore[no-untyped-def]

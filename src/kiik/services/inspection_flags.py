@@ -129,6 +129,7 @@ def flags_of(
     flags += _origin_flags(trace)
     flags += _harvest_flags(uow, sites)
     flags += _yield_flags(uow, trace, yields)
+    flags += _stock_flags(uow, trace.item.key)
     return sorted(flags, key=lambda f: f.severity != "bad")
 
 
@@ -361,6 +362,34 @@ def _yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float])
             "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
             "off the record.",
         )
+    ]
+
+
+# What each kind of stock discrepancy means, as the title of a flag.
+DISCREPANCY_TITLES = {
+    "not_found": "not found at a stock count",
+    "registered_elsewhere": "found at a stock count where it is not registered",
+    "not_in_stock": "found at a stock count though no longer in stock",
+    "not_registered": "found at a stock count but not registered",
+    "mass_difference": "weighed at a stock count unlike its registered mass",
+}
+
+
+def _stock_flags(uow: ReadUnitOfWork, key: str) -> list[Flag]:
+    """Open discrepancies that stock counts found on this item (each open until an event resolves it)."""
+    stock = getattr(uow, "stock", None)
+    if stock is None:
+        return []
+    found = stock.discrepancies(org_id=None, open_only=True, item_key=key, limit=20)
+    return [
+        Flag(
+            "stock_discrepancy",
+            "warn",
+            f"open stock discrepancy: {DISCREPANCY_TITLES.get(d.kind, d.kind.replace('_', ' '))}",
+            f"The stock count of {d.counted_at.date().isoformat()} at {d.site}: {d.message}. It stays "
+            "open until an event resolves it.",
+        )
+        for d in found
     ]
 
 
