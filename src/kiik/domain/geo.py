@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 Ring = tuple[tuple[float, float], ...]  # closed ring of (longitude, latitude)
@@ -58,9 +59,9 @@ class Polygon:
     exterior: Ring
     holes: tuple[Ring, ...] = ()
 
-    @property
+    @cached_property
     def bounds(self) -> tuple[float, float, float, float]:
-        """(west, south, east, north)."""
+        """(west, south, east, north), computed once: every point tested is first checked against it."""
         longitudes = [x for x, _ in self.exterior]
         latitudes = [y for _, y in self.exterior]
         return min(longitudes), min(latitudes), max(longitudes), max(latitudes)
@@ -92,7 +93,10 @@ class Area:
     polygons: tuple[Polygon, ...]
 
     def contains(self, point: Point) -> bool:
-        return any(polygon.contains(point) for polygon in self.polygons)
+        for polygon in self.polygons:
+            if polygon.contains(point):
+                return True
+        return False
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:

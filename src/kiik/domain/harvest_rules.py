@@ -65,22 +65,24 @@ def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim |
     """The harvest an event records, or None when the event is no harvest."""
     if facts.declares_error or operation_of(facts) != "commission":
         return None
-    authorisation = facts.ilmd_value("harvestAuthorisation")
-    species = facts.ilmd_value("species")
+    # ILMD fields by local name, whatever prefix the document gave kiik's namespace (read once).
+    origin = {name.rsplit(":", 1)[-1]: value for name, value in facts.ilmd.items()}
+    authorisation = origin.get("harvestAuthorisation")
+    species = origin.get("species")
     if authorisation is None and not is_saiga(species):
         return None
-    sex = _text(facts.ilmd_value("sex"))
+    sex = _text(origin.get("sex"))
     offset = event.get("eventTimeZoneOffset")
     return HarvestClaim(
         horns=facts.epcs,
         authorisation=authorisation if isinstance(authorisation, str) else None,
         species=_text(species),
-        population=_text(facts.ilmd_value("population")),
-        animal_id=_text(facts.ilmd_value("animalID")),
+        population=_text(origin.get("population")),
+        animal_id=_text(origin.get("animalID")),
         sex=sex.lower() if sex else None,
-        point=facts.ilmd_value("harvestPoint"),
+        point=origin.get("harvestPoint"),
         event_date=local_date(facts.event_time, offset if isinstance(offset, str) else None),
-        harvest_date=facts.ilmd_value("harvestDate"),
+        harvest_date=origin.get("harvestDate"),
         itemised=not facts.quantities,
     )
 
