@@ -69,5 +69,12 @@ def test_the_map_places_harvest_points_on_kazakhstan() -> None:
     drawn = harvest_map([_site(1, 50.95, 51.35), _site(2, 50.95, 51.35), _site(3, 49.5, 50.0)])
     assert drawn.placed == 3 and len(drawn.points) == 3 and {p.code for p in drawn.points} == {"url"}
     assert len(drawn.ranges) == 3 and drawn.outline.startswith("M")
+    assert drawn.close_up is not None and len(drawn.close_up.points) == 3  # all taken near Oral
+    close = drawn.close_up.points
+    assert max(p.x for p in close) - min(p.x for p in close) > 5 * (
+        max(p.x for p in drawn.points) - min(p.x for p in drawn.points)
+    )
+    spread = harvest_map([_site(1, 50.95, 51.35), _site(2, 45.0, 70.0)])
+    assert spread.close_up is None
     many = harvest_map([_site(n, 48 + n / 10_000, 50.0) for n in range(MAX_POINTS + 500)])
     assert many.thinned and len(many.points) == MAX_POINTS and many.placed == MAX_POINTS + 500

@@ -1,7 +1,8 @@
 """The harvest map drawn on the server as inline SVG: no tiles, no scripts, nothing fetched.
 
 An equirectangular projection over Kazakhstan's bounding box (longitudes shrunk by the cosine of
-the middle latitude, so that shapes look right at these latitudes). It draws an approximate
+the middle latitude, so that shapes look right at these latitudes), and the same projection over a
+smaller box for a close-up when the points gather in one part of the country. It draws an approximate
 outline of the country, the three population ranges shipped in `kiik/data/` and the harvest point
 of every source animal, coloured by population.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiik.domain.geo import Area, Point
 from kiik.domain.harvest_populations import population_ranges
@@ -105,28 +106,50 @@ LABELS = {"Ural": (47.6, 49.6), "Betpakdala": (47.6, 68.6), "Ustyurt": (44.0, 56
 MAX_POINTS = 3000
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What a map shows: a box of longitudes and latitudes, drawn WIDTH wide."""
+
+    west: float = WEST
+    east: float = EAST
+    south: float = SOUTH
+    north: float = NORTH
+
+    @property
+    def height(self) -> float:
+        middle = math.cos(math.radians((self.south + self.north) / 2))
+        return round(WIDTH * (self.north - self.south) / ((self.east - self.west) * middle), 1)
+
+    def project(self, latitude: float, longitude: float) -> tuple[float, float]:
+        """SVG coordinates (x right, y down) of a position, in the map's viewBox."""
+        x = (longitude - self.west) / (self.east - self.west) * WIDTH
+        y = (self.north - latitude) / (self.north - self.south) * self.height
+        return round(x, 1), round(y, 1)
+
+    def path(self, rings: Iterable[Sequence[tuple[float, float]]]) -> str:
+        parts = []
+        for ring in rings:
+            points = [self.project(latitude, longitude) for longitude, latitude in ring]
+            parts.append("M" + " L".join(f"{x},{y}" for x, y in points) + " Z")
+        return " ".join(parts)
+
+    def area_path(self, area: Area) -> str:
+        return self.path(ring for polygon in area.polygons for ring in (polygon.exterior, *polygon.holes))
+
+
+KAZAKHSTAN = Frame()
+# A close-up is drawn too when the points fit in a box this much smaller than the country's.
+CLOSE_UP_SHARE = 0.3
+CLOSE_UP_MARGIN = 0.6  # degrees around the points
+CLOSE_UP_MIN_SHARE = 0.15  # a close-up shows at least this share of the country's box (some landmarks)
+
+
 def project(latitude: float, longitude: float) -> tuple[float, float]:
-    """SVG coordinates (x right, y down) of a position, in the map's viewBox."""
-    x = (longitude - WEST) / (EAST - WEST) * WIDTH
-    y = (NORTH - latitude) / (NORTH - SOUTH) * map_height()
-    return round(x, 1), round(y, 1)
+    return KAZAKHSTAN.project(latitude, longitude)
 
 
 def map_height() -> float:
-    middle = math.cos(math.radians((SOUTH + NORTH) / 2))
-    return round(WIDTH * (NORTH - SOUTH) / ((EAST - WEST) * middle), 1)
-
-
-def _path(rings: Iterable[Sequence[tuple[float, float]]]) -> str:
-    parts = []
-    for ring in rings:
-        points = [project(latitude, longitude) for longitude, latitude in ring]
-        parts.append("M" + " L".join(f"{x},{y}" for x, y in points) + " Z")
-    return " ".join(parts)
-
-
-def _area_path(area: Area) -> str:
-    return _path(ring for polygon in area.polygons for ring in (polygon.exterior, *polygon.holes))
+    return KAZAKHSTAN.height
 
 
 @dataclass(frozen=True)
@@ -164,41 +187,76 @@ class HarvestMap:
     placed: int  # sources with a harvest point on the map
     unplaced: int  # sources whose harvest has no readable point
     thinned: bool
+    close_up: HarvestMap | None = None
+
+
+def _sample(points: list[tuple[HarvestSite, Point]]) -> list[tuple[HarvestSite, Point]]:
+    if len(points) <= MAX_POINTS:
+        return points
+    step = len(points) / MAX_POINTS
+    return [points[int(n * step)] for n in range(MAX_POINTS)]
+
+
+def _draw(frame: Frame, points: list[tuple[HarvestSite, Point]], placed: int, unplaced: int) -> HarvestMap:
+    ranges = []
+    for population, area in population_ranges().items():
+        label_x, label_y = frame.project(*LABELS.get(population.value, (0.0, 0.0)))
+        code = POPULATION_CODES.get(population.value, "other")
+        ranges.append(MapRange(population.value, code, frame.area_path(area), label_x, label_y))
+    cities = [MapCity(name, *frame.project(latitude, longitude)) for name, latitude, longitude in CITIES]
+    drawn = [_point(frame, site, point) for site, point in _sample(points)]
+    return HarvestMap(
+        WIDTH,
+        frame.height,
+        frame.path([OUTLINE]),
+        ranges,
+        cities,
+        drawn,
+        placed,
+        unplaced,
+        len(points) > MAX_POINTS,
+    )
+
+
+def _close_up(points: list[tuple[HarvestSite, Point]]) -> Frame | None:
+    """A frame around the points when they gather in a small part of the country (a phone shows
+    them apart), keeping the country map's proportions."""
+    latitudes = [p.latitude for _, p in points]
+    longitudes = [p.longitude for _, p in points]
+    west, east = min(longitudes) - CLOSE_UP_MARGIN, max(longitudes) + CLOSE_UP_MARGIN
+    south, north = min(latitudes) - CLOSE_UP_MARGIN, max(latitudes) + CLOSE_UP_MARGIN
+    wide, high = EAST - WEST, NORTH - SOUTH
+    if (east - west) > CLOSE_UP_SHARE * wide or (north - south) > CLOSE_UP_SHARE * high:
+        return None
+    # Grow the smaller side so that the close-up has the country map's shape.
+    scale = max((east - west) / wide, (north - south) / high, CLOSE_UP_MIN_SHARE)
+    middle_x, middle_y = (west + east) / 2, (south + north) / 2
+    half_x, half_y = scale * wide / 2, scale * high / 2
+    return Frame(middle_x - half_x, middle_x + half_x, middle_y - half_y, middle_y + half_y)
 
 
 def harvest_map(sites: Sequence[HarvestSite]) -> HarvestMap:
-    """The map of where an item's source animals were taken: one point per animal and place."""
-    ranges = []
-    for population, area in population_ranges().items():
-        label_lat, label_lon = LABELS.get(population.value, (0.0, 0.0))
-        x, y = project(label_lat, label_lon)
-        ranges.append(
-            MapRange(
-                population.value, POPULATION_CODES.get(population.value, "other"), _area_path(area), x, y
-            )
-        )
-    seen: dict[tuple[str, float, float], MapPoint] = {}
+    """The map of where an item's source animals were taken: one point per animal and place, with
+    a close-up when they were all taken in one part of the country."""
+    seen: dict[tuple[str, float, float], tuple[HarvestSite, Point]] = {}
     placed = 0
     for site in sites:
         if site.point is None:
             continue
         placed += 1
-        key = (site.animal_id or site.key, site.point.latitude, site.point.longitude)
-        if key not in seen:
-            seen[key] = _point(site, site.point)
+        seen.setdefault(
+            (site.animal_id or site.key, site.point.latitude, site.point.longitude), (site, site.point)
+        )
     points = list(seen.values())
-    thinned = len(points) > MAX_POINTS
-    if thinned:
-        step = len(points) / MAX_POINTS
-        points = [points[int(n * step)] for n in range(MAX_POINTS)]
-    cities = [MapCity(name, *project(latitude, longitude)) for name, latitude, longitude in CITIES]
-    return HarvestMap(
-        WIDTH, map_height(), _path([OUTLINE]), ranges, cities, points, placed, len(sites) - placed, thinned
-    )
+    country = _draw(KAZAKHSTAN, points, placed, len(sites) - placed)
+    frame = _close_up(points) if points else None
+    if frame is None:
+        return country
+    return replace(country, close_up=_draw(frame, points, placed, len(sites) - placed))
 
 
-def _point(site: HarvestSite, point: Point) -> MapPoint:
-    x, y = project(point.latitude, point.longitude)
+def _point(frame: Frame, site: HarvestSite, point: Point) -> MapPoint:
+    x, y = frame.project(point.latitude, point.longitude)
     animal = f"animal {site.animal_id}" if site.animal_id else site.key
     population = f", {site.population}" if site.population else ""
     day = f", {site.harvest_date}" if site.harvest_date else ""
