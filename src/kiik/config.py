@@ -28,6 +28,14 @@ class Settings:
     # The most problems one capture job reports; the rest are counted.
     max_reported_errors: int = 1000
     max_document_bytes: int = 1024 * 1024 * 1024
+    # The partner exchange (docs/partners.md): this registry's country, its public base URL, how
+    # often `kiik serve` delivers the outbox (0 = never; `kiik partner deliver` then), the largest
+    # partner message accepted, and how long after an export a confirmation is overdue.
+    country: str = "KZ"
+    public_url: str = "http://127.0.0.1:8000"
+    partner_delivery_seconds: float = 5.0
+    max_partner_message_bytes: int = 64 * 1024 * 1024
+    confirmation_due_days: int = 30
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,6 +47,9 @@ class Settings:
             database_url=env.get("KIIK_DATABASE_URL") or DEFAULT_DATABASE_URL,
             custody_rules=_flag(env.get("KIIK_CUSTODY_RULES"), True),
             yields=yields,
+            country=(env.get("KIIK_COUNTRY") or "KZ").upper(),
+            public_url=env.get("KIIK_PUBLIC_URL") or "http://127.0.0.1:8000",
+            partner_delivery_seconds=float(env.get("KIIK_PARTNER_DELIVERY_SECONDS") or 5.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -170,3 +170,11 @@ def test_proofs_outside_the_tree_are_refused_with_a_reason() -> None:
 def test_frontier_is_the_binary_decomposition() -> None:
     assert merkle.frontier(13) == [(3, 0), (2, 2), (0, 12)]
     assert merkle.frontier(0) == []
+
+
+def test_root_builder_gives_the_root_of_every_prefix() -> None:
+    data = leaves(40)
+    builder = merkle.RootBuilder()
+    for n, leaf in enumerate(data, start=1):
+        builder.add(leaf)
+        assert builder.root() == mth(data[:n])

@@ -1,5 +1,111 @@
-"""Tables of the partner exchange and the Merkle log, declared on the shared MetaData (see adapters/schema.py)."""
+"""Tables of the partner exchange and the Merkle log, on the shared MetaData (see adapters/schema.py).
+
+The log tables are append-only like the events: a leaf per captured event in capture order, every
+perfect subtree hash (level 0 are the leaf hashes), and the signed checkpoints. The outbox keeps
+each signed message until the partner acknowledged it; the inbox keeps each applied message id once.
+"""
 
 from __future__ import annotations
 
-from kiik.adapters.tables import metadata  # noqa: F401  (tables of this feature are declared on it)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from kiik.adapters.tables import BigId, metadata
+
+merkle_leaves = Table(
+    "merkle_leaves",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_pk", BigId, ForeignKey("events.id"), nullable=False, unique=True),
+    Column("hash_id", String(100), nullable=False),
+)
+
+merkle_nodes = Table(
+    "merkle_nodes",
+    metadata,
+    Column("level", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    PrimaryKeyConstraint("level", "position"),
+)
+
+merkle_checkpoints = Table(
+    "merkle_checkpoints",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", String(64), nullable=False),
+    Column("issued_at", DateTime, nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", String(100), nullable=False),
+)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("country", String(2), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("base_url", String(300), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+partner_keys = Table(
+    "partner_keys",
+    metadata,
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("public_key", String(100), nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("partner_id", "key_id"),
+)
+
+# The partner's checkpoints this registry has verified, each consistent with the one before.
+partner_checkpoints = Table(
+    "partner_checkpoints",
+    metadata,
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=False),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),
+    Column("issued_at", DateTime, nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("partner_id", "tree_size"),
+)
+
+partner_outbox = Table(
+    "partner_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(64), nullable=False, unique=True),
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("permit_number", String(40), nullable=True, index=True),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("delivered_at", DateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+
+partner_inbox = Table(
+    "partner_inbox",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("partner_id", Integer, ForeignKey("partners.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("permit_number", String(40), nullable=True, index=True),
+    Column("message", Text, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+)

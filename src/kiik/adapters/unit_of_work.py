@@ -14,6 +14,7 @@ from kiik.adapters.harvest_store import HarvestStore
 from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
 from kiik.adapters.lineage_store import LineageStore
+from kiik.adapters.merkle_store import MerkleStore
 from kiik.adapters.signing import SigningKeyStore
 from kiik.adapters.stock_store import StockStore
 
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.cites = CitesStores(self._connection)
         self.keys = SigningKeyStore(self._connection)
         self.stock = StockStore(self._connection)
+        self.log = MerkleStore(self._connection)
         return self
 
     @property

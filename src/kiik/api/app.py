@@ -43,5 +43,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     app.include_router(stock_routes.router)
     app.include_router(animal_routes.router)
+    from kiik.api import log_routes
+
+    app.include_router(log_routes.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

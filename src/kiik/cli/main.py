@@ -44,6 +44,8 @@ COMMANDS = {
     "report": "report_commands",
     "harvest": "harvest_commands",
     "stock": "stock_commands",
+    "log": "log_commands",
+    "verify-log": "log_commands",
 }
 
 

@@ -198,3 +198,27 @@ def append(size: int, edge: Sequence[Node], leaves: Sequence[bytes]) -> list[Nod
             made.append(current)
         stack.append(current)
     return made
+
+
+class RootBuilder:
+    """Roots of a growing tree from its leaves alone, keeping only the frontier (O(log n) memory)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.edge: list[Node] = []
+
+    def add(self, leaf: bytes) -> None:
+        current = Node(0, self.size, leaf_hash(leaf))
+        while self.edge and self.edge[-1].level == current.level:
+            left = self.edge.pop()
+            current = Node(current.level + 1, left.index // 2, node_hash(left.hash, current.hash))
+        self.edge.append(current)
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.edge:
+            return hashlib.sha256(b"").digest()
+        current = self.edge[-1].hash
+        for node in reversed(self.edge[:-1]):
+            current = node_hash(node.hash, current)
+        return current

@@ -19,6 +19,7 @@ from kiik.domain.custody import Violation
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
 from kiik.services.harvest_rule import HarvestRule
+from kiik.services.merkle_log import LogAppender
 from kiik.services.origin_rule import OriginRecorder
 from kiik.services.permit_capture_rule import PermitExports
 from kiik.services.ports import UnitOfWork
@@ -41,6 +42,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     PermitExports,
     OriginRecorder,
     StockCounts,
+    LogAppender,
 )
 
 
