@@ -187,3 +187,31 @@ def test_with_custody_rules_off_harvests_are_stored_unchecked(registry: Registry
     world = make_world(registry)
     outcome = capture(registry, world["harvester"].principal, [harvest(1, None, sex="female")], rules=False)
     assert outcome.succeeded and count(registry, items) == 1 and count(registry, harvested_horns) == 0
+
+
+def test_concurrent_captures_cannot_both_take_the_last_animal(registry: Registry) -> None:
+    """Eight captures, each one new animal, race for an authorisation with room for three."""
+    import threading
+
+    world = make_world(registry)
+    team = world["harvester"]
+    number = authorise(registry, world, animals=3)
+    results: list[object] = []
+
+    def capture_one(n: int) -> None:
+        try:
+            results.append(capture(registry, team.principal, [harvest(2 * n + 1, number)]))
+        except Exception as exc:  # noqa: BLE001 - SQLite may refuse a stale writer instead
+            results.append(exc)
+
+    threads = [threading.Thread(target=capture_one, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    accepted = [r for r in results if getattr(r, "succeeded", False)]
+    refusals = [rules_of(r) for r in results if hasattr(r, "errors") and not r.succeeded]  # type: ignore[attr-defined]
+    assert len(accepted) == 3 and count(registry, harvested_horns) == 3, results
+    assert all(rules == ["harvest.animal_limit"] for rules in refusals)
+    if registry.engine.dialect.name == "postgresql":
+        assert len(refusals) == 5  # every loser is told why

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from pathlib import Path
 
 from kiik.domain.event_facts import read_event
+from kiik.domain.geo import point_inside
+from kiik.domain.harvest import Population
 from kiik.domain.harvest_events import harvest_event
-from kiik.domain.harvest_sheet import read_sheet
+from kiik.domain.harvest_populations import population_range
+from kiik.domain.harvest_sheet import read_sheet, write_sheet
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "harvest-sheet.csv"
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "harvest-sheet.csv"
 HEADER = (
-    "animal_id,sex,age_class,harvest_time,latitude,longitude,authorisation,datamatrix,microchip,mass_kg,length_cm"
+    "animal_id,sex,age_class,harvest_time,latitude,longitude,"
+    "authorisation,datamatrix,microchip,mass_kg,length_cm"
 )
 ROW = "A-1,male,adult,2025-09-12T07:40:00+05:00,50.95,51.35,KZ-2025-URL-001,{code},{chip},0.25,28"
 
@@ -122,3 +127,19 @@ def test_header_problems_and_unreadable_sheets() -> None:
     assert [e.rule for e in read_sheet(b"").errors] == ["sheet.header"]
     assert [e.rule for e in read_sheet(sheet_of()).errors] == ["sheet.empty"]
     assert [e.rule for e in read_sheet(b"\xff\xfe\x00a").errors] == ["sheet.unreadable"]
+
+
+def test_a_written_sheet_reads_back_as_written() -> None:
+    rows = read_sheet(EXAMPLE.read_bytes()).rows
+    written = write_sheet((r.animal, r.horn, r.site) for r in rows)
+    again = read_sheet(written.encode())
+    assert again.errors == [] and [(r.animal, r.horn, r.site) for r in again.rows] == [
+        (r.animal, r.horn, r.site) for r in rows
+    ]
+    assert [r.row for r in again.rows] == [2, 3, 4, 5, 6, 7]
+
+
+def test_random_points_fall_inside_the_area() -> None:
+    area = population_range(Population.USTYURT)
+    rng = random.Random(5)
+    assert all(area.contains(point_inside(area, rng)) for _ in range(200))

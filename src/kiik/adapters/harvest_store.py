@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import organisations
@@ -103,7 +103,19 @@ class HarvestStore:
         return {row[0]: (int(row[1]), int(row[2])) for row in self.connection.execute(query)}
 
     def tally(self, authorisation_id: int) -> list[tuple[str, str, str | None]]:
-        """(horn, animal, sex) of every horn counted under an authorisation."""
+        """(horn, animal, sex) of every horn counted under an authorisation.
+
+        The authorisation's row is locked until the transaction ends, so that two captures under one
+        authorisation count one after the other and cannot both take its last animal."""
+        this = harvest_authorisations.c.id == authorisation_id
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(select(harvest_authorisations.c.id).where(this).with_for_update())
+        else:
+            # pysqlite reads outside any transaction until the first write: a write that changes
+            # nothing takes SQLite's one write lock now, so the count below is read under it.
+            self.connection.execute(
+                update(harvest_authorisations).where(this).values(id=harvest_authorisations.c.id)
+            )
         query = select(harvested_horns.c.horn_key, harvested_horns.c.animal_id, harvested_horns.c.sex).where(
             harvested_horns.c.authorisation_id == authorisation_id
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -220,3 +221,13 @@ def _coordinate(value: Any, shown: Any = None) -> float:
         except ValueError:
             pass
     raise GeoError(f"{shown or value!r}: {value!r} is not a number in decimal degrees")
+
+
+def point_inside(area: Area, rng: random.Random, tries: int = 10_000) -> Point:
+    """A random point inside an area (rejection sampling within its bounds), for generated seasons."""
+    west, south, east, north = area.bounds
+    for _ in range(tries):
+        point = Point(latitude=rng.uniform(south, north), longitude=rng.uniform(west, east))
+        if area.contains(point):
+            return point
+    raise GeoError(f"found no point inside the area in {tries} tries: is it degenerate?")
