@@ -48,7 +48,7 @@ for role in (Role.OPERATOR, Role.ADMIN):
     EXPECTED[(OrgKind.CUSTOMS, role)] |= {P.PERMITS_ENDORSE}
 for role in Role:
     EXPECTED[(OrgKind.MINISTRY, role)] |= {P.REPORTS_READ}
-EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE}
+EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE, P.PARTNERS_MANAGE}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

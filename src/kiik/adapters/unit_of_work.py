@@ -15,6 +15,7 @@ from kiik.adapters.item_store import ItemStore
 from kiik.adapters.job_store import JobStore
 from kiik.adapters.lineage_store import LineageStore
 from kiik.adapters.merkle_store import MerkleStore
+from kiik.adapters.partner_store import PartnerStore
 from kiik.adapters.signing import SigningKeyStore
 from kiik.adapters.stock_store import StockStore
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.keys = SigningKeyStore(self._connection)
         self.stock = StockStore(self._connection)
         self.log = MerkleStore(self._connection)
+        self.partners = PartnerStore(self._connection)
         return self
 
     @property

@@ -46,5 +46,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import log_routes
 
     app.include_router(log_routes.router)
+    from kiik.api import partner_routes
+
+    partner_routes.install(app)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

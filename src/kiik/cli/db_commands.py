@@ -64,6 +64,7 @@ def serve(
             "the database is not initialised or is out of date", "run `kiik init` (with the same --db) first"
         )
     console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    __import__("kiik.cli.partner_commands", fromlist=["start_delivery"]).start_delivery(registry)
     uvicorn.run(create_app(registry), host=host, port=port, log_level="warning")
 
 

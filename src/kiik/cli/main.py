@@ -46,6 +46,7 @@ COMMANDS = {
     "stock": "stock_commands",
     "log": "log_commands",
     "verify-log": "log_commands",
+    "partner": "partner_commands",
 }
 
 

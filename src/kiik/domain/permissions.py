@@ -45,6 +45,7 @@ class Permission(StrEnum):
     KEYS_MANAGE = "keys:manage"
     STOCK_READ = "stock:read"
     STOCK_SETTINGS_MANAGE = "stock_settings:manage"
+    PARTNERS_MANAGE = "partners:manage"
 
 
 _READ = frozenset(
@@ -116,6 +117,7 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset({Permission.SPECIES_MANAGE, Permission.QUOTAS_MANAGE, Permission.PERMITS_DECIDE}),
     ),
     (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.KEYS_MANAGE})),
+    (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.PARTNERS_MANAGE})),
     (frozenset({OrgKind.MINISTRY}), frozenset(Role), frozenset({Permission.REPORTS_READ})),
     (frozenset({OrgKind.TRADER}), _ACTING, frozenset({Permission.PERMITS_APPLY})),
     (frozenset({OrgKind.CUSTOMS}), _ACTING, frozenset({Permission.PERMITS_ENDORSE})),

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from kiik.domain.custody import Violation
 from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
+from kiik.services.export_notice import ExportNotices
 from kiik.services.harvest_rule import HarvestRule
 from kiik.services.merkle_log import LogAppender
 from kiik.services.origin_rule import OriginRecorder
@@ -43,6 +44,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     OriginRecorder,
     StockCounts,
     LogAppender,
+    ExportNotices,
 )
 
 

@@ -1,0 +1,91 @@
+"""The partner exchange over HTTP: signed messages in (authenticated by their signature, not by a
+token), notices received, partners registered by the ministry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from kiik.adapters.partner_client import HttpPartnerClient
+from kiik.adapters.signing import verify_with
+from kiik.api.deps import RegistryDep, may
+from kiik.api.errors import problem
+from kiik.domain.partner_messages import MessageRefused
+from kiik.domain.permissions import Permission
+from kiik.services.partner_inbox import receive_message, received_messages
+from kiik.services.partners import PartnerError, add_partner, list_partners
+
+router = APIRouter(tags=["partners"])
+
+STATUS = {
+    "oversized": 413,
+    "unsigned": 400,
+    "malformed": 400,
+    "misaddressed": 400,
+    "unknown_sender": 403,
+    "unknown_key": 403,
+    "bad_signature": 403,
+    "replayed": 409,
+    "stale": 409,
+}
+
+
+class PartnerCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    country: str
+    name: str = ""
+    base_url: str
+    keys: dict[str, str] = {}
+
+
+@router.post("/api/partner/messages")
+async def receive(request: Request, registry: RegistryDep) -> dict[str, Any]:
+    """A signed message from a partner registry (JWS compact; docs/partners.md)."""
+    limit = registry.settings.max_partner_message_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise MessageRefused("oversized", f"the message has {declared} bytes, more than {limit}: split it")
+    text = (await request.body()).decode("utf-8", "replace")
+    applied = receive_message(
+        registry.uow(), text, country=registry.settings.country, max_bytes=limit, verify=verify_with
+    )
+    return applied.to_json()
+
+
+@router.get("/api/partner/notices")
+def notices(registry: RegistryDep, principal: may(Permission.PERMITS_VERIFY_DETAILS)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    return received_messages(registry.uow(), principal, "export-notice")
+
+
+@router.get("/api/partners")
+def partners(registry: RegistryDep, principal: may(Permission.PARTNERS_MANAGE)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    return list_partners(registry.uow())
+
+
+@router.post("/api/partners", status_code=201)
+def register_partner(
+    body: PartnerCreate,
+    registry: RegistryDep,
+    principal: may(Permission.PARTNERS_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    client = None if body.keys else HttpPartnerClient()
+    return add_partner(
+        registry.uow(), principal, body.country, body.name, body.base_url, list(body.keys.items()), client
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+
+    @app.exception_handler(MessageRefused)
+    async def _refused(_: Request, exc: MessageRefused) -> JSONResponse:
+        return problem(
+            STATUS.get(exc.reason, 400), "Message refused", str(exc), "ValidationException", reason=exc.reason
+        )
+
+    @app.exception_handler(PartnerError)
+    async def _partner(_: Request, exc: PartnerError) -> JSONResponse:
+        return problem(400, "Invalid partner", str(exc), "ValidationException")

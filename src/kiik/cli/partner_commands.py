@@ -1,0 +1,95 @@
+"""`kiik partner ...`: partner registries, delivery of the outbox, messages received."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Annotated
+
+import typer
+
+from kiik.adapters.partner_client import HttpPartnerClient
+from kiik.bootstrap import Registry
+from kiik.cli.common import DbOption, console, fail, registry_for
+from kiik.services.partner_delivery import deliver_outbox
+from kiik.services.partners import PartnerError, add_partner, list_partners, refresh_keys
+
+partner = typer.Typer(
+    help="Partner registries (the importing or exporting country's kiik).", no_args_is_help=True
+)
+
+
+@partner.command("add")
+def add(
+    country: Annotated[str, typer.Argument(help="the partner's country, ISO 3166 alpha-2 (CN)")],
+    url: Annotated[str, typer.Option("--url", help="the partner registry's base URL")],
+    name: Annotated[str, typer.Option(help="a name for people")] = "",
+    key: Annotated[
+        list[str] | None, typer.Option("--key", help="a public key as KID=X (base64url); repeatable")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Register a partner registry; without --key its keys are fetched from URL/api/keys."""
+    pairs = []
+    for given in key or []:
+        if "=" not in given:
+            raise fail(f"{given!r} is not KID=X", "copy kid and x from the partner's GET /api/keys")
+        kid, x = given.split("=", 1)
+        pairs.append((kid, x))
+    try:
+        added = add_partner(
+            registry_for(db).uow(), None, country, name, url, pairs, None if pairs else HttpPartnerClient()
+        )
+    except (PartnerError, Exception) as exc:
+        raise fail(str(exc), "check the country, the URL and that the partner is reachable") from exc
+    new = ", ".join(added["keys_added"]) or "none new"
+    console.print(f"partner {added['country']} at {added['base_url']}; keys added: {new}")
+
+
+@partner.command("keys")
+def keys(country: str, db: DbOption = None) -> None:
+    """Fetch the partner's published keys again (after it rotated); older keys are kept."""
+    added = refresh_keys(registry_for(db).uow(), None, country.upper(), HttpPartnerClient())
+    console.print(f"keys added: {', '.join(added) or 'none new'}")
+
+
+@partner.command("list")
+def list_(db: DbOption = None) -> None:
+    console.print_json(json.dumps(list_partners(registry_for(db).uow())))
+
+
+@partner.command("deliver")
+def deliver(
+    db: DbOption = None, force: Annotated[bool, typer.Option(help="also messages still backing off")] = True
+) -> None:
+    """Send the outbox's undelivered messages now; what fails is retried later."""
+    registry = registry_for(db)
+    report = deliver_outbox(registry.uow, HttpPartnerClient(), force=force)
+    console.print_json(json.dumps(report.to_json()))
+    if report.failed:
+        raise fail(f"{len(report.failed)} messages not delivered", "they stay in the outbox and are retried")
+
+
+def start_delivery(registry: Registry) -> threading.Thread | None:
+    """`kiik serve` delivers the outbox every KIIK_PARTNER_DELIVERY_SECONDS (0 turns it off)."""
+    every = registry.settings.partner_delivery_seconds
+    if every <= 0:
+        return None
+
+    def loop() -> None:
+        client = HttpPartnerClient()
+        while True:
+            try:
+                deliver_outbox(registry.uow, client)
+            except Exception as exc:  # the loop outlives a database hiccup; the next round retries
+                console.print(f"[red]partner delivery:[/] {exc}")
+            time.sleep(every)
+
+    thread = threading.Thread(target=loop, name="kiik-partner-delivery", daemon=True)
+    thread.start()
+    return thread
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(partner, name="partner")
