@@ -17,6 +17,7 @@ from sqlalchemy import text
 from kiik.adapters.epcis_reader import validate_event
 from kiik.adapters.migrate import upgrade
 from kiik.adapters.partner_client import HttpPartnerClient
+from kiik.adapters.signing import verify_with
 from kiik.api.app import create_app
 from kiik.bootstrap import Registry, build
 from kiik.config import Settings
@@ -24,6 +25,7 @@ from kiik.domain import merkle
 from kiik.domain.log_checkpoint import SignedCheckpoint
 from kiik.services.log_verification import verify_log
 from kiik.services.partner_delivery import deliver_outbox
+from kiik.services.partner_log import HistoryRewritten, check_partner_log
 from kiik.services.partners import add_partner
 from kiik.services.permit_application import ApplyForPermit, apply_for_permit
 from kiik.services.permit_decisions import IssuePermit, issue_permit
@@ -131,14 +133,15 @@ def test_notice_survives_the_partner_being_down_and_is_applied_once(two) -> None
 
 
 def test_a_rewritten_history_is_caught_by_verify_log_and_by_the_partner(two) -> None:  # type: ignore[no-untyped-def]
-    kz, kz_url = two["kz"], two["kz_url"]
+    kz, cn, kz_url = two["kz"], two["cn"], two["kz_url"]
     client = HttpPartnerClient(timeout=5)
+    add_partner(cn.uow(), None, "KZ", "Kazakhstan kiik", kz_url, client=client)
     export_season(kz)
+    assert check_partner_log(cn.uow(), "KZ", client, verify_with)["consistent_with"] is None
     with kz.uow() as uow:
         keys = {k.key_id: k.public_key for k in uow.keys.published()}
     # The partner keeps a checkpoint it verified with the published key.
     seen = SignedCheckpoint.from_json(client.checkpoint(kz_url))
-    from kiik.adapters.signing import verify_with
     from kiik.services.merkle_log import unb64
 
     assert verify_with(keys[seen.key_id], seen.note(), unb64(seen.signature))
@@ -183,3 +186,6 @@ def test_a_rewritten_history_is_caught_by_verify_log_and_by_the_partner(two) -> 
     assert rewritten.tree_size == seen.tree_size and rewritten.root != seen.root
     proof = client.consistency(kz_url, seen.tree_size, rewritten.tree_size)
     assert proof["from_root"] != seen.root  # the log cannot show the root the partner was given
+    # More events make the tree grow; the partner's consistency check fails on the rewritten part.
+    with pytest.raises(HistoryRewritten, match="rewritten"):
+        check_partner_log(cn.uow(), "KZ", client, verify_with)

@@ -71,6 +71,19 @@ def deliver(
         raise fail(f"{len(report.failed)} messages not delivered", "they stay in the outbox and are retried")
 
 
+@partner.command("check-log")
+def check_log(country: str, db: DbOption = None) -> None:
+    """Fetch the partner's signed checkpoint and check it extends the last one kept (RFC 9162)."""
+    from kiik.adapters.signing import verify_with
+    from kiik.services.partner_log import HistoryRewritten, check_partner_log
+
+    try:
+        result = check_partner_log(registry_for(db).uow(), country, HttpPartnerClient(), verify_with)
+    except HistoryRewritten as exc:
+        raise fail(str(exc), "keep the earlier checkpoint as evidence") from exc
+    console.print_json(json.dumps(result))
+
+
 def start_delivery(registry: Registry) -> threading.Thread | None:
     """`kiik serve` delivers the outbox every KIIK_PARTNER_DELIVERY_SECONDS (0 turns it off)."""
     every = registry.settings.partner_delivery_seconds
