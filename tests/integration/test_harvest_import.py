@@ -216,3 +216,14 @@ def test_concurrent_uploads_under_one_key_are_recorded_once(registry: Registry, 
         thread.join()
     assert sorted(map(str, results)) == ["recorded", "replayed", "replayed", "replayed"], results
     assert counts(registry) == (6, 6, 6, 1)
+
+
+def test_problems_beyond_the_reported_limit_are_counted(registry: Registry, world: Any) -> None:
+    females = [row(f"F-{n}", str(4000 + n), sex="female") for n in range(5)]
+    outcome = run(registry, world["harvester"], sheet(*females), max_errors=2)
+    assert [e.rule for e in outcome.errors] == [
+        "sheet.more_problems",
+        "harvest.female_horn",
+        "harvest.female_horn",
+    ]
+    assert "3 more problems" in outcome.errors[0].message

@@ -201,6 +201,11 @@ def _import_once(
                 document_problems=reader.document_problems,
             )
             sheet.errors += [_row_error(e, rows) for e in captured.errors]
+            if captured.unreported_errors:
+                more = (
+                    f"and {captured.unreported_errors} more problems, not listed: fix these and send it again"
+                )
+                sheet.errors.append(RowError(None, None, more, "sheet.more_problems"))
             outcome.stored, outcome.already_recorded = captured.stored, captured.duplicates
             outcome.capture_id = captured.capture_id
         if sheet.errors:
