@@ -28,9 +28,11 @@ from kiik.adapters.barcodes import parse_scanned  # noqa: E402
 from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.bootstrap import Registry  # noqa: E402
 from kiik.domain import event_builders as build  # noqa: E402
+from kiik.domain.event_facts import read_event  # noqa: E402
 from kiik.domain.geo import Point  # noqa: E402
-from kiik.domain.harvest import SAIGA, Population  # noqa: E402
+from kiik.domain.harvest import SAIGA, HarvestAuthorisation, Population  # noqa: E402
 from kiik.domain.harvest_populations import population_range  # noqa: E402
+from kiik.domain.harvest_rules import AuthorisationTally, accept, check_harvest, harvest_claim  # noqa: E402
 from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
 from kiik.services.auth import add_organisation, add_site  # noqa: E402
 from kiik.services.capture import capture_events  # noqa: E402
@@ -147,12 +149,32 @@ def point_in_polygon(count: int = 200_000) -> None:
           f"{elapsed:.2f} s, {elapsed / count * 1e6:.1f} us/point ({inside} inside)")  # fmt: skip
 
 
+def rule_in_memory(count: int = 20_000) -> None:
+    """The harvest rule's own work per event (read the claim, check it, count it), without storage."""
+    authorisation = HarvestAuthorisation(
+        "KZ-2025-URL-001", 2, "team", SAIGA, Population.URAL, population_range(Population.URAL),
+        date(2025, 8, 1), date(2025, 12, 31), count,
+    )  # fmt: skip
+    documents = [json.loads(harvest_document(count, "KZ-2025-URL-001", "000009"))["epcisBody"]["eventList"]]
+    pairs = [(read_event(event), event) for event in documents[0]]
+    tally = AuthorisationTally()
+    begin = time.perf_counter()
+    for facts, event in pairs:
+        claim = harvest_claim(facts, event)
+        assert claim is not None
+        assert not check_harvest(claim, authorisation, tally, 2, "team")
+        accept(claim, tally)
+    elapsed = time.perf_counter() - begin
+    print(f"harvest rule in memory: {count} events in {elapsed:.2f} s, {elapsed / count * 1e6:.0f} us/event")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--horns", type=int, default=20_000)
     parser.add_argument("--db", action="append", default=None, help="a PostgreSQL admin URL (besides SQLite)")
     args = parser.parse_args()
     point_in_polygon()
+    rule_in_memory(args.horns)
     for db in [None, *(args.db or [])]:
         run(db, args.horns)
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 
 from kiik.domain.geo import Area
 
@@ -143,6 +144,7 @@ def local_date(moment: datetime, offset: str | None) -> date:
     return moment.astimezone(zone or KAZAKHSTAN_TIME).date()
 
 
+@lru_cache(maxsize=64)
 def _zone(offset: str) -> timezone | None:
     match = re.fullmatch(r"([+-])(\d{2}):(\d{2})", offset.strip())
     if not match:
