@@ -32,6 +32,7 @@ from kiik.services.permit_decisions import IssuePermit, issue_permit
 from kiik.services.permit_endorsement import EndorseExport, endorse_export
 from kiik.services.signing_keys import ensure_signing_key
 from tests.support.browser import served
+from tests.support.partner import china_world
 from tests.support.season import open_register, small_season
 from tests.support.world import make_world
 
@@ -46,6 +47,7 @@ def registry_at(path: Path, country: str) -> Registry:
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[dict[str, Any]]:
     kz, cn = registry_at(tmp_path / "kz.db", "KZ"), registry_at(tmp_path / "cn.db", "CN")
+    china_world(cn)  # the notice registers the items as shipped to China's customs
     with served(create_app(kz)) as kz_url:
         yield {"kz": kz, "cn": cn, "kz_url": kz_url, "tmp": tmp_path}
     kz.engine.dispose()

@@ -32,6 +32,7 @@ ALLOWED = {
     (PermitStatus.ISSUED, PermitAction.CANCEL): PermitStatus.CANCELLED,
     (PermitStatus.ISSUED, PermitAction.REPLACE): PermitStatus.REPLACED,
     (PermitStatus.ISSUED, PermitAction.EXPIRE): PermitStatus.EXPIRED,
+    (PermitStatus.USED, PermitAction.CONFIRM_IMPORT): PermitStatus.CLOSED,
 }
 
 
@@ -52,8 +53,10 @@ def test_every_transition_outside_the_lifecycle_is_refused(
 
 
 def test_a_used_permit_says_it_is_used_once() -> None:
-    with pytest.raises(TransitionRefused, match="a permit is used once.*allows nothing: it is final"):
+    with pytest.raises(TransitionRefused, match="a permit is used once.*allows confirm_import"):
         next_status(PermitStatus.USED, PermitAction.ENDORSE, "permit KZ/2026/000001")
+    with pytest.raises(TransitionRefused, match="arrived \\(closed\\).*allows nothing: it is final"):
+        next_status(PermitStatus.CLOSED, PermitAction.ENDORSE, "permit KZ/2026/000001")
 
 
 def test_numbers_in_the_cites_style() -> None:

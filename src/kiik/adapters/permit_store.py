@@ -15,7 +15,7 @@ from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import organisations
 from kiik.adapters.tables_permits import permit_history, permit_items, permit_serials, permits
 from kiik.domain.permit_model import Permit, PermitItem
-from kiik.domain.permits import OPEN, PermitKind, PermitStatus
+from kiik.domain.permits import EXPORTED, OPEN, PermitKind, PermitStatus
 
 FIELDS = [c.name for c in permits.columns if c.name not in ("id", "updated_at")]
 
@@ -200,7 +200,7 @@ class PermitStore:
         query = (
             select(permits)
             .where(
-                permits.c.status == PermitStatus.USED.value,
+                permits.c.status.in_([s.value for s in EXPORTED]),
                 permits.c.endorsed_at >= start,
                 permits.c.endorsed_at < end,
             )

@@ -15,6 +15,8 @@ from kiik.api.deps import RegistryDep, may
 from kiik.api.errors import problem
 from kiik.domain.partner_messages import MessageRefused
 from kiik.domain.permissions import Permission
+from kiik.domain.permits import parse_number
+from kiik.services.partner_import import RecordArrival, record_arrival
 from kiik.services.partner_inbox import receive_message, received_messages
 from kiik.services.partners import PartnerError, add_partner, list_partners
 
@@ -30,6 +32,7 @@ STATUS = {
     "bad_signature": 403,
     "replayed": 409,
     "stale": 409,
+    "inapplicable": 422,
 }
 
 
@@ -58,6 +61,22 @@ async def receive(request: Request, registry: RegistryDep) -> dict[str, Any]:
 @router.get("/api/partner/notices")
 def notices(registry: RegistryDep, principal: may(Permission.PERMITS_VERIFY_DETAILS)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
     return received_messages(registry.uow(), principal, "export-notice")
+
+
+class ArrivalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    permit: str
+    items: list[str]
+    masses: dict[str, float] = {}
+
+
+@router.post("/api/partner/arrivals", status_code=201)
+def arrivals(
+    body: ArrivalIn, registry: RegistryDep, principal: may(Permission.PERMITS_ENDORSE)
+) -> dict[str, Any]:  # type: ignore[valid-type]
+    """Customs records what arrived under a partner's export permit; the confirmation goes back signed."""
+    command = RecordArrival(parse_number(body.permit), body.items, body.masses)
+    return record_arrival(registry.uow(), principal, command)
 
 
 @router.get("/api/partners")

@@ -84,6 +84,36 @@ def check_log(country: str, db: DbOption = None) -> None:
     console.print_json(json.dumps(result))
 
 
+@partner.command("arrive")
+def arrive(
+    number: str,
+    items: Annotated[list[str], typer.Argument(help="codes scanned on arrival; CODE=KG for a weighed item")],
+    org: Annotated[str, typer.Option("--org", help="this country's customs organisation (code)")],
+    db: DbOption = None,
+) -> None:
+    """Record what arrived under a partner's permit (customs); the signed confirmation is queued."""
+    from kiik.cli.common import operator_for
+    from kiik.domain.permits import PermitError, parse_number
+    from kiik.services.cites_ports import PermitRefused
+    from kiik.services.errors import NotFound
+    from kiik.services.partner_import import RecordArrival, record_arrival
+
+    registry = registry_for(db)
+    codes = [item.split("=", 1)[0] for item in items]
+    kilos = {item.split("=", 1)[0]: float(item.split("=", 1)[1]) for item in items if "=" in item}
+    try:
+        body = record_arrival(
+            registry.uow(), operator_for(registry, org), RecordArrival(parse_number(number), codes, kilos)
+        )
+    except PermitRefused as exc:
+        for problem in exc.problems:
+            console.print(f"[red]{problem.rule}[/]: {problem.message}")
+        raise fail(str(exc).split(":")[0], "scan only the codes that arrived under this permit") from exc
+    except (PermitError, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    console.print_json(json.dumps(body))
+
+
 def start_delivery(registry: Registry) -> threading.Thread | None:
     """`kiik serve` delivers the outbox every KIIK_PARTNER_DELIVERY_SECONDS (0 turns it off)."""
     every = registry.settings.partner_delivery_seconds

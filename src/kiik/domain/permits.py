@@ -26,6 +26,7 @@ class PermitStatus(StrEnum):
     CANCELLED = "cancelled"
     REPLACED = "replaced"
     EXPIRED = "expired"
+    CLOSED = "closed"  # used, and the importing country's registry confirmed what arrived
 
 
 class PermitAction(StrEnum):
@@ -36,6 +37,7 @@ class PermitAction(StrEnum):
     CANCEL = "cancel"
     REPLACE = "replace"
     EXPIRE = "expire"
+    CONFIRM_IMPORT = "confirm_import"
 
 
 class PermitKind(StrEnum):
@@ -52,7 +54,11 @@ TRANSITIONS: dict[tuple[PermitStatus, PermitAction], PermitStatus] = {
     (S.ISSUED, A.CANCEL): S.CANCELLED,
     (S.ISSUED, A.REPLACE): S.REPLACED,
     (S.ISSUED, A.EXPIRE): S.EXPIRED,
+    (S.USED, A.CONFIRM_IMPORT): S.CLOSED,
 }
+
+# Statuses of a permit whose export was endorsed (closed: and its arrival confirmed).
+EXPORTED = frozenset({S.USED, S.CLOSED})
 
 # Statuses in which a permit holds quota.
 RESERVING = frozenset({S.ISSUED})
@@ -68,6 +74,7 @@ STATUS_EXPLAINED = {
     S.CANCELLED: "it was cancelled",
     S.REPLACED: "it was replaced by another permit and is void",
     S.EXPIRED: "it expired",
+    S.CLOSED: "it was used, and the importing country confirmed what arrived (closed)",
 }
 
 COUNTRY = "KZ"
@@ -108,6 +115,7 @@ def _past(action: PermitAction) -> str:
         A.CANCEL: "cancelled",
         A.REPLACE: "replaced",
         A.EXPIRE: "expired",
+        A.CONFIRM_IMPORT: "closed on the import confirmation",
     }[action]
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from kiik.domain.partner_messages import MessageRefused, check_message
 from kiik.domain.permissions import Permission, Principal, require
+from kiik.services.import_confirmation import apply_import_confirmation
+from kiik.services.partner_import import apply_export_notice
 from kiik.services.ports import UnitOfWork
 from kiik.services.signing_port import Verifier
 
@@ -67,8 +69,22 @@ def receive_message(uow: UnitOfWork, text: str, *, country: str, max_bytes: int,
         partner = store.by_country(sender)
         permit = payload["body"].get("permit", {}).get("number") or payload["body"].get("permit_number")
         store.receive(message_id, partner.id, kind, permit, text.strip())
+        apply_partner_message(uow, payload)
         uow.commit()
     return Applied(message_id, kind, sender, already=False)
+
+
+APPLIERS = {
+    "export-notice": apply_export_notice,
+    "import-confirmation": apply_import_confirmation,
+}
+
+
+def apply_partner_message(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """What a message does here besides being kept, in the transaction that keeps it."""
+    applier = APPLIERS.get(str(payload["type"]))
+    if applier is not None:
+        applier(uow, payload)
 
 
 def received_messages(uow: UnitOfWork, principal: Principal, kind: str | None = None) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from kiik.domain.event_facts import EventFacts
 from kiik.domain.permissions import Principal
 from kiik.domain.permit_events import bill_of_lading, export_port, permit_numbers
 from kiik.domain.permit_model import Permit
-from kiik.domain.permits import STATUS_EXPLAINED, PermitAction, PermitStatus, next_status
+from kiik.domain.permits import EXPORTED, STATUS_EXPLAINED, PermitAction, PermitStatus, next_status
 from kiik.domain.species import RuleKind, SpeciesRule, rules_for
 from kiik.services.ports import UnitOfWork
 from kiik.services.quotas import use
@@ -51,7 +51,7 @@ class PermitExports:
         if permit is None:
             return [Violation("permit.unknown", f"no permit {number} is on record: check the number")]
         day = facts.event_time.date()
-        if number in self.used_here or permit.status is PermitStatus.USED:
+        if number in self.used_here or permit.status in EXPORTED:
             return [
                 Violation(
                     "permit.already_used",

@@ -22,6 +22,7 @@ from kiik.services.cites_ports import CitesUnitOfWork
 VERDICTS = {
     PermitStatus.ISSUED: "valid",
     PermitStatus.USED: "used",
+    PermitStatus.CLOSED: "used (arrival confirmed)",
     PermitStatus.CANCELLED: "cancelled",
     PermitStatus.REPLACED: "replaced (void)",
     PermitStatus.EXPIRED: "expired",
