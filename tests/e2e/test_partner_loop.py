@@ -5,6 +5,7 @@ the permit once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,16 @@ import pytest
 
 from kiik.adapters.partner_client import HttpPartnerClient
 from kiik.api.app import create_app
+from kiik.domain import event_builders as build
+from kiik.domain.signed_documents import read_signed
 from kiik.services.partner_delivery import deliver_outbox
 from kiik.services.partner_import import RecordArrival, record_arrival
 from kiik.services.partners import add_partner
 from tests.e2e.test_partner_exchange import export_season, outbox, registry_at
 from tests.support.browser import served
+from tests.support.documents import capture
 from tests.support.partner import china_world
+from tests.support.season import ok
 
 
 @pytest.fixture
@@ -76,3 +81,41 @@ def test_arrival_is_confirmed_and_closes_the_permit_once(loop) -> None:  # type:
         history = uow.cites.permits.history(permit.id)
     assert permit.status.value == "closed"
     assert history[-1].action == "confirm_import" and "1 missing" in history[-1].note
+
+
+def test_onward_processing_is_reported_back_once(loop) -> None:  # type: ignore[no-untyped-def]
+    kz, cn, client, china = loop["kz"], loop["cn"], loop["client"], loop["china"]
+    number, notice = notified(loop)
+    lots = notice["payload"]["body"]["items"]
+    customs, plant = china["cn-customs"], china["cn-plant"]
+    record_arrival(cn.uow(), customs.principal, RecordArrival(number, lots))
+    # Customs hands the first lot to the plant, which grinds it into an extract.
+    at = datetime.now(UTC)
+    quantities = [{"epcClass": lots[0], "quantity": 1.8, "uom": "KGM"}]
+    ship = build.shipping([], at, customs.sgln, customs.pgln, plant.pgln, plant.sgln)
+    receive = build.receiving([], at + timedelta(milliseconds=1), plant.sgln)
+    for event in (ship, receive):
+        del event["epcList"]
+        event["quantityList"] = quantities
+    ok(capture(cn, customs.principal, [ship]))
+    ok(capture(cn, plant.principal, [receive]))
+    extract = "urn:epc:class:lgtin:6900002.000001.EXT-1"
+    made = build.transformation(
+        [], [(extract, 0.5)], at + timedelta(milliseconds=2), plant.sgln, "extract", [(lots[0], 1.8)]
+    )
+    ok(capture(cn, plant.principal, [made]))
+    reports = [m for m in outbox(cn) if m.kind == "onward-processing"]
+    assert len(reports) == 1 and reports[0].permit_number == number
+    deliver_outbox(cn.uow, client, force=True)
+    again = httpx.post(f"{loop['kz_url']}/api/partner/messages", content=reports[0].message)
+    assert again.json()["status"] == "already applied"
+    [report] = received_processing(kz)
+    assert report["body"]["permit_number"] == number
+    [event] = report["body"]["events"]
+    assert event["outputQuantityList"][0]["epcClass"] == extract
+    assert event["inputQuantityList"][0]["epcClass"] == lots[0]
+
+
+def received_processing(kz) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    with kz.uow() as uow:
+        return [read_signed(r.message).payload for r in uow.partners.inbox("onward-processing")]

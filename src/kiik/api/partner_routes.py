@@ -79,6 +79,14 @@ def arrivals(
     return record_arrival(registry.uow(), principal, command)
 
 
+@router.get("/api/partner/processing")
+def processing(
+    registry: RegistryDep, principal: may(Permission.PERMITS_VERIFY_DETAILS)
+) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    """Onward processing the importing registries reported of items exported under permits here."""
+    return received_messages(registry.uow(), principal, "onward-processing")
+
+
 @router.get("/api/partners")
 def partners(registry: RegistryDep, principal: may(Permission.PARTNERS_MANAGE)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
     return list_partners(registry.uow())

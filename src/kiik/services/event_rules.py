@@ -21,6 +21,7 @@ from kiik.domain.permissions import Principal
 from kiik.services.export_notice import ExportNotices
 from kiik.services.harvest_rule import HarvestRule
 from kiik.services.merkle_log import LogAppender
+from kiik.services.onward_processing import OnwardProcessing
 from kiik.services.origin_rule import OriginRecorder
 from kiik.services.permit_capture_rule import PermitExports
 from kiik.services.ports import UnitOfWork
@@ -45,6 +46,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     StockCounts,
     LogAppender,
     ExportNotices,
+    OnwardProcessing,
 )
 
 

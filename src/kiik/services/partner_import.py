@@ -25,7 +25,7 @@ from kiik.domain.partner_import import (
     notified_items,
     partner_exporter_code,
 )
-from kiik.domain.partner_messages import MessageRefused, make_message
+from kiik.domain.partner_messages import MessageRefused
 from kiik.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.domain.permits import PermitError
 from kiik.domain.signed_documents import read_signed
@@ -33,6 +33,7 @@ from kiik.services.capture import capture_within
 from kiik.services.cites_ports import PermitRefused
 from kiik.services.errors import NotFound
 from kiik.services.identifier_terms import item_key
+from kiik.services.partner_outbox import send_to_partner, utcnow
 from kiik.services.ports import UnitOfWork
 
 
@@ -41,28 +42,6 @@ class DocumentEvent:
     index: int
     event: dict[str, Any]
     problems: Sequence[Any] = ()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def send_to_partner(
-    uow: Any, kind: str, sender: str, country: str, permit_number: str | None, body: dict[str, Any]
-) -> str:
-    """Sign a message for a partner and put it in the outbox (inside the caller's transaction)."""
-    partner = uow.partners.by_country(country)
-    if partner is None:
-        raise NotFound(
-            f"no partner registry {country} is registered: the ministry adds it (`kiik partner add`)"
-        )
-    message_id = f"urn:uuid:{uuid.uuid4()}"
-    key_id, _ = uow.keys.ensure()
-    message = make_message(
-        kind, message_id, sender, country, utcnow(), body, key_id, lambda data: uow.keys.sign(data)[1]
-    )
-    uow.partners.enqueue(message_id, partner.id, kind, permit_number, message)
-    return message_id
 
 
 def _capture(uow: Any, principal: Principal, events: list[dict[str, Any]], what: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from kiik.domain.partner_messages import MessageRefused, check_message
 from kiik.domain.permissions import Permission, Principal, require
 from kiik.services.import_confirmation import apply_import_confirmation
+from kiik.services.onward_processing import apply_onward_processing
 from kiik.services.partner_import import apply_export_notice
 from kiik.services.ports import UnitOfWork
 from kiik.services.signing_port import Verifier
@@ -77,6 +78,7 @@ def receive_message(uow: UnitOfWork, text: str, *, country: str, max_bytes: int,
 APPLIERS = {
     "export-notice": apply_export_notice,
     "import-confirmation": apply_import_confirmation,
+    "onward-processing": apply_onward_processing,
 }
 
 
