@@ -32,11 +32,13 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from kiik.adapters.migrate import upgrade
 from kiik.adapters.tables import event_identifiers, events, items, metadata
+from kiik.adapters.tables_stock import item_origins
 from kiik.bootstrap import Registry, make_engine, normalise_url
 from kiik.config import Settings
 from kiik.domain import event_builders as build
 from kiik.domain.event_facts import read_event
 from kiik.domain.identifiers import canonical_key
+from kiik.domain.origins import origin_rows
 from kiik.domain.permissions import OrgKind, Principal, Role
 from kiik.services.auth import add_organisation, add_site
 from kiik.services.queries import query_events
@@ -114,6 +116,7 @@ class Loader:
         self.engine, self.orgs = engine, orgs
         self.event_rows: list[dict[str, Any]] = []
         self.identifier_rows: list[dict[str, Any]] = []
+        self.origin_rows: list[dict[str, Any]] = []
         self.next_pk = 1
         self.recorded = START + timedelta(days=200)
         self.written = 0
@@ -132,6 +135,12 @@ class Loader:
             "org_id": self.orgs[org].id, "capture_id": "bench", "body": body,
         })
         self.identifier_rows += [{"event_pk": pk, "role": r, "key": k} for r, k in facts.identifiers()]
+        # The origin projection the capture rule keeps (services.origin_rule).
+        self.origin_rows += [
+            {**row, "event_pk": pk, "event_id": hash_id, "hash_id": hash_id, "org_id": self.orgs[org].id,
+             "event_time": facts.event_time.replace(tzinfo=None)}
+            for row in origin_rows(facts)
+        ]
         if len(self.event_rows) >= CHUNK:
             self.flush()
 
@@ -141,8 +150,10 @@ class Loader:
         with self.engine.begin() as connection:
             connection.execute(insert(events), self.event_rows)
             connection.execute(insert(event_identifiers), self.identifier_rows)
+            if self.origin_rows:
+                connection.execute(insert(item_origins), self.origin_rows)
         self.written += len(self.event_rows)
-        self.event_rows, self.identifier_rows = [], []
+        self.event_rows, self.identifier_rows, self.origin_rows = [], [], []
         print(f"\r  {self.written:,} events loaded", end="", flush=True)
 
 
@@ -234,7 +245,7 @@ def _item(code: str, is_class: bool, holder: Org, status: str, kg: float, produc
         "key": canonical_key(code), "is_class": is_class, "holder_org_id": holder.id,
         "site": holder.site_key, "status": status, "parent_key": None, "quantity": quantity,
         "uom": "KGM" if is_class else None, "mass_kg": kg, "product_type": product,
-        "destination_org_id": None, "last_event_time": when.isoformat(),
+        "species": "Saiga tatarica", "destination_org_id": None, "last_event_time": when.isoformat(),
     }
 
 

@@ -12,36 +12,33 @@ never link items.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Integer,
-    Select,
-    String,
-    any_,
     bindparam,
-    cast,
-    exists,
-    func,
     insert,
-    literal_column,
-    null,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.item_store import chunked
+from kiik.adapters.lineage_sql import (
+    BODY_PARTS,
+    COMMISSIONED_ROLES,
+    NAMED,
+    any_of,
+    by_keys,
+    in_full_statement,
+    valid_event,
+    valid_origin,
+    walk_statement,
+)
 from kiik.adapters.tables import (
-    BigId,
-    erroneous_events,
     event_identifiers,
     events,
     items,
@@ -49,10 +46,6 @@ from kiik.adapters.tables import (
     sites,
 )
 from kiik.adapters.tables_stock import item_origins
-
-PRODUCED_ROLES = ("output", "output_class")
-CONSUMED_ROLES = ("input", "input_class")
-COMMISSIONED_ROLES = ("epc", "class")
 
 
 @dataclass(frozen=True)
@@ -109,6 +102,16 @@ class LinkEvent:
         return [key for role, key in self.identifiers if role in roles]
 
 
+@dataclass
+class Walk:
+    """A lineage walk: its steps, the state of every key reached and (backward) their origins."""
+
+    edges: list[Edge] = field(default_factory=list)
+    states: dict[str, NodeState] = field(default_factory=dict)
+    origins: dict[str, LinkEvent] = field(default_factory=dict)
+    truncated: bool = False
+
+
 @dataclass(frozen=True)
 class Edge:
     """One step of a lineage walk: from `via` through the transformation `event_pk` to `key`."""
@@ -118,15 +121,6 @@ class Edge:
     role: str
     depth: int
     event_pk: int
-
-
-def _valid_event() -> ColumnElement[bool]:
-    """Neither an error declaration nor an event declared erroneous."""
-    return events.c.declares_error.is_(False) & ~exists().where(erroneous_events.c.event_pk == events.c.id)
-
-
-def _valid_origin() -> ColumnElement[bool]:
-    return ~exists().where(erroneous_events.c.event_pk == item_origins.c.event_pk)
 
 
 _HOLDER = organisations.alias("holder")
@@ -168,20 +162,6 @@ def _item(row: Any) -> ItemRecord:
     )
 
 
-_BODY_PARTS = ("ilmd", "inputQuantityList", "outputQuantityList")
-_EVENT_COLUMNS = (
-    events.c.id,
-    events.c.event_id,
-    events.c.hash_id,
-    events.c.event_type,
-    events.c.event_time,
-    events.c.org_id,
-    events.c.biz_location,
-)
-_LINK_COLUMNS = (*_EVENT_COLUMNS, *(events.c.body[part].label(part) for part in _BODY_PARTS))
-_ORIGIN_COLUMNS = (*_EVENT_COLUMNS, events.c.body["ilmd"].label("ilmd"))
-
-
 def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
     mapping = row._mapping
     return LinkEvent(
@@ -191,7 +171,7 @@ def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
         event_type=row.event_type,
         event_time=row.event_time,
         org_id=row.org_id,
-        body={part: mapping[part] for part in _BODY_PARTS if mapping.get(part) is not None},
+        body={part: mapping[part] for part in BODY_PARTS if mapping.get(part) is not None},
         identifiers=tuple(identifiers),
         biz_location=row.biz_location,
     )
@@ -207,137 +187,6 @@ def _origin(row: Any) -> LinkEvent:
         org_id=row.org_id,
         body={"ilmd": row.ilmd} if row.ilmd is not None else {},
         biz_location=row.biz_location,
-    )
-
-
-def _any_of(column: Any, name: str, dialect: str, type_: Any = String) -> ColumnElement[bool]:
-    """`column` is one of the values of the parameter `name`: one array parameter on PostgreSQL
-    (one statement text whatever the number of keys), an expanded IN list elsewhere."""
-    if dialect == "postgresql":
-        return column == any_(cast(bindparam(name), ARRAY(type_)))
-    return column.in_(bindparam(name, expanding=True))
-
-
-def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None) -> Select[Any]:
-    """Every step reached from `seed` (rows of key and depth), one transformation at a time.
-
-    Backward, a step goes from a key to the inputs of the transformation that made it; forward,
-    to the outputs of the transformations that used it. The transformations are found by a
-    correlated subquery rather than a join: joined, SQLite guesses the recursive table large and
-    builds Bloom filters by scanning the identifiers and events whole (a second at a season's scale).
-    """
-    name = "behind" if backward else "ahead"
-    reached = seed.cte(name, recursive=True)
-    here, there = event_identifiers.alias(f"{name}_here"), event_identifiers.alias(f"{name}_there")
-    mine, theirs = (PRODUCED_ROLES, CONSUMED_ROLES) if backward else (CONSUMED_ROLES, PRODUCED_ROLES)
-    taken = (
-        select(here.c.event_pk)
-        .join(events, events.c.id == here.c.event_pk)
-        .where(
-            here.c.key == reached.c.key,
-            here.c.role.in_(mine),
-            events.c.event_type == "TransformationEvent",
-            _valid_event(),
-            event_visible(visible_to),
-        )
-        .correlate(reached)
-    )
-    step = (
-        select(
-            cast(there.c.key, String),
-            reached.c.depth + literal_column("1"),
-            cast(reached.c.key, String),
-            cast(there.c.role, String),
-            there.c.event_pk,
-        )
-        .select_from(reached)
-        .join(there, there.c.event_pk.in_(taken))
-        .where(there.c.role.in_(theirs), reached.c.depth < bindparam("max_depth", type_=Integer))
-    )
-    walk = reached.union(step)
-    return (
-        select(walk.c.via, walk.c.key, walk.c.role, walk.c.depth, walk.c.event_pk)
-        .where(walk.c.event_pk.is_not(None))
-        .limit(bindparam("limit", type_=Integer))
-    )
-
-
-def _seed(keys: Select[Any] | ColumnElement[Any]) -> Select[Any]:
-    # Types spelled out: PostgreSQL wants a recursive query's columns typed alike in both terms.
-    no_event = cast(null(), BigId).label("event_pk")
-    depth = literal_column("0", Integer).label("depth")
-    if isinstance(keys, Select):
-        key = cast(keys.selected_columns[0], String).label("key")
-        return keys.with_only_columns(
-            key, depth, key.label("via"), cast(null(), String).label("role"), no_event
-        )
-    return select(keys.label("key"), depth, keys.label("via"), cast(null(), String).label("role"), no_event)
-
-
-@lru_cache(maxsize=512)
-def _walk_statement(start: str, backward: bool, visible_to: int | None) -> Select[Any]:
-    """Built once per kind of start, direction and reader: building a statement costs more than
-    running it. `start` is "root" (one key) or "animal" (the items commissioned for an animal)."""
-    if start == "root":
-        seed = _seed(cast(bindparam("root", type_=String), String))
-    else:
-        seed = _seed(
-            select(item_origins.c.item_key).where(
-                item_origins.c.animal_id == bindparam("animal"), _valid_origin()
-            )
-        )
-    return _walk(seed, backward=backward, visible_to=visible_to)
-
-
-@lru_cache(maxsize=16)
-def _by_keys(dialect: str) -> dict[str, Select[Any]]:
-    """The statements that read by a set of keys (or event ids), for one dialect."""
-    return {
-        "events": select(*_LINK_COLUMNS).where(_any_of(events.c.id, "pks", dialect, BigId)),
-        "origins": select(item_origins)
-        .where(_any_of(item_origins.c.item_key, "keys", dialect), _valid_origin())
-        .order_by(item_origins.c.event_time, item_origins.c.event_pk),
-        "first_naming": select(event_identifiers.c.key, func.min(event_identifiers.c.event_pk))
-        .where(
-            _any_of(event_identifiers.c.key, "keys", dialect),
-            event_identifiers.c.role.in_(COMMISSIONED_ROLES),
-        )
-        .group_by(event_identifiers.c.key),
-        "states": select(
-            items.c.key,
-            items.c.status,
-            items.c.holder_org_id,
-            items.c.mass_kg,
-            items.c.product_type,
-        ).where(_any_of(items.c.key, "keys", dialect)),
-    }
-
-
-@lru_cache(maxsize=512)
-def _states_statement(dialect: str, visible_to: int | None) -> Select[Any]:
-    return _by_keys(dialect)["states"].add_columns(item_visible(visible_to).label("visible"))
-
-
-# An alias of the identifiers for queries that also ask `event_visible`: its EXISTS over the
-# identifiers would otherwise be correlated to the outer query's identifier row.
-_NAMED = event_identifiers.alias("named")
-
-
-@lru_cache(maxsize=512)
-def _in_full_statement(dialect: str, visible_to: int | None) -> Select[Any]:
-    """Commissionings of keys the origin projection does not hold, read from the events."""
-    return (
-        select(*_ORIGIN_COLUMNS, _NAMED.c.key.label("item_key"))
-        .join(_NAMED, _NAMED.c.event_pk == events.c.id)
-        .where(
-            _any_of(_NAMED.c.key, "keys", dialect),
-            _NAMED.c.role.in_(COMMISSIONED_ROLES),
-            events.c.event_type == "ObjectEvent",
-            events.c.action == "ADD",
-            _valid_event(),
-            event_visible(visible_to),
-        )
-        .order_by(events.c.event_time, events.c.id)
     )
 
 
@@ -369,26 +218,59 @@ class LineageStore:
         return list(self.connection.scalars(query))
 
     def walk(
-        self, root: str, *, backward: bool, visible_to: int | None, max_depth: int, max_steps: int
-    ) -> list[Edge]:
-        """The steps behind `root` (through transformations visible to `visible_to`) or ahead of it."""
-        statement = _walk_statement("root", backward, visible_to)
+        self,
+        root: str,
+        *,
+        backward: bool,
+        visible_to: int | None,
+        state_visible_to: int | None,
+        max_depth: int,
+        max_steps: int,
+    ) -> Walk:
+        """The steps behind `root` (through transformations visible to `visible_to`) or ahead of it,
+        with the state of every key reached (visible to `state_visible_to`) and, backward, origins."""
+        statement = walk_statement("root", backward, visible_to, state_visible_to)
         params = {"root": root, "max_depth": max_depth, "limit": max_steps + 1}
-        return [Edge(*row) for row in self.connection.execute(statement, params)]
+        return self._walk(statement, params, max_steps)
 
     def walk_from_animal(
         self, animal_id: str, *, visible_to: int | None, max_depth: int, max_steps: int
-    ) -> list[Edge]:
-        """The steps ahead of the items commissioned (validly) for an animal."""
-        statement = _walk_statement("animal", False, visible_to)
+    ) -> Walk:
+        """The steps ahead of the items commissioned (validly) for an animal, with their origins."""
+        statement = walk_statement("animal", False, visible_to, visible_to)
         params = {"animal": animal_id[:120], "max_depth": max_depth, "limit": max_steps + 1}
-        return [Edge(*row) for row in self.connection.execute(statement, params)]
+        return self._walk(statement, params, max_steps)
+
+    def _walk(self, statement: Any, params: dict[str, Any], max_steps: int) -> Walk:
+        found = Walk()
+        rows = self.connection.execute(statement, params).all()
+        found.truncated = len(rows) > max_steps
+        edges, states, origins = found.edges, found.states, found.origins
+        for row in rows:  # plain tuples: a Row's attribute lookups cost more than the query
+            via, key, role, depth, event_pk, status, holder, mass, product, visible = row[:10]
+            if event_pk is not None:
+                edges.append(Edge(via, key, role, depth, event_pk))
+            if status is not None and key not in states:
+                states[key] = NodeState(key, status, holder, mass, product, bool(visible))
+            if len(row) > 10 and row[10] is not None and key not in origins:
+                origin_pk, event_id, hash_id, moment, org_id, location, ilmd = row[10:17]
+                origins[key] = LinkEvent(
+                    origin_pk,
+                    event_id,
+                    hash_id,
+                    "ObjectEvent",
+                    moment,
+                    org_id,
+                    {"ilmd": ilmd} if ilmd is not None else {},
+                    biz_location=location,
+                )
+        return found
 
     def animal_items(self, animal_id: str) -> list[str]:
         """The items validly commissioned with this animal ID (ILMD animalID), by commissioning time."""
         query = (
             select(item_origins.c.item_key)
-            .where(item_origins.c.animal_id == animal_id[:120], _valid_origin())
+            .where(item_origins.c.animal_id == animal_id[:120], valid_origin())
             .order_by(item_origins.c.event_time, item_origins.c.item_key)
         )
         return list(dict.fromkeys(self.connection.scalars(query)))
@@ -405,7 +287,7 @@ class LineageStore:
             pairs[(edge.role, edge.key)] = None
         if not named:
             return []
-        rows = self.connection.execute(_by_keys(self.dialect)["events"], {"pks": sorted(named)})
+        rows = self.connection.execute(by_keys(self.dialect)["events"], {"pks": sorted(named)})
         ordered = sorted(rows, key=lambda r: (r.event_time, r.id))
         return [_link(row, named[row.id]) for row in ordered]
 
@@ -419,25 +301,14 @@ class LineageStore:
         if not wanted:
             return found
         if visible_to is None:
-            for row in self.connection.execute(_by_keys(self.dialect)["origins"], {"keys": wanted}):
+            for row in self.connection.execute(by_keys(self.dialect)["origins"], {"keys": wanted}):
                 found.setdefault(row.item_key, _origin(row))
         rest = [key for key in wanted if key not in found]
         if rest:
-            statement = _in_full_statement(self.dialect, visible_to)
+            statement = in_full_statement(self.dialect, visible_to)
             for part in chunked(rest):
                 for row in self.connection.execute(statement, {"keys": list(part)}):
                     found.setdefault(row.item_key, _link(row))
-        return found
-
-    def states(self, keys: Sequence[str], *, visible_to: int | None) -> dict[str, NodeState]:
-        """The state of each key, flagged visible only where the reader may see it."""
-        statement = _states_statement(self.dialect, visible_to)
-        found: dict[str, NodeState] = {}
-        for part in chunked(list(dict.fromkeys(keys)), 5000):
-            for row in self.connection.execute(statement, {"keys": list(part)}):
-                found[row.key] = NodeState(
-                    row.key, row.status, row.holder_org_id, row.mass_kg, row.product_type, bool(row.visible)
-                )
         return found
 
     def visible_keys(self, keys: Sequence[str], *, visible_to: int | None) -> set[str]:
@@ -447,9 +318,9 @@ class LineageStore:
         found: set[str] = set()
         for part in chunked(list(keys)):
             query = (
-                select(_NAMED.c.key)
-                .join(events, events.c.id == _NAMED.c.event_pk)
-                .where(_NAMED.c.key.in_(list(part)), _valid_event(), event_visible(visible_to))
+                select(NAMED.c.key)
+                .join(events, events.c.id == NAMED.c.event_pk)
+                .where(NAMED.c.key.in_(list(part)), valid_event(), event_visible(visible_to))
                 .distinct()
             )
             found.update(self.connection.scalars(query))
@@ -479,7 +350,7 @@ class LineageStore:
             )
             .join(events, events.c.id == event_identifiers.c.event_pk)
             .where(
-                _any_of(event_identifiers.c.key, "keys", self.dialect),
+                any_of(event_identifiers.c.key, "keys", self.dialect),
                 event_identifiers.c.role.in_(COMMISSIONED_ROLES),
                 events.c.event_type == "ObjectEvent",
                 events.c.action == "ADD",

@@ -73,14 +73,11 @@ def animal_products(uow: ReadUnitOfWork, principal: Principal, animal_id: str) -
                 "(ILMD animalID), or ask the ministry"
             )
         reader = LineageReader(store, scope, parties)
-        edges = list(
-            store.walk_from_animal(
-                wanted, visible_to=scope.visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
-            )
+        walk = store.walk_from_animal(
+            wanted, visible_to=scope.visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
         )
-        consumers = reader.links(edges, backward=False)
-        reader.states = store.states(sorted({*keys, *(e.key for e in edges)}), visible_to=scope.visible_to)
-        reader.origins = store.origins(keys, visible_to=scope.provenance_visible_to)
+        reader.states, reader.origins = dict(walk.states), dict(walk.origins)
+        consumers = reader.links(walk, backward=False)
     products: dict[str, LineageNode] = {}
     done: set[str] = set()
     items = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from kiik.domain.event_facts import key_of
@@ -64,6 +65,11 @@ class Step:
     recorded_by: Party | None
     ilmd: dict[str, Any]
     location: str | None = None
+
+    @cached_property
+    def fields(self) -> dict[str, Any]:
+        """The ILMD by local names (`species`, `animalID`, ...), read once."""
+        return local_names(self.ilmd)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -159,27 +165,37 @@ class LineageReader:
         self.truncated = False
         self.states: dict[str, Any] = {}
         self.origins: dict[str, Any] = {}
+        self.origin_steps: dict[str, Step | None] = {}
 
-    def links(self, edges: list[Any], *, backward: bool) -> dict[str, list[Any]]:
+    def links(self, walk: Any, *, backward: bool) -> dict[str, list[Any]]:
         """Transformations per key: those that made it (backward) or used it (forward)."""
-        if len(edges) > MAX_STEPS or any(e.depth >= MAX_DEPTH for e in edges):
+        edges = walk.edges
+        if walk.truncated or any(e.depth >= MAX_DEPTH for e in edges):
             self.truncated = True
         found: dict[str, list[Any]] = {}
-        for link in self.store.transformations(edges[:MAX_STEPS], backward=backward):
+        for link in self.store.transformations(edges, backward=backward):
             for key in link.keys(PRODUCED_ROLES if backward else CONSUMED_ROLES):
                 found.setdefault(key, []).append(link)
         return found
 
-    def walk(self, root: str, *, backward: bool) -> list[Any]:
+    def walk(self, root: str, *, backward: bool) -> Any:
+        """The steps one way from `root`, with the states (and backward the origins) of the keys."""
         visible_to = self.scope.provenance_visible_to if backward else self.scope.visible_to
-        return list(
-            self.store.walk(
-                root, backward=backward, visible_to=visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
-            )
+        found = self.store.walk(
+            root,
+            backward=backward,
+            visible_to=visible_to,
+            state_visible_to=self.scope.visible_to,
+            max_depth=MAX_DEPTH,
+            max_steps=MAX_STEPS,
         )
+        self.states.update(found.states)
+        self.origins.update(found.origins)
+        return found
 
     def step(self, link: Any) -> Step:
-        ilmd = link.body.get("ilmd") if isinstance(link.body.get("ilmd"), Mapping) else {}
+        ilmd = link.body.get("ilmd")
+        ilmd = ilmd if isinstance(ilmd, dict) else dict(ilmd) if isinstance(ilmd, Mapping) else {}
         recorded_by = self.parties.get(link.org_id) if link.org_id is not None else None
         return Step(
             link.event_id,
@@ -187,21 +203,28 @@ class LineageReader:
             link.event_type,
             link.event_time,
             recorded_by,
-            dict(ilmd),
+            ilmd,
             link.biz_location,
         )
+
+    def origin_step(self, key: str) -> Step | None:
+        """The commissioning of a source item as a step, built once per key."""
+        if key not in self.origin_steps:
+            origin = self.origins.get(key)
+            self.origin_steps[key] = self.step(origin) if origin is not None else None
+        return self.origin_steps[key]
 
     def node(self, key: str, mass_kg: float | None = None) -> LineageNode:
         state = self.states.get(key)
         if state is not None and not state.visible:
             state = None
-        origin = self.origins.get(key)
-        origin_ilmd = local_names(origin.body.get("ilmd")) if origin is not None else {}
+        origin = self.origin_step(key)
+        origin_fields = origin.fields if origin is not None else {}
         if mass_kg is None and state is not None:
             mass_kg = state.mass_kg
         if mass_kg is None:
-            mass_kg = as_float(origin_ilmd.get("massKg"))
-        product_type = state.product_type if state is not None else origin_ilmd.get("productType")
+            mass_kg = as_float(origin_fields.get("massKg"))
+        product_type = state.product_type if state is not None else origin_fields.get("productType")
         holder = self.parties.get(state.holder_org_id) if state is not None and state.holder_org_id else None
         return LineageNode(
             key=key,
@@ -210,7 +233,7 @@ class LineageReader:
             status=state.status if state is not None else None,
             holder=holder,
             visible=state is not None,
-            origin=self.step(origin) if origin is not None else None,
+            origin=origin,
         )
 
     def input_mass(self, key: str, link: Any) -> float | None:
@@ -221,8 +244,8 @@ class LineageReader:
         state = self.states.get(key)
         if state is not None and state.mass_kg:
             return float(state.mass_kg)
-        origin = self.origins.get(key)
-        return as_float(local_names(origin.body.get("ilmd")).get("massKg")) if origin is not None else None
+        origin = self.origin_step(key)
+        return as_float(origin.fields.get("massKg")) if origin is not None else None
 
     def makings(self, producers: Mapping[str, list[Any]]) -> dict[str, Making]:
         """How each key behind the root was made, with the kg of each input used (for shares)."""
@@ -299,10 +322,12 @@ def trace_lineage(store: Any, root: str, *, scope: ReadScope, parties: Mapping[i
     behind, ahead = reader.walk(root, backward=True), reader.walk(root, backward=False)
     producers = reader.links(behind, backward=True)
     consumers = reader.links(ahead, backward=False)
-    keys = {root, *(e.key for e in behind), *(e.key for e in ahead)}
-    reader.states = store.states(sorted(keys), visible_to=scope.visible_to)
-    leaves = [k for k in dict.fromkeys([root, *(e.key for e in behind)]) if k not in producers]
-    reader.origins = store.origins(leaves, visible_to=scope.provenance_visible_to)
+    leaves = [k for k in dict.fromkeys([root, *(e.key for e in behind.edges)]) if k not in producers]
+    if scope.provenance_visible_to is not None:
+        reader.origins = {}  # the projection's origins are not filtered by the reader
+    missing = [k for k in leaves if k not in reader.origins]
+    if missing:
+        reader.origins.update(store.origins(missing, visible_to=scope.provenance_visible_to))
     sources: dict[str, LineageNode] = {}
     products: dict[str, LineageNode] = {}
     backward = reader.backward_tree(root, producers, set(), sources)

@@ -3,7 +3,7 @@ and each population, with the share of the item's mass it gave."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,7 +13,7 @@ NO_POPULATION = "unrecorded"
 
 class OriginStep(Protocol):
     @property
-    def ilmd(self) -> dict[str, Any]: ...
+    def fields(self) -> dict[str, Any]: ...
     @property
     def location(self) -> str | None: ...
     @property
@@ -29,10 +29,6 @@ class Source(Protocol):
     def share(self) -> float | None: ...
     @property
     def origin(self) -> OriginStep | None: ...
-
-
-def _local(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name.rsplit(":", 1)[-1]: value for name, value in values.items()}
 
 
 def _kg(share: float, mass_kg: float | None) -> float | None:
@@ -119,7 +115,7 @@ def summarise(sources: Sequence[Source], mass_kg: float | None, estimated: bool)
         if source.origin is None:
             untraced += share
             continue
-        ilmd = _local(source.origin.ilmd)
+        ilmd = source.origin.fields
         animal_id = ilmd.get("animalID")
         group = f"animal:{animal_id}" if animal_id is not None else f"item:{source.key}"
         animal = animals.get(group)

@@ -1,0 +1,198 @@
+"""The statements a lineage read runs (see `lineage_store`), built once per dialect and reader.
+
+The walk is one recursive query; everything else reads by key. Keys go to PostgreSQL as one array
+parameter, so that a statement's text is the same whatever the number of keys.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    literal_column,
+    null,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from kiik.adapters.event_query import event_visible, item_visible
+from kiik.adapters.tables import BigId, erroneous_events, event_identifiers, events, items
+from kiik.adapters.tables_stock import item_origins
+
+PRODUCED_ROLES = ("output", "output_class")
+CONSUMED_ROLES = ("input", "input_class")
+COMMISSIONED_ROLES = ("epc", "class")
+
+
+def valid_event() -> ColumnElement[bool]:
+    """Neither an error declaration nor an event declared erroneous."""
+    return events.c.declares_error.is_(False) & ~exists().where(erroneous_events.c.event_pk == events.c.id)
+
+
+def valid_origin() -> ColumnElement[bool]:
+    return ~exists().where(erroneous_events.c.event_pk == item_origins.c.event_pk)
+
+
+BODY_PARTS = ("ilmd", "inputQuantityList", "outputQuantityList")
+EVENT_COLUMNS = (
+    events.c.id,
+    events.c.event_id,
+    events.c.hash_id,
+    events.c.event_type,
+    events.c.event_time,
+    events.c.org_id,
+    events.c.biz_location,
+)
+LINK_COLUMNS = (*EVENT_COLUMNS, *(events.c.body[part].label(part) for part in BODY_PARTS))
+ORIGIN_COLUMNS = (*EVENT_COLUMNS, events.c.body["ilmd"].label("ilmd"))
+
+
+def any_of(column: Any, name: str, dialect: str, type_: Any = String) -> ColumnElement[bool]:
+    """`column` is one of the values of the parameter `name`: one array parameter on PostgreSQL
+    (one statement text whatever the number of keys), an expanded IN list elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(cast(bindparam(name), ARRAY(type_)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None) -> Select[Any]:
+    """Every step reached from `seed` (rows of key and depth), one transformation at a time.
+
+    Backward, a step goes from a key to the inputs of the transformation that made it; forward,
+    to the outputs of the transformations that used it. The transformations are found by a
+    correlated subquery rather than a join: joined, SQLite guesses the recursive table large and
+    builds Bloom filters by scanning the identifiers and events whole (a second at a season's scale).
+    """
+    name = "behind" if backward else "ahead"
+    reached = seed.cte(name, recursive=True)
+    here, there = event_identifiers.alias(f"{name}_here"), event_identifiers.alias(f"{name}_there")
+    mine, theirs = (PRODUCED_ROLES, CONSUMED_ROLES) if backward else (CONSUMED_ROLES, PRODUCED_ROLES)
+    taken = (
+        select(here.c.event_pk)
+        .join(events, events.c.id == here.c.event_pk)
+        .where(
+            here.c.key == reached.c.key,
+            here.c.role.in_(mine),
+            events.c.event_type == "TransformationEvent",
+            valid_event(),
+            event_visible(visible_to),
+        )
+        .correlate(reached)
+    )
+    step = (
+        select(
+            cast(there.c.key, String),
+            reached.c.depth + literal_column("1"),
+            cast(reached.c.key, String),
+            cast(there.c.role, String),
+            there.c.event_pk,
+        )
+        .select_from(reached)
+        .join(there, there.c.event_pk.in_(taken))
+        .where(there.c.role.in_(theirs), reached.c.depth < bindparam("max_depth", type_=Integer))
+    )
+    return reached.union(step)
+
+
+def _with_states(steps: Any, *, origins: bool, state_visible_to: int | None) -> Select[Any]:
+    """The walk's rows (the start's own row, with no event, first) with the state of each key and,
+    backward, its valid origin: one statement instead of three reads of hundreds of keys."""
+    columns: list[Any] = [
+        steps.c.via,
+        steps.c.key,
+        steps.c.role,
+        steps.c.depth,
+        steps.c.event_pk,
+        items.c.status,
+        items.c.holder_org_id,
+        items.c.mass_kg,
+        items.c.product_type,
+        item_visible(state_visible_to).label("visible"),
+    ]
+    joined = steps.outerjoin(items, items.c.key == steps.c.key)
+    if origins:
+        columns += [
+            item_origins.c.event_pk.label("origin_pk"),
+            item_origins.c.event_id.label("origin_event_id"),
+            item_origins.c.hash_id.label("origin_hash_id"),
+            item_origins.c.event_time.label("origin_time"),
+            item_origins.c.org_id.label("origin_org_id"),
+            item_origins.c.biz_location.label("origin_location"),
+            item_origins.c.ilmd.label("origin_ilmd"),
+        ]
+        joined = joined.outerjoin(item_origins, (item_origins.c.item_key == steps.c.key) & valid_origin())
+    return select(*columns).select_from(joined).limit(bindparam("limit", type_=Integer))
+
+
+def _seed(keys: Select[Any] | ColumnElement[Any]) -> Select[Any]:
+    # Types spelled out: PostgreSQL wants a recursive query's columns typed alike in both terms.
+    no_event = cast(null(), BigId).label("event_pk")
+    depth = literal_column("0", Integer).label("depth")
+    if isinstance(keys, Select):
+        key = cast(keys.selected_columns[0], String).label("key")
+        return keys.with_only_columns(
+            key, depth, key.label("via"), cast(null(), String).label("role"), no_event
+        )
+    return select(keys.label("key"), depth, keys.label("via"), cast(null(), String).label("role"), no_event)
+
+
+@lru_cache(maxsize=512)
+def walk_statement(
+    start: str, backward: bool, visible_to: int | None, state_visible_to: int | None
+) -> Select[Any]:
+    """Built once per kind of start, direction and reader: building a statement costs more than
+    running it. `start` is "root" (one key) or "animal" (the items commissioned for an animal).
+    `visible_to` limits the transformations followed; `state_visible_to` the states shown."""
+    if start == "root":
+        seed = _seed(cast(bindparam("root", type_=String), String))
+    else:
+        seed = _seed(
+            select(item_origins.c.item_key).where(
+                item_origins.c.animal_id == bindparam("animal"), valid_origin()
+            )
+        )
+    steps = _walk(seed, backward=backward, visible_to=visible_to)
+    return _with_states(steps, origins=backward or start == "animal", state_visible_to=state_visible_to)
+
+
+@lru_cache(maxsize=16)
+def by_keys(dialect: str) -> dict[str, Select[Any]]:
+    """The statements that read by a set of keys (or event ids), for one dialect."""
+    return {
+        "events": select(*LINK_COLUMNS).where(any_of(events.c.id, "pks", dialect, BigId)),
+        "origins": select(item_origins)
+        .where(any_of(item_origins.c.item_key, "keys", dialect), valid_origin())
+        .order_by(item_origins.c.event_time, item_origins.c.event_pk),
+    }
+
+
+# An alias of the identifiers for queries that also ask `event_visible`: its EXISTS over the
+# identifiers would otherwise be correlated to the outer query's identifier row.
+NAMED = event_identifiers.alias("named")
+
+
+@lru_cache(maxsize=512)
+def in_full_statement(dialect: str, visible_to: int | None) -> Select[Any]:
+    """Commissionings of keys the origin projection does not hold, read from the events."""
+    return (
+        select(*ORIGIN_COLUMNS, NAMED.c.key.label("item_key"))
+        .join(NAMED, NAMED.c.event_pk == events.c.id)
+        .where(
+            any_of(NAMED.c.key, "keys", dialect),
+            NAMED.c.role.in_(COMMISSIONED_ROLES),
+            events.c.event_type == "ObjectEvent",
+            events.c.action == "ADD",
+            valid_event(),
+            event_visible(visible_to),
+        )
+        .order_by(events.c.event_time, events.c.id)
+    )
