@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,28 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
+from kiik.adapters.bulk_insert import insert_row_returning_id, insert_rows
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import erroneous_events, event_identifiers, events
+
+# The columns of an event row as `add` builds it (the id is given apart).
+EVENT_COLUMNS = (
+    "hash_id",
+    "event_id",
+    "event_type",
+    "event_time",
+    "record_time",
+    "action",
+    "biz_step",
+    "disposition",
+    "read_point",
+    "biz_location",
+    "declares_error",
+    "org_id",
+    "capture_id",
+    "body",
+)
+IDENTIFIER_COLUMNS = ("event_pk", "role", "key")
 
 
 @dataclass(frozen=True)
@@ -54,41 +75,44 @@ class EventStore:
             found.update(self.connection.scalars(query))
         return found
 
-    def add(self, new_events: Sequence[Any]) -> list[int]:
+    def add(self, new_events: Sequence[Any], bodies_json: Sequence[str | None] | None = None) -> list[int]:
         """Insert events (rows shaped as services.records.NewEventRow) and their identifiers;
-        returns the new primary keys in order."""
+        returns the new primary keys in order.
+
+        `bodies_json` may hold bodies already encoded (`json.dumps(body)`, what the JSON column
+        would store), one per event or None where the body is still to be encoded."""
         if not new_events:
             return []
+        encoded = bodies_json if bodies_json is not None else [None] * len(new_events)
         rows = [
-            {
-                "hash_id": e.hash_id,
-                "event_id": e.event_id,
-                "event_type": e.event_type,
-                "event_time": e.event_time,
-                "record_time": e.record_time,
-                "action": e.action,
-                "biz_step": e.biz_step,
-                "disposition": e.disposition,
-                "read_point": e.read_point,
-                "biz_location": e.biz_location,
-                "declares_error": e.declares_error,
-                "org_id": e.org_id,
-                "capture_id": e.capture_id,
-                "body": e.body,
-            }
-            for e in new_events
+            (
+                e.hash_id,
+                e.event_id,
+                e.event_type,
+                e.event_time,
+                e.record_time,
+                e.action,
+                e.biz_step,
+                e.disposition,
+                e.read_point,
+                e.biz_location,
+                e.declares_error,
+                e.org_id,
+                e.capture_id,
+                json.dumps(e.body) if body is None else body,
+            )
+            for e, body in zip(new_events, encoded, strict=True)
         ]
         pks = self._insert_with_ids(rows)
         identifier_rows = [
-            {"event_pk": pk, "role": role, "key": key}
+            (pk, role, key)
             for pk, event in zip(pks, new_events, strict=True)
             for role, key in event.identifiers
         ]
-        if identifier_rows:
-            self.connection.execute(insert(event_identifiers), identifier_rows)
+        insert_rows(self.connection, event_identifiers, IDENTIFIER_COLUMNS, identifier_rows)
         return pks
 
-    def _insert_with_ids(self, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_with_ids(self, rows: list[tuple[Any, ...]]) -> list[int]:
         """Insert event rows and return their ids, without a RETURNING round trip per row.
 
         PostgreSQL hands out the ids from the table's sequence first. SQLite has one writer at a
@@ -99,16 +123,12 @@ class EventStore:
                 "SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, :n)"
             )
             pks = [int(pk) for pk in self.connection.scalars(allocate, {"n": len(rows)})]
-            self.connection.execute(
-                insert(events), [{**row, "id": pk} for row, pk in zip(rows, pks, strict=True)]
-            )
-            return pks
-        first = int(self.connection.execute(insert(events).returning(events.c.id), rows[0]).scalar_one())
-        pks = list(range(first, first + len(rows)))
-        if len(rows) > 1:
-            self.connection.execute(
-                insert(events), [{**row, "id": pk} for row, pk in zip(rows[1:], pks[1:], strict=True)]
-            )
+            with_ids = zip(pks, rows, strict=True)
+        else:
+            first = insert_row_returning_id(self.connection, events, EVENT_COLUMNS, rows[0])
+            pks = list(range(first, first + len(rows)))
+            with_ids = zip(pks[1:], rows[1:], strict=True)
+        insert_rows(self.connection, events, ("id", *EVENT_COLUMNS), [(pk, *row) for pk, row in with_ids])
         return pks
 
     def by_event_id(self, event_id: str, *, declarations: bool = False) -> list[StoredEvent]:

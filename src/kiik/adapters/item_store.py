@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
+from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.tables import items
 from kiik.domain.custody import ItemState, Status
 
 CHUNK = 500
+ITEM_COLUMNS = (
+    "key",
+    "is_class",
+    "holder_org_id",
+    "site",
+    "status",
+    "parent_key",
+    "quantity",
+    "uom",
+    "mass_kg",
+    "product_type",
+    "species",
+    "destination_org_id",
+    "last_event_time",
+)
 
 
 def chunked(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -33,6 +49,25 @@ def _state(row: Any) -> ItemState:
         species=row.species,
         destination=row.destination_org_id,
         last_event_time=row.last_event_time,
+    )
+
+
+def _values(state: ItemState) -> tuple[Any, ...]:
+    """A state as a row in the order of ITEM_COLUMNS."""
+    return (
+        state.key,
+        state.is_class,
+        state.holder,
+        state.site,
+        state.status.value,
+        state.parent,
+        state.quantity,
+        state.uom,
+        state.mass_kg,
+        state.product_type,
+        state.species,
+        state.destination,
+        state.last_event_time,
     )
 
 
@@ -91,9 +126,8 @@ class ItemStore:
             existing = set(self.load(s.key for s in states))
         else:
             existing = {s.key for s in states if s.key not in new_keys}
-        new_rows = [_row(s) for s in states if s.key not in existing]
-        if new_rows:
-            self.connection.execute(insert(items), new_rows)
+        new_rows = [_values(s) for s in states if s.key not in existing]
+        insert_rows(self.connection, items, ITEM_COLUMNS, new_rows)
         changed = [_row(s) for s in states if s.key in existing]
         if changed:
             columns = [name for name in changed[0] if name != "key"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -43,8 +44,7 @@ def capture_file(
 ) -> None:
     settings = registry.settings
     try:
-        with open(path, "rb") as source:
-            reader = open_capture_document(source, media_type)
+        with open_capture_document(Path(path), media_type) as reader:
             run_job(
                 registry.uow,
                 principal,

@@ -26,8 +26,7 @@ def capture(
     for path in files:
         if not path.is_file():
             raise fail(f"{path}: no such file")
-        with path.open("rb") as source:
-            reader = open_capture_document(source)
+        with open_capture_document(path) as reader:
             outcome = capture_events(
                 registry.uow(),
                 principal,

@@ -67,6 +67,7 @@ class _Pending:
     event: dict[str, Any]
     facts: EventFacts
     hash_id: str
+    body_json: str | None = None
 
 
 class _Capture:
@@ -148,7 +149,7 @@ class _Capture:
             )
             for p in batch
         ]
-        self.uow.events.add(rows)
+        self.uow.events.add(rows, bodies_json=[p.body_json for p in batch])
         self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
         self.ledger.forget()
         self.outcome.stored += len(rows)
@@ -247,13 +248,18 @@ def capture_within(
                     path=details.get("path"),
                 )
             continue
-        try:
-            facts = read_event(event)
-            hash_id = event_hash_id(event)
-        except (KeyError, ValueError, TypeError) as exc:
-            run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
-            continue
-        batch.append(_Pending(document_event.index, event, facts, hash_id))
+        # A document read ahead by a worker process comes with facts, hash and encoded body.
+        facts = getattr(document_event, "facts", None)
+        hash_id = getattr(document_event, "hash_id", None)
+        if facts is None or hash_id is None:
+            try:
+                facts = read_event(event)
+                hash_id = event_hash_id(event)
+            except (KeyError, ValueError, TypeError) as exc:
+                run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
+                continue
+        body_json = getattr(document_event, "body_json", None)
+        batch.append(_Pending(document_event.index, event, facts, hash_id, body_json))
         if len(batch) >= batch_size:
             run.flush(batch)
             batch = []

@@ -1,0 +1,97 @@
+"""Many rows written at once, the way each database takes them fastest: COPY on PostgreSQL, the
+driver's own executemany on SQLite.
+
+SQLAlchemy's `insert()` with many rows converts every row's parameters one at a time in Python,
+and psycopg then sends one statement per row. Capture writes tens of thousands of rows to a few
+tables, so those go through here instead. Values are converted exactly as the columns' SQLAlchemy
+types convert them (on SQLite, times become text in SQLAlchemy's format), except JSON columns,
+which take text that is already encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Dialect, Table
+from sqlalchemy.exc import DBAPIError
+
+Convert = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=64)
+def _conversions(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[tuple[int, Convert], ...]:
+    found = []
+    for position, name in enumerate(columns):
+        kind = table.c[name].type
+        if isinstance(kind, JSON):
+            continue  # given as encoded text
+        convert = kind.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            found.append((position, convert))
+    return tuple(found)
+
+
+def _converted(
+    rows: Iterable[tuple[Any, ...]], conversions: tuple[tuple[int, Convert], ...]
+) -> list[tuple[Any, ...]]:
+    if not conversions:
+        return list(rows)
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, convert in conversions:
+            values[position] = convert(values[position])
+        converted.append(tuple(values))
+    return converted
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Insert rows (values in the order of `columns`) in the connection's transaction."""
+    dialect = connection.dialect
+    names = tuple(columns)
+    values = _converted(rows, _conversions(table, names, dialect))
+    if not values:
+        return
+    if dialect.name == "postgresql":
+        quote = dialect.identifier_preparer.quote
+        listed = ", ".join(quote(name) for name in names)
+        _copy(connection, f"COPY {quote(table.name)} ({listed}) FROM STDIN", values)
+        return
+    connection.exec_driver_sql(_insert_statement(dialect, table, names), values)
+
+
+def insert_row_returning_id(
+    connection: Connection, table: Table, columns: Sequence[str], row: tuple[Any, ...]
+) -> int:
+    """Insert one row (values in the order of `columns`) and return the id the database gave it."""
+    dialect = connection.dialect
+    names = tuple(columns)
+    [values] = _converted([row], _conversions(table, names, dialect))
+    [key] = table.primary_key.columns
+    returning = f" RETURNING {dialect.identifier_preparer.quote(key.name)}"
+    return int(
+        connection.exec_driver_sql(_insert_statement(dialect, table, names) + returning, values).scalar_one()
+    )
+
+
+def _insert_statement(dialect: Dialect, table: Table, names: tuple[str, ...]) -> str:
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    listed = ", ".join(quote(name) for name in names)
+    return f"INSERT INTO {quote(table.name)} ({listed}) VALUES ({', '.join([marker] * len(names))})"
+
+
+def _copy(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    driver = connection.connection.driver_connection
+    assert driver is not None, "the connection is closed"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except connection.dialect.loaded_dbapi.Error as error:
+        # Raised as SQLAlchemy raises what it executes itself, so callers catch one kind of error.
+        raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from error
