@@ -152,12 +152,16 @@ class HarvestStore:
 
     def lock_import(self, org_id: int, idempotency_key: str) -> None:
         """Hold uploads under one (organisation, key) until this transaction ends, so that the second
-        finds the first one's record instead of racing it. PostgreSQL only: SQLite has one writer."""
+        finds the first one's record instead of racing it."""
         if self.connection.dialect.name == "postgresql":
             self.connection.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                 {"key": f"kiik-harvest-import:{org_id}:{idempotency_key}"},
             )
+            return
+        # SQLite: a write that changes nothing takes its one write lock now (see `tally`).
+        this = (harvest_imports.c.org_id == org_id) & (harvest_imports.c.idempotency_key == idempotency_key)
+        self.connection.execute(update(harvest_imports).where(this).values(id=harvest_imports.c.id))
 
     def import_of(self, org_id: int, idempotency_key: str) -> SheetImport | None:
         row = self.connection.execute(

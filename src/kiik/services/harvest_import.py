@@ -139,16 +139,23 @@ def import_harvest_sheet(
             "an idempotency key is 1-200 visible ASCII characters without spaces (a UUID will do)"
         )
     try:
-        return _import_once(uow, principal, command.sheet, key, digest, path)
+        outcome = _import_once(uow, principal, command.sheet, key, digest, path)
     except IdempotencyKeyReused:
         raise
     except Exception:
         # Two uploads under one key at once: the database lets one commit; the other answers with its result.
-        with uow:
-            earlier = harvest_store(uow).import_of(principal.org_id, key)
+        earlier = _recorded(uow, principal, key)
         if earlier is None:
             raise
         return _answer(earlier, digest)
+    if outcome.status == "rejected" and (earlier := _recorded(uow, principal, key)) is not None:
+        return _answer(earlier, digest)  # refused only because the same upload got in first
+    return outcome
+
+
+def _recorded(uow: UnitOfWork, principal: Principal, key: str) -> SheetImport | None:
+    with uow:
+        return harvest_store(uow).import_of(principal.org_id, key)
 
 
 def _answer(earlier: SheetImport, digest: str) -> ImportOutcome:
