@@ -224,11 +224,22 @@ def test_a_document_the_worker_cannot_open_raises_as_in_process(tmp_path: Path) 
         list(reader.events())
 
 
+def test_a_worker_reads_one_document_after_another() -> None:
+    document = encoded([build.receiving([horn(n)], T0, None) for n in range(10)])
+    workers = []
+    for _ in range(2):
+        with ReadAheadReader(document) as reader:
+            events_ = reader.events()
+            workers.append(reader._worker)
+            assert [e.index for e in events_] == list(range(10))
+    assert workers[0] is workers[1] and workers[0] is not None and workers[0].poll() is None
+
+
 def test_without_an_interpreter_to_start_the_document_is_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_interpreter() -> None:
         raise FileNotFoundError("no python")
 
-    monkeypatch.setattr(capture_pipeline, "_start_worker", no_interpreter)
+    monkeypatch.setattr(capture_pipeline._IDLE, "take", no_interpreter)
     document = encoded([build.receiving([horn(n)], T0, None) for n in range(3)])
     with ReadAheadReader(document[:-3]) as reader:  # cut off after the last event
         assert [e.index for e in reader.events()] == [0, 1, 2]

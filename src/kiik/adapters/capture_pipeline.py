@@ -9,43 +9,33 @@ them. Capture sees the same events with the same problems, then the same documen
 whichever process read them; an event whose facts or hash cannot be worked out comes without
 them, and capture works them out again (and reports why they cannot be).
 
-The worker is a fresh interpreter that runs `serve` (not a multiprocessing child: `spawn` and
-`forkserver` children import the parent's `__main__` script again, which for the `kiik` command
-or a benchmark takes longer than reading thousands of events). Batches travel pickled over the
-worker's stdout, which only this process reads. The worker keeps at most `QUEUED_BATCHES`
-batches that this process has not taken yet, so memory stays bounded however large the document.
+The worker (`capture_worker`) is a fresh interpreter, not a multiprocessing child: `spawn` and
+`forkserver` children import the parent's `__main__` script again, which for the `kiik` command or
+a benchmark takes longer than reading thousands of events. A worker that finished a document waits
+for the next; one is kept, so that a server, or a command capturing several files, pays an
+interpreter's start-up once rather than for every document.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import json
 import os
-import pickle
-import queue
-import signal
-import struct
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, DocumentEvent, Problem, open_document
-from kiik.domain.event_facts import EventFacts, read_event
-from kiik.domain.event_hash import event_hash_id
+from kiik.adapters.capture_worker import ReadAheadFailed, receive, request, start_worker
+from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, Problem, open_document
+from kiik.domain.event_facts import EventFacts
 
-BATCH_EVENTS = 250
-QUEUED_BATCHES = 16
-_LENGTH = struct.Struct("!Q")
-_WORKER = "from kiik.adapters.capture_pipeline import serve; serve()"
+__all__ = ["PreparedEvent", "ReadAheadFailed", "ReadAheadReader"]
 
-
-class ReadAheadFailed(RuntimeError):
-    """The worker reading the document stopped without finishing it."""
+KEEP_IDLE = 1
 
 
 @dataclass
@@ -66,79 +56,64 @@ class ReadAheadReader:
     that the worker is stopped when the capture stops early."""
 
     def __init__(self, source: Path | bytes, media_type: str | None = None) -> None:
-        self._request = (str(source) if isinstance(source, Path) else bytes(source), media_type)
+        self._source = str(source) if isinstance(source, Path) else bytes(source)
+        self._media_type = media_type
         self._worker: subprocess.Popen[bytes] | None = None
         self._problems: list[Problem] = []
         self._started = False
 
     def events(self) -> Iterator[PreparedEvent]:
-        """The events in document order; the worker starts now, before the first is asked for."""
+        """The events in document order; the worker starts on them now, before the first is asked for."""
         if self._started:
             raise RuntimeError("events() reads the document once; open it again to read it again")
         self._started = True
         try:
-            self._worker = _start_worker()
+            self._worker = worker = _IDLE.take()
         except OSError:  # no interpreter to start (an embedded Python): read here instead
             return self._read_here()
-        return self._receive(self._worker)
-
-    def _read_here(self) -> Iterator[PreparedEvent]:
-        source, media_type = self._request
-        document = Path(source) if isinstance(source, str) else source
-        with open_document(document, media_type, kinds=EVENT_DOCUMENT_KINDS) as reader:
-            for item in reader.events():
-                yield PreparedEvent(item.index, item.event, item.problems)
-            self._problems = reader.document_problems()
+        with contextlib.suppress(BrokenPipeError):  # a worker that died is reported when read
+            request(worker, self._source, self._media_type)
+        return self._receive(worker)
 
     def _receive(self, worker: subprocess.Popen[bytes]) -> Iterator[PreparedEvent]:
-        assert worker.stdin is not None and worker.stdout is not None
+        assert worker.stdout is not None
         try:
-            with contextlib.suppress(BrokenPipeError):  # a worker that died is reported below
-                worker.stdin.write(pickle.dumps(self._request, protocol=pickle.HIGHEST_PROTOCOL))
-                worker.stdin.close()
             while True:
-                kind, payload = self._message(worker.stdout)
+                message = receive(worker.stdout)
+                if message is None:
+                    code = worker.wait()
+                    raise ReadAheadFailed(f"the process reading the document stopped (exit code {code})")
+                kind, payload = message
                 if kind == "events":
                     for index, event, problems, facts, hash_id, body_json in payload:
                         yield PreparedEvent(index, event, problems, facts, hash_id, body_json)
-                elif kind == "end":
-                    self._problems = payload
-                    self._finish(worker)
-                    return
-                else:
+                    continue
+                self._worker = None
+                _IDLE.give_back(worker)  # its document is done: ready for the next
+                if kind == "failed":
                     raise payload
+                self._problems = payload
+                return
         finally:
             self.close()
 
-    def _message(self, stream: IO[bytes]) -> tuple[str, Any]:
-        head = stream.read(_LENGTH.size)
-        size = _LENGTH.unpack(head)[0] if len(head) == _LENGTH.size else -1
-        body = stream.read(size) if size > 0 else b""
-        if len(body) != size:
-            code = self._worker.wait() if self._worker is not None else None
-            raise ReadAheadFailed(f"the process reading the document stopped (exit code {code})")
-        message: tuple[str, Any] = pickle.loads(body)
-        return message
-
-    def _finish(self, worker: subprocess.Popen[bytes]) -> None:
-        """The worker sent everything and is exiting; wait for it rather than kill it."""
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=5)
+    def _read_here(self) -> Iterator[PreparedEvent]:
+        document = Path(self._source) if isinstance(self._source, str) else self._source
+        with open_document(document, self._media_type, kinds=EVENT_DOCUMENT_KINDS) as reader:
+            for item in reader.events():
+                yield PreparedEvent(item.index, item.event, item.problems)
+            self._problems = reader.document_problems()
 
     def document_problems(self) -> list[Problem]:
         """Problems of the document itself; complete once events() is exhausted."""
         return list(self._problems)
 
     def close(self) -> None:
+        """Stop the worker if it is still reading: the rest of the document is not wanted."""
         worker, self._worker = self._worker, None
-        if worker is None:
-            return
-        if worker.poll() is None:
-            worker.kill()  # stopped early: nobody will read the rest
-        worker.wait()
-        for stream in (worker.stdin, worker.stdout):
-            if stream is not None:
-                stream.close()
+        if worker is not None:
+            worker.kill()
+            _end(worker)
 
     def __enter__(self) -> ReadAheadReader:
         return self
@@ -149,75 +124,54 @@ class ReadAheadReader:
         self.close()
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    """A fresh interpreter that imports this very kiik (whatever sys.path the parent was given)
-    and not the current directory's modules (-P)."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    return subprocess.Popen(
-        [sys.executable, "-P", "-c", _WORKER],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-
-
-def prepare(item: DocumentEvent) -> tuple[Any, ...]:
-    """What the worker sends for one event; facts, hash and body are None when they cannot be
-    worked out, so that capture tries again and reports the reason in its own words."""
-    facts = hash_id = body_json = None
-    if not item.problems:
-        try:
-            facts, hash_id = read_event(item.event), event_hash_id(item.event)
-            facts.identifier_pairs  # noqa: B018 - worked out here, sent with the facts
-            body_json = json.dumps(item.event)
-        except (KeyError, ValueError, TypeError):
-            facts = hash_id = body_json = None
-    return (item.index, item.event, item.problems, facts, hash_id, body_json)
-
-
-def _messages(source: str | bytes, media_type: str | None) -> Iterator[tuple[str, Any]]:
+def _end(worker: subprocess.Popen[bytes]) -> None:
+    """Close a worker's pipes (which ends a waiting worker) and wait for it to exit."""
+    for stream in (worker.stdin, worker.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
     try:
-        document = Path(source) if isinstance(source, str) else source
-        with open_document(document, media_type, kinds=EVENT_DOCUMENT_KINDS) as reader:
-            batch = []
-            for item in reader.events():
-                batch.append(prepare(item))
-                if len(batch) == BATCH_EVENTS:
-                    yield "events", batch
-                    batch = []
-            if batch:
-                yield "events", batch
-            yield "end", reader.document_problems()
-    except Exception as error:  # sent to the capturing process, which raises it
-        try:
-            pickle.dumps(error)
-        except Exception:
-            error = ReadAheadFailed(f"{type(error).__name__}: {error}")
-        yield "failed", error
+        worker.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
-def _send(outbox: queue.Queue[bytes | None], stream: IO[bytes]) -> None:
-    try:
-        while (message := outbox.get()) is not None:
-            stream.write(_LENGTH.pack(len(message)))
-            stream.write(message)
-            stream.flush()
-    except (BrokenPipeError, OSError):
-        # The capturing process stopped reading (it failed or finished early): so does the worker.
-        os._exit(0)
+class _IdleWorkers:
+    """Workers waiting for their next document (at most KEEP_IDLE), ended when the process exits."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[subprocess.Popen[bytes]] = []
+        self._owner = os.getpid()
+        self._ended_at_exit = False
+
+    def take(self) -> subprocess.Popen[bytes]:
+        with self._lock:
+            if self._owner != os.getpid():  # a forked child: the idle workers are its parent's
+                self._idle, self._owner = [], os.getpid()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.poll() is None:
+                    return worker
+                _end(worker)
+        return start_worker()
+
+    def give_back(self, worker: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            if self._owner == os.getpid() and len(self._idle) < KEEP_IDLE:
+                if not self._ended_at_exit:
+                    atexit.register(self.end_all)
+                    self._ended_at_exit = True
+                self._idle.append(worker)
+                return
+        _end(worker)
+
+    def end_all(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            _end(worker)
 
 
-def serve() -> None:
-    """The worker: read the request from stdin, send the document's events on stdout."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the capturing process, which stops this
-    source, media_type = pickle.load(sys.stdin.buffer)
-    stream = sys.stdout.buffer
-    sys.stdout = sys.stderr  # anything printed must not corrupt the stream of batches
-    outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BATCHES)
-    sender = threading.Thread(target=_send, args=(outbox, stream), daemon=True)
-    sender.start()
-    for message in _messages(source, media_type):
-        outbox.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-    outbox.put(None)
-    sender.join()
+_IDLE = _IdleWorkers()  # holds nothing until a document is read ahead
