@@ -21,12 +21,13 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.tables import BigId, erroneous_events, event_identifiers, events, items
-from kiik.adapters.tables_stock import item_origins
+from kiik.adapters.tables_stock import INPUT_ROLES_SQL, OUTPUT_ROLES_SQL, item_origins
 
 PRODUCED_ROLES = ("output", "output_class")
 CONSUMED_ROLES = ("input", "input_class")
@@ -64,42 +65,57 @@ def any_of(column: Any, name: str, dialect: str, type_: Any = String) -> ColumnE
     return column.in_(bindparam(name, expanding=True))
 
 
-def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None) -> Select[Any]:
+def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None, dialect: str) -> Any:
     """Every step reached from `seed` (rows of key and depth), one transformation at a time.
 
     Backward, a step goes from a key to the inputs of the transformation that made it; forward,
-    to the outputs of the transformations that used it. The transformations are found by a
-    correlated subquery rather than a join: joined, SQLite guesses the recursive table large and
-    builds Bloom filters by scanning the identifiers and events whole (a second at a season's scale).
+    to the outputs of the transformations that used it. On SQLite the transformations are found by
+    a correlated subquery: joined, SQLite guesses the recursive table large and builds Bloom filters
+    by scanning the identifiers and events whole (a second at a season's scale). PostgreSQL, the
+    other way round, scans the identifiers for the subquery, and is given the joins.
     """
     name = "behind" if backward else "ahead"
     reached = seed.cte(name, recursive=True)
     here, there = event_identifiers.alias(f"{name}_here"), event_identifiers.alias(f"{name}_there")
     mine, theirs = (PRODUCED_ROLES, CONSUMED_ROLES) if backward else (CONSUMED_ROLES, PRODUCED_ROLES)
-    taken = (
-        select(here.c.event_pk)
-        .join(events, events.c.id == here.c.event_pk)
-        .where(
-            here.c.key == reached.c.key,
-            here.c.role.in_(mine),
-            events.c.event_type == "TransformationEvent",
-            valid_event(),
-            event_visible(visible_to),
-        )
-        .correlate(reached)
+    # The roles written out as SQL, as the partial indexes are: a bound parameter would hide from
+    # the planner that the index covers the condition.
+    mine_sql = text(f"{here.name}.{OUTPUT_ROLES_SQL if backward else INPUT_ROLES_SQL}")
+    transformation = (
+        events.c.event_type == "TransformationEvent",
+        valid_event(),
+        event_visible(visible_to),
     )
-    step = (
-        select(
-            cast(there.c.key, String),
-            reached.c.depth + literal_column("1"),
-            cast(reached.c.key, String),
-            cast(there.c.role, String),
-            there.c.event_pk,
-        )
-        .select_from(reached)
-        .join(there, there.c.event_pk.in_(taken))
-        .where(there.c.role.in_(theirs), reached.c.depth < bindparam("max_depth", type_=Integer))
+    columns = (
+        cast(there.c.key, String),
+        reached.c.depth + literal_column("1"),
+        cast(reached.c.key, String),
+        cast(there.c.role, String),
+        there.c.event_pk,
     )
+    deeper = reached.c.depth < bindparam("max_depth", type_=Integer)
+    if dialect == "sqlite":
+        taken = (
+            select(here.c.event_pk)
+            .join(events, events.c.id == here.c.event_pk)
+            .where(here.c.key == reached.c.key, mine_sql, *transformation)
+            .correlate(reached)
+        )
+        step = (
+            select(*columns)
+            .select_from(reached)
+            .join(there, there.c.event_pk.in_(taken))
+            .where(there.c.role.in_(theirs), deeper)
+        )
+    else:
+        step = (
+            select(*columns)
+            .select_from(reached)
+            .join(here, here.c.key == reached.c.key)
+            .join(events, events.c.id == here.c.event_pk)
+            .join(there, there.c.event_pk == here.c.event_pk)
+            .where(mine_sql, there.c.role.in_(theirs), deeper, *transformation)
+        )
     return reached.union(step)
 
 
@@ -147,7 +163,7 @@ def _seed(keys: Select[Any] | ColumnElement[Any]) -> Select[Any]:
 
 @lru_cache(maxsize=512)
 def walk_statement(
-    start: str, backward: bool, visible_to: int | None, state_visible_to: int | None
+    dialect: str, start: str, backward: bool, visible_to: int | None, state_visible_to: int | None
 ) -> Select[Any]:
     """Built once per kind of start, direction and reader: building a statement costs more than
     running it. `start` is "root" (one key) or "animal" (the items commissioned for an animal).
@@ -160,7 +176,7 @@ def walk_statement(
                 item_origins.c.animal_id == bindparam("animal"), valid_origin()
             )
         )
-    steps = _walk(seed, backward=backward, visible_to=visible_to)
+    steps = _walk(seed, backward=backward, visible_to=visible_to, dialect=dialect)
     return _with_states(steps, origins=backward or start == "animal", state_visible_to=state_visible_to)
 
 

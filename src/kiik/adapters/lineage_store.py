@@ -229,7 +229,7 @@ class LineageStore:
     ) -> Walk:
         """The steps behind `root` (through transformations visible to `visible_to`) or ahead of it,
         with the state of every key reached (visible to `state_visible_to`) and, backward, origins."""
-        statement = walk_statement("root", backward, visible_to, state_visible_to)
+        statement = walk_statement(self.dialect, "root", backward, visible_to, state_visible_to)
         params = {"root": root, "max_depth": max_depth, "limit": max_steps + 1}
         return self._walk(statement, params, max_steps)
 
@@ -237,7 +237,7 @@ class LineageStore:
         self, animal_id: str, *, visible_to: int | None, max_depth: int, max_steps: int
     ) -> Walk:
         """The steps ahead of the items commissioned (validly) for an animal, with their origins."""
-        statement = walk_statement("animal", False, visible_to, visible_to)
+        statement = walk_statement(self.dialect, "animal", False, visible_to, visible_to)
         params = {"animal": animal_id[:120], "max_depth": max_depth, "limit": max_steps + 1}
         return self._walk(statement, params, max_steps)
 

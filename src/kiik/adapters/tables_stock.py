@@ -6,14 +6,15 @@
   later declared erroneous is skipped when read (the event keeps its primary key).
 - `stock_discrepancies`: what stock counts found wrong, each open until an event resolves it.
 - `stock_settings`: the registry's stock settings (the mass tolerance of counts).
-- two indexes on `items` for the stock report (by holder) and for counts (by site).
+- two indexes on `items` for the stock report (by holder) and for counts (by site), and two partial
+  indexes on `event_identifiers` for lineage steps.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text
 
-from kiik.adapters.tables import BigId, Document, items, metadata
+from kiik.adapters.tables import BigId, Document, event_identifiers, items, metadata
 
 item_origins = Table(
     "item_origins",
@@ -63,6 +64,26 @@ stock_settings = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Float, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# Lineage steps: the transformations that made a key (its outputs) and that used it (its inputs).
+# Partial, so that the step from a horn that nothing made probes a few hundred entries, not the
+# ten rows every horn has in the full identifier index.
+OUTPUT_ROLES_SQL = "role IN ('output', 'output_class')"
+INPUT_ROLES_SQL = "role IN ('input', 'input_class')"
+Index(
+    "ix_event_identifiers_output_key",
+    event_identifiers.c.key,
+    event_identifiers.c.event_pk,
+    sqlite_where=text(OUTPUT_ROLES_SQL),
+    postgresql_where=text(OUTPUT_ROLES_SQL),
+)
+Index(
+    "ix_event_identifiers_input_key",
+    event_identifiers.c.key,
+    event_identifiers.c.event_pk,
+    sqlite_where=text(INPUT_ROLES_SQL),
+    postgresql_where=text(INPUT_ROLES_SQL),
 )
 
 # The stock report groups a holder's items without reading the table: every column it needs is here.

@@ -20,6 +20,8 @@ branch_labels = None
 depends_on = None
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+OUTPUT_ROLES = "role IN ('output', 'output_class')"
+INPUT_ROLES = "role IN ('input', 'input_class')"
 
 
 def upgrade() -> None:
@@ -100,6 +102,15 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index("ix_items_site_status", ["site", "status"], unique=False)
+    for name, roles in (("output", OUTPUT_ROLES), ("input", INPUT_ROLES)):
+        op.create_index(
+            f"ix_event_identifiers_{name}_key",
+            "event_identifiers",
+            ["key", "event_pk"],
+            unique=False,
+            sqlite_where=sa.text(roles),
+            postgresql_where=sa.text(roles),
+        )
     _index_origins()
 
 
@@ -145,6 +156,8 @@ def _index_origins() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_event_identifiers_input_key", table_name="event_identifiers")
+    op.drop_index("ix_event_identifiers_output_key", table_name="event_identifiers")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_site_status")
         batch_op.drop_index("ix_items_stock_report")
