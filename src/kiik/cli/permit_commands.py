@@ -157,13 +157,16 @@ def expire(db: DbOption = None) -> None:
 def list_command(status: str | None = None, db: DbOption = None) -> None:
     from kiik.services.permit_queries import list_permits
 
+    registry = registry_for(db)
+    with registry.uow() as uow:
+        exporters = {org.id: org.code for org in uow.directory.organisations()}
     table = Table("id", "number", "status", "exporter", "importer", "species", "kg", "valid until")
-    for p in list_permits(registry_for(db).uow(), root_operator(), status):
+    for p in list_permits(registry.uow(), root_operator(), status):
         table.add_row(
             str(p.id),
             p.number or "",
             p.status.value,
-            str(p.applicant_org_id),
+            exporters.get(p.applicant_org_id, str(p.applicant_org_id)),
             f"{p.importer_name} ({p.import_country})",
             p.scientific_name,
             f"{p.quantity_kg:,.3f}",
