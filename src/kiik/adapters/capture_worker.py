@@ -11,6 +11,7 @@ when its stdin is closed, or when nobody reads its stdout any more.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -28,8 +29,9 @@ from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, DocumentEvent, open
 from kiik.domain.event_facts import read_event
 from kiik.domain.event_hash import event_hash_id
 
-BATCH_EVENTS = 250
+BATCH_EVENTS = 250  # about 0.6 MB pickled for events of a typical size: one pipe's worth
 QUEUED_BATCHES = 16
+PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask for, by default
 _LENGTH = struct.Struct("!Q")
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
@@ -43,12 +45,26 @@ def start_worker() -> subprocess.Popen[bytes]:
     and none of the current directory's modules (-P)."""
     package_root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [sys.executable, "-P", "-c", "from kiik.adapters.capture_worker import serve; serve()"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": path},
     )
+    for stream in (worker.stdin, worker.stdout):
+        _widen(stream)
+    return worker
+
+
+def _widen(stream: IO[bytes] | None) -> None:
+    """Let a pipe hold a whole batch (Linux only; pipes hold 64 KB). Through a narrow pipe a batch
+    takes many turns of writer and reader, and on a busy machine every turn waits to be scheduled."""
+    if stream is None or not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def request(worker: subprocess.Popen[bytes], source: str | bytes, media_type: str | None) -> None:
