@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 
 from kiik.adapters.bulk_insert import insert_row_returning_id, insert_rows
-from kiik.adapters.item_store import chunked
+from kiik.adapters.item_store import chunked, one_of
 from kiik.adapters.tables import erroneous_events, event_identifiers, events
 
 # The columns of an event row as `add` builds it (the id is given apart).
@@ -70,7 +70,7 @@ class EventStore:
         found: set[str] = set()
         for part in chunked(wanted):
             query = select(events.c.hash_id).where(
-                events.c.hash_id.in_(part), events.c.declares_error == declares_error
+                one_of(self.connection, events.c.hash_id, part), events.c.declares_error == declares_error
             )
             found.update(self.connection.scalars(query))
         return found

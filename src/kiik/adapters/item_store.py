@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, any_, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.tables import items
@@ -32,6 +33,14 @@ ITEM_COLUMNS = (
 def chunked(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def one_of(connection: Connection, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(array)`, one parameter instead of one per
+    value, which neither SQLAlchemy nor psycopg then has to expand and parse again for every query."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _state(row: Any) -> ItemState:
@@ -97,7 +106,8 @@ class ItemStore:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, ItemState] = {}
         for part in chunked(wanted):
-            for row in self.connection.execute(select(items).where(items.c.key.in_(part))):
+            query = select(items).where(one_of(self.connection, items.c.key, part))
+            for row in self.connection.execute(query):
                 found[row.key] = _state(row)
         return found
 
@@ -111,7 +121,9 @@ class ItemStore:
         """The stored children of each parent (parents without children are left out)."""
         found: dict[str, list[str]] = {}
         for part in chunked(list(parents)):
-            query = select(items.c.key, items.c.parent_key).where(items.c.parent_key.in_(part))
+            query = select(items.c.key, items.c.parent_key).where(
+                one_of(self.connection, items.c.parent_key, part)
+            )
             for key, parent in self.connection.execute(query):
                 found.setdefault(parent, []).append(key)
         return found
