@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Integer,
     Select,
     String,
@@ -22,11 +23,12 @@ from sqlalchemy import (
     null,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiik.adapters.event_query import event_visible, item_visible
-from kiik.adapters.tables import BigId, erroneous_events, event_identifiers, events, items
+from kiik.adapters.tables import BigId, Document, erroneous_events, event_identifiers, events, items
 from kiik.adapters.tables_stock import INPUT_ROLES_SQL, OUTPUT_ROLES_SQL, item_origins
 
 PRODUCED_ROLES = ("output", "output_class")
@@ -119,10 +121,23 @@ def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None, dialect:
     return reached.union(step)
 
 
-def _with_states(steps: Any, *, origins: bool, state_visible_to: int | None) -> Select[Any]:
+_ORIGIN_TYPES = (BigId, String, String, DateTime, Integer, String, Document)
+_ORIGIN_NAMES = (
+    "origin_pk",
+    "origin_event_id",
+    "origin_hash_id",
+    "origin_time",
+    "origin_org_id",
+    "origin_location",
+    "origin_ilmd",
+)
+
+
+def _with_states(steps: Any, *, origins: bool, state_visible_to: int | None, direction: str) -> Select[Any]:
     """The walk's rows (the start's own row, with no event, first) with the state of each key and,
     backward, its valid origin: one statement instead of three reads of hundreds of keys."""
     columns: list[Any] = [
+        literal_column(f"'{direction}'", String).label("direction"),
         steps.c.via,
         steps.c.key,
         steps.c.role,
@@ -136,16 +151,22 @@ def _with_states(steps: Any, *, origins: bool, state_visible_to: int | None) -> 
     ]
     joined = steps.outerjoin(items, items.c.key == steps.c.key)
     if origins:
+        origin = item_origins.c
+        values = (
+            origin.event_pk,
+            origin.event_id,
+            origin.hash_id,
+            origin.event_time,
+            origin.org_id,
+            origin.biz_location,
+            origin.ilmd,
+        )
+        columns += [value.label(name) for value, name in zip(values, _ORIGIN_NAMES, strict=True)]
+        joined = joined.outerjoin(item_origins, (origin.item_key == steps.c.key) & valid_origin())
+    else:
         columns += [
-            item_origins.c.event_pk.label("origin_pk"),
-            item_origins.c.event_id.label("origin_event_id"),
-            item_origins.c.hash_id.label("origin_hash_id"),
-            item_origins.c.event_time.label("origin_time"),
-            item_origins.c.org_id.label("origin_org_id"),
-            item_origins.c.biz_location.label("origin_location"),
-            item_origins.c.ilmd.label("origin_ilmd"),
+            cast(null(), kind).label(name) for kind, name in zip(_ORIGIN_TYPES, _ORIGIN_NAMES, strict=True)
         ]
-        joined = joined.outerjoin(item_origins, (item_origins.c.item_key == steps.c.key) & valid_origin())
     return select(*columns).select_from(joined).limit(bindparam("limit", type_=Integer))
 
 
@@ -161,23 +182,32 @@ def _seed(keys: Select[Any] | ColumnElement[Any]) -> Select[Any]:
     return select(keys.label("key"), depth, keys.label("via"), cast(null(), String).label("role"), no_event)
 
 
+def _root_seed() -> Select[Any]:
+    return _seed(cast(bindparam("root", type_=String), String))
+
+
 @lru_cache(maxsize=512)
-def walk_statement(
-    dialect: str, start: str, backward: bool, visible_to: int | None, state_visible_to: int | None
-) -> Select[Any]:
-    """Built once per kind of start, direction and reader: building a statement costs more than
-    running it. `start` is "root" (one key) or "animal" (the items commissioned for an animal).
-    `visible_to` limits the transformations followed; `state_visible_to` the states shown."""
-    if start == "root":
-        seed = _seed(cast(bindparam("root", type_=String), String))
-    else:
-        seed = _seed(
-            select(item_origins.c.item_key).where(
-                item_origins.c.animal_id == bindparam("animal"), valid_origin()
-            )
-        )
-    steps = _walk(seed, backward=backward, visible_to=visible_to, dialect=dialect)
-    return _with_states(steps, origins=backward or start == "animal", state_visible_to=state_visible_to)
+def lineage_statement(dialect: str, behind_visible_to: int | None, visible_to: int | None) -> Any:
+    """Both walks from a root in one statement: behind it through the transformations visible to
+    `behind_visible_to` (with origins), ahead of it through those visible to `visible_to`; states as
+    `visible_to` sees them. Built once per dialect and reader: building costs more than running."""
+    behind = _walk(_root_seed(), backward=True, visible_to=behind_visible_to, dialect=dialect)
+    ahead = _walk(_root_seed(), backward=False, visible_to=visible_to, dialect=dialect)
+    parts = (
+        _with_states(behind, origins=True, state_visible_to=visible_to, direction="b"),
+        _with_states(ahead, origins=False, state_visible_to=visible_to, direction="f"),
+    )
+    return union_all(*(part.subquery().select() for part in parts))
+
+
+@lru_cache(maxsize=512)
+def animal_statement(dialect: str, visible_to: int | None) -> Select[Any]:
+    """The walk ahead of the items validly commissioned for an animal, with their origins."""
+    seed = _seed(
+        select(item_origins.c.item_key).where(item_origins.c.animal_id == bindparam("animal"), valid_origin())
+    )
+    ahead = _walk(seed, backward=False, visible_to=visible_to, dialect=dialect)
+    return _with_states(ahead, origins=True, state_visible_to=visible_to, direction="f")
 
 
 @lru_cache(maxsize=16)

@@ -31,12 +31,13 @@ from kiik.adapters.lineage_sql import (
     BODY_PARTS,
     COMMISSIONED_ROLES,
     NAMED,
+    animal_statement,
     any_of,
     by_keys,
     in_full_statement,
+    lineage_statement,
     valid_event,
     valid_origin,
-    walk_statement,
 )
 from kiik.adapters.tables import (
     event_identifiers,
@@ -190,6 +191,29 @@ def _origin(row: Any) -> LinkEvent:
     )
 
 
+def _read_walk(found: Walk, rows: Sequence[Any], max_steps: int) -> None:
+    found.truncated = len(rows) > max_steps
+    edges, states, origins = found.edges, found.states, found.origins
+    for row in rows:  # by position: a Row's attribute lookups cost more than the query
+        _, via, key, role, depth, event_pk, status, holder, mass, product, visible = row[:11]
+        if event_pk is not None:
+            edges.append(Edge(via, key, role, depth, event_pk))
+        if status is not None and key not in states:
+            states[key] = NodeState(key, status, holder, mass, product, bool(visible))
+        if row[11] is not None and key not in origins:
+            origin_pk, event_id, hash_id, moment, org_id, location, ilmd = row[11:18]
+            origins[key] = LinkEvent(
+                origin_pk,
+                event_id,
+                hash_id,
+                "ObjectEvent",
+                moment,
+                org_id,
+                {"ilmd": ilmd} if ilmd is not None else {},
+                biz_location=location,
+            )
+
+
 class LineageStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -217,53 +241,34 @@ class LineageStore:
         )
         return list(self.connection.scalars(query))
 
-    def walk(
+    def lineage(
         self,
         root: str,
         *,
-        backward: bool,
+        behind_visible_to: int | None,
         visible_to: int | None,
-        state_visible_to: int | None,
         max_depth: int,
         max_steps: int,
-    ) -> Walk:
-        """The steps behind `root` (through transformations visible to `visible_to`) or ahead of it,
-        with the state of every key reached (visible to `state_visible_to`) and, backward, origins."""
-        statement = walk_statement(self.dialect, "root", backward, visible_to, state_visible_to)
+    ) -> tuple[Walk, Walk]:
+        """The steps behind `root` (through transformations visible to `behind_visible_to`, with the
+        origins of what is reached) and ahead of it (visible to `visible_to`), each with the state of
+        every key reached as `visible_to` sees it: one statement."""
+        statement = lineage_statement(self.dialect, behind_visible_to, visible_to)
         params = {"root": root, "max_depth": max_depth, "limit": max_steps + 1}
-        return self._walk(statement, params, max_steps)
+        behind, ahead = Walk(), Walk()
+        rows = self.connection.execute(statement, params).all()
+        _read_walk(behind, [r for r in rows if r[0] == "b"], max_steps)
+        _read_walk(ahead, [r for r in rows if r[0] == "f"], max_steps)
+        return behind, ahead
 
     def walk_from_animal(
         self, animal_id: str, *, visible_to: int | None, max_depth: int, max_steps: int
     ) -> Walk:
         """The steps ahead of the items commissioned (validly) for an animal, with their origins."""
-        statement = walk_statement(self.dialect, "animal", False, visible_to, visible_to)
+        statement = animal_statement(self.dialect, visible_to)
         params = {"animal": animal_id[:120], "max_depth": max_depth, "limit": max_steps + 1}
-        return self._walk(statement, params, max_steps)
-
-    def _walk(self, statement: Any, params: dict[str, Any], max_steps: int) -> Walk:
         found = Walk()
-        rows = self.connection.execute(statement, params).all()
-        found.truncated = len(rows) > max_steps
-        edges, states, origins = found.edges, found.states, found.origins
-        for row in rows:  # plain tuples: a Row's attribute lookups cost more than the query
-            via, key, role, depth, event_pk, status, holder, mass, product, visible = row[:10]
-            if event_pk is not None:
-                edges.append(Edge(via, key, role, depth, event_pk))
-            if status is not None and key not in states:
-                states[key] = NodeState(key, status, holder, mass, product, bool(visible))
-            if len(row) > 10 and row[10] is not None and key not in origins:
-                origin_pk, event_id, hash_id, moment, org_id, location, ilmd = row[10:17]
-                origins[key] = LinkEvent(
-                    origin_pk,
-                    event_id,
-                    hash_id,
-                    "ObjectEvent",
-                    moment,
-                    org_id,
-                    {"ilmd": ilmd} if ilmd is not None else {},
-                    biz_location=location,
-                )
+        _read_walk(found, self.connection.execute(statement, params).all(), max_steps)
         return found
 
     def animal_items(self, animal_id: str) -> list[str]:
@@ -275,21 +280,26 @@ class LineageStore:
         )
         return list(dict.fromkeys(self.connection.scalars(query)))
 
-    def transformations(self, edges: Sequence[Edge], *, backward: bool) -> list[LinkEvent]:
-        """The transformations the edges went through, each with the identifiers the edges name:
-        backward, the outputs reached and all their inputs; forward, the inputs reached and all
-        their outputs (never the other inputs: a horn's step into a lot does not load 249 horns)."""
-        named: dict[int, dict[tuple[str, str], None]] = {}
-        for edge in edges:
-            reached = ("output", edge.via) if backward else ("input", edge.via)
-            pairs = named.setdefault(edge.event_pk, {})
-            pairs[reached] = None
-            pairs[(edge.role, edge.key)] = None
-        if not named:
-            return []
-        rows = self.connection.execute(by_keys(self.dialect)["events"], {"pks": sorted(named)})
+    def transformations(
+        self, behind: Sequence[Edge], ahead: Sequence[Edge] = ()
+    ) -> tuple[list[LinkEvent], list[LinkEvent]]:
+        """The transformations the edges went through (one query for both ways), each with the
+        identifiers the edges name: behind, the outputs reached and all their inputs; ahead, the
+        inputs reached and all their outputs (a horn's step into a lot does not load 249 horns)."""
+        named: list[dict[int, dict[tuple[str, str], None]]] = [{}, {}]
+        for side, edges in enumerate((behind, ahead)):
+            for edge in edges:
+                pairs = named[side].setdefault(edge.event_pk, {})
+                pairs[("output", edge.via) if side == 0 else ("input", edge.via)] = None
+                pairs[(edge.role, edge.key)] = None
+        pks = sorted(set(named[0]) | set(named[1]))
+        if not pks:
+            return [], []
+        rows = self.connection.execute(by_keys(self.dialect)["events"], {"pks": pks}).all()
         ordered = sorted(rows, key=lambda r: (r.event_time, r.id))
-        return [_link(row, named[row.id]) for row in ordered]
+        behind_links = [_link(row, named[0][row.id]) for row in ordered if row.id in named[0]]
+        ahead_links = [_link(row, named[1][row.id]) for row in ordered if row.id in named[1]]
+        return behind_links, ahead_links
 
     def origins(self, keys: Sequence[str], *, visible_to: int | None) -> dict[str, LinkEvent]:
         """The first valid commissioning of each key (its origin), where the reader sees it.

@@ -76,8 +76,7 @@ def animal_products(uow: ReadUnitOfWork, principal: Principal, animal_id: str) -
         walk = store.walk_from_animal(
             wanted, visible_to=scope.visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
         )
-        reader.states, reader.origins = dict(walk.states), dict(walk.origins)
-        consumers = reader.links(walk, backward=False)
+        _, consumers = reader.links(None, walk)
     products: dict[str, LineageNode] = {}
     done: set[str] = set()
     items = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from kiik.domain.event_facts import key_of
@@ -38,9 +38,14 @@ class Party:
         return {"code": self.code, "name": self.name}
 
 
+@lru_cache(maxsize=4096)
+def _local_name(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
 def local_names(values: Mapping[str, Any] | None) -> dict[str, Any]:
     """ILMD fields by their local names (`kiik:species` -> `species`), for people to read."""
-    return {name.rsplit(":", 1)[-1]: value for name, value in (values or {}).items()}
+    return {_local_name(name): value for name, value in (values or {}).items()}
 
 
 def as_float(value: Any) -> float | None:
@@ -167,31 +172,25 @@ class LineageReader:
         self.origins: dict[str, Any] = {}
         self.origin_steps: dict[str, Step | None] = {}
 
-    def links(self, walk: Any, *, backward: bool) -> dict[str, list[Any]]:
-        """Transformations per key: those that made it (backward) or used it (forward)."""
-        edges = walk.edges
-        if walk.truncated or any(e.depth >= MAX_DEPTH for e in edges):
-            self.truncated = True
-        found: dict[str, list[Any]] = {}
-        for link in self.store.transformations(edges, backward=backward):
-            for key in link.keys(PRODUCED_ROLES if backward else CONSUMED_ROLES):
-                found.setdefault(key, []).append(link)
-        return found
-
-    def walk(self, root: str, *, backward: bool) -> Any:
-        """The steps one way from `root`, with the states (and backward the origins) of the keys."""
-        visible_to = self.scope.provenance_visible_to if backward else self.scope.visible_to
-        found = self.store.walk(
-            root,
-            backward=backward,
-            visible_to=visible_to,
-            state_visible_to=self.scope.visible_to,
-            max_depth=MAX_DEPTH,
-            max_steps=MAX_STEPS,
-        )
-        self.states.update(found.states)
-        self.origins.update(found.origins)
-        return found
+    def links(self, behind: Any | None, ahead: Any) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        """Transformations per key: those that made it (behind) and those that used it (ahead)."""
+        for walk in (behind, ahead):
+            if walk is None:
+                continue
+            if walk.truncated or any(e.depth >= MAX_DEPTH for e in walk.edges):
+                self.truncated = True
+            self.states.update(walk.states)
+            self.origins.update(walk.origins)
+        made, used = self.store.transformations(behind.edges if behind else [], ahead.edges)
+        producers: dict[str, list[Any]] = {}
+        for link in made:
+            for key in link.keys(PRODUCED_ROLES):
+                producers.setdefault(key, []).append(link)
+        consumers: dict[str, list[Any]] = {}
+        for link in used:
+            for key in link.keys(CONSUMED_ROLES):
+                consumers.setdefault(key, []).append(link)
+        return producers, consumers
 
     def step(self, link: Any) -> Step:
         ilmd = link.body.get("ilmd")
@@ -319,9 +318,14 @@ class LineageReader:
 def trace_lineage(store: Any, root: str, *, scope: ReadScope, parties: Mapping[int, Party]) -> Lineage:
     """Walk back to the source items and forward to every product of `root` (which the reader sees)."""
     reader = LineageReader(store, scope, parties)
-    behind, ahead = reader.walk(root, backward=True), reader.walk(root, backward=False)
-    producers = reader.links(behind, backward=True)
-    consumers = reader.links(ahead, backward=False)
+    behind, ahead = store.lineage(
+        root,
+        behind_visible_to=scope.provenance_visible_to,
+        visible_to=scope.visible_to,
+        max_depth=MAX_DEPTH,
+        max_steps=MAX_STEPS,
+    )
+    producers, consumers = reader.links(behind, ahead)
     leaves = [k for k in dict.fromkeys([root, *(e.key for e in behind.edges)]) if k not in producers]
     if scope.provenance_visible_to is not None:
         reader.origins = {}  # the projection's origins are not filtered by the reader
