@@ -235,9 +235,8 @@ class LineageReader:
             origin=origin,
         )
 
-    def input_mass(self, key: str, link: Any) -> float | None:
-        """The kg of `key` a transformation used: its quantity line, or the whole item's mass."""
-        lines = line_masses(link.body, "inputQuantityList")
+    def input_mass(self, key: str, lines: Mapping[str, float | None]) -> float | None:
+        """The kg of `key` a transformation used: its quantity line (`lines`), or the item's mass."""
         if lines.get(key) is not None:
             return lines[key]
         state = self.states.get(key)
@@ -249,16 +248,17 @@ class LineageReader:
     def makings(self, producers: Mapping[str, list[Any]]) -> dict[str, Making]:
         """How each key behind the root was made, with the kg of each input used (for shares)."""
 
-        def used(key: str, link: Any) -> float | None:
-            kg = self.input_mass(key, link)
+        def used(key: str, lines: Mapping[str, float | None]) -> float | None:
+            kg = self.input_mass(key, lines)
             if kg is None and key in producers:  # a whole lot used up: the mass it was made with
                 kg = line_masses(producers[key][0].body, "outputQuantityList").get(key)
             return kg
 
-        return {
-            key: Making(tuple((k, used(k, made[0])) for k in made[0].keys(CONSUMED_ROLES)))
-            for key, made in producers.items()
-        }
+        found: dict[str, Making] = {}
+        for key, made in producers.items():
+            lines = line_masses(made[0].body, "inputQuantityList")
+            found[key] = Making(tuple((k, used(k, lines)) for k in made[0].keys(CONSUMED_ROLES)))
+        return found
 
     def backward_tree(
         self,
