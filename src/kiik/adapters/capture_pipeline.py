@@ -63,21 +63,23 @@ class ReadAheadReader:
         self._started = False
 
     def events(self) -> Iterator[PreparedEvent]:
-        """The events in document order; the worker starts on them now, before the first is asked for."""
+        """The events in document order. The worker is taken when the first is asked for, so that
+        a reader whose events are never read starts no process."""
         if self._started:
             raise RuntimeError("events() reads the document once; open it again to read it again")
         self._started = True
+        return self._receive()
+
+    def _receive(self) -> Iterator[PreparedEvent]:
         try:
             self._worker = worker = _IDLE.take()
         except OSError:  # no interpreter to start (an embedded Python): read here instead
-            return self._read_here()
-        with contextlib.suppress(BrokenPipeError):  # a worker that died is reported when read
-            request(worker, self._source, self._media_type)
-        return self._receive(worker)
-
-    def _receive(self, worker: subprocess.Popen[bytes]) -> Iterator[PreparedEvent]:
+            yield from self._read_here()
+            return
         assert worker.stdout is not None
         try:
+            with contextlib.suppress(BrokenPipeError):  # a worker that died is reported below
+                request(worker, self._source, self._media_type)
             while True:
                 message = receive(worker.stdout)
                 if message is None:
