@@ -141,30 +141,33 @@ class StockStore:
         counted_at: datetime,
     ) -> list[int]:
         now = _now()
-        pks = []
+        rows = []
         for discrepancy in found:
             state = discrepancy.registered
-            row = {
-                "kind": discrepancy.kind.value,
-                "item_key": discrepancy.key,
-                "is_class": discrepancy.is_class,
-                "message": discrepancy.message,
-                "org_id": org_id,
-                "site": site,
-                "count_event_id": count_event_id,
-                "counted_at": counted_at,
-                "recorded_at": now,
-                "registered_holder_org_id": state.holder if state else None,
-                "registered_site": state.site if state else None,
-                "registered_status": state.status.value if state else None,
-                "registered_mass_kg": state.mass_kg if state else None,
-                "measured_mass_kg": discrepancy.measured_kg,
-            }
-            result = self.connection.execute(
-                insert(stock_discrepancies).returning(stock_discrepancies.c.id), row
+            rows.append(
+                {
+                    "kind": discrepancy.kind.value,
+                    "item_key": discrepancy.key,
+                    "is_class": discrepancy.is_class,
+                    "message": discrepancy.message,
+                    "org_id": org_id,
+                    "site": site,
+                    "count_event_id": count_event_id,
+                    "counted_at": counted_at,
+                    "recorded_at": now,
+                    "registered_holder_org_id": state.holder if state else None,
+                    "registered_site": state.site if state else None,
+                    "registered_status": state.status.value if state else None,
+                    "registered_mass_kg": state.mass_kg if state else None,
+                    "measured_mass_kg": discrepancy.measured_kg,
+                }
             )
-            pks.append(int(result.scalar_one()))
-        return pks
+        if not rows:
+            return []
+        statement = insert(stock_discrepancies).returning(
+            stock_discrepancies.c.id, sort_by_parameter_order=True
+        )
+        return [int(pk) for pk in self.connection.scalars(statement, rows)]
 
     def resolve(self, closing: Sequence[tuple[int, str]], at: datetime, event_id: str) -> None:
         statement = (
