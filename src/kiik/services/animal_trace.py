@@ -16,6 +16,7 @@ from kiik.services.errors import NotFound
 from kiik.services.lineage import MAX_DEPTH, MAX_STEPS, LineageNode, LineageReader, Party, local_names
 from kiik.services.queries import ReadUnitOfWork
 from kiik.services.scope import restrict
+from kiik.services.trace import end_read
 
 ORIGIN_FIELDS = ("species", "population", "sex", "harvestDate", "harvestPoint", "harvestAuthorisation")
 
@@ -77,6 +78,7 @@ def animal_products(uow: ReadUnitOfWork, principal: Principal, animal_id: str) -
             wanted, visible_to=scope.visible_to, max_depth=MAX_DEPTH, max_steps=MAX_STEPS
         )
         _, consumers = reader.links(None, walk)
+        end_read(uow)
     products: dict[str, LineageNode] = {}
     done: set[str] = set()
     items = []

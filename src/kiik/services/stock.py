@@ -199,6 +199,7 @@ def stock_report(
         rows = uow.stock.holdings(org_id, wanted)
         orgs = _orgs(uow)
         site_names = {s.sgln: s.name for s in uow.directory.sites(org_id)}
+        uow.commit()  # a read: COMMIT keeps the database driver's prepared statements (see trace.end_read)
     report = StockReport(wanted)
     for row in rows:
         holder = orgs.get(row.org_id)
@@ -245,6 +246,7 @@ def list_discrepancies(
         )
         counts = uow.stock.discrepancy_counts(org_id, open_only)
         orgs = _orgs(uow)
+        uow.commit()
 
     def party(org_id: int | None) -> Org | None:
         found = orgs.get(org_id) if org_id is not None else None

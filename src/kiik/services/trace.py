@@ -190,12 +190,23 @@ def _history(uow: ReadUnitOfWork, key: str) -> list[HistoryEntry]:
     ]
 
 
+def end_read(uow: Any) -> None:
+    """End a read with COMMIT rather than the unit of work's closing ROLLBACK (there is nothing to
+    undo): psycopg drops its prepared statements on every ROLLBACK, and on PostgreSQL the lineage
+    statements cost more to plan than to run."""
+    commit = getattr(uow, "commit", None)
+    if commit is not None:
+        commit()
+
+
 def item_state(uow: ReadUnitOfWork, principal: Principal, code: str) -> ItemView:
     """GET /api/items/{code}: what the registry holds about an item now."""
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, record = _visible(uow, scope, code)
-        return _view(uow, scope, key, record)
+        view = _view(uow, scope, key, record)
+        end_read(uow)
+    return view
 
 
 def item_history(uow: ReadUnitOfWork, principal: Principal, code: str) -> list[HistoryEntry]:
@@ -203,7 +214,9 @@ def item_history(uow: ReadUnitOfWork, principal: Principal, code: str) -> list[H
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, _ = _visible(uow, scope, code)
-        return _history(uow, key)
+        history = _history(uow, key)
+        end_read(uow)
+    return history
 
 
 def item_lineage(uow: ReadUnitOfWork, principal: Principal, code: str) -> Lineage:
@@ -211,7 +224,9 @@ def item_lineage(uow: ReadUnitOfWork, principal: Principal, code: str) -> Lineag
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, _ = _visible(uow, scope, code)
-        return trace_lineage(uow.lineage, key, scope=scope, parties=_parties(uow))
+        lineage = trace_lineage(uow.lineage, key, scope=scope, parties=_parties(uow))
+        end_read(uow)
+    return lineage
 
 
 def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
@@ -223,6 +238,7 @@ def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
         view = _view(uow, scope, key, record)
         history = _history(uow, key)
         lineage = trace_lineage(uow.lineage, key, scope=scope, parties=parties)
+        end_read(uow)
     return Trace(view, verdict_of(view, lineage), history, lineage)
 
 
