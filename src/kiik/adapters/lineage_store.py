@@ -11,6 +11,7 @@ never link items.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,12 +20,10 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     bindparam,
-    insert,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.item_store import chunked
 from kiik.adapters.lineage_sql import (
@@ -191,6 +190,19 @@ def _origin(row: Any) -> LinkEvent:
     )
 
 
+_ORIGIN_COLUMNS = (
+    "item_key",
+    "event_pk",
+    "event_id",
+    "hash_id",
+    "event_time",
+    "org_id",
+    "biz_location",
+    "animal_id",
+    "ilmd",
+)
+
+
 def _read_walk(found: Walk, rows: Sequence[Any], max_steps: int) -> None:
     found.truncated = len(rows) > max_steps
     edges, states, origins = found.edges, found.states, found.origins
@@ -337,18 +349,16 @@ class LineageStore:
         return found
 
     def record_origins(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Add origin rows (item_key, event_pk, event_id, hash_id, event_time, org_id, biz_location,
-        animal_id, ilmd); a row already stored is kept."""
-        if not rows:
-            return
-        if self.dialect == "postgresql":
-            statement: Any = postgresql_insert(item_origins).on_conflict_do_nothing()
-        elif self.dialect == "sqlite":
-            statement = sqlite_insert(item_origins).on_conflict_do_nothing()
-        else:
-            statement = insert(item_origins)
-        for part in chunked(list(rows), 2000):
-            self.connection.execute(statement, list(part))
+        """Add the origins of events just written (item_key, event_pk, event_id, hash_id,
+        event_time, org_id, biz_location, animal_id, ilmd): new events, so no row exists yet."""
+        values = [
+            (
+                *(row[name] for name in _ORIGIN_COLUMNS[:-1]),
+                None if row["ilmd"] is None else json.dumps(row["ilmd"]),
+            )
+            for row in rows
+        ]
+        insert_rows(self.connection, item_origins, _ORIGIN_COLUMNS, values)
 
     def commissioned(self, keys: Sequence[str]) -> dict[str, tuple[int, str, str, datetime]]:
         """The newest commissioning (ObjectEvent ADD) naming each key: pk, eventID, hash ID, time.
