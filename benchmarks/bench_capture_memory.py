@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import HARVESTER_SITE as SITE  # noqa: E402
 from common import commissioning_document, fresh_registry, harvest_setup  # noqa: E402
 
+from kiik.adapters.capture_pipeline import end_idle_workers  # noqa: E402
 from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.services.capture import capture_events  # noqa: E402
 
@@ -45,6 +46,7 @@ def child(events: int, db: str | None) -> None:
         elapsed = time.perf_counter() - started
         assert outcome.succeeded and outcome.stored == events, outcome.errors[:3]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        end_idle_workers()  # a child's peak is known once it has ended
         worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(
             json.dumps(

@@ -33,7 +33,7 @@ from kiik.adapters.capture_worker import ReadAheadFailed, receive, request, star
 from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, Problem, open_document
 from kiik.domain.event_facts import EventFacts
 
-__all__ = ["PreparedEvent", "ReadAheadFailed", "ReadAheadReader"]
+__all__ = ["PreparedEvent", "ReadAheadFailed", "ReadAheadReader", "end_idle_workers"]
 
 KEEP_IDLE = 1
 
@@ -56,7 +56,8 @@ class ReadAheadReader:
     that the worker is stopped when the capture stops early."""
 
     def __init__(self, source: Path | bytes, media_type: str | None = None) -> None:
-        self._source = str(source) if isinstance(source, Path) else bytes(source)
+        # Absolute: a waiting worker keeps the working directory it was started in.
+        self._source = os.path.abspath(source) if isinstance(source, Path) else bytes(source)
         self._media_type = media_type
         self._worker: subprocess.Popen[bytes] | None = None
         self._problems: list[Problem] = []
@@ -177,3 +178,8 @@ class _IdleWorkers:
 
 
 _IDLE = _IdleWorkers()  # holds nothing until a document is read ahead
+
+
+def end_idle_workers() -> None:
+    """End the workers kept for the next document now rather than at exit."""
+    _IDLE.end_all()
