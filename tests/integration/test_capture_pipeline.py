@@ -240,8 +240,17 @@ def test_without_an_interpreter_to_start_the_document_is_read_here(monkeypatch: 
     def no_interpreter() -> None:
         raise FileNotFoundError("no python")
 
-    monkeypatch.setattr(capture_pipeline._IDLE, "take", no_interpreter)
+    monkeypatch.setattr(capture_pipeline._WORKERS, "take", no_interpreter)
     document = encoded([build.receiving([horn(n)], T0, None) for n in range(3)])
     with ReadAheadReader(document[:-3]) as reader:  # cut off after the last event
         assert [e.index for e in reader.events()] == [0, 1, 2]
         assert [p.rule for p in reader.document_problems()] == ["json"]
+
+
+def test_without_a_spare_core_the_document_is_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(capture_pipeline, "_spare_cores", lambda: 0)
+    document = encoded([build.receiving([horn(n)], T0, None) for n in range(3)])
+    with ReadAheadReader(document) as reader:
+        events_ = reader.events()
+        assert next(events_).index == 0 and reader._worker is None
+        assert [e.index for e in events_] == [1, 2]

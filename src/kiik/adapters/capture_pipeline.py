@@ -13,7 +13,9 @@ The worker (`capture_worker`) is a fresh interpreter, not a multiprocessing chil
 `forkserver` children import the parent's `__main__` script again, which for the `kiik` command or
 a benchmark takes longer than reading thousands of events. A worker that finished a document waits
 for the next; one is kept, so that a server, or a command capturing several files, pays an
-interpreter's start-up once rather than for every document.
+interpreter's start-up once rather than for every document. A process reads ahead at most as
+many documents at once as it has spare cores (none on a single core); beyond that, a document is
+read in-process, since the work would only take turns on the same cores.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ class ReadAheadReader:
 
     def _receive(self) -> Iterator[PreparedEvent]:
         try:
-            self._worker = worker = _IDLE.take()
-        except OSError:  # no interpreter to start (an embedded Python): read here instead
+            self._worker = worker = _WORKERS.take()
+        except OSError:  # no interpreter to start (an embedded Python)
+            worker = None
+        if worker is None:  # or no spare core: read here, as a small document is
             yield from self._read_here()
             return
         assert worker.stdout is not None
@@ -92,7 +96,7 @@ class ReadAheadReader:
                         yield PreparedEvent(index, event, problems, facts, hash_id, body_json)
                     continue
                 self._worker = None
-                _IDLE.give_back(worker)  # its document is done: ready for the next
+                _WORKERS.give_back(worker)  # its document is done: ready for the next
                 if kind == "failed":
                     raise payload
                 self._problems = payload
@@ -116,7 +120,7 @@ class ReadAheadReader:
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.kill()
-            _end(worker)
+            _WORKERS.discard(worker)
 
     def __enter__(self) -> ReadAheadReader:
         return self
@@ -140,46 +144,76 @@ def _end(worker: subprocess.Popen[bytes]) -> None:
         worker.wait()
 
 
-class _IdleWorkers:
-    """Workers waiting for their next document (at most KEEP_IDLE), ended when the process exits."""
+def _spare_cores() -> int:
+    """The cores this process may run on, less the one that it keeps busy itself."""
+    try:
+        return len(os.sched_getaffinity(0)) - 1
+    except AttributeError:  # not on Linux
+        return (os.cpu_count() or 1) - 1
+
+
+class _Workers:
+    """The workers of this process: as many reading as there are spare cores (one more would only
+    take turns with the others), and at most KEEP_IDLE waiting for their next document, ended at
+    exit."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._idle: list[subprocess.Popen[bytes]] = []
+        self._busy = 0
         self._owner = os.getpid()
         self._ended_at_exit = False
 
-    def take(self) -> subprocess.Popen[bytes]:
+    def take(self) -> subprocess.Popen[bytes] | None:
+        """A worker for one document, or None when every spare core already has one."""
         with self._lock:
-            if self._owner != os.getpid():  # a forked child: the idle workers are its parent's
-                self._idle, self._owner = [], os.getpid()
+            if self._owner != os.getpid():  # a forked child: the workers are its parent's
+                self._idle, self._busy, self._owner = [], 0, os.getpid()
+            if self._busy >= _spare_cores():
+                return None
+            self._busy += 1
             while self._idle:
                 worker = self._idle.pop()
                 if worker.poll() is None:
                     return worker
                 _end(worker)
-        return start_worker()
+        try:
+            return start_worker()
+        except OSError:
+            self._done()
+            raise
 
     def give_back(self, worker: subprocess.Popen[bytes]) -> None:
+        """A worker that finished its document, to wait for the next (or end)."""
+        self._done()
         with self._lock:
             if self._owner == os.getpid() and len(self._idle) < KEEP_IDLE:
                 if not self._ended_at_exit:
-                    atexit.register(self.end_all)
+                    atexit.register(self.end_idle)
                     self._ended_at_exit = True
                 self._idle.append(worker)
                 return
         _end(worker)
 
-    def end_all(self) -> None:
+    def discard(self, worker: subprocess.Popen[bytes]) -> None:
+        """A worker stopped before the end of its document."""
+        self._done()
+        _end(worker)
+
+    def _done(self) -> None:
+        with self._lock:
+            self._busy = max(0, self._busy - 1)
+
+    def end_idle(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for worker in idle:
             _end(worker)
 
 
-_IDLE = _IdleWorkers()  # holds nothing until a document is read ahead
+_WORKERS = _Workers()  # holds nothing until a document is read ahead
 
 
 def end_idle_workers() -> None:
     """End the workers kept for the next document now rather than at exit."""
-    _IDLE.end_all()
+    _WORKERS.end_idle()
