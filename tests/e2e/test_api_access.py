@@ -128,3 +128,81 @@ def test_the_first_page_logs_in_with_a_token(setting) -> None:  # type: ignore[n
     assert "httponly" in accepted.headers["set-cookie"].lower()
     home = client.get("/")
     assert "Committee of Forestry and Wildlife" in home.text and "items by status" in home.text
+
+
+# An importing country's authority over HTTP: the lots exported to its country (and their horns)
+# answer; a lot exported elsewhere, its horns and a horn never exported are 404, as for anyone
+# who may not see them.
+def _item(code: str, suffix: str = "") -> str:
+    return "/api/items/" + quote(code, safe="") + suffix
+
+
+EXPORT_MATRIX = {
+    ("cn", "cn-lot"): 200,
+    ("cn", "cn-lot/trace"): 200,
+    ("cn", "cn-horn"): 200,
+    ("cn", "cn-horn/trace"): 200,
+    ("cn", "cn-harvest-event"): 200,
+    ("cn", "jp-lot"): 404,
+    ("cn", "jp-lot/trace"): 404,
+    ("cn", "jp-horn"): 404,
+    ("cn", "jp-harvest-event"): 404,
+    ("cn", "kept-horn"): 404,
+    ("jp", "jp-lot/trace"): 200,
+    ("jp", "cn-lot"): 404,
+    ("jp", "cn-harvest-event"): 404,
+    ("trader", "cn-horn"): 404,
+    ("ministry", "jp-horn/trace"): 200,
+}
+
+
+@pytest.fixture
+def exported(registry):  # type: ignore[no-untyped-def]
+    from kiik.domain.event_hash import event_hash_id
+    from tests.support.exports import export_to, partner_authority
+    from tests.support.season import open_register, small_season
+
+    world = make_world(registry)
+    open_register(registry, world)
+    season = small_season(registry, world)
+    lots = list(season.lots)
+    export_to(registry, world, [lots[0]], "CN")
+    export_to(registry, world, [lots[1]], "JP")
+    tokens = {code: member.token for code, member in world.items()}
+    tokens["cn"] = partner_authority(registry, "cn-nfga", "CN")
+    tokens["jp"] = partner_authority(registry, "jp-moe", "JP")
+    with TestClient(create_app(registry)) as client:
+        harvests = {}
+        for name, horn in (("cn", season.horns[0]), ("jp", season.horns[8])):
+            page = client.get(
+                "/epcis/events",
+                params={"MATCH_epc": horn, "EQ_action": "ADD"},
+                headers={"Authorization": f"Bearer {tokens['ministry']}"},
+            )
+            [event] = page.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+            harvests[name] = "/epcis/events/" + quote(event_hash_id(event), safe="")
+        paths = {
+            "cn-lot": _item(lots[0]),
+            "cn-horn": _item(season.horns[0]),
+            "jp-lot": _item(lots[1]),
+            "jp-horn": _item(season.horns[8]),
+            "kept-horn": _item(season.trader_horns[0]),
+            "cn-harvest-event": harvests["cn"],
+            "jp-harvest-event": harvests["jp"],
+        }
+        yield client, tokens, paths
+
+
+def test_partner_authorities_read_what_was_exported_to_their_country(exported) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, paths = exported
+    found = {}
+    for caller, target in EXPORT_MATRIX:
+        name, _, suffix = target.partition("/")
+        path = paths[name] + (f"/{suffix}" if suffix else "")
+        answer = client.get(path, headers={"Authorization": f"Bearer {tokens[caller]}"})
+        found[(caller, target)] = answer.status_code
+        if answer.status_code == 404:
+            assert "visible to you" in answer.text
+    assert found == EXPORT_MATRIX
+    trace = client.get(paths["cn-lot"] + "/trace", headers={"Authorization": f"Bearer {tokens['cn']}"}).json()
+    assert trace["verdict"]["origin_traced"] and trace["verdict"]["sources"] == 8

@@ -6,6 +6,7 @@ import pytest
 
 from kiik.domain.permissions import (
     SEES_EVERYTHING,
+    ExportedTo,
     NotAllowed,
     OrgKind,
     Permission,
@@ -49,6 +50,10 @@ for role in (Role.OPERATOR, Role.ADMIN):
 for role in Role:
     EXPECTED[(OrgKind.MINISTRY, role)] |= {P.REPORTS_READ}
 EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE, P.PARTNERS_MANAGE}
+# Reconciliation with partner registries: this country's ministry, customs and inspectorate.
+for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):
+    for role in Role:
+        EXPECTED[(kind, role)] |= {P.RECONCILIATION_READ}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))
@@ -61,6 +66,29 @@ def test_who_sees_everything(kind: OrgKind) -> None:
     principal = Principal(1, "x", "X", kind, Role.VIEWER)
     assert principal.sees_everything == (kind in {OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
     assert SEES_EVERYTHING == {OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE}
+
+
+@pytest.mark.parametrize("kind", list(OrgKind))
+def test_who_sees_what_was_exported_to_its_country(kind: OrgKind) -> None:
+    from kiik.services.scope import restrict
+
+    principal = Principal(7, "x", "X", kind, Role.VIEWER, "CN")
+    scope = restrict(principal, P.ITEMS_READ)
+    if kind is OrgKind.PARTNER_AUTHORITY:
+        assert principal.sees_exports_to == "CN" and scope.visible_to == ExportedTo("CN")
+    elif kind in SEES_EVERYTHING:
+        assert scope.everything and scope.visible_to is None
+    else:
+        assert principal.sees_exports_to is None and scope.visible_to == 7
+    # Stock and harvest authorisations stay the organisation's own for every kind but the authorities.
+    assert scope.org_id == (None if kind in SEES_EVERYTHING else 7)
+
+
+def test_a_partner_authority_without_a_country_sees_only_its_own() -> None:
+    from kiik.services.scope import restrict
+
+    principal = Principal(7, "x", "X", OrgKind.PARTNER_AUTHORITY, Role.VIEWER)
+    assert restrict(principal, P.EVENTS_READ).visible_to == 7
 
 
 def test_a_refusal_names_the_role_and_the_permission() -> None:

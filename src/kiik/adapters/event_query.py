@@ -1,7 +1,8 @@
 """Reading events back: the EPCIS query (filters, order, keyset pages), single events, item history.
 
 Read access is turned into SQL here, once: `event_visible` and `item_visible` are the conditions
-every read adds for an organisation that does not see everything (see `services.scope`).
+every read adds for a reader that does not see everything (see `services.scope`): an organisation,
+or an importing country's authority (`exported_keys`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -28,20 +30,72 @@ from sqlalchemy import (
 )
 
 from kiik.adapters.tables import erroneous_events, event_identifiers, events, items, organisations
+from kiik.adapters.tables_permits import permit_items, permits
+from kiik.domain.permissions import ExportedTo, Viewer
+
+# Permits whose items have left the country: endorsed by customs (used), and confirmed by the
+# importing country's registry (closed).
+EXPORTED_STATUSES = ("used", "closed")
 
 
-def item_visible(visible_to: int | None) -> ColumnElement[bool]:
-    """Items an organisation sees in detail: those it holds now (everything when `visible_to` is None)."""
+def item_visible(visible_to: Viewer) -> ColumnElement[bool]:
+    """Items a reader sees in detail: an organisation those it holds now, an importing country's
+    authority those exported to it and their sources (everything when `visible_to` is None)."""
     if visible_to is None:
         return true()
+    if isinstance(visible_to, ExportedTo):
+        return items.c.key.in_(exported_keys(visible_to.country))
     return items.c.holder_org_id == visible_to
 
 
-def event_visible(visible_to: int | None) -> ColumnElement[bool]:
-    """Events an organisation sees: those it recorded, and those naming an item it holds now."""
+def event_visible(visible_to: Viewer) -> ColumnElement[bool]:
+    """Events a reader sees: an organisation those it recorded and those naming an item it holds
+    now; an importing country's authority those naming an item exported to it or a source of one."""
     if visible_to is None:
         return true()
+    if isinstance(visible_to, ExportedTo):
+        return names_exported_item(visible_to.country)
     return or_(recorded_by(visible_to), names_held_item(visible_to))
+
+
+@lru_cache(maxsize=64)
+def exported_keys(country: str) -> Select[Any]:
+    """The keys an importing country's authority sees: the items of permits for export to `country`
+    that customs endorsed, and, back through valid transformations, the items they were made from
+    down to the horns commissioned at harvest. One recursive query; the same object for a country,
+    so that a statement that asks it twice (items and events) states it once."""
+    name = "exported_to_" + "".join(c for c in country.lower() if c.isalnum())
+    reached = (
+        select(permit_items.c.item_key.label("key"))
+        .join(permits, permits.c.id == permit_items.c.permit_id)
+        .where(permits.c.import_country == literal(country), permits.c.status.in_(EXPORTED_STATUSES))
+        .cte(name, recursive=True)
+    )
+    # Aliases: inside a query of events or identifiers, the walk must not be correlated to its rows.
+    made, source = event_identifiers.alias(f"{name}_made"), event_identifiers.alias(f"{name}_source")
+    making = events.alias(f"{name}_making")
+    step = (
+        select(source.c.key)
+        .select_from(reached)
+        .join(made, made.c.key == reached.c.key)
+        .join(making, making.c.id == made.c.event_pk)
+        .join(source, source.c.event_pk == made.c.event_pk)
+        .where(
+            made.c.role.in_(("output", "output_class")),
+            source.c.role.in_(("input", "input_class")),
+            making.c.event_type == "TransformationEvent",
+            making.c.declares_error.is_(False),
+            ~exists().where(erroneous_events.c.event_pk == making.c.id),
+        )
+    )
+    reached = reached.union(step)
+    return select(reached.c.key)
+
+
+def names_exported_item(country: str) -> ColumnElement[bool]:
+    """Events naming an item exported to `country` or a source of one (see `exported_keys`)."""
+    named = select(event_identifiers.c.event_pk).where(event_identifiers.c.key.in_(exported_keys(country)))
+    return events.c.id.in_(named)
 
 
 def recorded_by(org_id: int) -> ColumnElement[bool]:
@@ -260,7 +314,7 @@ class EventQueryStore:
         self,
         criteria: Criteria,
         *,
-        visible_to: int | None,
+        visible_to: Viewer,
         limit: int,
         after: tuple[datetime, int] | None = None,
     ) -> list[QueriedEvent]:
@@ -282,7 +336,9 @@ class EventQueryStore:
             order = (column.desc(), events.c.id.desc())
         else:
             order = (column.asc(), events.c.id.asc())
-        if visible_to is not None:
+        if isinstance(visible_to, ExportedTo):
+            conditions.append(event_visible(visible_to))
+        elif visible_to is not None:
             few_held = self.holds_few(visible_to)
             branches = [
                 select(events.c.id).where(part, *conditions).order_by(*order).limit(limit).subquery()
@@ -298,7 +354,7 @@ class EventQueryStore:
         query = select(items.c.key).where(items.c.holder_org_id == org_id).limit(1).offset(FEW_HELD)
         return self.connection.scalar(query) is None
 
-    def by_event_id(self, event_id: str, *, visible_to: int | None) -> list[QueriedEvent]:
+    def by_event_id(self, event_id: str, *, visible_to: Viewer) -> list[QueriedEvent]:
         """The event with this eventID (or Event Hash ID) and its error declarations."""
         query = (
             _selected()
@@ -344,7 +400,7 @@ class EventQueryStore:
         )
         return int(self.connection.scalar(query) or 0)
 
-    def is_visible(self, event_pk: int, visible_to: int | None) -> bool:
+    def is_visible(self, event_pk: int, visible_to: Viewer) -> bool:
         if visible_to is None:
             return True
         query = select(literal(1)).where(events.c.id == event_pk, event_visible(visible_to))

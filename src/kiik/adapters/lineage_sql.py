@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.tables import BigId, Document, erroneous_events, event_identifiers, events, items
 from kiik.adapters.tables_stock import INPUT_ROLES_SQL, OUTPUT_ROLES_SQL, item_origins
+from kiik.domain.permissions import Viewer
 
 PRODUCED_ROLES = ("output", "output_class")
 CONSUMED_ROLES = ("input", "input_class")
@@ -67,7 +68,7 @@ def any_of(column: Any, name: str, dialect: str, type_: Any = String) -> ColumnE
     return column.in_(bindparam(name, expanding=True))
 
 
-def _walk(seed: Select[Any], *, backward: bool, visible_to: int | None, dialect: str) -> Any:
+def _walk(seed: Select[Any], *, backward: bool, visible_to: Viewer, dialect: str) -> Any:
     """Every step reached from `seed` (rows of key and depth), one transformation at a time.
 
     Backward, a step goes from a key to the inputs of the transformation that made it; forward,
@@ -133,7 +134,7 @@ _ORIGIN_NAMES = (
 )
 
 
-def _with_states(steps: Any, *, origins: bool, state_visible_to: int | None, direction: str) -> Select[Any]:
+def _with_states(steps: Any, *, origins: bool, state_visible_to: Viewer, direction: str) -> Select[Any]:
     """The walk's rows (the start's own row, with no event, first) with the state of each key and,
     backward, its valid origin: one statement instead of three reads of hundreds of keys."""
     columns: list[Any] = [
@@ -187,7 +188,7 @@ def _root_seed() -> Select[Any]:
 
 
 @lru_cache(maxsize=512)
-def lineage_statement(dialect: str, behind_visible_to: int | None, visible_to: int | None) -> Any:
+def lineage_statement(dialect: str, behind_visible_to: Viewer, visible_to: Viewer) -> Any:
     """Both walks from a root in one statement: behind it through the transformations visible to
     `behind_visible_to` (with origins), ahead of it through those visible to `visible_to`; states as
     `visible_to` sees them. Built once per dialect and reader: building costs more than running."""
@@ -201,7 +202,7 @@ def lineage_statement(dialect: str, behind_visible_to: int | None, visible_to: i
 
 
 @lru_cache(maxsize=512)
-def animal_statement(dialect: str, visible_to: int | None) -> Select[Any]:
+def animal_statement(dialect: str, visible_to: Viewer) -> Select[Any]:
     """The walk ahead of the items validly commissioned for an animal, with their origins."""
     seed = _seed(
         select(item_origins.c.item_key).where(item_origins.c.animal_id == bindparam("animal"), valid_origin())
@@ -227,7 +228,7 @@ NAMED = event_identifiers.alias("named")
 
 
 @lru_cache(maxsize=512)
-def in_full_statement(dialect: str, visible_to: int | None) -> Select[Any]:
+def in_full_statement(dialect: str, visible_to: Viewer) -> Select[Any]:
     """Commissionings of keys the origin projection does not hold, read from the events."""
     return (
         select(*ORIGIN_COLUMNS, NAMED.c.key.label("item_key"))

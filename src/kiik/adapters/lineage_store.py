@@ -46,6 +46,7 @@ from kiik.adapters.tables import (
     sites,
 )
 from kiik.adapters.tables_stock import item_origins
+from kiik.domain.permissions import Viewer
 
 
 @dataclass(frozen=True)
@@ -231,19 +232,19 @@ class LineageStore:
         self.connection = connection
         self.dialect = connection.dialect.name
 
-    def item(self, key: str, *, visible_to: int | None) -> ItemRecord | None:
+    def item(self, key: str, *, visible_to: Viewer) -> ItemRecord | None:
         query = _ITEM_BY_KEY if visible_to is None else _ITEM_BY_KEY.where(item_visible(visible_to))
         row = self.connection.execute(query, {"key": key}).first()
         return _item(row) if row is not None else None
 
-    def items(self, keys: Iterable[str], *, visible_to: int | None) -> dict[str, ItemRecord]:
+    def items(self, keys: Iterable[str], *, visible_to: Viewer) -> dict[str, ItemRecord]:
         found: dict[str, ItemRecord] = {}
         for part in chunked(list(dict.fromkeys(keys))):
             query = _ITEM_SELECT.where(items.c.key.in_(list(part)), item_visible(visible_to))
             found.update((row.key, _item(row)) for row in self.connection.execute(query))
         return found
 
-    def contents(self, key: str, *, visible_to: int | None, limit: int = 1000) -> list[str]:
+    def contents(self, key: str, *, visible_to: Viewer, limit: int = 1000) -> list[str]:
         """What is packed in `key` now (its children in the projection)."""
         query = (
             select(items.c.key)
@@ -257,8 +258,8 @@ class LineageStore:
         self,
         root: str,
         *,
-        behind_visible_to: int | None,
-        visible_to: int | None,
+        behind_visible_to: Viewer,
+        visible_to: Viewer,
         max_depth: int,
         max_steps: int,
     ) -> tuple[Walk, Walk]:
@@ -274,7 +275,7 @@ class LineageStore:
         return behind, ahead
 
     def walk_from_animal(
-        self, animal_id: str, *, visible_to: int | None, max_depth: int, max_steps: int
+        self, animal_id: str, *, visible_to: Viewer, max_depth: int, max_steps: int
     ) -> Walk:
         """The steps ahead of the items commissioned (validly) for an animal, with their origins."""
         statement = animal_statement(self.dialect, visible_to)
@@ -313,7 +314,7 @@ class LineageStore:
         ahead_links = [_link(row, named[1][row.id]) for row in ordered if row.id in named[1]]
         return behind_links, ahead_links
 
-    def origins(self, keys: Sequence[str], *, visible_to: int | None) -> dict[str, LinkEvent]:
+    def origins(self, keys: Sequence[str], *, visible_to: Viewer) -> dict[str, LinkEvent]:
         """The first valid commissioning of each key (its origin), where the reader sees it.
 
         Read from the origin projection; keys it does not hold (captured with custody rules off,
@@ -333,7 +334,7 @@ class LineageStore:
                     found.setdefault(row.item_key, _link(row))
         return found
 
-    def visible_keys(self, keys: Sequence[str], *, visible_to: int | None) -> set[str]:
+    def visible_keys(self, keys: Sequence[str], *, visible_to: Viewer) -> set[str]:
         """The keys the reader has seen at least one valid event of."""
         if visible_to is None:
             return set(keys)

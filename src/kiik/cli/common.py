@@ -39,7 +39,7 @@ def operator_for(registry: Registry, org_code: str) -> Principal:
         org = uow.directory.organisation(org_code)
     if org is None:
         raise fail(f"no organisation with code {org_code!r}", "list them with `kiik org list`")
-    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR)
+    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR, org.country)
 
 
 def root_operator() -> Principal:

@@ -27,12 +27,16 @@ def org_add(
     pgln: Annotated[
         str | None, typer.Option(help="Party GLN: urn:epc:id:pgln:…, Digital Link or (417)…")
     ] = None,
-    country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 country")] = "KZ",
+    country: Annotated[
+        str | None,
+        typer.Option(help="ISO 3166 alpha-2 (default: $KIIK_COUNTRY); required for a partner authority"),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Register an organisation."""
+    registry = registry_for(db)
     try:
-        add_organisation(registry_for(db).uow(), code, name, kind, pgln, country)
+        add_organisation(registry.uow(), code, name, kind, pgln, country, home=registry.settings.country)
     except DirectoryError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]organisation {code} added[/] ({kind})")

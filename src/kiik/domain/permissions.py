@@ -46,6 +46,7 @@ class Permission(StrEnum):
     STOCK_READ = "stock:read"
     STOCK_SETTINGS_MANAGE = "stock_settings:manage"
     PARTNERS_MANAGE = "partners:manage"
+    RECONCILIATION_READ = "reconciliation:read"
 
 
 _READ = frozenset(
@@ -73,6 +74,23 @@ READ_ONLY_KINDS = frozenset({OrgKind.PARTNER_AUTHORITY})
 # Kinds that see every item and event in detail; every other organisation sees its own.
 SEES_EVERYTHING = frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
 
+# Kinds that see what was exported to their country, back to harvest, instead of what they hold.
+SEES_EXPORTS_TO_ITS_COUNTRY = frozenset({OrgKind.PARTNER_AUTHORITY})
+
+
+@dataclass(frozen=True)
+class ExportedTo:
+    """The view of an importing country's authority: the items exported to `country` under
+    endorsed permits (used or closed) and, back through transformations, the items they were made
+    from down to their commissioning at harvest; every event naming one of those items."""
+
+    country: str
+
+
+# Whose view a read is limited to: None (everything), an organisation's id (what it recorded and
+# holds), or an importing country's (ExportedTo). Storage turns it into SQL (adapters.event_query).
+Viewer = int | ExportedTo | None
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -83,6 +101,7 @@ class Principal:
     org_name: str
     org_kind: OrgKind
     role: Role
+    org_country: str | None = None
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -94,6 +113,13 @@ class Principal:
     @property
     def sees_everything(self) -> bool:
         return self.org_kind in SEES_EVERYTHING
+
+    @property
+    def sees_exports_to(self) -> str | None:
+        """The country whose imports this principal may trace (a partner authority's), or None."""
+        if self.org_kind in SEES_EXPORTS_TO_ITS_COUNTRY and self.org_country:
+            return self.org_country
+        return None
 
 
 def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
@@ -125,6 +151,12 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE, OrgKind.PARTNER_AUTHORITY}),
         frozenset(Role),
         frozenset({Permission.PERMITS_VERIFY_DETAILS}),
+    ),
+    # Reconciliation with partner registries: this country's authorities, not the partner's.
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE}),
+        frozenset(Role),
+        frozenset({Permission.RECONCILIATION_READ}),
     ),
 )
 

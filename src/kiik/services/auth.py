@@ -28,7 +28,7 @@ def authenticate(uow: UnitOfWork, token: str) -> Principal | None:
     if grant is None:
         return None
     org = grant.org
-    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role(grant.role))
+    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role(grant.role), org.country)
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,15 @@ def add_organisation(
     name: str,
     kind: str,
     pgln: str | None = None,
-    country: str = "KZ",
+    country: str | None = None,
     actor: Principal | None = None,
+    home: str = "KZ",
 ) -> int:
-    """Register an organisation. `actor` is None only for the operator's own CLI."""
+    """Register an organisation, of this registry's country (`home`) unless another is given.
+
+    A partner authority stands for an importing country: it must name it, and not this registry's
+    own, since what it may read is what was exported to its country. `actor` is None only for the
+    operator's own CLI."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
     try:
@@ -67,14 +72,27 @@ def add_organisation(
     except ValueError:
         raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
     canonical_pgln = _canonical(pgln, "pgln")
+    country = _country(country, org_kind, home)
     with uow:
         if uow.directory.organisation(code) is not None:
             raise DirectoryError(f"an organisation with code {code!r} exists already")
         if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
             raise DirectoryError(f"the PGLN {pgln} belongs to another organisation already")
-        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country.upper())
+        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
         uow.commit()
     return int(org.id)
+
+
+def _country(country: str | None, kind: OrgKind, home: str) -> str:
+    if kind is OrgKind.PARTNER_AUTHORITY and (country is None or country.strip().upper() == home.upper()):
+        raise DirectoryError(
+            f"a partner authority stands for an importing country: give it with --country (ISO 3166 "
+            f"alpha-2, such as CN), not this registry's own ({home.upper()})"
+        )
+    chosen = (country or home).strip().upper()
+    if len(chosen) != 2 or not chosen.isalpha():
+        raise DirectoryError(f"{country!r} is not a country code: give ISO 3166 alpha-2, such as KZ or CN")
+    return chosen
 
 
 def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Principal | None = None) -> str:

@@ -128,7 +128,7 @@ def list_authorisations(uow: UnitOfWork, principal: Principal) -> list[Authorisa
     scope = restrict(principal, Permission.HARVEST_AUTHORISATIONS_READ)
     with uow:
         store = harvest_store(uow)
-        found = store.authorisations(scope.visible_to)
+        found = store.authorisations(scope.org_id)
         usage = store.usage([a.id for a in found if a.id is not None])
     return [AuthorisationView(a, *usage.get(a.id or 0, (0, 0))) for a in found]
 
@@ -139,7 +139,7 @@ def get_authorisation(uow: UnitOfWork, principal: Principal, number: str) -> Aut
     with uow:
         store = harvest_store(uow)
         found = store.authorisation(wanted)
-        if found is None or (scope.visible_to is not None and found.org_id != scope.visible_to):
+        if found is None or (scope.org_id is not None and found.org_id != scope.org_id):
             raise NotFound(f"no harvest authorisation {wanted} that you may see")
         usage = store.usage([found.id] if found.id is not None else [])
     return AuthorisationView(found, *usage.get(found.id or 0, (0, 0)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from kiik.domain.permissions import Permission, Principal
+from kiik.domain.permissions import Permission, Principal, Viewer
 from kiik.services.errors import NotFound, QueryError
 from kiik.services.query_params import EventQuery, parse_query
 from kiik.services.scope import restrict
@@ -39,9 +39,9 @@ class StoredEvent(Protocol):
 
 class EventQueries(Protocol):
     def find(
-        self, criteria: Any, *, visible_to: int | None, limit: int, after: tuple[datetime, int] | None = None
+        self, criteria: Any, *, visible_to: Viewer, limit: int, after: tuple[datetime, int] | None = None
     ) -> Sequence[StoredEvent]: ...
-    def by_event_id(self, event_id: str, *, visible_to: int | None) -> Sequence[StoredEvent]: ...
+    def by_event_id(self, event_id: str, *, visible_to: Viewer) -> Sequence[StoredEvent]: ...
 
 
 class ReadUnitOfWork(Protocol):

@@ -9,30 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiik.domain.permissions import Permission, Principal, require
+from kiik.domain.permissions import ExportedTo, Permission, Principal, Viewer, require
 
 
 @dataclass(frozen=True)
 class ReadScope:
-    """The rows a principal sees: all of them, or those of one organisation.
+    """The rows a principal sees: all of them, those of one organisation, or those exported to a
+    country.
 
     An organisation sees the events it recorded, the events naming an item it holds now, and
-    the current state of the items it holds. Ministry, customs and the inspectorate see all.
+    the current state of the items it holds. Ministry, customs and the inspectorate see all. A
+    partner authority (the importing country's) sees the items exported to its country under
+    endorsed permits, the items they were made from back to harvest, and every event naming one
+    of them: what the export notices it received carried, and nothing else.
     """
 
     org_id: int | None
+    exported_to: str | None = None
 
     @property
     def everything(self) -> bool:
         return self.org_id is None
 
     @property
-    def visible_to(self) -> int | None:
-        """The organisation whose view this is, or None when nothing is hidden."""
+    def visible_to(self) -> Viewer:
+        """Whose view this is (an organisation's, or an importing country's), or None when
+        nothing is hidden."""
+        if self.exported_to is not None:
+            return ExportedTo(self.exported_to)
         return self.org_id
 
     @property
-    def provenance_visible_to(self) -> int | None:
+    def provenance_visible_to(self) -> Viewer:
         """Whose view limits the provenance of an item the reader may see: nobody's.
 
         The transformations an item came out of and the commissioning of its source items (with
@@ -49,4 +57,6 @@ EVERYTHING = ReadScope(org_id=None)
 def restrict(principal: Principal, permission: Permission) -> ReadScope:
     """Check that the principal may read at all, and return what it may read."""
     require(principal, permission)
-    return EVERYTHING if principal.sees_everything else ReadScope(org_id=principal.org_id)
+    if principal.sees_everything:
+        return EVERYTHING
+    return ReadScope(org_id=principal.org_id, exported_to=principal.sees_exports_to)

@@ -174,7 +174,7 @@ def _org_filter(
         raise NotFound(
             f"no organisation {org!r} visible to you: you see your own stock ({principal.org_code})"
         )
-    return scope.visible_to
+    return scope.org_id
 
 
 def _statuses(statuses: list[str] | None) -> tuple[str, ...]:
