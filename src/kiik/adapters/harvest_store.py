@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
+from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables import organisations
 from kiik.adapters.tables_harvest import harvest_authorisations, harvest_imports, harvested_horns
@@ -125,20 +126,12 @@ class HarvestStore:
         """Count horns; `replaced` are horns counted before (registered again after a correction)."""
         for part in chunked(list(replaced)):
             self.connection.execute(delete(harvested_horns).where(harvested_horns.c.horn_key.in_(part)))
-        if horns:
-            self.connection.execute(
-                insert(harvested_horns),
-                [
-                    {
-                        "horn_key": h.horn_key,
-                        "authorisation_id": h.authorisation_id,
-                        "animal_id": h.animal_id,
-                        "sex": h.sex,
-                        "microchip": h.microchip,
-                    }
-                    for h in horns
-                ],
-            )
+        insert_rows(
+            self.connection,
+            harvested_horns,
+            ("horn_key", "authorisation_id", "animal_id", "sex", "microchip"),
+            [(h.horn_key, h.authorisation_id, h.animal_id, h.sex, h.microchip) for h in horns],
+        )
 
     def horns_with_microchips(self, microchips: Iterable[str]) -> dict[str, str]:
         """The horn already carrying each of these microchip numbers, for those that one does."""

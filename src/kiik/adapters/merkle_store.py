@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, text
 
+from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.tables import events
 from kiik.adapters.tables_partners import merkle_checkpoints, merkle_leaves, merkle_nodes
 from kiik.domain.merkle import Node
@@ -72,12 +73,17 @@ class MerkleStore:
     def append(self, size: int, logged: Sequence[tuple[int, str]], nodes: Sequence[Node]) -> None:
         if not logged:
             return
-        self.connection.execute(
-            insert(merkle_leaves),
-            [{"position": size + i, "event_pk": pk, "hash_id": h} for i, (pk, h) in enumerate(logged)],
+        insert_rows(
+            self.connection,
+            merkle_leaves,
+            ("position", "event_pk", "hash_id"),
+            [(size + i, pk, h) for i, (pk, h) in enumerate(logged)],
         )
-        self.connection.execute(
-            insert(merkle_nodes), [{"level": n.level, "position": n.index, "hash": n.hash} for n in nodes]
+        insert_rows(
+            self.connection,
+            merkle_nodes,
+            ("level", "position", "hash"),
+            [(n.level, n.index, n.hash) for n in nodes],
         )
 
     def position_of(self, hash_id: str) -> int | None:

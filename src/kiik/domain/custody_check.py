@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import cached_property
+from typing import Any, Protocol
 
 from kiik.domain.custody import FROZEN, STATUS_EXPLAINED, Actor, ItemState, Ledger, Status, Violation
 from kiik.domain.event_facts import EventFacts
@@ -63,11 +64,20 @@ class CustodyCheck:
     def site(self) -> str | None:
         return self.facts.biz_location or self.facts.read_point
 
-    def new_item(self, key: str, *, is_class: bool, **values: object) -> ItemState:
-        base = ItemState(
-            key=key, is_class=is_class, holder=self.actor.org_id, site=self.site, status=Status.ACTIVE
+    def new_item(self, key: str, *, is_class: bool, **values: Any) -> ItemState:
+        return ItemState(
+            key=key,
+            is_class=is_class,
+            holder=self.actor.org_id,
+            site=self.site,
+            status=Status.ACTIVE,
+            last_event_time=self.event_time,
+            **values,
         )
-        return base.with_changes(last_event_time=self.facts.event_time.isoformat(), **values)
+
+    @cached_property
+    def event_time(self) -> str:
+        return self.facts.event_time.isoformat()
 
     def known(self, key: str, is_class: bool = False) -> ItemState:
         """The state of an item the event acts on; an unknown one is a violation."""
@@ -95,7 +105,7 @@ class CustodyCheck:
         return state
 
     def touched(self, state: ItemState, **changes: object) -> ItemState:
-        return state.with_changes(last_event_time=self.facts.event_time.isoformat(), **changes)
+        return state.with_changes(last_event_time=self.event_time, **changes)
 
     def with_contents(self, keys: list[str]) -> list[str]:
         """The keys and, for shipping units, everything packed inside them."""

@@ -77,7 +77,7 @@ def _commission(check: CustodyCheck) -> None:
                 f"status {existing.status}); an identifier is commissioned once",
                 key,
             )
-        line = next((q for q in facts.quantities if q.key == key), None)
+        line = next((q for q in facts.quantities if q.key == key), None) if is_class else None
         check.write(
             check.new_item(
                 key,

@@ -83,7 +83,9 @@ class EventFacts:
         return list(dict.fromkeys(pairs))
 
     @cached_property
-    def _ilmd_by_local_name(self) -> dict[str, Any]:
+    def ilmd_by_local_name(self) -> dict[str, Any]:
+        """The ILMD fields by local name (the first of each name), whatever prefix the document
+        gave their namespace."""
         by_name: dict[str, Any] = {}
         for name, value in self.ilmd.items():
             by_name.setdefault(name.rsplit(":", 1)[-1], value)
@@ -91,7 +93,7 @@ class EventFacts:
 
     def ilmd_value(self, local_name: str) -> Any:
         """An ILMD field by its local name, whatever prefix the document gave its namespace."""
-        return self._ilmd_by_local_name.get(local_name)
+        return self.ilmd_by_local_name.get(local_name)
 
 
 def parse_time(text: str) -> datetime:

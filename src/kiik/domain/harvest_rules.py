@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from kiik.domain.custody import Violation
@@ -44,7 +45,7 @@ class HarvestClaim:
     harvest_date: Any
     itemised: bool
 
-    @property
+    @cached_property
     def number(self) -> str | None:
         """The authorisation number, or None when none (or no readable one) is named."""
         if not isinstance(self.authorisation, str):
@@ -66,7 +67,7 @@ def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim |
     if facts.declares_error or operation_of(facts) != "commission":
         return None
     # ILMD fields by local name, whatever prefix the document gave kiik's namespace (read once).
-    origin = {name.rsplit(":", 1)[-1]: value for name, value in facts.ilmd.items()}
+    origin = facts.ilmd_by_local_name
     authorisation = origin.get("harvestAuthorisation")
     species = origin.get("species")
     if authorisation is None and not is_saiga(species):

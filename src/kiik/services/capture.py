@@ -7,8 +7,10 @@ When any event fails, the transaction is rolled back and every failing event is 
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -108,6 +110,7 @@ class _Capture:
     def flush(self, batch: list[_Pending]) -> None:
         if not batch:
             return
+        gc.collect(1)  # the young objects only: see `_young_collections`
         plain = {p.hash_id for p in batch if not p.facts.declares_error}
         declared = {p.hash_id for p in batch if p.facts.declares_error}
         known = self.uow.events.existing_hashes(plain) | {
@@ -230,6 +233,49 @@ def capture_within(
     committed here. The caller commits only when the outcome succeeded (and rolls back otherwise),
     so that a use case can write its own records in the same transaction as the events."""
     require(principal, Permission.EVENTS_CAPTURE)
+    with _young_collections():
+        return _capture(
+            uow,
+            principal,
+            events,
+            custody_rules,
+            yields,
+            batch_size,
+            max_errors,
+            capture_id,
+            document_problems,
+        )
+
+
+@contextmanager
+def _young_collections() -> Iterator[None]:
+    """Collect garbage only between batches, and only among objects made since the last batch.
+
+    A capture keeps many objects alive for a while (the batch, the ledger, the rules' tallies);
+    left automatic, the collector walks all of them again and again (a quarter of a large
+    capture's time was spent there). Each flush collects the two young generations instead, which
+    still frees any reference cycle a batch left behind.
+    """
+    automatic = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if automatic:
+            gc.enable()
+
+
+def _capture(
+    uow: UnitOfWork,
+    principal: Principal,
+    events: Iterable[DocumentEventLike],
+    custody_rules: bool,
+    yields: dict[str, float],
+    batch_size: int,
+    max_errors: int,
+    capture_id: str | None,
+    document_problems: Any,
+) -> CaptureOutcome:
     outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
     policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
     run = _Capture(uow, principal, policy, outcome, max_errors)
