@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from kiik.domain.custody_rules import DEFAULT_YIELDS
 
 DEFAULT_DATABASE_URL = "sqlite:///./kiik.db"
+T = TypeVar("T", int, float)
 
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() not in ("0", "off", "false", "no")
+
+
+def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str], T]) -> T:
+    text = env.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a number: give it as for example {default}") from None
+    if value < 0:  # type: ignore[operator]
+        raise ValueError(f"{name}={text!r} cannot be negative")
+    return value
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,10 @@ class Settings:
     partner_delivery_seconds: float = 5.0
     max_partner_message_bytes: int = 64 * 1024 * 1024
     confirmation_due_days: int = 30
+    # Reconciliation (docs/partners.md): a mass difference counts when it exceeds the larger of an
+    # absolute bound (a scale's resolution on a horn) and a share of what left (drying, calibration).
+    reconcile_tolerance_kg: float = 0.005
+    reconcile_tolerance_percent: float = 0.5
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -50,6 +70,9 @@ class Settings:
             country=(env.get("KIIK_COUNTRY") or "KZ").upper(),
             public_url=env.get("KIIK_PUBLIC_URL") or "http://127.0.0.1:8000",
             partner_delivery_seconds=float(env.get("KIIK_PARTNER_DELIVERY_SECONDS") or 5.0),
+            confirmation_due_days=_number(env, "KIIK_CONFIRMATION_DUE_DAYS", 30, int),
+            reconcile_tolerance_kg=_number(env, "KIIK_RECONCILE_TOLERANCE_KG", 0.005, float),
+            reconcile_tolerance_percent=_number(env, "KIIK_RECONCILE_TOLERANCE_PERCENT", 0.5, float),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -108,4 +109,24 @@ partner_inbox = Table(
     Column("permit_number", String(40), nullable=True, index=True),
     Column("message", Text, nullable=False),
     Column("received_at", DateTime, nullable=False),
+)
+
+# What an applied export notice said left (the importing side's reconciliation reads these rather
+# than decoding every signed notice, which carries the items' whole history): the permit and the
+# day of export once per notice, the items with their kilograms.
+partner_notices = Table(
+    "partner_notices",
+    metadata,
+    Column("message_id", String(64), ForeignKey("partner_inbox.message_id"), primary_key=True),
+    Column("permit_number", String(40), nullable=False, index=True),
+    Column("exported_at", DateTime, nullable=True, index=True),
+)
+
+partner_notice_items = Table(
+    "partner_notice_items",
+    metadata,
+    Column("message_id", String(64), ForeignKey("partner_notices.message_id"), nullable=False),
+    Column("item_key", String(300), nullable=False),
+    Column("notified_kg", Float, nullable=True),
+    PrimaryKeyConstraint("message_id", "item_key"),
 )

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from kiik.adapters.cites_stores import CitesStores
+from kiik.adapters.consignment_store import ConsignmentStore
 from kiik.adapters.directory_store import DirectoryStore
 from kiik.adapters.event_query import EventQueryStore
 from kiik.adapters.event_store import EventStore
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.stock = StockStore(self._connection)
         self.log = MerkleStore(self._connection)
         self.partners = PartnerStore(self._connection)
+        self.consignments = ConsignmentStore(self._connection)
         return self
 
     @property

@@ -49,5 +49,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import partner_routes
 
     partner_routes.install(app)
+    from kiik.web import reconciliation_page
+
+    app.include_router(reconciliation_page.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     return app

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from kiik.adapters.partner_client import HttpPartnerClient
@@ -16,9 +16,11 @@ from kiik.api.errors import problem
 from kiik.domain.partner_messages import MessageRefused
 from kiik.domain.permissions import Permission
 from kiik.domain.permits import parse_number
+from kiik.domain.reconciliation import Period, ReconciliationError, Side
 from kiik.services.partner_import import RecordArrival, record_arrival
 from kiik.services.partner_inbox import receive_message, received_messages
 from kiik.services.partners import PartnerError, add_partner, list_partners
+from kiik.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
 
 router = APIRouter(tags=["partners"])
 
@@ -87,6 +89,28 @@ def processing(
     return received_messages(registry.uow(), principal, "onward-processing")
 
 
+@router.get("/api/partner/reconciliation", summary="Reconcile consignments with partner registries")
+def reconciliation(
+    request: Request,
+    registry: RegistryDep,
+    principal: may(Permission.RECONCILIATION_READ),  # type: ignore[valid-type]
+    permit: str | None = None,
+    start: str | None = Query(None, alias="from", description="first day of export, YYYY-MM-DD"),
+    end: str | None = Query(None, alias="to", description="last day of export, YYYY-MM-DD"),
+    side: Side | None = None,
+    format: str | None = Query(None, pattern="^(json|csv)$"),
+) -> Response:
+    """Per permit: exported but not arrived, arrived but not exported, mass differences beyond the
+    tolerance, confirmations overdue (docs/partners.md). CSV to `Accept: text/csv` or `format=csv`."""
+    command = Reconcile(None if permit is None else parse_number(permit), Period.parse(start, end), side)
+    report = reconcile_partners(registry.uow(), principal, command, ReconcileSettings.of(registry.settings))
+    wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+    if wants_csv:
+        headers = {"Content-Disposition": 'attachment; filename="kiik-reconciliation.csv"'}
+        return Response(as_csv(report), media_type="text/csv", headers=headers)
+    return JSONResponse(report.to_json())
+
+
 @router.get("/api/partners")
 def partners(registry: RegistryDep, principal: may(Permission.PARTNERS_MANAGE)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
     return list_partners(registry.uow())
@@ -112,6 +136,10 @@ def install(app: FastAPI) -> None:
         return problem(
             STATUS.get(exc.reason, 400), "Message refused", str(exc), "ValidationException", reason=exc.reason
         )
+
+    @app.exception_handler(ReconciliationError)
+    async def _reconciliation(_: Request, exc: ReconciliationError) -> JSONResponse:
+        return problem(400, "Invalid reconciliation request", str(exc), "QueryParameterException")
 
     @app.exception_handler(PartnerError)
     async def _partner(_: Request, exc: PartnerError) -> JSONResponse:

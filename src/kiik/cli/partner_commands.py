@@ -114,6 +114,48 @@ def arrive(
     console.print_json(json.dumps(body))
 
 
+@partner.command("reconcile")
+def reconcile(
+    permit: Annotated[str | None, typer.Option("--permit", help="one permit, e.g. KZ/2026/000001")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="first day of export, YYYY-MM-DD")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="last day of export, YYYY-MM-DD")] = None,
+    side: Annotated[str | None, typer.Option("--side", help="export or import; both by default")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="the report as JSON")] = False,
+    as_csv_: Annotated[bool, typer.Option("--csv", help="one row per discrepancy, as CSV")] = False,
+    db: DbOption = None,
+) -> None:
+    """Reconcile consignments with partner registries: not arrived, not exported, mass, overdue."""
+    from kiik.cli.common import root_operator
+    from kiik.cli.reconciliation_table import print_report
+    from kiik.domain.permits import PermitError, parse_number
+    from kiik.domain.reconciliation import Period, ReconciliationError, Side
+    from kiik.services.errors import NotFound
+    from kiik.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+
+    if as_json and as_csv_:
+        raise fail("--json and --csv are exclusive", "choose one, or neither for a table")
+    registry = registry_for(db)
+    try:
+        if side is not None and side not in {s.value for s in Side}:
+            raise ReconciliationError(f"--side {side!r} is neither 'export' nor 'import'")
+        command = Reconcile(
+            None if permit is None else parse_number(permit),
+            Period.parse(start, end),
+            None if side is None else Side(side),
+        )
+        report = reconcile_partners(
+            registry.uow(), root_operator(), command, ReconcileSettings.of(registry.settings)
+        )
+    except (ReconciliationError, PermitError, NotFound) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        console.print_json(json.dumps(report.to_json()))
+    elif as_csv_:
+        typer.echo(as_csv(report), nl=False)
+    else:
+        print_report(console, report)
+
+
 def start_delivery(registry: Registry) -> threading.Thread | None:
     """`kiik serve` delivers the outbox every KIIK_PARTNER_DELIVERY_SECONDS (0 turns it off)."""
     every = registry.settings.partner_delivery_seconds

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kiik.domain.event_builders import EPCIS_CONTEXT, KIIK_CONTEXT, commissioning, receiving, shipping
@@ -48,6 +48,15 @@ def notified_items(body: Mapping[str, Any]) -> list[NotifiedItem]:
         kg = line.get("actual_quantity", line.get("quantity"))
         items.append(NotifiedItem(key, None if kg is None else float(kg), line.get("term")))
     return items
+
+
+def exported_at(body: Mapping[str, Any]) -> datetime | None:
+    """When the notified consignment left (the endorsement, box 14), as naive UTC."""
+    text = body.get("permit", {}).get("endorsed_at")
+    if not text:
+        return None
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _with_permit(event: dict[str, Any], number: str) -> dict[str, Any]:

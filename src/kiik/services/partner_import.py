@@ -21,6 +21,7 @@ from kiik.domain.partner_import import (
     IMPORT_CONFIRMATION,
     arrival,
     confirmation_body,
+    exported_at,
     import_registration,
     notified_items,
     partner_exporter_code,
@@ -86,8 +87,13 @@ def apply_export_notice(uow: Any, payload: Mapping[str, Any]) -> None:
     body, sender = payload["body"], str(payload["from"])
     number = str(body["permit"]["number"])
     party, site = _customs(uow)
-    events = import_registration(number, sender, notified_items(body), utcnow(), party, site)
+    items = notified_items(body)
+    events = import_registration(number, sender, items, utcnow(), party, site)
     _capture(uow, _partner_exporter(uow, sender), events, f"the items of export notice {payload['id']}")
+    # Kept beside the notice for reconciliation, which then need not decode the signed history.
+    uow.consignments.record_notice(
+        str(payload["id"]), number, exported_at(body), [(i.key, i.kg) for i in items]
+    )
 
 
 @dataclass(frozen=True)

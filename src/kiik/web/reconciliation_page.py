@@ -1,0 +1,78 @@
+"""GET /partner/reconciliation: the ministry's page of consignments reconciled with the partner
+registries. Summary counts first, then each permit that needs attention with what is wrong, then
+those that agree. The same service as GET /api/partner/reconciliation; the login cookie (or a
+Bearer token) authenticates, and the reconciliation permission decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kiik.api.deps import get_registry
+from kiik.domain.permissions import NotAllowed
+from kiik.domain.permits import PermitError, parse_number
+from kiik.domain.reconciliation import Kind, Period, ReconciliationError, Side
+from kiik.services.auth import authenticate
+from kiik.services.errors import NotFound
+from kiik.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
+from kiik.web.pages import COOKIE, templates
+
+router = APIRouter(include_in_schema=False)
+
+# What each kind of discrepancy means to the official reading the page.
+KIND_WORDS = {
+    Kind.NOT_ARRIVED.value: "exported, not arrived",
+    Kind.NOT_EXPORTED.value: "arrived, not exported",
+    Kind.MASS_DIFFERENCE.value: "mass differs",
+    Kind.CONFIRMATION_OVERDUE.value: "confirmation overdue",
+    Kind.NOT_NOTIFIED.value: "partner not notified",
+}
+
+
+def _principal(request: Request) -> Any:
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(COOKIE)
+    return authenticate(get_registry(request).uow(), token) if token else None
+
+
+@router.get("/partner/reconciliation", response_class=HTMLResponse)
+def reconciliation_page(request: Request, permit: str = "", side: str = "") -> Response:
+    principal = _principal(request)
+    if principal is None:
+        return RedirectResponse("/", status_code=303)
+    # The period's fields are named from/to, as the API's parameters (from is a Python keyword).
+    start = request.query_params.get("from", "")
+    end = request.query_params.get("to", "")
+    context: dict[str, Any] = {
+        "principal": principal,
+        "form": {"permit": permit, "from": start, "to": end, "side": side},
+        "kind_words": KIND_WORDS,
+        "problem": None,
+        "report": None,
+    }
+    registry = get_registry(request)
+    try:
+        if side and side not in {s.value for s in Side}:
+            raise ReconciliationError(f"side={side!r} is neither 'export' nor 'import'")
+        command = Reconcile(
+            parse_number(permit) if permit.strip() else None,
+            Period.parse(start, end),
+            Side(side) if side else None,
+        )
+        report = reconcile_partners(
+            registry.uow(), principal, command, ReconcileSettings.of(registry.settings)
+        )
+    except NotAllowed as exc:
+        context["problem"] = str(exc)
+        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=403)
+    except (ReconciliationError, PermitError) as exc:
+        context["problem"] = str(exc)
+        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=400)
+    except NotFound as exc:
+        context["problem"] = str(exc)
+        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=404)
+    permits = sorted(report.permits, key=lambda p: (p.status != "discrepancies", p.consignment.permit))
+    context.update(report=report, summary=report.summary(), permits=permits)
+    return templates.TemplateResponse(request, "reconciliation.html", context)
