@@ -83,6 +83,14 @@ MATRIX = {
     ("ministry", "GET", ITEM): 200,
     ("customs", "GET", ITEM + "/trace"): 200,
     ("inspector", "GET", f"/epcis/events/{quote(EVENT_ID, safe='')}"): 200,
+    # Reconciliation with partner registries: this country's authorities only.
+    (None, "GET", "/api/partner/reconciliation"): 401,
+    ("ministry", "GET", "/api/partner/reconciliation"): 200,
+    ("customs", "GET", "/api/partner/reconciliation"): 200,
+    ("inspector", "GET", "/api/partner/reconciliation"): 200,
+    ("harvester-viewer", "GET", "/api/partner/reconciliation"): 403,
+    ("trader", "GET", "/api/partner/reconciliation"): 403,
+    ("partner", "GET", "/api/partner/reconciliation"): 403,
 }
 
 
