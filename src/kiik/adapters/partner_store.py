@@ -16,6 +16,7 @@ from kiik.adapters.tables_partners import (
     partner_outbox,
     partners,
 )
+from kiik.adapters.tables_permits import permit_items, permits
 
 
 def now() -> datetime:
@@ -179,6 +180,22 @@ class PartnerStore:
             query = query.where(partner_inbox.c.kind == kind)
         if permit_number is not None:
             query = query.where(partner_inbox.c.permit_number == permit_number)
+        return [InboxMessage(**r._mapping) for r in self.connection.execute(query)]
+
+    def inbox_for_items(self, kind: str, keys: list[str]) -> list[InboxMessage]:
+        """Messages of `kind` about permits that list any of `keys`, oldest first."""
+        if not keys:
+            return []
+        numbers = (
+            select(permits.c.number)
+            .join(permit_items, permit_items.c.permit_id == permits.c.id)
+            .where(permit_items.c.item_key.in_(keys))
+        )
+        query = (
+            select(partner_inbox)
+            .where(partner_inbox.c.kind == kind, partner_inbox.c.permit_number.in_(numbers))
+            .order_by(partner_inbox.c.received_at, partner_inbox.c.message_id)
+        )
         return [InboxMessage(**r._mapping) for r in self.connection.execute(query)]
 
     # the partner's log checkpoints

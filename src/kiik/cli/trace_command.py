@@ -32,6 +32,8 @@ def _when(step: Step) -> str:
 
 
 def _by(step: Step) -> str:
+    if step.reported_by is not None:
+        return f"the partner registry: {step.reported_by.summary}"
     return step.recorded_by.name if step.recorded_by else "unknown organisation"
 
 

@@ -60,8 +60,39 @@ def as_float(value: Any) -> float | None:
 
 
 @dataclass(frozen=True)
+class PartnerReport:
+    """Where a step recorded in a partner registry, not here, is known from: the signed report
+    that registry sent (its country, the permit the items were exported under, when it came)."""
+
+    country: str
+    permit: str
+    message_id: str
+    received_at: datetime
+    message_kind: str  # export-notice (the exporter's history) or onward-processing (the importer's)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "permit": self.permit,
+            "message": self.message_id,
+            "message_type": self.message_kind,
+            "received_at": self.received_at.isoformat(timespec="seconds") + "Z",
+        }
+
+    @property
+    def summary(self) -> str:
+        """For people: `recorded in KZ (export notice of permit KZ/2026/000001, received ...)`."""
+        received = self.received_at.strftime("%Y-%m-%d %H:%M")
+        what = self.message_kind.replace("-", " ")
+        return f"recorded in {self.country} ({what} of permit {self.permit}, received {received} UTC)"
+
+
+@dataclass(frozen=True)
 class Step:
-    """An event on a lineage path: a transformation, or the commissioning of a source item."""
+    """An event on a lineage path: a transformation, or the commissioning of a source item.
+
+    `reported_by` is set for a transformation a partner registry reported (onward processing of
+    exported items): it was recorded there, and is shown here as that registry signed it."""
 
     event_id: str
     hash_id: str
@@ -70,6 +101,7 @@ class Step:
     recorded_by: Party | None
     ilmd: dict[str, Any]
     location: str | None = None
+    reported_by: PartnerReport | None = None
 
     @cached_property
     def fields(self) -> dict[str, Any]:
@@ -85,6 +117,7 @@ class Step:
             "recorded_by": self.recorded_by.to_json() if self.recorded_by else None,
             "location": self.location,
             "ilmd": self.ilmd,
+            **({"reported_by": self.reported_by.to_json()} if self.reported_by else {}),
         }
 
 
@@ -102,6 +135,7 @@ class LineageNode:
     origin: Step | None = None  # backward: the commissioning of a source item (its ILMD)
     used_in: list[tuple[Step, list[LineageNode]]] = field(default_factory=list)  # forward
     share: float | None = None  # a source's share of the traced item's mass
+    reported_by: PartnerReport | None = None  # a product made in a partner registry, as reported
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -116,6 +150,8 @@ class LineageNode:
             data["repeated"] = True
         if self.share is not None:
             data["share"] = round(self.share, 9)
+        if self.reported_by is not None:
+            data["reported_by"] = self.reported_by.to_json()
         if self.made_by is not None:
             data["made_by"] = {**self.made_by.to_json(), "inputs": [n.to_json() for n in self.inputs]}
         if self.origin is not None:

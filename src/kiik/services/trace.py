@@ -16,6 +16,8 @@ from kiik.domain.permissions import Permission, Principal
 from kiik.services.errors import NotFound
 from kiik.services.identifier_terms import item_key
 from kiik.services.lineage import Lineage, LineageNode, Party, local_names, trace_lineage
+from kiik.services.partner_products import add_partner_products
+from kiik.services.partner_provenance import add_partner_provenance
 from kiik.services.queries import ReadUnitOfWork, epcis_time
 from kiik.services.scope import ReadScope, restrict
 
@@ -225,12 +227,16 @@ def item_lineage(uow: ReadUnitOfWork, principal: Principal, code: str) -> Lineag
     with uow:
         key, _ = _visible(uow, scope, code)
         lineage = trace_lineage(uow.lineage, key, scope=scope, parties=_parties(uow))
+        add_partner_provenance(uow, lineage)
+        add_partner_products(uow, lineage)
         end_read(uow)
     return lineage
 
 
 def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
-    """GET /api/items/{code}/trace and `kiik trace`: state, verdict, history and lineage at once."""
+    """GET /api/items/{code}/trace and `kiik trace`: state, verdict, history and lineage at once;
+    an imported item is followed back through its export notice's events to harvest, an exported
+    one forward to the products the importing registry reported making of it."""
     scope = restrict(principal, Permission.ITEMS_READ)
     with uow:
         key, record = _visible(uow, scope, code)
@@ -238,6 +244,8 @@ def trace_item(uow: ReadUnitOfWork, principal: Principal, code: str) -> Trace:
         view = _view(uow, scope, key, record)
         history = _history(uow, key)
         lineage = trace_lineage(uow.lineage, key, scope=scope, parties=parties)
+        add_partner_provenance(uow, lineage)
+        add_partner_products(uow, lineage)
         end_read(uow)
     return Trace(view, verdict_of(view, lineage), history, lineage)
 
