@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiik.domain.custody import Violation
-from kiik.domain.event_facts import EventFacts
+from kiik.domain.event_facts import EventFacts, key_of
 from kiik.domain.partner_import import ONWARD_PROCESSING
 from kiik.domain.partner_messages import MessageRefused
 from kiik.domain.permissions import Principal
@@ -69,11 +69,13 @@ def apply_onward_processing(uow: Any, payload: Mapping[str, Any]) -> None:
             "report processing only of items imported under this registry's permits",
         )
     listed = {item.key for item in permit.items}
-    inputs = {
+    named = [
         entry if isinstance(entry, str) else entry.get("epcClass")
         for event in body.get("events", [])
         for entry in list(event.get("inputEPCList", [])) + list(event.get("inputQuantityList", []))
-    }
+    ]
+    # Any spelling of a code (an EPC URN, as the partner's system may write it, or a Digital Link).
+    inputs = {key_of(k) for k in named if isinstance(k, str)}
     if not inputs & listed:
         raise MessageRefused(
             "inapplicable",
