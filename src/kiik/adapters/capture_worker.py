@@ -12,6 +12,7 @@ when its stdin is closed, or when nobody reads its stdout any more.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -112,6 +113,7 @@ def _messages(source: str | bytes, media_type: str | None) -> Iterator[tuple[str
                 if len(batch) == BATCH_EVENTS:
                     yield "events", batch
                     batch = []
+                    gc.collect(1)  # the young objects only (see `serve`)
             if batch:
                 yield "events", batch
             yield "end", reader.document_problems()
@@ -139,6 +141,10 @@ def serve() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the capturing process, which stops this
     requests, stream = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # anything printed must not corrupt the stream of messages
+    # What is loaded by now stays for the worker's life: the collector need not look at it again.
+    # Garbage is collected between batches, among the objects made since (as capture does).
+    gc.freeze()
+    gc.disable()
     outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BATCHES)
     sender = threading.Thread(target=_send, args=(outbox, stream), daemon=True)
     sender.start()

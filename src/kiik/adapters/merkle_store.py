@@ -13,7 +13,13 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, text
 from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.tables import events
 from kiik.adapters.tables_partners import merkle_checkpoints, merkle_leaves, merkle_nodes
+from kiik.domain import merkle
 from kiik.domain.merkle import Node
+
+# Perfect subtrees of fewer than 2**STORED_FROM_LEVEL leaves are not stored: the few proofs and
+# roots that need one work it out from its leaves (at most 8 of them), and the log then keeps one
+# row per event rather than three.
+STORED_FROM_LEVEL = 4
 
 # The one advisory lock that orders appends to the log on PostgreSQL (SQLite has one writer).
 LOG_LOCK = 9162_2026
@@ -59,8 +65,11 @@ class MerkleStore:
         return [(int(r.id), r.hash_id) for r in self.connection.execute(query)]
 
     def nodes(self, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """The hashes of perfect subtrees (level, index) that the log has; the lowest levels are
+        worked out from their leaves, the others read as stored."""
         keys = sorted(set(wanted))
-        found: dict[tuple[int, int], bytes] = {}
+        found = self._computed_nodes([k for k in keys if k[0] < STORED_FROM_LEVEL])
+        keys = [k for k in keys if k[0] >= STORED_FROM_LEVEL]
         for start in range(0, len(keys), 200):
             part = keys[start : start + 200]
             condition = or_(
@@ -83,8 +92,26 @@ class MerkleStore:
             self.connection,
             merkle_nodes,
             ("level", "position", "hash"),
-            [(n.level, n.index, n.hash) for n in nodes],
+            [(n.level, n.index, n.hash) for n in nodes if n.level >= STORED_FROM_LEVEL],
         )
+
+    def _computed_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Subtrees below STORED_FROM_LEVEL, from their leaves (at most 2**STORED_FROM_LEVEL / 2 each);
+        one whose leaves are not all there is left out, as a node never stored would be."""
+        spans = {(lv, ix): range(ix << lv, (ix + 1) << lv) for lv, ix in wanted}
+        positions = sorted({p for span in spans.values() for p in span})
+        leaves: dict[int, str] = {}
+        for start in range(0, len(positions), 500):
+            part = positions[start : start + 500]
+            query = select(merkle_leaves.c.position, merkle_leaves.c.hash_id).where(
+                merkle_leaves.c.position.in_(part)
+            )
+            leaves.update((int(p), h) for p, h in self.connection.execute(query))
+        return {
+            key: merkle.root_of_leaves([merkle.event_leaf(leaves[p]) for p in span])
+            for key, span in spans.items()
+            if all(p in leaves for p in span)
+        }
 
     def position_of(self, hash_id: str) -> int | None:
         query = select(func.min(merkle_leaves.c.position)).where(merkle_leaves.c.hash_id == hash_id)

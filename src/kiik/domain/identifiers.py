@@ -94,6 +94,9 @@ def _microchip(digits: str, shown: str) -> Identifier:
 
 
 @lru_cache(maxsize=65536)
+# Capture reads each identifier twice, once checking the event and once working out its facts;
+# the second reading is then a lookup. Identifiers are immutable, and a refusal is not kept.
+@lru_cache(maxsize=4096)
 def parse_identifier(text: str) -> Identifier:
     """Read any supported spelling of an identifier; raise InvalidIdentifier saying what is wrong.
 

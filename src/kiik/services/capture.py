@@ -110,7 +110,6 @@ class _Capture:
     def flush(self, batch: list[_Pending]) -> None:
         if not batch:
             return
-        gc.collect(1)  # the young objects only: see `_young_collections`
         plain = {p.hash_id for p in batch if not p.facts.declares_error}
         declared = {p.hash_id for p in batch if p.facts.declares_error}
         known = self.uow.events.existing_hashes(plain) | {
@@ -253,8 +252,9 @@ def _young_collections() -> Iterator[None]:
 
     A capture keeps many objects alive for a while (the batch, the ledger, the rules' tallies);
     left automatic, the collector walks all of them again and again (a quarter of a large
-    capture's time was spent there). Each flush collects the two young generations instead, which
-    still frees any reference cycle a batch left behind.
+    capture's time was spent there). After each batch is written and dropped, the two young
+    generations are collected instead: that walks only what outlived the batch, and still frees
+    any reference cycle it left behind.
     """
     automatic = gc.isenabled()
     gc.disable()
@@ -309,6 +309,7 @@ def _capture(
         if len(batch) >= batch_size:
             run.flush(batch)
             batch = []
+            gc.collect(1)  # what the batch left behind, among the young objects only (see below)
     run.flush(batch)
     for problem in document_problems() if document_problems else []:
         details = problem.to_dict()
