@@ -4,22 +4,23 @@ the latest partner message of a kind per permit (tables in tables_permits.py, ta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, func, insert, select
 
+from kiik.adapters.bulk_insert import insert_rows
 from kiik.adapters.item_store import chunked
 from kiik.adapters.tables_partners import (
     partner_inbox,
     partner_notice_items,
     partner_notices,
     partner_outbox,
-    partners,
 )
 from kiik.adapters.tables_permits import permit_items, permits
+from kiik.domain.partner_import import NotifiedItem, ReceivedNotice
 
 
 @dataclass(frozen=True)
@@ -58,22 +59,20 @@ class ConsignmentStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def record_notice(
-        self,
-        message_id: str,
-        permit_number: str,
-        exported_at: datetime | None,
-        items: Sequence[tuple[str, float | None]],
-    ) -> None:
+    def record_notice(self, notice: ReceivedNotice) -> None:
         """Keep what an applied export notice said left (in the inbox's transaction)."""
         self.connection.execute(
             insert(partner_notices).values(
-                message_id=message_id, permit_number=permit_number, exported_at=exported_at
+                message_id=notice.message_id,
+                permit_number=notice.permit_number,
+                sender=notice.sender,
+                recipient=notice.recipient,
+                exported_at=notice.exported_at,
             )
         )
-        rows = [{"message_id": message_id, "item_key": k, "notified_kg": kg} for k, kg in dict(items).items()]
-        for part in chunked(rows, 5000):
-            self.connection.execute(insert(partner_notice_items), list(part))
+        items = {i.key: i.kg for i in notice.items}
+        rows = ((notice.message_id, key, kg) for key, kg in items.items())
+        insert_rows(self.connection, partner_notice_items, ("message_id", "item_key", "notified_kg"), rows)
 
     def exported(
         self, number: str | None, low: datetime | None, high: datetime | None
@@ -98,6 +97,26 @@ class ConsignmentStore:
             found[permit_id].items[key] = kg
         return list(found.values())
 
+    def notice(self, permit_number: str) -> ReceivedNotice | None:
+        """The latest export notice applied here for a permit, with its items."""
+        head = (
+            select(partner_notices)
+            .join(partner_inbox, partner_inbox.c.message_id == partner_notices.c.message_id)
+            .where(partner_notices.c.permit_number == permit_number)
+            .order_by(partner_inbox.c.received_at.desc(), partner_notices.c.message_id.desc())
+            .limit(1)
+        )
+        row = self.connection.execute(head).first()
+        if row is None:
+            return None
+        lines = select(partner_notice_items.c.item_key, partner_notice_items.c.notified_kg).where(
+            partner_notice_items.c.message_id == row.message_id
+        )
+        items = [NotifiedItem(key, kg) for key, kg in self.connection.execute(lines)]
+        return ReceivedNotice(
+            row.message_id, row.permit_number, row.sender, row.recipient, row.exported_at, items
+        )
+
     def notified(
         self, number: str | None, low: datetime | None, high: datetime | None
     ) -> list[ConsignmentRecord]:
@@ -108,10 +127,9 @@ class ConsignmentStore:
                 partner_notices.c.message_id,
                 partner_notices.c.permit_number,
                 partner_notices.c.exported_at,
-                partners.c.country,
+                partner_notices.c.sender,
             )
             .join(partner_inbox, partner_inbox.c.message_id == partner_notices.c.message_id)
-            .join(partners, partners.c.id == partner_inbox.c.partner_id)
             .where(*where)
             .order_by(
                 partner_notices.c.exported_at, partner_inbox.c.received_at, partner_notices.c.message_id
@@ -121,7 +139,7 @@ class ConsignmentStore:
         for row in self.connection.execute(head):
             latest[row.permit_number] = (
                 row.message_id,
-                ConsignmentRecord(row.permit_number, row.country, row.exported_at, {}),
+                ConsignmentRecord(row.permit_number, row.sender, row.exported_at, {}),
             )
         if not latest:
             return []

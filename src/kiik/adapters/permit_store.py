@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -137,12 +137,15 @@ class PermitStore:
         )
 
     def set_actual(self, permit_id: int, actual: dict[str, float]) -> None:
-        for key, quantity in actual.items():
-            self.connection.execute(
-                update(permit_items)
-                .where(permit_items.c.permit_id == permit_id, permit_items.c.item_key == key)
-                .values(actual_quantity=quantity)
-            )
+        """Box 14 per item, in one statement run for every item (not one statement per item)."""
+        if not actual:
+            return
+        statement = (
+            update(permit_items)
+            .where(permit_items.c.permit_id == permit_id, permit_items.c.item_key == bindparam("key"))
+            .values(actual_quantity=bindparam("actual"))
+        )
+        self.connection.execute(statement, [{"key": k, "actual": kg} for k, kg in actual.items()])
 
     def open_listing(self, keys: Iterable[str], exclude: int | None = None) -> dict[str, str]:
         """Item key -> the open application or permit (applied or issued) that lists it."""

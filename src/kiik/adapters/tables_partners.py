@@ -119,6 +119,8 @@ partner_notices = Table(
     metadata,
     Column("message_id", String(64), ForeignKey("partner_inbox.message_id"), primary_key=True),
     Column("permit_number", String(40), nullable=False, index=True),
+    Column("sender", String(2), nullable=False),
+    Column("recipient", String(2), nullable=False),
     Column("exported_at", DateTime, nullable=True, index=True),
 )
 

@@ -39,6 +39,30 @@ class NotifiedItem:
     term: str | None = None
 
 
+@dataclass(frozen=True)
+class ReceivedNotice:
+    """An export notice applied here, as kept beside the inbox for customs and reconciliation."""
+
+    message_id: str
+    permit_number: str
+    sender: str
+    recipient: str
+    exported_at: datetime | None
+    items: Sequence[NotifiedItem]
+
+
+def received_notice(payload: Mapping[str, Any]) -> ReceivedNotice:
+    body = payload["body"]
+    return ReceivedNotice(
+        str(payload["id"]),
+        str(body["permit"]["number"]),
+        str(payload["from"]),
+        str(payload["to"]),
+        exported_at(body),
+        notified_items(body),
+    )
+
+
 def notified_items(body: Mapping[str, Any]) -> list[NotifiedItem]:
     """The items of an export notice with the kilograms that actually left (box 14)."""
     lines = {line["item"]: line for line in body.get("permit", {}).get("lines", [])}

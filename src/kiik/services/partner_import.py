@@ -19,17 +19,16 @@ from typing import Any
 from kiik.domain.custody import Violation
 from kiik.domain.partner_import import (
     IMPORT_CONFIRMATION,
+    ReceivedNotice,
     arrival,
     confirmation_body,
-    exported_at,
     import_registration,
-    notified_items,
     partner_exporter_code,
+    received_notice,
 )
 from kiik.domain.partner_messages import MessageRefused
 from kiik.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.domain.permits import PermitError
-from kiik.domain.signed_documents import read_signed
 from kiik.services.capture import capture_within
 from kiik.services.cites_ports import PermitRefused
 from kiik.services.errors import NotFound
@@ -84,16 +83,14 @@ def _customs(uow: Any) -> tuple[str, str | None]:
 
 def apply_export_notice(uow: Any, payload: Mapping[str, Any]) -> None:
     """Register the notified items as shipped by the partner's exporter to this country's customs."""
-    body, sender = payload["body"], str(payload["from"])
-    number = str(body["permit"]["number"])
+    notice = received_notice(payload)
     party, site = _customs(uow)
-    items = notified_items(body)
-    events = import_registration(number, sender, items, utcnow(), party, site)
-    _capture(uow, _partner_exporter(uow, sender), events, f"the items of export notice {payload['id']}")
-    # Kept beside the notice for reconciliation, which then need not decode the signed history.
-    uow.consignments.record_notice(
-        str(payload["id"]), number, exported_at(body), [(i.key, i.kg) for i in items]
+    events = import_registration(notice.permit_number, notice.sender, notice.items, utcnow(), party, site)
+    _capture(
+        uow, _partner_exporter(uow, notice.sender), events, f"the items of export notice {notice.message_id}"
     )
+    # Kept beside the signed notice, so that the arrival and reconciliation need not decode its history.
+    uow.consignments.record_notice(notice)
 
 
 @dataclass(frozen=True)
@@ -106,14 +103,14 @@ class RecordArrival:
     at: datetime | None = None
 
 
-def notice_for(uow: Any, number: str) -> tuple[str, dict[str, Any]]:
-    notices = uow.partners.inbox("export-notice", number)
-    if not notices:
+def notice_for(uow: Any, number: str) -> ReceivedNotice:
+    notice: ReceivedNotice | None = uow.consignments.notice(number)
+    if notice is None:
         raise NotFound(
             f"no export notice for permit {number} was received: check the number, "
             "or ask the exporting registry whether it was delivered (its `kiik partner deliver`)"
         )
-    return notices[-1].message_id, read_signed(notices[-1].message).payload
+    return notice
 
 
 def record_arrival(uow: UnitOfWork, principal: Principal, command: RecordArrival) -> dict[str, Any]:
@@ -125,13 +122,13 @@ def record_arrival(uow: UnitOfWork, principal: Principal, command: RecordArrival
     masses = {item_key(code): float(kg) for code, kg in command.masses.items()}
     with uow:
         store: Any = uow
-        notice_id, payload = notice_for(store, command.number)
+        notice = notice_for(store, command.number)
         if any(m.kind == IMPORT_CONFIRMATION for m in store.partners.outbox(command.number)):
             raise PermitError(
                 f"the arrival under permit {command.number} was confirmed already: a consignment is "
                 "confirmed once; record later finds as seizures"
             )
-        notified = notified_items(payload["body"])
+        notified = notice.items
         known = {i.key: i for i in notified}
         arrived = [k for k in scanned if k in known]
         not_notified = [k for k in scanned if k not in known]
@@ -157,15 +154,13 @@ def record_arrival(uow: UnitOfWork, principal: Principal, command: RecordArrival
         received = {k: masses.get(k) for k in arrived}
         body = confirmation_body(
             command.number,
-            notice_id,
+            notice.message_id,
             notified,
             received,
             not_notified,
             moment.astimezone(UTC).replace(tzinfo=None),
             event["eventID"],
         )
-        send_to_partner(
-            store, IMPORT_CONFIRMATION, str(payload["to"]), str(payload["from"]), command.number, body
-        )
+        send_to_partner(store, IMPORT_CONFIRMATION, notice.recipient, notice.sender, command.number, body)
         uow.commit()
     return body

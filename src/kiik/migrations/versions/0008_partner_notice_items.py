@@ -26,6 +26,8 @@ def upgrade() -> None:
         "partner_notices",
         sa.Column("message_id", sa.String(length=64), nullable=False),
         sa.Column("permit_number", sa.String(length=40), nullable=False),
+        sa.Column("sender", sa.String(length=2), nullable=False),
+        sa.Column("recipient", sa.String(length=2), nullable=False),
         sa.Column("exported_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["message_id"],
@@ -64,15 +66,23 @@ def _backfill() -> None:
         sa.text("SELECT message_id, permit_number, message FROM partner_inbox WHERE kind = 'export-notice'")
     ).all()
     for message_id, number, message in rows:
-        body = _payload(message)["body"]
+        payload = _payload(message)
+        body = payload["body"]
         permit = body.get("permit", {})
         endorsed = permit.get("endorsed_at")
         exported_at = datetime.fromisoformat(endorsed.rstrip("Z")) if endorsed else None
         connection.execute(
             sa.text(
-                "INSERT INTO partner_notices (message_id, permit_number, exported_at) VALUES (:m, :p, :e)"
+                "INSERT INTO partner_notices (message_id, permit_number, sender, recipient, exported_at) "
+                "VALUES (:m, :p, :s, :r, :e)"
             ),
-            {"m": message_id, "p": number or permit.get("number"), "e": exported_at},
+            {
+                "m": message_id,
+                "p": number or permit.get("number"),
+                "s": payload["from"],
+                "r": payload["to"],
+                "e": exported_at,
+            },
         )
         lines = {line["item"]: line for line in permit.get("lines", [])}
         items = []
