@@ -28,10 +28,8 @@ from kiik.adapters.event_query import event_visible, item_visible
 from kiik.adapters.item_store import chunked
 from kiik.adapters.lineage_sql import (
     BODY_PARTS,
-    COMMISSIONED_ROLES,
     NAMED,
     animal_statement,
-    any_of,
     by_keys,
     in_full_statement,
     lineage_statement,
@@ -39,7 +37,6 @@ from kiik.adapters.lineage_sql import (
     valid_origin,
 )
 from kiik.adapters.tables import (
-    event_identifiers,
     events,
     items,
     organisations,
@@ -360,28 +357,3 @@ class LineageStore:
             for row in rows
         ]
         insert_rows(self.connection, item_origins, _ORIGIN_COLUMNS, values)
-
-    def commissioned(self, keys: Sequence[str]) -> dict[str, tuple[int, str, str, datetime]]:
-        """The newest commissioning (ObjectEvent ADD) naming each key: pk, eventID, hash ID, time.
-        For keys commissioned in the current transaction, that is the one just written."""
-        found: dict[str, tuple[int, str, str, datetime]] = {}
-        statement = (
-            select(
-                event_identifiers.c.key, events.c.id, events.c.event_id, events.c.hash_id, events.c.event_time
-            )
-            .join(events, events.c.id == event_identifiers.c.event_pk)
-            .where(
-                any_of(event_identifiers.c.key, "keys", self.dialect),
-                event_identifiers.c.role.in_(COMMISSIONED_ROLES),
-                events.c.event_type == "ObjectEvent",
-                events.c.action == "ADD",
-                events.c.declares_error.is_(False),
-            )
-        )
-        for part in chunked(list(dict.fromkeys(keys))):
-            for key, pk, event_id, hash_id, moment in self.connection.execute(
-                statement, {"keys": list(part)}
-            ):
-                if key not in found or pk > found[key][0]:
-                    found[key] = (pk, event_id, hash_id, moment)
-        return found

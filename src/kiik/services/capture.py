@@ -24,7 +24,7 @@ from kiik.services.corrections import declare_errors
 from kiik.services.directory import DirectoryView
 from kiik.services.event_rules import rules_for
 from kiik.services.ports import UnitOfWork
-from kiik.services.records import new_event
+from kiik.services.records import WrittenEvent, new_event
 
 # States kept in memory for a document that is already rejected (and so is not being written).
 MAX_UNWRITTEN_STATES = 200_000
@@ -151,15 +151,16 @@ class _Capture:
             )
             for p in batch
         ]
-        self.uow.events.add(rows, bodies_json=[p.body_json for p in batch])
+        pks = self.uow.events.add(rows, bodies_json=[p.body_json for p in batch])
         self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
         self.ledger.forget()
         self.outcome.stored += len(rows)
+        stored = [WrittenEvent(pk, row, p.facts) for pk, row, p in zip(pks, rows, batch, strict=True)]
         for rule in self.rules:
             # Optional: a rule writes the projection of the events it checked, batch by batch.
             written = getattr(rule, "written", None)
             if written is not None:
-                written()
+                written(stored)
 
     def declare(self, item: _Pending) -> None:
         violations = declare_errors(

@@ -6,8 +6,10 @@ and count what the document has used so far, and it may write its own projection
 unit of work, which is rolled back with everything else when the document is refused. Rules run
 only when custody rules are on (`KIIK_CUSTODY_RULES`).
 
-A rule may also have a `written()` method: capture calls it after each batch of events is written
-(only while the document is still accepted), the place to write the rule's projection in bulk.
+A rule may also have a `written(events)` method: capture calls it after each batch of events is
+written (only while the document is still accepted) with those events (`WrittenEvent`: stored key,
+row and facts, in the order they were checked; see `services.records`), the place to write the
+rule's projection in bulk.
 """
 
 from __future__ import annotations

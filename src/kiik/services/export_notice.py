@@ -10,7 +10,7 @@ import country: no notice (reconciliation shows the permit as not notified).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from kiik.domain.partner_messages import EXPORT_NOTICE, make_message
 from kiik.domain.permissions import Principal
 from kiik.domain.permit_events import permit_numbers
 from kiik.services.ports import UnitOfWork
+from kiik.services.records import WrittenEvent
 
 # How deep provenance is followed back through transformations (lots of lots of horns...).
 MAX_PROVENANCE_DEPTH = 8
@@ -38,7 +39,7 @@ class ExportNotices:
         self.pending.append((numbers[0], keys, principal.org_code))
         return []
 
-    def written(self) -> None:
+    def written(self, events: Sequence[WrittenEvent]) -> None:
         pending, self.pending = self.pending, []
         for number, keys, org_code in pending:
             queue_export_notice(self.uow, number, keys, org_code)

@@ -7,7 +7,7 @@ after each written batch, in the capture's transaction (see `services.event_rule
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiik.domain.custody import Violation
@@ -25,6 +25,7 @@ from kiik.domain.identifiers import MICROCHIP_URN
 from kiik.domain.permissions import Principal
 from kiik.services.harvest_ports import harvest_store
 from kiik.services.ports import UnitOfWork
+from kiik.services.records import WrittenEvent
 
 
 class HarvestRule:
@@ -50,7 +51,7 @@ class HarvestRule:
         self.pending.extend(_counted(claim, authorisation.id, chip))
         return []
 
-    def written(self) -> None:
+    def written(self, events: Sequence[WrittenEvent]) -> None:
         """Write the horns counted since the last batch (called by capture once a batch is written)."""
         if self.pending or self.replaced:
             self.store.record_horns(self.pending, sorted(self.replaced))

@@ -8,7 +8,7 @@ signed with the registry key; inclusion and consistency proofs are read from sto
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from kiik.domain.log_checkpoint import SignedCheckpoint, checkpoint_note
 from kiik.domain.permissions import Principal
 from kiik.services.errors import NotFound
 from kiik.services.ports import UnitOfWork
+from kiik.services.records import WrittenEvent
 
 
 def b64(data: bytes) -> str:
@@ -43,7 +44,7 @@ class LogAppender:
             self.locked = True
         return []
 
-    def written(self) -> None:
+    def written(self, events: Sequence[WrittenEvent]) -> None:
         sequence_pending(self.uow)
 
 

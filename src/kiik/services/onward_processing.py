@@ -10,7 +10,7 @@ at least one of its items) and kept once in the inbox (GET /api/partner/processi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiik.domain.custody import Violation
@@ -21,6 +21,7 @@ from kiik.domain.permissions import Principal
 from kiik.domain.signed_documents import read_signed
 from kiik.services.partner_outbox import send_to_partner
 from kiik.services.ports import UnitOfWork
+from kiik.services.records import WrittenEvent
 
 
 class OnwardProcessing:
@@ -50,7 +51,7 @@ class OnwardProcessing:
         self.pending += [(origin, dict(event)) for origin in sorted(origins)]
         return []
 
-    def written(self) -> None:
+    def written(self, events: Sequence[WrittenEvent]) -> None:
         pending, self.pending = self.pending, []
         for (exporter, importer, number), event in pending:
             body = {"permit_number": number, "events": [event]}

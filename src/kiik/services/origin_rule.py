@@ -1,14 +1,14 @@
 """Keeps the origin projection (`item_origins`): an `EventRule` that refuses nothing.
 
-Every commissioning's items are remembered with its ILMD (the animal ID taken out); once a batch of
-events is written (`written`), their primary keys are looked up in one query per batch and the
-origins stored, in the capture's transaction. Lineage then reads the origin of hundreds of source
-items from the projection, and the forward trace from an animal starts there.
+Once a batch of events is written (`written`), every commissioning among them has its items stored
+with its ILMD (the animal ID taken out), in the capture's transaction. Lineage then reads the
+origin of hundreds of source items from the projection, and the forward trace from an animal
+starts there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kiik.domain.custody import Violation
@@ -16,29 +16,28 @@ from kiik.domain.event_facts import EventFacts
 from kiik.domain.origins import origin_rows
 from kiik.domain.permissions import Principal
 from kiik.services.ports import UnitOfWork
+from kiik.services.records import WrittenEvent
 
 
 class OriginRecorder:
     def __init__(self, uow: UnitOfWork) -> None:
         self.lineage: Any = uow.lineage  # type: ignore[attr-defined]
-        self.pending: list[dict[str, Any]] = []
 
     def check(self, facts: EventFacts, event: Mapping[str, Any], principal: Principal) -> list[Violation]:
-        if facts.action == "ADD" and facts.event_type == "ObjectEvent":
-            self.pending += [{**row, "org_id": principal.org_id} for row in origin_rows(facts)]
         return []
 
-    def written(self) -> None:
-        if not self.pending:
-            return
-        events = self.lineage.commissioned([row["item_key"] for row in self.pending])
-        rows = []
-        for row in self.pending:
-            found = events.get(row["item_key"])
-            if found is not None:
-                pk, event_id, hash_id, moment = found
-                rows.append(
-                    {**row, "event_pk": pk, "event_id": event_id, "hash_id": hash_id, "event_time": moment}
-                )
-        self.lineage.record_origins(rows)
-        self.pending = []
+    def written(self, events: Sequence[WrittenEvent]) -> None:
+        rows = [
+            {
+                **origin,
+                "event_pk": pk,
+                "event_id": row.event_id,
+                "hash_id": row.hash_id,
+                "event_time": row.event_time,
+                "org_id": row.org_id,
+            }
+            for pk, row, facts in events
+            for origin in origin_rows(facts)
+        ]
+        if rows:
+            self.lineage.record_origins(rows)

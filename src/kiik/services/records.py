@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiik.domain.event_facts import EventFacts
 
@@ -61,3 +61,11 @@ def new_event(
         body=event,
         identifiers=list(facts.identifier_pairs),
     )
+
+
+class WrittenEvent(NamedTuple):
+    """An event of a batch just written by capture: its primary key, its row and its facts."""
+
+    pk: int
+    row: NewEventRow
+    facts: EventFacts
