@@ -94,6 +94,7 @@ def commissioning_document(
                 site,
                 ilmd={
                     **(origin or {}),
+                    **_animal_point(origin, n // 2),
                     "animalID": f"A{item_reference}-{n // 2}",
                     "harvestDate": "2025-09-01",
                     "massKg": 0.25,
@@ -103,6 +104,17 @@ def commissioning_document(
             out.write(("," if n else "") + json.dumps(event))
         out.write("]}}")
     return path
+
+
+def _animal_point(origin: dict[str, str] | None, animal: int) -> dict[str, str]:
+    """Each animal taken at its own place (both its horns carry it), a little south and west of the
+    origin's harvest point: still well inside the Ural population's range."""
+    if not origin or "harvestPoint" not in origin:
+        return {}
+    latitude, longitude = (float(v) for v in origin["harvestPoint"].split(","))
+    latitude -= (animal % 499) * 0.001
+    longitude -= (animal % 97) * 0.002
+    return {"harvestPoint": f"{latitude:.4f},{longitude:.4f}"}
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

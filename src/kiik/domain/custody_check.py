@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Protocol
 
 from kiik.domain.custody import FROZEN, STATUS_EXPLAINED, Actor, ItemState, Ledger, Status, Violation
@@ -50,6 +49,7 @@ class CustodyCheck:
         self.facts, self.actor, self.ledger, self.policy = facts, actor, ledger, policy
         self.violations: list[Violation] = []
         self.writes: dict[str, ItemState] = {}
+        self.event_time = facts.event_time.isoformat()
 
     def fail(self, rule: str, message: str, key: str | None = None) -> None:
         self.violations.append(Violation(rule, message, key))
@@ -75,9 +75,6 @@ class CustodyCheck:
             **values,
         )
 
-    @cached_property
-    def event_time(self) -> str:
-        return self.facts.event_time.isoformat()
 
     def known(self, key: str, is_class: bool = False) -> ItemState:
         """The state of an item the event acts on; an unknown one is a violation."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 from kiik.domain.custody import Violation
 from kiik.domain.custody_rules import operation_of
 from kiik.domain.event_facts import EventFacts
-from kiik.domain.geo import GeoError, read_point
+from kiik.domain.geo import GeoError, Point, read_point
 from kiik.domain.harvest import (
     AUTHORISATION_URN,
     HORNS_PER_MALE,
@@ -30,12 +30,13 @@ from kiik.domain.harvest import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HarvestClaim:
     """What a harvest commissioning says about where its horns came from."""
 
     horns: tuple[str, ...]
     authorisation: str | None  # as written in the ILMD
+    number: str | None  # the authorisation's number, or None when none (or no readable one) is named
     species: str | None
     population: str | None
     animal_id: str | None
@@ -45,15 +46,14 @@ class HarvestClaim:
     harvest_date: Any
     itemised: bool
 
-    @cached_property
-    def number(self) -> str | None:
-        """The authorisation number, or None when none (or no readable one) is named."""
-        if not isinstance(self.authorisation, str):
-            return None
-        try:
-            return authorisation_number(self.authorisation)
-        except HarvestError:
-            return None
+
+def _number(authorisation: str | None) -> str | None:
+    if authorisation is None:
+        return None
+    try:
+        return authorisation_number(authorisation)
+    except HarvestError:
+        return None
 
 
 def _text(value: Any) -> str | None:
@@ -74,9 +74,11 @@ def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim |
         return None
     sex = _text(origin.get("sex"))
     offset = event.get("eventTimeZoneOffset")
+    written = authorisation if isinstance(authorisation, str) else None
     return HarvestClaim(
         horns=facts.epcs,
-        authorisation=authorisation if isinstance(authorisation, str) else None,
+        authorisation=written,
+        number=_number(written),
         species=_text(species),
         population=_text(origin.get("population")),
         animal_id=_text(origin.get("animalID")),
@@ -248,7 +250,7 @@ def _place(claim: HarvestClaim, authorisation: HarvestAuthorisation, violations:
         )
         return
     try:
-        point = read_point(claim.point)
+        point = _point_text(claim.point) if isinstance(claim.point, str) else read_point(claim.point)
     except GeoError as exc:
         _fail(violations, "harvest.point_invalid", f"ILMD kiik:harvestPoint: {exc}")
         return
@@ -328,3 +330,9 @@ def accept(claim: HarvestClaim, tally: AuthorisationTally) -> list[str]:
     """Count a complying harvest in the tally; returns the horns that had been counted before."""
     assert claim.animal_id is not None
     return [h for h in claim.horns if tally.record(h, claim.animal_id, claim.sex)]
+
+
+# Both horns of an animal carry its harvest point: each point written as text is read once.
+@lru_cache(maxsize=1024)
+def _point_text(text: str) -> Point:
+    return read_point(text)
