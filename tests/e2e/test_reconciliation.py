@@ -178,3 +178,9 @@ def test_the_cli_prints_a_table_json_and_csv(consignment) -> None:  # type: igno
     assert refused.returncode == 1 and "from='01/11/2026' is not a date" in refused.stderr
     both = kiik("partner", "reconcile", "--json", "--csv", db=c["db"], check=False)
     assert both.returncode == 1 and "exclusive" in both.stderr
+    setting = kiik("partner", "reconcile", db=c["db"], check=False, env={"KIIK_RECONCILE_TOLERANCE_KG": "5g"})
+    assert setting.returncode == 1 and "KIIK_RECONCILE_TOLERANCE_KG='5g' is not a number" in setting.stderr
+    # A wider tolerance (from the environment) no longer counts the 0.2 kg difference.
+    wide = kiik("partner", "reconcile", "--json", db=c["db"], env={"KIIK_RECONCILE_TOLERANCE_PERCENT": "15"})
+    kinds = sorted(d["kind"] for d in json.loads(wide.stdout)["permits"][0]["discrepancies"])
+    assert kinds == ["not_arrived", "not_exported"]

@@ -134,7 +134,10 @@ def reconcile(
 
     if as_json and as_csv_:
         raise fail("--json and --csv are exclusive", "choose one, or neither for a table")
-    registry = registry_for(db)
+    try:
+        registry = registry_for(db)
+    except ValueError as exc:  # a KIIK_RECONCILE_* or KIIK_CONFIRMATION_DUE_DAYS that is not a number
+        raise fail(str(exc)) from exc
     try:
         if side is not None and side not in {s.value for s in Side}:
             raise ReconciliationError(f"--side {side!r} is neither 'export' nor 'import'")
