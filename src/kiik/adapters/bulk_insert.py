@@ -64,6 +64,24 @@ def insert_rows(
     connection.exec_driver_sql(_insert_statement(dialect, table, names), values)
 
 
+def update_rows(
+    connection: Connection, table: Table, key: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Overwrite rows found by their `key` column (values in the order of `columns`, which holds `key`),
+    as one statement executed for many parameter sets by the driver itself."""
+    dialect = connection.dialect
+    names = tuple(columns)
+    values = _converted(rows, _conversions(table, names, dialect))
+    if not values:
+        return
+    at = names.index(key)
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)
+    statement = f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {marker}"
+    connection.exec_driver_sql(statement, [(*row[:at], *row[at + 1 :], row[at]) for row in values])
+
+
 def insert_row_returning_id(
     connection: Connection, table: Table, columns: Sequence[str], row: tuple[Any, ...]
 ) -> int:

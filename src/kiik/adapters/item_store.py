@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, any_, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, any_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from kiik.adapters.bulk_insert import insert_rows
+from kiik.adapters.bulk_insert import insert_rows, update_rows
 from kiik.adapters.tables import items
 from kiik.domain.custody import ItemState, Status
 
@@ -61,6 +61,29 @@ def _state(row: Any) -> ItemState:
     )
 
 
+_STATE_COLUMNS = tuple(items.c[name] for name in ITEM_COLUMNS)
+
+
+def _state_of(values: Sequence[Any]) -> ItemState:
+    """A state from a row of _STATE_COLUMNS, by position (capture loads thousands at a time)."""
+    key, is_class, holder, site, status, parent, quantity, uom, mass, product, species, to, last = values
+    return ItemState(
+        key,
+        bool(is_class),
+        holder,
+        site,
+        Status(status),
+        parent,
+        quantity,
+        uom,
+        mass,
+        product,
+        species,
+        to,
+        last,
+    )
+
+
 def _values(state: ItemState) -> tuple[Any, ...]:
     """A state as a row in the order of ITEM_COLUMNS."""
     return (
@@ -80,24 +103,6 @@ def _values(state: ItemState) -> tuple[Any, ...]:
     )
 
 
-def _row(state: ItemState) -> dict[str, Any]:
-    return {
-        "key": state.key,
-        "is_class": state.is_class,
-        "holder_org_id": state.holder,
-        "site": state.site,
-        "status": state.status.value,
-        "parent_key": state.parent,
-        "quantity": state.quantity,
-        "uom": state.uom,
-        "mass_kg": state.mass_kg,
-        "product_type": state.product_type,
-        "species": state.species,
-        "destination_org_id": state.destination,
-        "last_event_time": state.last_event_time,
-    }
-
-
 class ItemStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -106,9 +111,9 @@ class ItemStore:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, ItemState] = {}
         for part in chunked(wanted):
-            query = select(items).where(one_of(self.connection, items.c.key, part))
+            query = select(*_STATE_COLUMNS).where(one_of(self.connection, items.c.key, part))
             for row in self.connection.execute(query):
-                found[row.key] = _state(row)
+                found[row[0]] = _state_of(row)
         return found
 
     def get(self, key: str) -> ItemState | None:
@@ -138,19 +143,12 @@ class ItemStore:
             existing = set(self.load(s.key for s in states))
         else:
             existing = {s.key for s in states if s.key not in new_keys}
-        new_rows = [_values(s) for s in states if s.key not in existing]
-        insert_rows(self.connection, items, ITEM_COLUMNS, new_rows)
-        changed = [_row(s) for s in states if s.key in existing]
-        if changed:
-            columns = [name for name in changed[0] if name != "key"]
-            statement = (
-                update(items)
-                .where(items.c.key == bindparam("w_key"))
-                .values({name: bindparam("v_" + name) for name in columns})
-            )
-            self.connection.execute(
-                statement, [{"w_key": row["key"], **{"v_" + n: row[n] for n in columns}} for row in changed]
-            )
+        insert_rows(
+            self.connection, items, ITEM_COLUMNS, [_values(s) for s in states if s.key not in existing]
+        )
+        update_rows(
+            self.connection, items, "key", ITEM_COLUMNS, [_values(s) for s in states if s.key in existing]
+        )
 
     def remove(self, keys: Iterable[str]) -> None:
         for part in chunked(list(keys)):
