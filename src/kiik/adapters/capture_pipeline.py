@@ -35,7 +35,7 @@ from kiik.adapters.capture_worker import ReadAheadFailed, receive, request, star
 from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, Problem, open_document
 from kiik.domain.event_facts import EventFacts
 
-__all__ = ["PreparedEvent", "ReadAheadFailed", "ReadAheadReader", "end_idle_workers"]
+__all__ = ["PreparedEvent", "ReadAheadFailed", "ReadAheadReader", "end_idle_workers", "worker_waiting"]
 
 KEEP_IDLE = 1
 
@@ -204,6 +204,10 @@ class _Workers:
         with self._lock:
             self._busy = max(0, self._busy - 1)
 
+    def waiting(self) -> bool:
+        with self._lock:
+            return bool(self._idle) and self._owner == os.getpid() and self._busy < _spare_cores()
+
     def end_idle(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
@@ -212,6 +216,11 @@ class _Workers:
 
 
 _WORKERS = _Workers()  # holds nothing until a document is read ahead
+
+
+def worker_waiting() -> bool:
+    """Whether a worker is waiting for a document, so that reading one ahead starts no process."""
+    return _WORKERS.waiting()
 
 
 def end_idle_workers() -> None:

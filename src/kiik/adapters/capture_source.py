@@ -13,11 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from kiik.adapters.capture_pipeline import ReadAheadReader
+from kiik.adapters.capture_pipeline import ReadAheadReader, worker_waiting
 from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS, EpcisReader, open_document
 
-# About 1,500 events of a typical size; below it, reading in-process is as fast.
+# About 1,500 events of a typical size; below it, reading in-process is as fast as starting a
+# worker. A worker already waiting takes documents from READ_AHEAD_WARM_BYTES (a shipment of a few
+# thousand horns, whose identifiers cost more to read than their bytes suggest).
 READ_AHEAD_MIN_BYTES = 1_000_000
+READ_AHEAD_WARM_BYTES = 100_000
 
 
 def open_capture_document(
@@ -27,6 +30,6 @@ def open_capture_document(
     process, which by default reads paths and bytes of at least READ_AHEAD_MIN_BYTES."""
     if isinstance(source, Path | bytes) and read_ahead is not False:
         size = source.stat().st_size if isinstance(source, Path) else len(source)
-        if read_ahead or size >= READ_AHEAD_MIN_BYTES:
+        if read_ahead or size >= (READ_AHEAD_WARM_BYTES if worker_waiting() else READ_AHEAD_MIN_BYTES):
             return ReadAheadReader(source, media_type)
     return open_document(source, media_type, kinds=EVENT_DOCUMENT_KINDS)

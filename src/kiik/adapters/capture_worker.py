@@ -31,6 +31,7 @@ from kiik.domain.event_facts import read_event
 from kiik.domain.event_hash import event_hash_id
 
 BATCH_EVENTS = 250  # about 0.6 MB pickled for events of a typical size: one pipe's worth
+BATCH_IDENTIFIERS = 2000  # or fewer events when they name many items (a truck's shipment)
 QUEUED_BATCHES = 16
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask for, by default
 _LENGTH = struct.Struct("!Q")
@@ -108,11 +109,16 @@ def _messages(source: str | bytes, media_type: str | None) -> Iterator[tuple[str
         document = Path(source) if isinstance(source, str) else source
         with open_document(document, media_type, kinds=EVENT_DOCUMENT_KINDS) as reader:
             batch = []
+            weight = 0
             for item in reader.events():
-                batch.append(prepare(item))
-                if len(batch) == BATCH_EVENTS:
+                prepared = prepare(item)
+                batch.append(prepared)
+                facts = prepared[3]
+                weight += 1 if facts is None else len(facts.identifier_pairs)
+                if len(batch) == BATCH_EVENTS or weight >= BATCH_IDENTIFIERS:
                     yield "events", batch
                     batch = []
+                    weight = 0
                     gc.collect(1)  # the young objects only (see `serve`)
             if batch:
                 yield "events", batch

@@ -28,6 +28,9 @@ from kiik.services.records import WrittenEvent, new_event
 
 # States kept in memory for a document that is already rejected (and so is not being written).
 MAX_UNWRITTEN_STATES = 200_000
+# A batch is written once it holds `batch_size` events or names this many items, whichever comes
+# first: a document of a few large shipments is then written (and read ahead) piece by piece too.
+BATCH_IDENTIFIERS = 5000
 
 
 class ProblemLike(Protocol):
@@ -281,6 +284,7 @@ def _capture(
     policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
     run = _Capture(uow, principal, policy, outcome, max_errors)
     batch: list[_Pending] = []
+    weight = 0
     for document_event in events:
         outcome.event_count += 1
         event = document_event.event
@@ -307,9 +311,11 @@ def _capture(
                 continue
         body_json = getattr(document_event, "body_json", None)
         batch.append(_Pending(document_event.index, event, facts, hash_id, body_json))
-        if len(batch) >= batch_size:
+        weight += len(facts.identifier_pairs)
+        if len(batch) >= batch_size or weight >= BATCH_IDENTIFIERS:
             run.flush(batch)
             batch = []
+            weight = 0
             gc.collect(1)  # what the batch left behind, among the young objects only (see below)
     run.flush(batch)
     for problem in document_problems() if document_problems else []:
