@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, any_, bindparam, delete, func, select
@@ -133,10 +133,17 @@ class ItemStore:
                 found.setdefault(parent, []).append(key)
         return found
 
-    def save(self, states: Sequence[ItemState], new_keys: set[str] | None = None) -> None:
+    def save(
+        self,
+        states: Sequence[ItemState],
+        new_keys: set[str] | None = None,
+        stored: Mapping[str, ItemState] | None = None,
+    ) -> None:
         """Insert new states and overwrite existing ones (the projection, not the events).
 
-        `new_keys`, when the caller knows them, saves looking up which states exist already."""
+        `new_keys`, when the caller knows them, saves looking up which states exist already;
+        `stored`, the states as loaded, lets an update write only the columns that changed (and
+        so touch only the indexes over them)."""
         if not states:
             return
         if new_keys is None:
@@ -146,9 +153,22 @@ class ItemStore:
         insert_rows(
             self.connection, items, ITEM_COLUMNS, [_values(s) for s in states if s.key not in existing]
         )
-        update_rows(
-            self.connection, items, "key", ITEM_COLUMNS, [_values(s) for s in states if s.key in existing]
-        )
+        changed: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for state in states:
+            if state.key not in existing:
+                continue
+            values = _values(state)
+            before = stored.get(state.key) if stored is not None else None
+            if before is None:
+                changed.setdefault(ITEM_COLUMNS, []).append(values)
+                continue
+            old = _values(before)
+            at = tuple(n for n, (a, b) in enumerate(zip(values, old, strict=True)) if a != b)
+            if at:
+                columns = (ITEM_COLUMNS[0], *(ITEM_COLUMNS[n] for n in at))
+                changed.setdefault(columns, []).append((values[0], *(values[n] for n in at)))
+        for columns, rows in changed.items():
+            update_rows(self.connection, items, "key", columns, rows)
 
     def remove(self, keys: Iterable[str]) -> None:
         for part in chunked(list(keys)):

@@ -116,6 +116,7 @@ class Ledger:
         self._load_children = load_children or (lambda key: [])
         self._load_children_of_many = load_children_of_many
         self._states: dict[str, ItemState | None] = {}
+        self._loaded: dict[str, ItemState] = {}
         self._absent: set[str] = set()
         self._stored_children: dict[str, list[str]] = {}
         self._by_parent: dict[str, set[str]] = {}
@@ -130,7 +131,9 @@ class Ledger:
                 self._states[key] = state
                 if state is None:
                     self._absent.add(key)
-                elif state.parent is not None:
+                    continue
+                self._loaded[key] = state
+                if state.parent is not None:
                     self._by_parent.setdefault(state.parent, set()).add(key)
             if self._load_children_of_many is not None:
                 stored = self._load_children_of_many(missing)
@@ -166,6 +169,10 @@ class Ledger:
     def changed_states(self) -> list[ItemState]:
         return [s for k in sorted(self.changed) if (s := self._states.get(k)) is not None]
 
+    def loaded(self) -> dict[str, ItemState]:
+        """The states as storage held them when they were loaded (what a save overwrites)."""
+        return self._loaded
+
     def new_keys(self) -> set[str]:
         """Changed keys that storage did not hold when they were loaded: to insert, not update."""
         return self.changed & self._absent
@@ -176,6 +183,7 @@ class Ledger:
     def forget(self) -> None:
         """Drop what is cached (after it was written), keeping memory bounded on long documents."""
         self._states.clear()
+        self._loaded.clear()
         self._absent.clear()
         self._stored_children.clear()
         self._by_parent.clear()

@@ -155,7 +155,7 @@ class _Capture:
             for p in batch
         ]
         pks = self.uow.events.add(rows, bodies_json=[p.body_json for p in batch])
-        self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys())
+        self.uow.items.save(self.ledger.changed_states(), self.ledger.new_keys(), self.ledger.loaded())
         self.ledger.forget()
         self.outcome.stored += len(rows)
         stored = [WrittenEvent(pk, row, p.facts) for pk, row, p in zip(pks, rows, batch, strict=True)]

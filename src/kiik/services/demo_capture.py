@@ -107,7 +107,7 @@ class SeasonCapture:
             reader.document_problems,
             custody_rules=self.custody_rules,
             yields=self.yields,
-            batch_size=2000,
+            batch_size=500,
             max_errors=100,
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from kiik.domain.custody import ItemState
@@ -32,7 +32,12 @@ class ItemStorePort(Protocol):
     def get(self, key: str) -> ItemState | None: ...
     def children(self, parent: str) -> list[str]: ...
     def children_of_many(self, parents: Sequence[str]) -> dict[str, list[str]]: ...
-    def save(self, states: Sequence[ItemState], new_keys: set[str] | None = None) -> None: ...
+    def save(
+        self,
+        states: Sequence[ItemState],
+        new_keys: set[str] | None = None,
+        stored: Mapping[str, ItemState] | None = None,
+    ) -> None: ...
     def remove(self, keys: Iterable[str]) -> None: ...
 
 
