@@ -67,15 +67,29 @@ def insert_rows(
 def update_rows(
     connection: Connection, table: Table, key: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
-    """Overwrite rows found by their `key` column (values in the order of `columns`, which holds `key`),
-    as one statement executed for many parameter sets by the driver itself."""
+    """Overwrite rows found by their `key` column (values in the order of `columns`, which holds `key`).
+
+    On PostgreSQL one statement joins the rows given as arrays (`unnest`), planned and sent once;
+    on SQLite one statement is executed for every row by the driver itself."""
     dialect = connection.dialect
     names = tuple(columns)
     values = _converted(rows, _conversions(table, names, dialect))
     if not values:
         return
     at = names.index(key)
+    if len(names) == 1:
+        return  # nothing to change
     quote = dialect.identifier_preparer.quote
+    if dialect.name == "postgresql":
+        arrays = ", ".join(f"%s::{table.c[name].type.compile(dialect)}[]" for name in names)
+        assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names if name != key)
+        listed = ", ".join(quote(name) for name in names)
+        statement = (
+            f"UPDATE {quote(table.name)} AS t SET {assignments} FROM unnest({arrays}) AS v({listed}) "
+            f"WHERE t.{quote(key)} = v.{quote(key)}"
+        )
+        connection.exec_driver_sql(statement, tuple(list(column) for column in zip(*values, strict=True)))
+        return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)
     statement = f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {marker}"
