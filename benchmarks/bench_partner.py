@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
-from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -157,16 +156,6 @@ def introduce(kz: Registry, kz_url: str, cn: Registry, cn_url: str) -> None:
         add_partner(here.uow(), None, country, country, url, keys)
 
 
-def analyse(registry: Registry) -> None:
-    """PostgreSQL's statistics brought up to date, as autovacuum does within a minute of a bulk load.
-
-    Without them the planner takes tables filled a moment ago for empty and reads all of `items` for
-    every chunk of keys (10,000 horns looked up took 4.9 s instead of 0.15 s)."""
-    if registry.engine.dialect.name == "postgresql":
-        with registry.engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
-
-
 def reconciled(registry: Registry, number: str, side: Side) -> Report:
     settings = ReconcileSettings.of(registry.settings)
     return reconcile_partners(registry.uow(), MINISTRY, Reconcile(number, Period(), side), settings)
@@ -200,8 +189,6 @@ def main() -> None:
         started = time.perf_counter()
         number, horns, customs = exporter_ready(kz, args.items, Path(folder))
         cn_customs = member(cn, "cn-customs", "customs", "6900001000001", "CN")
-        analyse(kz)
-        analyse(cn)
         print(f"set-up (not timed): {time.perf_counter() - started:.1f} s; permit {number}", flush=True)
         with served(kz) as kz_url, served(cn) as cn_url:
             introduce(kz, kz_url, cn, cn_url)
@@ -224,8 +211,6 @@ def main() -> None:
                 "notice delivered over HTTP and applied", figures, lambda: deliver_outbox(kz.uow, client)
             )
             assert report.delivered and not report.failed, report.failed
-            if cn.engine.dialect.name == "postgresql":
-                timed("PostgreSQL: ANALYZE after the notice's 10,000 rows", figures, lambda: analyse(cn))
             arrival = RecordArrival(number, scanned, dict.fromkeys(light, 0.2))
             timed(
                 "arrival scanned, confirmation signed",
