@@ -98,6 +98,7 @@ def prepare(item: DocumentEvent) -> tuple[Any, ...]:
             facts, hash_id = read_event(item.event), event_hash_id(item.event)
             facts.identifier_pairs  # noqa: B018 - worked out here, sent with the facts
             facts.ilmd_by_local_name  # noqa: B018 - the same
+            facts.ilmd_json  # noqa: B018 - the same
             body_json = json.dumps(item.event)
         except (KeyError, ValueError, TypeError):
             facts = hash_id = body_json = None

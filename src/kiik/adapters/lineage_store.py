@@ -188,6 +188,10 @@ def _origin(row: Any) -> LinkEvent:
     )
 
 
+def _json_text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else json.dumps(value)
+
+
 _ORIGIN_COLUMNS = (
     "item_key",
     "event_pk",
@@ -348,11 +352,12 @@ class LineageStore:
 
     def record_origins(self, rows: Sequence[dict[str, Any]]) -> None:
         """Add the origins of events just written (item_key, event_pk, event_id, hash_id,
-        event_time, org_id, biz_location, animal_id, ilmd): new events, so no row exists yet."""
+        event_time, org_id, biz_location, animal_id, ilmd as a mapping or as JSON text): new events,
+        so no row exists yet."""
         values = [
             (
                 *(row[name] for name in _ORIGIN_COLUMNS[:-1]),
-                None if row["ilmd"] is None else json.dumps(row["ilmd"]),
+                _json_text(row["ilmd"]),
             )
             for row in rows
         ]

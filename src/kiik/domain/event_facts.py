@@ -6,6 +6,7 @@ The custody rules, the projection and the storage of identifiers all read events
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -90,6 +91,11 @@ class EventFacts:
         for name, value in self.ilmd.items():
             by_name.setdefault(name.rsplit(":", 1)[-1], value)
         return by_name
+
+    @cached_property
+    def ilmd_json(self) -> str | None:
+        """The ILMD as JSON text (what the origin projection keeps), or None when there is none."""
+        return json.dumps(self.ilmd) if self.ilmd else None
 
     def ilmd_value(self, local_name: str) -> Any:
         """An ILMD field by its local name, whatever prefix the document gave its namespace."""

@@ -30,6 +30,7 @@ class OriginRecorder:
         rows = [
             {
                 **origin,
+                "ilmd": facts.ilmd_json,  # encoded once (by the worker that read the document)
                 "event_pk": pk,
                 "event_id": row.event_id,
                 "hash_id": row.hash_id,
