@@ -44,10 +44,15 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _item(row: Any) -> PermitItem:
-    return PermitItem(
-        row.item_key, row.line, row.scientific_name, row.term, row.unit, row.quantity, row.actual_quantity
-    )
+ITEM_COLUMNS = (
+    permit_items.c.item_key,
+    permit_items.c.line,
+    permit_items.c.scientific_name,
+    permit_items.c.term,
+    permit_items.c.unit,
+    permit_items.c.quantity,
+    permit_items.c.actual_quantity,
+)
 
 
 class PermitStore:
@@ -88,10 +93,10 @@ class PermitStore:
     def get(self, permit_id: int, *, lock: bool = False) -> Permit | None:
         return self._one(permits.c.id == permit_id, lock)
 
-    def by_number(self, number: str, *, lock: bool = False) -> Permit | None:
-        return self._one(permits.c.number == number, lock)
+    def by_number(self, number: str, *, lock: bool = False, with_items: bool = True) -> Permit | None:
+        return self._one(permits.c.number == number, lock, with_items)
 
-    def _one(self, where: Any, lock: bool) -> Permit | None:
+    def _one(self, where: Any, lock: bool, with_items: bool = True) -> Permit | None:
         """One permit; with `lock`, no other transaction may change it until this one ends.
 
         PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has one writer: a write to the row
@@ -102,7 +107,7 @@ class PermitStore:
         elif lock:
             self.connection.execute(update(permits).where(where).values(updated_at=permits.c.updated_at))
         row = self.connection.execute(query).first()
-        return self._permit(row) if row else None
+        return self._permit(row, with_items) if row else None
 
     def find(self, applicant: int | None = None, status: str | None = None, limit: int = 500) -> list[Permit]:
         query = select(permits).order_by(permits.c.id.desc()).limit(limit)
@@ -122,11 +127,13 @@ class PermitStore:
         return list(self.connection.scalars(query.order_by(permits.c.id)))
 
     def items(self, permit_id: int) -> list[PermitItem]:
-        query = select(permit_items).where(permit_items.c.permit_id == permit_id)
-        return [
-            _item(r)
-            for r in self.connection.execute(query.order_by(permit_items.c.line, permit_items.c.item_key))
-        ]
+        # Plain tuples in PermitItem's field order: a permit may list 10,000 horns.
+        query = (
+            select(*ITEM_COLUMNS)
+            .where(permit_items.c.permit_id == permit_id)
+            .order_by(permit_items.c.line, permit_items.c.item_key)
+        )
+        return [PermitItem(*row) for row in self.connection.execute(query)]
 
     def update(self, permit_id: int, **values: Any) -> None:
         for name in ("status", "kind"):

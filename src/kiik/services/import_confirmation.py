@@ -17,7 +17,7 @@ from kiik.domain.permits import PermitAction, TransitionRefused, next_status
 def apply_import_confirmation(uow: Any, payload: Mapping[str, Any]) -> None:
     body, sender = payload["body"], str(payload["from"])
     number = str(body.get("permit_number", ""))
-    permit = uow.cites.permits.by_number(number, lock=True)
+    permit = uow.cites.permits.by_number(number, lock=True, with_items=False)
     if permit is None:
         raise MessageRefused(
             "inapplicable",
