@@ -83,12 +83,14 @@ class SigningKeyStore:
         )
         return self.connection.scalar(query)
 
-    def create(self, country: str = "KZ") -> str:
-        """Make a new key; the key id is the country and the first bytes of the key's SHA-256."""
+    def create(self) -> str:
+        """Make a new key; its id is the first bytes of the public key's SHA-256 (a message names
+        its sending registry itself, so the id names no country: a default country here once gave
+        every registry's keys a "kz-" id)."""
         private = Ed25519PrivateKey.generate()
         public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        key_id = f"{country.lower()}-{hashlib.sha256(public_raw).hexdigest()[:16]}"
+        key_id = f"key-{hashlib.sha256(public_raw).hexdigest()[:16]}"
         self.connection.execute(
             insert(signing_keys).values(
                 key_id=key_id,
