@@ -175,3 +175,42 @@ def test_the_importer_sees_an_arrival_not_recorded_in_time_as_overdue(registry: 
     day = exported.date()
     assert len(reconciled(cn, Reconcile(period=Period(day, day))).permits) == 1
     assert reconciled(cn, Reconcile(period=Period(day + timedelta(days=1), None))).permits == ()
+
+
+def test_migration_0008_keeps_the_items_of_notices_applied_before_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from kiik.adapters.migrate import upgrade
+    from kiik.bootstrap import make_engine
+    from kiik.domain.partner_messages import EXPORT_NOTICE
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    kazakhstan = PartnerKey.make("KZ")
+    exported = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    message = kazakhstan.message(EXPORT_NOTICE, "CN", notice_body(NUMBER, LOTS, exported))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO partners (id, country, name, base_url, created_at) "
+                "VALUES (1, 'KZ', 'KZ', 'x', :t)"
+            ),
+            {"t": datetime(2026, 11, 2)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO partner_inbox "
+                "(message_id, partner_id, kind, permit_number, message, received_at) "
+                "VALUES ('urn:uuid:old', 1, 'export-notice', :p, :m, :t)"
+            ),
+            {"p": NUMBER, "m": message, "t": datetime(2026, 11, 3)},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        notice = connection.execute(
+            text("SELECT permit_number, sender, recipient, exported_at FROM partner_notices")
+        ).one()
+        kept = dict(connection.execute(text("SELECT item_key, notified_kg FROM partner_notice_items")).all())
+    engine.dispose()
+    assert tuple(notice[:3]) == (NUMBER, "KZ", "CN") and str(notice[3]).startswith("2026-11-02 10:00")
+    assert kept == LOTS
