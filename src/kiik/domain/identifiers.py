@@ -95,8 +95,9 @@ def _microchip(digits: str, shown: str) -> Identifier:
 
 @lru_cache(maxsize=65536)
 # Capture reads each identifier twice, once checking the event and once working out its facts;
-# the second reading is then a lookup. Identifiers are immutable, and a refusal is not kept.
-@lru_cache(maxsize=4096)
+# the second reading is then a lookup, for events of up to 16,384 identifiers (a shipment of a few
+# thousand horns; about 10 MB at most). Identifiers are immutable, and a refusal is not kept.
+@lru_cache(maxsize=16384)
 def parse_identifier(text: str) -> Identifier:
     """Read any supported spelling of an identifier; raise InvalidIdentifier saying what is wrong.
 
