@@ -7,14 +7,15 @@ The custody rules, the projection and the storage of identifiers all read events
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from kiik.domain.identifiers import InvalidIdentifier, canonical_key
 from kiik.domain.vocabulary import bare_word, mass_in_kg
+
+T = TypeVar("T")
 
 # How an identifier takes part in an event; stored with it so queries can match by role.
 ROLES = ("epc", "parent", "child", "input", "output", "class", "child_class", "input_class", "output_class")
@@ -26,6 +27,29 @@ def key_of(text: str) -> str:
         return canonical_key(text)
     except InvalidIdentifier:
         return text.strip()
+
+
+class _worked_out_once(Generic[T]):  # noqa: N801 - used as a decorator, like cached_property
+    """`functools.cached_property` without its lock: Python 3.11 takes a lock on every first
+    read, which cost more than working out the value for the facts of each captured event.
+    The value is kept in the instance's `__dict__` (so it is pickled along with the facts)."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _worked_out_once[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | _worked_out_once[T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -65,7 +89,7 @@ class EventFacts:
     ilmd: Mapping[str, Any] = field(default_factory=dict)
     declares_error: bool = False
 
-    @cached_property
+    @_worked_out_once
     def identifier_pairs(self) -> tuple[tuple[str, str], ...]:
         return tuple(self.identifiers())
 
@@ -83,7 +107,7 @@ class EventFacts:
         pairs += [("output_class", q.key) for q in self.output_quantities]
         return list(dict.fromkeys(pairs))
 
-    @cached_property
+    @_worked_out_once
     def ilmd_by_local_name(self) -> dict[str, Any]:
         """The ILMD fields by local name (the first of each name), whatever prefix the document
         gave their namespace."""
@@ -92,7 +116,7 @@ class EventFacts:
             by_name.setdefault(name.rsplit(":", 1)[-1], value)
         return by_name
 
-    @cached_property
+    @_worked_out_once
     def ilmd_json(self) -> str | None:
         """The ILMD as JSON text (what the origin projection keeps), or None when there is none."""
         return json.dumps(self.ilmd) if self.ilmd else None
