@@ -18,6 +18,7 @@ own unit of work): item history, lineage (horns, powder lots back to 250 horns, 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import random
@@ -357,6 +358,7 @@ def main() -> None:
 
     print(f"database: {engine.dialect.name} ({url.split('@')[-1]}), {total:,} events, {args.horns:,} horns, "
           f"{len(lots)} powder lots, {len(granules)} granules lots")
+    gc.freeze()  # what set-up made, out of the collector's full collections, as `kiik serve` does
     results = [
         measure("item history, ministry (sees all)", horns, lambda c: item_history(uow(), ministry, c)),
         measure("item history, the holder (scoped)", processed_horns,

@@ -10,11 +10,14 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     DateTime,
+    Float,
     Integer,
     Select,
     String,
+    Text,
     any_,
     bindparam,
     cast,
@@ -23,12 +26,13 @@ from sqlalchemy import (
     null,
     select,
     text,
+    union,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from kiik.adapters.event_query import event_visible, item_visible
-from kiik.adapters.tables import BigId, Document, erroneous_events, event_identifiers, events, items
+from kiik.adapters.tables import BigId, erroneous_events, event_identifiers, events, items
 from kiik.adapters.tables_stock import INPUT_ROLES_SQL, OUTPUT_ROLES_SQL, item_origins
 from kiik.domain.permissions import Viewer
 
@@ -56,7 +60,6 @@ EVENT_COLUMNS = (
     events.c.org_id,
     events.c.biz_location,
 )
-LINK_COLUMNS = (*EVENT_COLUMNS, *(events.c.body[part].label(part) for part in BODY_PARTS))
 ORIGIN_COLUMNS = (*EVENT_COLUMNS, events.c.body["ilmd"].label("ilmd"))
 
 
@@ -122,7 +125,7 @@ def _walk(seed: Select[Any], *, backward: bool, visible_to: Viewer, dialect: str
     return reached.union(step)
 
 
-_ORIGIN_TYPES = (BigId, String, String, DateTime, Integer, String, Document)
+_ORIGIN_TYPES = (BigId, String, String, DateTime, Integer, String, Text)
 _ORIGIN_NAMES = (
     "origin_pk",
     "origin_event_id",
@@ -132,6 +135,11 @@ _ORIGIN_NAMES = (
     "origin_location",
     "origin_ilmd",
 )
+_LINK_NAMES = ("link_type", "link_inputs", "link_outputs")
+
+
+def _nulls(types: tuple[Any, ...], names: tuple[str, ...]) -> list[Any]:
+    return [cast(null(), kind).label(name) for kind, name in zip(types, names, strict=True)]
 
 
 def _with_states(steps: Any, *, origins: bool, state_visible_to: Viewer, direction: str) -> Select[Any]:
@@ -160,15 +168,42 @@ def _with_states(steps: Any, *, origins: bool, state_visible_to: Viewer, directi
             origin.event_time,
             origin.org_id,
             origin.biz_location,
-            origin.ilmd,
+            cast(origin.ilmd, Text),  # as JSON text: `lineage_store` parses a walk's origins at once
         )
         columns += [value.label(name) for value, name in zip(values, _ORIGIN_NAMES, strict=True)]
         joined = joined.outerjoin(item_origins, (origin.item_key == steps.c.key) & valid_origin())
     else:
-        columns += [
-            cast(null(), kind).label(name) for kind, name in zip(_ORIGIN_TYPES, _ORIGIN_NAMES, strict=True)
-        ]
+        columns += _nulls(_ORIGIN_TYPES, _ORIGIN_NAMES)
+    columns += _nulls((String, Text, Text), _LINK_NAMES)
     return select(*columns).select_from(joined).limit(bindparam("limit", type_=Integer))
+
+
+def _links(*walks: Any) -> Select[Any]:
+    """A row (direction `t`) for each transformation the walks went through, so that they come
+    with the steps rather than in a second read: its primary key as `event_pk`, its columns where
+    a source's origin goes, then its type and the parts of its body lineage reads, as JSON text."""
+    reached = union(*(select(walk.c.event_pk) for walk in walks)).subquery() if len(walks) > 1 else walks[0]
+    ilmd, inputs, outputs = (cast(events.c.body[part], Text) for part in BODY_PARTS)
+    columns = [
+        literal_column("'t'", String).label("direction"),
+        *_nulls((String, String, String, Integer), ("via", "key", "role", "depth")),
+        events.c.id.label("event_pk"),
+        *_nulls(
+            (String, Integer, Float, String, Boolean),
+            ("status", "holder_org_id", "mass_kg", "product_type", "visible"),
+        ),
+        events.c.id,
+        events.c.event_id,
+        events.c.hash_id,
+        events.c.event_time,
+        events.c.org_id,
+        events.c.biz_location,
+        ilmd,
+        events.c.event_type,
+        inputs,
+        outputs,
+    ]
+    return select(*columns).where(events.c.id.in_(select(reached.c.event_pk)))
 
 
 def _seed(keys: Select[Any] | ColumnElement[Any]) -> Select[Any]:
@@ -191,31 +226,34 @@ def _root_seed() -> Select[Any]:
 def lineage_statement(dialect: str, behind_visible_to: Viewer, visible_to: Viewer) -> Any:
     """Both walks from a root in one statement: behind it through the transformations visible to
     `behind_visible_to` (with origins), ahead of it through those visible to `visible_to`; states as
-    `visible_to` sees them. Built once per dialect and reader: building costs more than running."""
+    `visible_to` sees them; and the transformations of both. Built once per dialect and reader:
+    building costs more than running."""
     behind = _walk(_root_seed(), backward=True, visible_to=behind_visible_to, dialect=dialect)
     ahead = _walk(_root_seed(), backward=False, visible_to=visible_to, dialect=dialect)
     parts = (
         _with_states(behind, origins=True, state_visible_to=visible_to, direction="b"),
         _with_states(ahead, origins=False, state_visible_to=visible_to, direction="f"),
+        _links(behind, ahead),
     )
     return union_all(*(part.subquery().select() for part in parts))
 
 
 @lru_cache(maxsize=512)
-def animal_statement(dialect: str, visible_to: Viewer) -> Select[Any]:
-    """The walk ahead of the items validly commissioned for an animal, with their origins."""
+def animal_statement(dialect: str, visible_to: Viewer) -> Any:
+    """The walk ahead of the items validly commissioned for an animal, with their origins, and the
+    transformations it went through."""
     seed = _seed(
         select(item_origins.c.item_key).where(item_origins.c.animal_id == bindparam("animal"), valid_origin())
     )
     ahead = _walk(seed, backward=False, visible_to=visible_to, dialect=dialect)
-    return _with_states(ahead, origins=True, state_visible_to=visible_to, direction="f")
+    parts = (_with_states(ahead, origins=True, state_visible_to=visible_to, direction="f"), _links(ahead))
+    return union_all(*(part.subquery().select() for part in parts))
 
 
 @lru_cache(maxsize=16)
 def by_keys(dialect: str) -> dict[str, Select[Any]]:
-    """The statements that read by a set of keys (or event ids), for one dialect."""
+    """The statements that read by a set of keys, for one dialect."""
     return {
-        "events": select(*LINK_COLUMNS).where(any_of(events.c.id, "pks", dialect, BigId)),
         "origins": select(item_origins)
         .where(any_of(item_origins.c.item_key, "keys", dialect), valid_origin())
         .order_by(item_origins.c.event_time, item_origins.c.event_pk),

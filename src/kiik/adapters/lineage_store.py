@@ -1,12 +1,12 @@
 """Item state as people read it, and the links between items that processing made.
 
-A lineage is read in a handful of statements whatever its size. One recursive query over
-`event_identifiers` finds every link reached from the start (backward through the transformation
-that made each key, forward through those that used it); the transformations, the origins of the
-source items (from the `item_origins` projection, not their events' bodies) and the states of every
-key are then read by key. Every statement has the same text whatever the lineage (PostgreSQL gets
-keys as one array), so both databases plan each once. Erroneous events and error declarations
-never link items.
+A lineage is read in one statement whatever its size. A recursive query over `event_identifiers`
+finds every link reached from the start (backward through the transformation that made each key,
+forward through those that used it); the same statement joins each key reached to its state and,
+backward, to its origin (from the `item_origins` projection, not its event's body), and adds a row
+for each transformation gone through. Rows are read by position. The statement has the same text
+whatever the lineage, so both databases plan it once (PostgreSQL keeps it prepared). Erroneous
+events and error declarations never link items.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -65,8 +65,7 @@ class ItemRecord:
     last_event_time: str | None
 
 
-@dataclass(frozen=True)
-class NodeState:
+class NodeState(NamedTuple):
     """An item's state as a lineage node shows it. When `visible` is False the reader may not see
     the item's state: only its mass is used then (to weigh shares), never shown."""
 
@@ -78,8 +77,7 @@ class NodeState:
     visible: bool
 
 
-@dataclass(frozen=True)
-class LinkEvent:
+class LinkEvent(NamedTuple):
     """A transformation (or commissioning) as lineage shows it, with the identifiers it names.
 
     `body` holds only the parts of the event lineage reads (`ilmd` and the input and output
@@ -102,16 +100,18 @@ class LinkEvent:
 
 @dataclass
 class Walk:
-    """A lineage walk: its steps, the state of every key reached and (backward) their origins."""
+    """A lineage walk: its steps, the state of every key reached, (backward) their origins, and the
+    transformations it went through by primary key (without their identifiers: see
+    `LineageStore.transformations`)."""
 
     edges: list[Edge] = field(default_factory=list)
     states: dict[str, NodeState] = field(default_factory=dict)
     origins: dict[str, LinkEvent] = field(default_factory=dict)
+    links: dict[int, LinkEvent] = field(default_factory=dict)
     truncated: bool = False
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """One step of a lineage walk: from `via` through the transformation `event_pk` to `key`."""
 
     via: str
@@ -160,7 +160,7 @@ def _item(row: Any) -> ItemRecord:
     )
 
 
-def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
+def _link(row: Any) -> LinkEvent:
     mapping = row._mapping
     return LinkEvent(
         pk=row.id,
@@ -170,7 +170,6 @@ def _link(row: Any, identifiers: Iterable[tuple[str, str]] = ()) -> LinkEvent:
         event_time=row.event_time,
         org_id=row.org_id,
         body={part: mapping[part] for part in BODY_PARTS if mapping.get(part) is not None},
-        identifiers=tuple(identifiers),
         biz_location=row.biz_location,
     )
 
@@ -206,9 +205,16 @@ _ORIGIN_COLUMNS = (
 
 
 def _read_walk(found: Walk, rows: Sequence[Any], max_steps: int) -> None:
+    """The walk's rows (see `lineage_sql._with_states`) into edges, states and origins.
+
+    Read by position, into named tuples: a walk back from a lot reads a row per horn, and a Row's
+    attribute lookups, or a frozen dataclass, cost more than the query. The origins' ILMD come as
+    JSON text and are parsed in one go, which takes half the time of parsing them one by one."""
     found.truncated = len(rows) > max_steps
     edges, states, origins = found.edges, found.states, found.origins
-    for row in rows:  # by position: a Row's attribute lookups cost more than the query
+    bodies: list[dict[str, Any]] = []
+    documents: list[str] = []
+    for row in rows:
         _, via, key, role, depth, event_pk, status, holder, mass, product, visible = row[:11]
         if event_pk is not None:
             edges.append(Edge(via, key, role, depth, event_pk))
@@ -216,16 +222,40 @@ def _read_walk(found: Walk, rows: Sequence[Any], max_steps: int) -> None:
             states[key] = NodeState(key, status, holder, mass, product, bool(visible))
         if row[11] is not None and key not in origins:
             origin_pk, event_id, hash_id, moment, org_id, location, ilmd = row[11:18]
+            body: dict[str, Any] = {}
             origins[key] = LinkEvent(
-                origin_pk,
-                event_id,
-                hash_id,
-                "ObjectEvent",
-                moment,
-                org_id,
-                {"ilmd": ilmd} if ilmd is not None else {},
-                biz_location=location,
+                origin_pk, event_id, hash_id, "ObjectEvent", moment, org_id, body, (), location
             )
+            if ilmd is not None:
+                bodies.append(body)
+                documents.append(ilmd)
+    if documents:
+        for body, ilmd in zip(bodies, json.loads(f"[{','.join(documents)}]"), strict=True):
+            if ilmd is not None:
+                body["ilmd"] = ilmd
+
+
+def _read_links(rows: Sequence[Any]) -> dict[int, LinkEvent]:
+    """The transformation rows of a walk (direction `t`, see `lineage_sql._links`) by primary key."""
+    links: dict[int, LinkEvent] = {}
+    for row in rows:
+        pk, event_id, hash_id, moment, org_id, location, ilmd, event_type, inputs, outputs = row[11:21]
+        parts = (json.loads(text) if text is not None else None for text in (ilmd, inputs, outputs))
+        body = {part: value for part, value in zip(BODY_PARTS, parts, strict=True) if value is not None}
+        links[pk] = LinkEvent(pk, event_id, hash_id, event_type, moment, org_id, body, (), location)
+    return links
+
+
+def _read(rows: Sequence[Any], max_steps: int) -> dict[str, Walk]:
+    """A statement's rows into a walk per direction (`b`ehind, `f`orward), sharing the transformations."""
+    by_direction: dict[str, list[Any]] = {"b": [], "f": [], "t": []}
+    for row in rows:
+        by_direction[row[0]].append(row)
+    links = _read_links(by_direction["t"])
+    walks = {direction: Walk(links=links) for direction in ("b", "f")}
+    for direction, walk in walks.items():
+        _read_walk(walk, by_direction[direction], max_steps)
+    return walks
 
 
 class LineageStore:
@@ -266,24 +296,18 @@ class LineageStore:
     ) -> tuple[Walk, Walk]:
         """The steps behind `root` (through transformations visible to `behind_visible_to`, with the
         origins of what is reached) and ahead of it (visible to `visible_to`), each with the state of
-        every key reached as `visible_to` sees it: one statement."""
+        every key reached as `visible_to` sees it, and the transformations of both: one statement."""
         statement = lineage_statement(self.dialect, behind_visible_to, visible_to)
         params = {"root": root, "max_depth": max_depth, "limit": max_steps + 1}
-        behind, ahead = Walk(), Walk()
-        rows = self.connection.execute(statement, params).all()
-        _read_walk(behind, [r for r in rows if r[0] == "b"], max_steps)
-        _read_walk(ahead, [r for r in rows if r[0] == "f"], max_steps)
-        return behind, ahead
+        walks = _read(self.connection.execute(statement, params).all(), max_steps)
+        return walks["b"], walks["f"]
 
-    def walk_from_animal(
-        self, animal_id: str, *, visible_to: Viewer, max_depth: int, max_steps: int
-    ) -> Walk:
-        """The steps ahead of the items commissioned (validly) for an animal, with their origins."""
+    def walk_from_animal(self, animal_id: str, *, visible_to: Viewer, max_depth: int, max_steps: int) -> Walk:
+        """The steps ahead of the items commissioned (validly) for an animal, with their origins and
+        the transformations they went through."""
         statement = animal_statement(self.dialect, visible_to)
         params = {"animal": animal_id[:120], "max_depth": max_depth, "limit": max_steps + 1}
-        found = Walk()
-        _read_walk(found, self.connection.execute(statement, params).all(), max_steps)
-        return found
+        return _read(self.connection.execute(statement, params).all(), max_steps)["f"]
 
     def animal_items(self, animal_id: str) -> list[str]:
         """The items validly commissioned with this animal ID (ILMD animalID), by commissioning time."""
@@ -294,26 +318,24 @@ class LineageStore:
         )
         return list(dict.fromkeys(self.connection.scalars(query)))
 
-    def transformations(
-        self, behind: Sequence[Edge], ahead: Sequence[Edge] = ()
-    ) -> tuple[list[LinkEvent], list[LinkEvent]]:
-        """The transformations the edges went through (one query for both ways), each with the
-        identifiers the edges name: behind, the outputs reached and all their inputs; ahead, the
-        inputs reached and all their outputs (a horn's step into a lot does not load 249 horns)."""
-        named: list[dict[int, dict[tuple[str, str], None]]] = [{}, {}]
-        for side, edges in enumerate((behind, ahead)):
-            for edge in edges:
-                pairs = named[side].setdefault(edge.event_pk, {})
+    @staticmethod
+    def transformations(behind: Walk | None, ahead: Walk) -> tuple[list[LinkEvent], list[LinkEvent]]:
+        """The transformations the walks went through (read with them), in the order they happened,
+        each with the identifiers the edges name: behind, the outputs reached and all their inputs;
+        ahead, the inputs reached and all their outputs (a horn's step into a lot lists 1 horn, not
+        250)."""
+        found: list[list[LinkEvent]] = [[], []]
+        for side, walk in enumerate((behind, ahead)):
+            if walk is None:
+                continue
+            named: dict[int, dict[tuple[str, str], None]] = {}
+            for edge in walk.edges:
+                pairs = named.setdefault(edge.event_pk, {})
                 pairs[("output", edge.via) if side == 0 else ("input", edge.via)] = None
                 pairs[(edge.role, edge.key)] = None
-        pks = sorted(set(named[0]) | set(named[1]))
-        if not pks:
-            return [], []
-        rows = self.connection.execute(by_keys(self.dialect)["events"], {"pks": pks}).all()
-        ordered = sorted(rows, key=lambda r: (r.event_time, r.id))
-        behind_links = [_link(row, named[0][row.id]) for row in ordered if row.id in named[0]]
-        ahead_links = [_link(row, named[1][row.id]) for row in ordered if row.id in named[1]]
-        return behind_links, ahead_links
+            links = [walk.links[pk]._replace(identifiers=tuple(pairs)) for pk, pairs in named.items()]
+            found[side] = sorted(links, key=lambda link: (link.event_time, link.pk))
+        return found[0], found[1]
 
     def origins(self, keys: Sequence[str], *, visible_to: Viewer) -> dict[str, LinkEvent]:
         """The first valid commissioning of each key (its origin), where the reader sees it.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from kiik.domain.event_facts import key_of
@@ -87,7 +87,7 @@ class PartnerReport:
         return f"recorded in {self.country} ({what} of permit {self.permit}, received {received} UTC)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """An event on a lineage path: a transformation, or the commissioning of a source item.
 
@@ -102,11 +102,11 @@ class Step:
     ilmd: dict[str, Any]
     location: str | None = None
     reported_by: PartnerReport | None = None
+    # The ILMD by local names (`species`, `animalID`, ...), read once: every source's are read.
+    fields: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def fields(self) -> dict[str, Any]:
-        """The ILMD by local names (`species`, `animalID`, ...), read once."""
-        return local_names(self.ilmd)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", local_names(self.ilmd))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,7 +121,7 @@ class Step:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class LineageNode:
     key: str
     mass_kg: float | None = None
@@ -217,7 +217,7 @@ class LineageReader:
                 self.truncated = True
             self.states.update(walk.states)
             self.origins.update(walk.origins)
-        made, used = self.store.transformations(behind.edges if behind else [], ahead.edges)
+        made, used = self.store.transformations(behind, ahead)
         producers: dict[str, list[Any]] = {}
         for link in made:
             for key in link.keys(PRODUCED_ROLES):
