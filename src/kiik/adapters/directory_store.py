@@ -40,6 +40,10 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# Built once: every item page and lineage names the organisations, and building costs more than running.
+_ORGANISATIONS = select(organisations).order_by(organisations.c.id)
+
+
 def _org(row: Any) -> Organisation:
     return Organisation(row.id, row.code, row.name, row.kind, row.pgln, row.country)
 
@@ -59,7 +63,7 @@ class DirectoryStore:
         return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country)
 
     def organisations(self) -> list[Organisation]:
-        return [_org(r) for r in self.connection.execute(select(organisations).order_by(organisations.c.id))]
+        return [_org(r) for r in self.connection.execute(_ORGANISATIONS)]
 
     def organisation(self, code_or_id: str | int) -> Organisation | None:
         column = organisations.c.id if isinstance(code_or_id, int) else organisations.c.code

@@ -73,8 +73,9 @@ def source_shares(root: str, made_by: Mapping[str, Making]) -> Shares:
             estimated = True
             weights = [1.0 / len(masses)] * len(masses)
         result: dict[str, float] = {}
+        within = path | {key}
         for (source, _), weight in zip(making.inputs, weights, strict=True):
-            for leaf, fraction in shares(source, path | {key}).items():
+            for leaf, fraction in shares(source, within).items():
                 result[leaf] = result.get(leaf, 0.0) + weight * fraction
         memo[key] = result
         return result
