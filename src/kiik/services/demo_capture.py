@@ -7,6 +7,7 @@ expects to be refused (a laundering attempt) stays on record as a failed job wit
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,6 +119,9 @@ class SeasonCapture:
         outcome = self._run(org, events)
         if not outcome.succeeded:
             raise SeasonRefused(f"the demo's {stage} document for {org} was refused: {outcome.errors[:3]}")
+        # What the season keeps (its plan, every horn's record) lives until the season ends: out of
+        # the collector's sight, or each full collection walks all of it again (5 % of a season).
+        gc.freeze()
         self.stored += outcome.stored
         self.progress.advance(stage, units(events))
         return outcome
