@@ -120,9 +120,11 @@ items = Table(
     metadata,
     Column("key", String(300), primary_key=True),
     Column("is_class", Boolean, nullable=False),
-    Column("holder_org_id", Integer, ForeignKey("organisations.id"), nullable=True, index=True),
+    # By holder, by holder and status, by site and status: the indexes in tables_stock.py (an item
+    # moves often, and each index over what moved is written again).
+    Column("holder_org_id", Integer, ForeignKey("organisations.id"), nullable=True),
     Column("site", String(300), nullable=True),
-    Column("status", String(16), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
     Column("parent_key", String(300), nullable=True, index=True),
     Column("quantity", Float, nullable=True),
     Column("uom", String(8), nullable=True),
