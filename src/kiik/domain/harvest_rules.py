@@ -113,6 +113,9 @@ class AuthorisationTally:
     def __init__(self, stored: Iterable[tuple[str, str, str | None]] = ()) -> None:
         self.animals: dict[str, Animal] = {}
         self.animal_of_horn: dict[str, str] = {}
+        # Whether each point met so far lies inside the authorisation's area (both horns of an
+        # animal carry its point, and a polygon test costs as much as the rest of the rule).
+        self.inside: dict[Point, bool] = {}
         for horn, animal_id, sex in stored:
             self.record(horn, animal_id, sex)
 
@@ -181,7 +184,7 @@ def check_harvest(
     violations: list[Violation] = []
     _origin(claim, authorisation, violations)
     _dates(claim, authorisation, violations)
-    _place(claim, authorisation, violations)
+    _place(claim, authorisation, tally, violations)
     _animal(claim, authorisation, tally, violations)
     return violations
 
@@ -240,7 +243,12 @@ def _dates(claim: HarvestClaim, authorisation: HarvestAuthorisation, violations:
             return
 
 
-def _place(claim: HarvestClaim, authorisation: HarvestAuthorisation, violations: list[Violation]) -> None:
+def _place(
+    claim: HarvestClaim,
+    authorisation: HarvestAuthorisation,
+    tally: AuthorisationTally,
+    violations: list[Violation],
+) -> None:
     if claim.point is None:
         _fail(
             violations,
@@ -254,7 +262,10 @@ def _place(claim: HarvestClaim, authorisation: HarvestAuthorisation, violations:
     except GeoError as exc:
         _fail(violations, "harvest.point_invalid", f"ILMD kiik:harvestPoint: {exc}")
         return
-    if not authorisation.area.contains(point):
+    inside = tally.inside.get(point)
+    if inside is None:
+        inside = tally.inside[point] = authorisation.area.contains(point)
+    if not inside:
         where = f" ({authorisation.area_label})" if authorisation.area_label else ""
         _fail(
             violations,
