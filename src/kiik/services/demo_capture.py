@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import json
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -20,8 +22,8 @@ from kiik.services.capture import CaptureOutcome
 from kiik.services.capture_jobs import run_job, start_job
 from kiik.services.ports import UnitOfWork
 
-# Opens a document (bytes) for capture: the EPCIS reader, handed in by the entry point.
-DocumentOpener = Callable[[bytes], Any]
+# Opens a document (a file) for capture: the EPCIS reader, handed in by the entry point.
+DocumentOpener = Callable[[Path], Any]
 
 
 class Progress(Protocol):
@@ -97,20 +99,25 @@ class SeasonCapture:
 
     def _run(self, org: str, events: Sequence[Mapping[str, Any]]) -> CaptureOutcome:
         principal = self.principals[org]
-        reader = self.open_document(json.dumps(build.document(events)).encode())
-        job_id = start_job(self.uow_factory(), principal)
-        self.jobs += 1
-        return run_job(
-            self.uow_factory,
-            principal,
-            job_id,
-            reader.events(),
-            reader.document_problems,
-            custody_rules=self.custody_rules,
-            yields=self.yields,
-            batch_size=500,
-            max_errors=100,
-        )
+        # Spooled to a file, as an upload to POST /epcis/capture is: the reader (or the worker that
+        # reads ahead) takes it from there rather than as bytes copied between processes.
+        with tempfile.NamedTemporaryFile(prefix="kiik-demo-", suffix=".jsonld") as spooled:
+            spooled.write(json.dumps(build.document(events)).encode())
+            spooled.flush()
+            reader = self.open_document(Path(spooled.name))
+            job_id = start_job(self.uow_factory(), principal)
+            self.jobs += 1
+            return run_job(
+                self.uow_factory,
+                principal,
+                job_id,
+                reader.events(),
+                reader.document_problems,
+                custody_rules=self.custody_rules,
+                yields=self.yields,
+                batch_size=500,
+                max_errors=100,
+            )
 
     def capture(self, stage: str, org: str, events: Sequence[Mapping[str, Any]]) -> CaptureOutcome:
         """Capture a document that must be accepted."""
