@@ -104,20 +104,23 @@ class SeasonCapture:
         with tempfile.NamedTemporaryFile(prefix="kiik-demo-", suffix=".jsonld") as spooled:
             spooled.write(json.dumps(build.document(events)).encode())
             spooled.flush()
-            reader = self.open_document(Path(spooled.name))
-            job_id = start_job(self.uow_factory(), principal)
-            self.jobs += 1
-            return run_job(
-                self.uow_factory,
-                principal,
-                job_id,
-                reader.events(),
-                reader.document_problems,
-                custody_rules=self.custody_rules,
-                yields=self.yields,
-                batch_size=500,
-                max_errors=100,
-            )
+            with self.open_document(Path(spooled.name)) as reader:
+                return self._job(principal, reader)
+
+    def _job(self, principal: Principal, reader: Any) -> CaptureOutcome:
+        job_id = start_job(self.uow_factory(), principal)
+        self.jobs += 1
+        return run_job(
+            self.uow_factory,
+            principal,
+            job_id,
+            reader.events(),
+            reader.document_problems,
+            custody_rules=self.custody_rules,
+            yields=self.yields,
+            batch_size=500,
+            max_errors=100,
+        )
 
     def capture(self, stage: str, org: str, events: Sequence[Mapping[str, Any]]) -> CaptureOutcome:
         """Capture a document that must be accepted."""
