@@ -79,7 +79,6 @@ class JsonDocumentStream:
         path: list[Any] = []
         list_paths: dict[str, None] = {}
         depth = 0  # inside an event: how deep
-        prefix = ""
         try:
             for token, value in ijson.basic_parse(self._stream, use_float=True):
                 if depth:
@@ -88,23 +87,13 @@ class JsonDocumentStream:
                     elif token == "end_map" or token == "end_array":
                         depth -= 1
                     continue
-                if token == "map_key":
-                    prefix = ".".join(path[:-1])
-                    path[-1] = value
-                elif token == "end_map" or token == "end_array":
-                    path.pop()
-                    prefix = ".".join(path)
-                else:
-                    prefix = ".".join(path)
-                    if prefix in EVENT_ITEM_PREFIXES:
-                        list_paths[prefix.removesuffix(".item")] = None
-                        if token == "start_map" or token == "start_array":
-                            depth = 1
-                        continue
-                    if token == "start_map":
-                        path.append(None)
-                    elif token == "start_array":
-                        path.append("item")
+                prefix = _place(path, token, value)
+                if token not in _MOVES and prefix in EVENT_ITEM_PREFIXES:
+                    list_paths[prefix.removesuffix(".item")] = None
+                    if token == "start_map" or token == "start_array":
+                        depth = 1
+                    continue
+                _open(path, token)
                 envelope.event(token, value)
                 if prefix == "type" and token == "string":
                     self.kind = value
@@ -120,10 +109,7 @@ class JsonDocumentStream:
     def _built_events(self) -> Iterator[tuple[str, Any]]:
         """`raw_events` in one pass, building each event from ijson's tokens."""
         envelope = ijson.ObjectBuilder()
-        # ijson.parse would name the place of every token, but only those outside the events are
-        # looked at: their places (`prefix`, exactly as ijson.parse gives it) are followed here,
-        # from the keys of the open maps ("item" inside a list).
-        path: list[Any] = []
+        path: list[Any] = []  # see `_place`
         # The event being built: its open containers, innermost last (what ijson's ObjectBuilder
         # does, written out here because it runs for every token of every event).
         building: list[Any] = []
@@ -153,29 +139,19 @@ class JsonDocumentStream:
                     else:
                         top[key] = value
                     continue
-                if token == "map_key":
-                    prefix = ".".join(path[:-1])
-                    path[-1] = value
-                elif token == "end_map" or token == "end_array":
-                    path.pop()
-                    prefix = ".".join(path)
-                else:
-                    prefix = ".".join(path)
-                    if prefix in EVENT_ITEM_PREFIXES:
-                        self._learn_header(getattr(envelope, "value", None))
-                        list_path = prefix.removesuffix(".item")
-                        started += 1
-                        if token == "start_map":
-                            building.append({})
-                        elif token == "start_array":
-                            building.append([])
-                        else:
-                            yield list_path, value
-                        continue
+                prefix = _place(path, token, value)
+                if token not in _MOVES and prefix in EVENT_ITEM_PREFIXES:
+                    self._learn_header(getattr(envelope, "value", None))
+                    list_path = prefix.removesuffix(".item")
+                    started += 1
                     if token == "start_map":
-                        path.append(None)
+                        building.append({})
                     elif token == "start_array":
-                        path.append("item")
+                        building.append([])
+                    else:
+                        yield list_path, value
+                    continue
+                _open(path, token)
                 envelope.event(token, value)
                 if prefix == "type" and token == "string":
                     self.kind = value
@@ -213,6 +189,32 @@ class JsonDocumentStream:
             return None  # the main pass reports the syntax error where it meets it
         finally:
             self._stream.seek(position)
+
+
+# Tokens that move past a key or close a container, rather than give a value or open one.
+_MOVES = frozenset({"map_key", "end_map", "end_array"})
+
+
+def _place(path: list[Any], token: str, value: Any) -> str:
+    """The place of a token outside the events, exactly as ijson.parse names it (its `prefix`).
+
+    ijson.parse would name the place of every token, but only those outside the events are looked
+    at, so they are followed here: `path` holds the keys of the open maps ("item" inside a list),
+    moved on past a key or a closing token; `_open` adds the container a token opens."""
+    if token == "map_key":
+        prefix = ".".join(path[:-1])
+        path[-1] = value
+        return prefix
+    if token == "end_map" or token == "end_array":
+        path.pop()
+    return ".".join(path)
+
+
+def _open(path: list[Any], token: str) -> None:
+    if token == "start_map":
+        path.append(None)
+    elif token == "start_array":
+        path.append("item")
 
 
 def _syntax_reason(error: Exception) -> str:
