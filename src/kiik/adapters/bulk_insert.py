@@ -90,7 +90,7 @@ def update_rows(
         )
         connection.exec_driver_sql(statement, tuple(list(column) for column in zip(*values, strict=True)))
         return
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(dialect)
     assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)
     statement = f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = {marker}"
     connection.exec_driver_sql(statement, [(*row[:at], *row[at + 1 :], row[at]) for row in values])
@@ -112,7 +112,7 @@ def insert_row_returning_id(
 
 def _insert_statement(dialect: Dialect, table: Table, names: tuple[str, ...]) -> str:
     quote = dialect.identifier_preparer.quote
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(dialect)
     listed = ", ".join(quote(name) for name in names)
     return f"INSERT INTO {quote(table.name)} ({listed}) VALUES ({', '.join([marker] * len(names))})"
 
@@ -127,3 +127,8 @@ def _copy(connection: Connection, statement: str, rows: list[tuple[Any, ...]]) -
     except connection.dialect.loaded_dbapi.Error as error:
         # Raised as SQLAlchemy raises what it executes itself, so callers catch one kind of error.
         raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from error
+
+
+def _marker(dialect: Dialect) -> str:
+    """The driver's parameter placeholder: sqlite3 takes `?`, psycopg `%s`."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"

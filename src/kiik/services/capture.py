@@ -236,7 +236,7 @@ def capture_within(
     committed here. The caller commits only when the outcome succeeded (and rolls back otherwise),
     so that a use case can write its own records in the same transaction as the events."""
     require(principal, Permission.EVENTS_CAPTURE)
-    with _young_collections():
+    with no_automatic_collections():
         return _capture(
             uow,
             principal,
@@ -251,8 +251,9 @@ def capture_within(
 
 
 @contextmanager
-def _young_collections() -> Iterator[None]:
-    """Collect garbage only between batches, and only among objects made since the last batch.
+def no_automatic_collections() -> Iterator[None]:
+    """The garbage collector left to whoever runs inside: a capture collects only between batches,
+    and only among objects made since the last batch.
 
     A capture keeps many objects alive for a while (the batch, the ledger, the rules' tallies);
     left automatic, the collector walks all of them again and again (a quarter of a large

@@ -7,12 +7,12 @@ the demo exercises the real path; see `demo_season` for what the season holds.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiik.domain.permissions import OrgKind, Principal, Role
 from kiik.services.auth import add_organisation, add_site, create_token
+from kiik.services.capture import no_automatic_collections
 from kiik.services.demo_capture import DocumentOpener, NoProgress, Progress, SeasonCapture
 from kiik.services.demo_plan import TEAMS, main_site, pgln
 from kiik.services.demo_season import Season, SeasonReport
@@ -77,13 +77,8 @@ def load_demo(
         )
         # No automatic collections while the season is made: after each document the capture
         # collects the young objects and the season's records are frozen (see SeasonCapture).
-        automatic = gc.isenabled()
-        gc.disable()
-        try:
+        with no_automatic_collections():
             report = Season(capture, principals["kz-ministry"], horns, seed).run()
-        finally:
-            if automatic:
-                gc.enable()
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
     return DemoResult(created, tokens, report.events if report else 0, report)
 
