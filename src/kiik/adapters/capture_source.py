@@ -27,7 +27,8 @@ def open_capture_document(
     source: IO[bytes] | Path | bytes, media_type: str | None = None, *, read_ahead: bool | None = None
 ) -> EpcisReader | ReadAheadReader:
     """A reader of the document's events; `read_ahead` forces (True) or forbids (False) the worker
-    process, which by default reads paths and bytes of at least READ_AHEAD_MIN_BYTES."""
+    process, which by default reads paths and bytes of at least READ_AHEAD_MIN_BYTES, or of at least
+    READ_AHEAD_WARM_BYTES when a worker is already waiting."""
     if isinstance(source, Path | bytes) and read_ahead is not False:
         size = source.stat().st_size if isinstance(source, Path) else len(source)
         if read_ahead or size >= (READ_AHEAD_WARM_BYTES if worker_waiting() else READ_AHEAD_MIN_BYTES):
