@@ -67,7 +67,7 @@ def harvest(n: int, moment: datetime = T0, **changes: Any) -> tuple[Any, dict[st
 
 def verdict(n: int, tally: AuthorisationTally | None = None, actor: int = TEAM, **changes: Any) -> list[str]:
     facts, event = harvest(n, **changes)
-    claim = harvest_claim(facts, event)
+    claim = harvest_claim(facts)
     assert claim is not None
     tally = tally if tally is not None else AuthorisationTally()
     violations = check_harvest(claim, AUTH, tally, actor, "someone")
@@ -101,7 +101,7 @@ def test_a_harvest_inside_its_authorisation_passes() -> None:
 def test_each_way_out_of_the_authorisation_has_its_rule(changes: dict[str, Any], rule: str) -> None:
     moment = changes.pop("moment", T0)
     facts, event = harvest(1, moment, **changes)
-    claim = harvest_claim(facts, event)
+    claim = harvest_claim(facts)
     assert claim is not None
     violations = check_harvest(claim, AUTH, AuthorisationTally(), TEAM, "team")
     assert [v.rule for v in violations] == [rule]
@@ -118,21 +118,21 @@ def test_the_window_is_read_in_local_time() -> None:
 
 def test_a_saiga_without_authorisation_and_someone_elses_authorisation_are_refused() -> None:
     facts, event = harvest(1, harvestAuthorisation=None)
-    claim = harvest_claim(facts, event)
+    claim = harvest_claim(facts)
     assert claim is not None
     assert [v.rule for v in check_harvest(claim, None, None, TEAM, "t")] == ["harvest.authorisation_required"]
     assert verdict(1, actor=OTHER) == ["harvest.not_authorised_organisation"]
     facts, event = harvest(1)
-    claim = harvest_claim(facts, event)
+    claim = harvest_claim(facts)
     assert claim is not None
     assert [v.rule for v in check_harvest(claim, None, None, TEAM, "t")] == ["harvest.unknown_authorisation"]
 
 
 def test_events_that_are_no_harvest_are_left_alone() -> None:
     facts, event = harvest(1, species="Testudo horsfieldii", harvestAuthorisation=None)
-    assert harvest_claim(facts, event) is None
+    assert harvest_claim(facts) is None
     shipped = build.shipping([horn(1)], T0, None, None, "urn:epc:id:pgln:4870003.00000")
-    assert harvest_claim(read_event(shipped), shipped) is None
+    assert harvest_claim(read_event(shipped)) is None
 
 
 def test_two_horns_per_male_and_the_animal_count_across_documents() -> None:

@@ -91,7 +91,8 @@ def receive(stream: IO[bytes]) -> tuple[str, Any] | None:
 def prepare(item: DocumentEvent) -> tuple[Any, ...]:
     """What the worker sends for one event: index, event, problems, then facts, Event Hash ID and
     the body as JSON, which are None when they cannot be worked out, so that capture tries again
-    and reports the reason in its own words."""
+    and reports the reason in its own words. The event itself is sent only then: otherwise the
+    capturing process decodes the body when it needs the event (see `PreparedEvent`)."""
     facts = hash_id = body_json = None
     if not item.problems:
         try:
@@ -102,7 +103,8 @@ def prepare(item: DocumentEvent) -> tuple[Any, ...]:
             body_json = json.dumps(item.event)
         except (KeyError, ValueError, TypeError):
             facts = hash_id = body_json = None
-    return (item.index, item.event, item.problems, facts, hash_id, body_json)
+    event = None if body_json is not None else item.event
+    return (item.index, event, item.problems, facts, hash_id, body_json)
 
 
 def _messages(source: str | bytes, media_type: str | None) -> Iterator[tuple[str, Any]]:

@@ -61,6 +61,12 @@ def stored(row: Any) -> StoredEvent:
     )
 
 
+def _encoded(body: dict[str, Any] | None) -> str:
+    if body is None:
+        raise ValueError("an event row needs its body, or its body already encoded")
+    return json.dumps(body)
+
+
 class EventStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -99,7 +105,7 @@ class EventStore:
                 e.declares_error,
                 e.org_id,
                 e.capture_id,
-                json.dumps(e.body) if body is None else body,
+                body if body is not None else _encoded(e.body),
             )
             for e, body in zip(new_events, encoded, strict=True)
         ]

@@ -88,6 +88,7 @@ class EventFacts:
     destinations: tuple[tuple[str, str], ...] = ()
     ilmd: Mapping[str, Any] = field(default_factory=dict)
     declares_error: bool = False
+    time_zone_offset: str | None = None  # as written: the local day of a harvest depends on it
 
     @_worked_out_once
     def identifier_pairs(self) -> tuple[tuple[str, str], ...]:
@@ -194,4 +195,5 @@ def read_event(event: Mapping[str, Any]) -> EventFacts:
         destinations=_parties(event.get("destinationList"), "destination"),
         ilmd=event.get("ilmd") or {},
         declares_error="errorDeclaration" in event,
+        time_zone_offset=offset if isinstance(offset := event.get("eventTimeZoneOffset"), str) else None,
     )

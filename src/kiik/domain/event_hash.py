@@ -84,16 +84,63 @@ def prehash_string(
     `context` maps prefixes to namespaces (see `namespaces_from_context`); the event's own
     `@context` is applied over it. `ignore_fields` are CURIEs or `{namespace}local` names to skip.
     """
-    namespaces = dict(STANDARD_PREFIXES)
-    if context:
-        namespaces.update(context)
     own = event.get("@context")
-    if own:
-        namespaces.update(namespaces_from_context(own))
-    writer = Writer(namespaces, _NOTHING_IGNORED)
+    known = _known_namespaces(context, own)
+    if known is not None:
+        writer = Writer(known[0], _NOTHING_IGNORED, known[1])
+    else:
+        writer = Writer(_namespaces(context, own), _NOTHING_IGNORED)
     if ignore_fields:
         writer.ignored = frozenset(writer.name(field) for field in ignore_fields) | {COMMENT}
     return writer.write(event)
+
+
+def _namespaces(context: Mapping[str, str] | None, own: Any) -> dict[str, str]:
+    namespaces = dict(STANDARD_PREFIXES)
+    if context:
+        namespaces.update(context)
+    if own:
+        namespaces.update(namespaces_from_context(own))
+    return namespaces
+
+
+# The namespaces of the contexts met lately, each with the expanded names its writers found: the
+# events of one document carry the same `@context`, and working it out again for each event, key
+# by key, costs a tenth of the hash.
+_KNOWN_CONTEXTS: dict[Any, tuple[dict[str, str], dict[str, str]]] = {}
+_KNOWN_CONTEXTS_MAX = 64
+_MAX_NAMES = 4096
+
+
+def _known_namespaces(
+    context: Mapping[str, str] | None, own: Any
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The namespaces of `context` with `own` applied, and their shared names, when both are plain
+    (prefix to string maps); None for anything else, which is worked out afresh."""
+    try:
+        key = (
+            tuple(context.items()) if context else (),
+            _plain_context(own),
+        )
+        known = _KNOWN_CONTEXTS.get(key)
+    except TypeError:  # something unhashable inside: not a plain context
+        return None
+    if known is None:
+        if len(_KNOWN_CONTEXTS) >= _KNOWN_CONTEXTS_MAX:
+            _KNOWN_CONTEXTS.clear()
+        known = _KNOWN_CONTEXTS[key] = (_namespaces(context, own), {})
+    elif len(known[1]) > _MAX_NAMES:
+        known[1].clear()
+    return known
+
+
+def _plain_context(own: Any) -> Any:
+    """A hashable form of an event's `@context` (a string, a map or a list of them)."""
+    if isinstance(own, list):
+        return tuple(_plain_context(entry) for entry in own)
+    if isinstance(own, dict):
+        return tuple(own.items())
+    return own
 
 
 def event_hash_id(

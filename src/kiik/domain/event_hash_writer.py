@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiik.domain.event_hash_values import scalar, timestamp, vocabulary
+from kiik.domain.event_hash_values import scalar, timestamp, uri_or_text, vocabulary
 
 COMMENT = "{http://www.w3.org/2000/01/rdf-schema#}comment"
 SKIPPED = frozenset({"@context", "eventID", "recordTime", "errorDeclaration", "comment"})
@@ -36,16 +36,28 @@ def _as_list(value: Any) -> list[Any]:
 
 
 class Writer:
-    """Writes events for one set of namespaces and ignored fields."""
+    """Writes events for one set of namespaces and ignored fields.
 
-    def __init__(self, namespaces: Mapping[str, str], ignored: frozenset[str]) -> None:
+    `names` may be shared by writers of the same namespaces (see `event_hash`): it remembers the
+    expanded name of each key met, as the events of one document use the same few."""
+
+    def __init__(
+        self, namespaces: Mapping[str, str], ignored: frozenset[str], names: dict[str, str] | None = None
+    ) -> None:
         self.namespaces = namespaces
         self.vocab = namespaces.get("@vocab")
         self.ignored = ignored
+        self.names = {} if names is None else names
         self.tail: list[str] = []
 
     def name(self, key: str) -> str:
         """`{namespace}local` for a prefixed or vocabulary key; the key itself otherwise."""
+        name = self.names.get(key)
+        if name is None:
+            name = self.names[key] = self._expanded(key)
+        return name
+
+    def _expanded(self, key: str) -> str:
         if key[:1] == "{":
             return key
         prefix, colon, local = key.partition(":")
@@ -220,6 +232,9 @@ class Writer:
         name = self.name(key)
         if name in self.ignored:
             return []
+        if type(value) is str:  # the usual case, decided before the slower isinstance tests
+            text = uri_or_text(value)
+            return [name + "=" + text] if text else [name]
         if isinstance(value, list):
             return [s for item in value for s in self.generic(key, item)]
         if isinstance(value, _MAPPINGS):

@@ -8,7 +8,7 @@ never out of nowhere. Each broken condition is its own rule id (docs/custody-rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -62,7 +62,7 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim | None:
+def harvest_claim(facts: EventFacts) -> HarvestClaim | None:
     """The harvest an event records, or None when the event is no harvest."""
     if facts.declares_error or operation_of(facts) != "commission":
         return None
@@ -73,7 +73,6 @@ def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim |
     if authorisation is None and not is_saiga(species):
         return None
     sex = _text(origin.get("sex"))
-    offset = event.get("eventTimeZoneOffset")
     written = authorisation if isinstance(authorisation, str) else None
     return HarvestClaim(
         horns=facts.epcs,
@@ -84,7 +83,7 @@ def harvest_claim(facts: EventFacts, event: Mapping[str, Any]) -> HarvestClaim |
         animal_id=_text(origin.get("animalID")),
         sex=sex.lower() if sex else None,
         point=origin.get("harvestPoint"),
-        event_date=local_date(facts.event_time, offset if isinstance(offset, str) else None),
+        event_date=local_date(facts.event_time, facts.time_zone_offset),
         harvest_date=origin.get("harvestDate"),
         itemised=not facts.quantities,
     )

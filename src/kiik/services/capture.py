@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,9 +38,12 @@ class ProblemLike(Protocol):
 
 
 class DocumentEventLike(Protocol):
-    index: int
-    event: dict[str, Any]
-    problems: Sequence[ProblemLike]
+    @property
+    def index(self) -> int: ...
+    @property
+    def event(self) -> dict[str, Any]: ...
+    @property
+    def problems(self) -> Sequence[ProblemLike]: ...
 
 
 @dataclass
@@ -68,11 +71,37 @@ class CaptureOutcome:
 
 @dataclass
 class _Pending:
-    index: int
-    event: dict[str, Any]
+    source: DocumentEventLike
     facts: EventFacts
     hash_id: str
     body_json: str | None = None
+
+    @property
+    def index(self) -> int:
+        return self.source.index
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return self.source.event
+
+
+class _EventOf(Mapping[str, Any]):
+    """The event of a pending one, as a mapping that asks for the event only when a rule reads it:
+    an event read ahead comes encoded, and most rules decide from its facts alone."""
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, pending: _Pending) -> None:
+        self._pending = pending
+
+    def __getitem__(self, key: str) -> Any:
+        return self._pending.event[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pending.event)
+
+    def __len__(self) -> int:
+        return len(self._pending.event)
 
 
 class _Capture:
@@ -132,8 +161,9 @@ class _Capture:
                 self.declare(item)
                 continue
             violations = apply_event(item.facts, self.actor, self.ledger, self.policy)
+            event = _EventOf(item)
             for rule in self.rules:
-                violations += rule.check(item.facts, item.event, self.principal)
+                violations += rule.check(item.facts, event, self.principal)
             for violation in violations:
                 self.error(
                     item.index, item.event, violation.rule, violation.message, identifier=violation.identifier
@@ -150,7 +180,12 @@ class _Capture:
             return
         rows = [
             new_event(
-                p.event, p.facts, p.hash_id, self.principal.org_id, self.outcome.capture_id, self.record_time
+                None if p.body_json is not None else p.event,
+                p.facts,
+                p.hash_id,
+                self.principal.org_id,
+                self.outcome.capture_id,
+                self.record_time,
             )
             for p in batch
         ]
@@ -288,13 +323,12 @@ def _capture(
     weight = 0
     for document_event in events:
         outcome.event_count += 1
-        event = document_event.event
         if document_event.problems:
             for problem in document_event.problems:
                 details = problem.to_dict()
                 run.error(
                     document_event.index,
-                    event,
+                    document_event.event,
                     details.get("rule", "schema"),
                     details.get("message", ""),
                     path=details.get("path"),
@@ -304,6 +338,7 @@ def _capture(
         facts = getattr(document_event, "facts", None)
         hash_id = getattr(document_event, "hash_id", None)
         if facts is None or hash_id is None:
+            event = document_event.event
             try:
                 facts = read_event(event)
                 hash_id = event_hash_id(event)
@@ -311,7 +346,7 @@ def _capture(
                 run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
                 continue
         body_json = getattr(document_event, "body_json", None)
-        batch.append(_Pending(document_event.index, event, facts, hash_id, body_json))
+        batch.append(_Pending(document_event, facts, hash_id, body_json))
         weight += len(facts.identifier_pairs)
         if len(batch) >= batch_size or weight >= BATCH_IDENTIFIERS:
             run.flush(batch)

@@ -32,8 +32,10 @@ class ExportNotices:
         self.pending: list[tuple[str, list[str], str]] = []
 
     def check(self, facts: EventFacts, event: Mapping[str, Any], principal: Principal) -> list[Violation]:
+        if facts.declares_error or facts.biz_step is None or "departing" not in facts.biz_step:
+            return []
         numbers = permit_numbers(event)
-        if facts.declares_error or not numbers or facts.biz_step is None or "departing" not in facts.biz_step:
+        if not numbers:
             return []
         keys = list(facts.epcs) + [q.key for q in facts.quantities]
         self.pending.append((numbers[0], keys, principal.org_code))

@@ -37,7 +37,7 @@ class HarvestRule:
         self.replaced: set[str] = set()
 
     def check(self, facts: EventFacts, event: Mapping[str, Any], principal: Principal) -> list[Violation]:
-        claim = harvest_claim(facts, event)
+        claim = harvest_claim(facts)
         if claim is None:
             return []
         authorisation = self._authorisation(claim.number)

@@ -24,7 +24,7 @@ class NewEventRow:
     declares_error: bool
     org_id: int | None
     capture_id: str | None
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None: handed to the event store already encoded
     identifiers: list[tuple[str, str]]
 
 
@@ -36,17 +36,19 @@ def naive_utc(value: datetime) -> datetime:
 
 
 def new_event(
-    event: dict[str, Any],
+    event: dict[str, Any] | None,
     facts: EventFacts,
     hash_id: str,
     org_id: int | None,
     capture_id: str | None,
     record_time: datetime,
 ) -> NewEventRow:
-    """The body keeps the event exactly as captured; an event without an eventID is found by its hash."""
+    """The body keeps the event exactly as captured; an event without an eventID is found by its hash.
+
+    `event` may be None when the body is handed to the event store already encoded."""
     return NewEventRow(
         hash_id=hash_id,
-        event_id=str(event.get("eventID") or hash_id),
+        event_id=str(facts.event_id or hash_id),
         event_type=facts.event_type,
         event_time=naive_utc(facts.event_time),
         record_time=naive_utc(record_time),
