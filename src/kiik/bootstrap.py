@@ -36,7 +36,12 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No JIT compilation: PostgreSQL turns it on for any statement it expects to be costly, such as
+    # capture's one UPDATE of thousands of item states, and then spends longer compiling the
+    # statement (tens of ms) than running it. kiik's statements are short and many.
+    return create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args={"options": "-c jit=off"}
+    )
 
 
 @dataclass

@@ -59,3 +59,13 @@ def test_no_event_row_is_ever_updated_or_deleted() -> None:
         text = path.read_text()
         for table in ("events", "event_identifiers", "erroneous_events"):
             assert f"update({table})" not in text and f"delete({table})" not in text, path
+
+
+def test_rows_that_capture_refers_to_without_a_foreign_key_are_never_deleted() -> None:
+    """Migration 0010 dropped the foreign keys from capture's per-event and per-item rows to events,
+    organisations and harvest authorisations; that is safe only while none of those is ever deleted."""
+    for path in SRC.rglob("*.py"):
+        text = " ".join(path.read_text().split()).lower()
+        for table in ("events", "organisations", "harvest_authorisations"):
+            assert f"delete({table})" not in text, path
+            assert f"delete from {table}" not in text, path

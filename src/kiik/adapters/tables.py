@@ -101,7 +101,9 @@ events = Table(
 event_identifiers = Table(
     "event_identifiers",
     metadata,
-    Column("event_pk", BigId, ForeignKey("events.id"), nullable=False),
+    # No foreign key to events here, nor on the other rows capture writes for every event or item
+    # (see migration 0010): PostgreSQL would check and lock the referenced row once per row written.
+    Column("event_pk", BigId, nullable=False),
     Column("role", String(16), nullable=False),
     Column("key", String(300), nullable=False),
     Index("ix_event_identifiers_key_event", "key", "event_pk"),
@@ -122,7 +124,7 @@ items = Table(
     Column("is_class", Boolean, nullable=False),
     # By holder, by holder and status, by site and status: the indexes in tables_stock.py (an item
     # moves often, and each index over what moved is written again).
-    Column("holder_org_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column("holder_org_id", Integer, nullable=True),
     Column("site", String(300), nullable=True),
     Column("status", String(16), nullable=False),
     Column("parent_key", String(300), nullable=True, index=True),
@@ -131,7 +133,7 @@ items = Table(
     Column("mass_kg", Float, nullable=True),
     Column("product_type", String(64), nullable=True),
     Column("species", String(120), nullable=True, index=True),
-    Column("destination_org_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column("destination_org_id", Integer, nullable=True),
     Column("last_event_time", String(40), nullable=True),
 )
 

@@ -44,7 +44,7 @@ harvested_horns = Table(
     "harvested_horns",
     metadata,
     Column("horn_key", String(300), primary_key=True),
-    Column("authorisation_id", Integer, ForeignKey("harvest_authorisations.id"), nullable=False),
+    Column("authorisation_id", Integer, nullable=False),  # no foreign key: see migration 0010
     Column("animal_id", String(120), nullable=False),
     Column("sex", String(16), nullable=True),
     Column("microchip", String(15), nullable=True, index=True),

@@ -20,11 +20,11 @@ item_origins = Table(
     "item_origins",
     metadata,
     Column("item_key", String(300), primary_key=True),
-    Column("event_pk", BigId, ForeignKey("events.id"), primary_key=True),
+    Column("event_pk", BigId, primary_key=True),  # no foreign keys: see migration 0010
     Column("event_id", String(300), nullable=False),
     Column("hash_id", String(100), nullable=False),
     Column("event_time", DateTime, nullable=False),
-    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column("org_id", Integer, nullable=True),
     Column("biz_location", String(300), nullable=True),
     Column("animal_id", String(120), nullable=True, index=True),
     Column("ilmd", Document, nullable=True),
