@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
 
+from kiik.adapters.bulk_insert import send_text_arrays_in_binary
 from kiik.adapters.unit_of_work import SqlUnitOfWork
 from kiik.config import Settings
 
@@ -39,9 +40,11 @@ def make_engine(url: str) -> Engine:
     # No JIT compilation: PostgreSQL turns it on for any statement it expects to be costly, such as
     # capture's one UPDATE of thousands of item states, and then spends longer compiling the
     # statement (tens of ms) than running it. kiik's statements are short and many.
-    return create_engine(
+    engine = create_engine(
         url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args={"options": "-c jit=off"}
     )
+    event.listen(engine, "connect", lambda connection, _record: send_text_arrays_in_binary(connection))
+    return engine
 
 
 @dataclass

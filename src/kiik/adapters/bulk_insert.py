@@ -20,6 +20,33 @@ from sqlalchemy.exc import DBAPIError
 Convert = Callable[[Any], Any]
 
 
+class TextArray(list):  # type: ignore[type-arg] - a list of str or None
+    """Text values sent to PostgreSQL as one array parameter in binary form.
+
+    psycopg writes an array parameter as text by default, quoting each element in Python: for the
+    thousands of item keys of a shipment that cost a tenth of a PostgreSQL season. Its binary
+    form is built nine times faster. Only arrays of this class are sent so (registered by
+    `send_text_arrays_in_binary`), so that every other parameter keeps the form it had."""
+
+
+def send_text_arrays_in_binary(dbapi_connection: Any) -> None:
+    """Make a new psycopg connection send `TextArray` parameters in binary form."""
+    from psycopg.types.array import ListBinaryDumper
+
+    dbapi_connection.adapters.register_dumper(TextArray, ListBinaryDumper)
+
+
+def _array(values: list[Any]) -> list[Any]:
+    """A column of values as an array parameter: in binary form when it holds only text; numbers
+    that mix int and float all as float (psycopg refuses a list of mixed types either way)."""
+    kinds = {value.__class__ for value in values if value is not None}
+    if kinds <= {str}:
+        return TextArray(values)
+    if kinds == {int, float}:
+        return [None if value is None else float(value) for value in values]
+    return values
+
+
 @lru_cache(maxsize=64)
 def _conversions(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[tuple[int, Convert], ...]:
     found = []
@@ -88,7 +115,8 @@ def update_rows(
             f"UPDATE {quote(table.name)} AS t SET {assignments} FROM unnest({arrays}) AS v({listed}) "
             f"WHERE t.{quote(key)} = v.{quote(key)}"
         )
-        connection.exec_driver_sql(statement, tuple(list(column) for column in zip(*values, strict=True)))
+        arrays_given = tuple(_array(list(column)) for column in zip(*values, strict=True))
+        connection.exec_driver_sql(statement, arrays_given)
         return
     marker = _marker(dialect)
     assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)

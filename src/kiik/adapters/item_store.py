@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Dialect, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeDecorator
 
-from kiik.adapters.bulk_insert import insert_rows, update_rows
+from kiik.adapters.bulk_insert import TextArray, insert_rows, update_rows
 from kiik.adapters.tables import items
 from kiik.domain.custody import ItemState, Status
 
@@ -45,9 +46,26 @@ def one_of(connection: Connection, column: ColumnElement[Any], values: Sequence[
     10,000 items an export notice has just registered) that was a whole-table scan of 5 million
     comparisons per chunk, 0.13 s each; the subquery is joined by hash or through the index."""
     if connection.dialect.name == "postgresql":
-        array = bindparam(None, list(values), type_=ARRAY(column.type))
+        listed = list(values)
+        given = TextArray(listed) if _all_text(listed) else listed
+        array = bindparam(None, given, type_=_ArrayAsGiven(column.type))
         return column.in_(select(func.unnest(array)).scalar_subquery())
     return column.in_(values)
+
+
+class _ArrayAsGiven(TypeDecorator[Any]):
+    """An array parameter handed to the driver as it is given (SQLAlchemy's ARRAY would copy it
+    into a plain list, and a `TextArray` would lose its binary form)."""
+
+    impl = ARRAY
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+def _all_text(values: list[Any]) -> bool:
+    return all(value.__class__ is str for value in values)
 
 
 def _state(row: Any) -> ItemState:
