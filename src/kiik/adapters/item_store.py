@@ -31,6 +31,10 @@ ITEM_COLUMNS = (
 )
 
 
+# The most states an item store keeps from one write to the next (see `ItemStore`).
+MAX_KEPT_STATES = 250_000
+
+
 def chunked(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -129,16 +133,37 @@ def _values(state: ItemState) -> tuple[Any, ...]:
 
 
 class ItemStore:
+    """Item states in one transaction.
+
+    The states read since the store last wrote are kept, and a second read of the same keys
+    answers from them: within one batch capture reads many states twice (its custody ledger, then
+    a rule such as a stock count, which compares the states of every item counted). Only this store
+    writes items, and a write forgets them all."""
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self._read: dict[str, ItemState | None] = {}
 
     def load(self, keys: Iterable[str]) -> dict[str, ItemState]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, ItemState] = {}
-        for part in chunked(wanted):
+        missing = []
+        read = self._read
+        for key in wanted:
+            if key in read:
+                state = read[key]
+                if state is not None:
+                    found[key] = state
+            else:
+                missing.append(key)
+        if len(read) + len(missing) > MAX_KEPT_STATES:
+            read.clear()
+        for part in chunked(missing):
             query = select(*_STATE_COLUMNS).where(one_of(self.connection, items.c.key, part))
             for row in self.connection.execute(query):
                 found[row[0]] = _state_of(row)
+            for key in part:
+                read[key] = found.get(key)
         return found
 
     def get(self, key: str) -> ItemState | None:
@@ -171,6 +196,7 @@ class ItemStore:
         so touch only the indexes over them)."""
         if not states:
             return
+        self._read.clear()
         if new_keys is None:
             existing = set(self.load(s.key for s in states))
         else:
@@ -194,8 +220,10 @@ class ItemStore:
                 changed.setdefault(columns, []).append((values[0], *(values[n] for n in at)))
         for columns, rows in changed.items():
             update_rows(self.connection, items, "key", columns, rows)
+        self._read.clear()  # including what the look-up of existing states above read
 
     def remove(self, keys: Iterable[str]) -> None:
+        self._read.clear()
         for part in chunked(list(keys)):
             self.connection.execute(delete(items).where(items.c.key.in_(part)))
 
