@@ -87,12 +87,17 @@ class _Pending:
 
 class _EventOf(Mapping[str, Any]):
     """The event of a pending one, as a mapping that asks for the event only when a rule reads it:
-    an event read ahead comes encoded, and most rules decide from its facts alone."""
+    an event read ahead comes encoded, and most rules decide from its facts alone. It also knows
+    the event's Event Hash ID (`hash_id`), for a rule that names an event without an eventID."""
 
     __slots__ = ("_pending",)
 
     def __init__(self, pending: _Pending) -> None:
         self._pending = pending
+
+    @property
+    def hash_id(self) -> str:
+        return self._pending.hash_id
 
     def __getitem__(self, key: str) -> Any:
         return self._pending.event[key]

@@ -91,7 +91,7 @@ class StockCounts:
     def _close(self, closing: list[tuple[int, str]], facts: EventFacts, event: Mapping[str, Any]) -> None:
         if not closing:
             return
-        event_id = str(event.get("eventID") or event_hash_id(dict(event)))
+        event_id = _event_id(event)
         self.stock.resolve(closing, _naive(facts.event_time), event_id)
         closed = {pk for pk, _ in closing}
         for key in list(self.open):
@@ -162,7 +162,7 @@ class StockCounts:
         fresh = [d for d in found if d.kind not in {kind for _, kind in self.open.get(d.key, [])}]
         if not fresh:
             return
-        count_id = str(event.get("eventID") or event_hash_id(dict(event)))
+        count_id = _event_id(event)
         pks = self.stock.add_discrepancies(
             fresh,
             org_id=principal.org_id,
@@ -172,3 +172,10 @@ class StockCounts:
         )
         for pk, discrepancy in zip(pks, fresh, strict=True):
             self.open.setdefault(discrepancy.key, []).append((pk, discrepancy.kind))
+
+
+def _event_id(event: Mapping[str, Any]) -> str:
+    """The event's eventID, or else its Event Hash ID: the one capture worked out when it hands the
+    event over with it (a count names every item in the store: hashing it again costs seconds)."""
+    known = getattr(event, "hash_id", None)
+    return str(event.get("eventID") or known or event_hash_id(dict(event)))
