@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kiik.domain.custody import Actor, Ledger
-from kiik.domain.custody_rules import CustodyPolicy, apply_event
+from kiik.domain.custody_rules import CustodyPolicy, apply_event, operation_of
 from kiik.domain.event_facts import EventFacts, read_event
 from kiik.domain.event_hash import event_hash_id
 from kiik.domain.permissions import Permission, Principal, require
@@ -152,7 +152,11 @@ class _Capture:
         known = self.uow.events.existing_hashes(plain) | {
             "decl:" + h for h in self.uow.events.existing_hashes(declared, declares_error=True)
         }
-        self.ledger.preload(key for p in batch for _, key in p.facts.identifier_pairs)
+        # The states of the items each event moves, read in one go. An observation (a stock count,
+        # an inspection) moves nothing: its items are left to the rules that read them, if any.
+        self.ledger.preload(
+            key for p in batch if operation_of(p.facts) != "observe" for _, key in p.facts.identifier_pairs
+        )
         to_write: list[_Pending] = []
         for item in batch:
             marker = ("decl:" if item.facts.declares_error else "") + item.hash_id
