@@ -116,7 +116,16 @@ def update_rows(
             f"WHERE t.{quote(key)} = v.{quote(key)}"
         )
         arrays_given = tuple(_array(list(column)) for column in zip(*values, strict=True))
-        connection.exec_driver_sql(statement, arrays_given)
+        # Each row is found through the key's index. Left to itself, PostgreSQL hashes the given
+        # rows and reads the whole table past them (for each batch of a shipment, every item of
+        # the registry), unless its statistics are fresh and say how large the table has grown.
+        connection.exec_driver_sql("SET LOCAL enable_hashjoin = off")
+        connection.exec_driver_sql("SET LOCAL enable_mergejoin = off")
+        try:
+            connection.exec_driver_sql(statement, arrays_given)
+        finally:
+            connection.exec_driver_sql("SET LOCAL enable_hashjoin TO DEFAULT")
+            connection.exec_driver_sql("SET LOCAL enable_mergejoin TO DEFAULT")
         return
     marker = _marker(dialect)
     assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)
