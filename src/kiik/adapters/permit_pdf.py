@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -29,35 +30,50 @@ WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 46.0
 
 
-def _text(value: str) -> str:
-    """The core PDF fonts cover Latin-1 only; other characters are shown as '?'."""
-    return value.encode("latin-1", "replace").decode("latin-1")
+FONTS = Path(__file__).with_name("fonts")  # filled by `make install` from the npm registry
+FAMILY = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+class FontsMissing(RuntimeError):
+    """The permit font is not installed (run `make install`)."""
+
+
+def _add_fonts(pdf: FPDF) -> None:
+    """DejaVu Sans, embedded (only the letters used): names and addresses in Kazakh and Russian
+    print as written, where the PDF core fonts, Latin-1 only, would print '?'."""
+    for style, name in FONT_FILES.items():
+        path = FONTS / name
+        if not path.is_file():
+            raise FontsMissing(f"the permit font {path} is missing: `make install` installs it (from npm)")
+        pdf.add_font(FAMILY, style, str(path))
 
 
 class _Form:
     def __init__(self, title: str, issued: datetime | None) -> None:
         self.pdf = FPDF(format="A4", unit="mm")
+        _add_fonts(self.pdf)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, margin=MARGIN)
         if issued is not None:
             self.pdf.set_creation_date(issued)
-        self.pdf.set_title(_text(title))
+        self.pdf.set_title(title)
         self.pdf.set_author("kiik - national registry of legal wildlife trade, Kazakhstan")
         self.pdf.add_page()
 
     def heading(self, text: str, size: float = 11) -> None:
-        self.pdf.set_font("Helvetica", "B", size)
-        self.pdf.multi_cell(WIDTH, 5, _text(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font(FAMILY, "B", size)
+        self.pdf.multi_cell(WIDTH, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
     def box(self, x: float, y: float, w: float, number: str, caption: str, content: str) -> float:
         """One box at (x, y), `w` wide; returns its height."""
         pdf = self.pdf
         pdf.set_xy(x + 1, y + 1)
-        pdf.set_font("Helvetica", "B", 6.5)
-        pdf.multi_cell(w - 2, 3, _text(f"{number}. {caption}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "B", 6.5)
+        pdf.multi_cell(w - 2, 3, f"{number}. {caption}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_x(x + 1)
-        pdf.set_font("Helvetica", "", 8)
-        pdf.multi_cell(w - 2, 3.6, _text(content or "-"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "", 8)
+        pdf.multi_cell(w - 2, 3.6, content or "-", new_x="LMARGIN", new_y="NEXT")
         height = max(pdf.get_y() - y + 1, 10)
         pdf.rect(x, y, w, height)
         return height
@@ -105,8 +121,8 @@ def render_permit_pdf(payload: Mapping[str, Any], signed_document: str, verify_u
     form.row([("5b", captions["5b"], doc["5b"])], [WIDTH])
     for line in payload.get("lines", ()):
         boxes = line_boxes(line)
-        form.pdf.set_font("Helvetica", "B", 8)
-        form.pdf.cell(WIDTH, 5, _text(f"Line {line['line']}"), new_x="LMARGIN", new_y="NEXT")
+        form.pdf.set_font(FAMILY, "B", 8)
+        form.pdf.cell(WIDTH, 5, f"Line {line['line']}", new_x="LMARGIN", new_y="NEXT")
         form.row([(n, captions[n], boxes[n]) for n in ("7/8", "10")], [half, half])
         form.row([("9", captions["9"], boxes["9"])], [WIDTH])
         form.row([(n, captions[n], boxes[n]) for n in ("11", "11a", "12")], [WIDTH / 3] * 3)
@@ -125,7 +141,7 @@ def render_permit_pdf(payload: Mapping[str, Any], signed_document: str, verify_u
     form.qr(verify_url, MARGIN + text_width + 2, top, QR_SIZE)
     form.pdf.link(MARGIN + text_width + 2, top, QR_SIZE, QR_SIZE, verify_url)  # the QR is clickable too
     form.pdf.set_xy(MARGIN + text_width + 2, top + QR_SIZE)
-    form.pdf.set_font("Helvetica", "", 6)
+    form.pdf.set_font(FAMILY, "", 6)
     form.pdf.multi_cell(QR_SIZE, 2.5, "Scan to verify (signed seal; offline with the registry's public key)")
     form.pdf.embed_file(
         bytes=signed_document.encode("ascii"),
