@@ -37,13 +37,19 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # No JIT compilation: PostgreSQL turns it on for any statement it expects to be costly, such as
-    # capture's one UPDATE of thousands of item states, and then spends longer compiling the
-    # statement (tens of ms) than running it. kiik's statements are short and many.
-    engine = create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args={"options": "-c jit=off"}
-    )
-    event.listen(engine, "connect", lambda connection, _record: send_text_arrays_in_binary(connection))
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _postgresql_session(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # No JIT compilation: PostgreSQL turns it on for any statement it expects to be costly,
+        # such as capture's one UPDATE of thousands of item states, and then spends longer
+        # compiling the statement (tens of ms) than running it. Set once the connection is open
+        # rather than as a start-up option, which a connection pooler such as PgBouncer refuses.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET jit = off")
+        dbapi_connection.autocommit = False
+        send_text_arrays_in_binary(dbapi_connection)
+
     return engine
 
 

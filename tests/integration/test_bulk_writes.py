@@ -61,3 +61,25 @@ def test_keys_are_found_by_one_array_parameter(registry: Registry) -> None:
     with registry.engine.connect() as connection:
         found = connection.scalars(select(items.c.key).where(one_of(connection, items.c.key, wanted))).all()
     assert sorted(found) == sorted(AWKWARD_KEYS[:4])
+
+
+def test_postgresql_connections_run_without_jit_and_send_text_arrays_in_binary(postgres_url: str) -> None:
+    """Each pooled connection is set up once, when it opens, and keeps it after a rollback."""
+    from psycopg.adapt import PyFormat
+    from psycopg.types.array import ListBinaryDumper
+    from sqlalchemy import text
+
+    from kiik.bootstrap import make_engine
+
+    engine = make_engine(postgres_url)
+    try:
+        for _ in range(2):
+            with engine.connect() as connection:
+                assert connection.execute(text("SHOW jit")).scalar() == "off"
+                raw = connection.connection.dbapi_connection
+                dumper = raw.adapters.get_dumper(TextArray, PyFormat.AUTO)
+                assert issubclass(dumper, ListBinaryDumper)
+                connection.rollback()
+                assert connection.execute(text("SHOW jit")).scalar() == "off"
+    finally:
+        engine.dispose()
