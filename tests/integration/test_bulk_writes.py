@@ -2,13 +2,13 @@
 
 On PostgreSQL, columns of text go as binary arrays (`TextArray`) and others in the driver's text
 form; both must give back exactly what was written, including a column of masses that mixes whole
-numbers and fractions (which psycopg refused as a list of mixed types before `_array`)."""
+numbers and fractions (which psycopg refused as a list of mixed types before `array_parameter`)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiik.adapters.bulk_insert import TextArray, _array, insert_rows, update_rows
+from kiik.adapters.bulk_insert import TextArray, array_parameter, insert_rows, update_rows
 from kiik.adapters.item_store import one_of
 from kiik.adapters.tables import items
 from kiik.bootstrap import Registry
@@ -33,12 +33,12 @@ def _rows() -> list[tuple[object, ...]]:
 
 
 def test_a_column_is_sent_as_a_text_array_only_when_it_holds_text() -> None:
-    assert isinstance(_array(["a", None, "b"]), TextArray)
-    assert isinstance(_array([None, None]), TextArray)
-    assert not isinstance(_array(["a", 1]), TextArray)
-    assert _array([1, 2.5, None]) == [1.0, 2.5, None]
-    assert [type(v) for v in _array([1, 2.5])] == [float, float]
-    assert _array([True, False]) == [True, False]
+    assert isinstance(array_parameter(["a", None, "b"]), TextArray)
+    assert isinstance(array_parameter([None, None]), TextArray)
+    assert not isinstance(array_parameter(["a", 1]), TextArray)
+    assert array_parameter([1, 2.5, None]) == [1.0, 2.5, None]
+    assert [type(v) for v in array_parameter([1, 2.5])] == [float, float]
+    assert array_parameter([True, False]) == [True, False]
 
 
 def test_updated_rows_read_back_as_written(registry: Registry) -> None:

@@ -36,8 +36,8 @@ def send_text_arrays_in_binary(dbapi_connection: Any) -> None:
     dbapi_connection.adapters.register_dumper(TextArray, ListBinaryDumper)
 
 
-def _array(values: list[Any]) -> list[Any]:
-    """A column of values as an array parameter: in binary form when it holds only text; numbers
+def array_parameter(values: list[Any]) -> list[Any]:
+    """Values as one PostgreSQL array parameter: in binary form when they are all text; numbers
     that mix int and float all as float (psycopg refuses a list of mixed types either way)."""
     kinds = {value.__class__ for value in values if value is not None}
     if kinds <= {str}:
@@ -115,17 +115,17 @@ def update_rows(
             f"UPDATE {quote(table.name)} AS t SET {assignments} FROM unnest({arrays}) AS v({listed}) "
             f"WHERE t.{quote(key)} = v.{quote(key)}"
         )
-        arrays_given = tuple(_array(list(column)) for column in zip(*values, strict=True))
+        arrays_given = tuple(array_parameter(list(column)) for column in zip(*values, strict=True))
         # Each row is found through the key's index. Left to itself, PostgreSQL hashes the given
         # rows and reads the whole table past them (for each batch of a shipment, every item of
         # the registry), unless its statistics are fresh and say how large the table has grown.
-        connection.exec_driver_sql("SET LOCAL enable_hashjoin = off")
-        connection.exec_driver_sql("SET LOCAL enable_mergejoin = off")
+        connection.exec_driver_sql("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         try:
             connection.exec_driver_sql(statement, arrays_given)
         finally:
-            connection.exec_driver_sql("SET LOCAL enable_hashjoin TO DEFAULT")
-            connection.exec_driver_sql("SET LOCAL enable_mergejoin TO DEFAULT")
+            connection.exec_driver_sql(
+                "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT"
+            )
         return
     marker = _marker(dialect)
     assignments = ", ".join(f"{quote(name)} = {marker}" for name in names if name != key)

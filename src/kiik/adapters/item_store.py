@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Connection, Dialect, bindparam, delete, fu
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TypeDecorator
 
-from kiik.adapters.bulk_insert import TextArray, insert_rows, update_rows
+from kiik.adapters.bulk_insert import array_parameter, insert_rows, update_rows
 from kiik.adapters.tables import items
 from kiik.domain.custody import ItemState, Status
 
@@ -50,9 +50,7 @@ def one_of(connection: Connection, column: ColumnElement[Any], values: Sequence[
     10,000 items an export notice has just registered) that was a whole-table scan of 5 million
     comparisons per chunk, 0.13 s each; the subquery is joined by hash or through the index."""
     if connection.dialect.name == "postgresql":
-        listed = list(values)
-        given = TextArray(listed) if _all_text(listed) else listed
-        array = bindparam(None, given, type_=_ArrayAsGiven(column.type))
+        array = bindparam(None, array_parameter(list(values)), type_=_ArrayAsGiven(column.type))
         return column.in_(select(func.unnest(array)).scalar_subquery())
     return column.in_(values)
 
@@ -66,10 +64,6 @@ class _ArrayAsGiven(TypeDecorator[Any]):
 
     def bind_processor(self, dialect: Dialect) -> None:
         return None
-
-
-def _all_text(values: list[Any]) -> bool:
-    return all(value.__class__ is str for value in values)
 
 
 def _state(row: Any) -> ItemState:
@@ -196,7 +190,6 @@ class ItemStore:
         so touch only the indexes over them)."""
         if not states:
             return
-        self._read.clear()
         if new_keys is None:
             existing = set(self.load(s.key for s in states))
         else:
@@ -220,7 +213,7 @@ class ItemStore:
                 changed.setdefault(columns, []).append((values[0], *(values[n] for n in at)))
         for columns, rows in changed.items():
             update_rows(self.connection, items, "key", columns, rows)
-        self._read.clear()  # including what the look-up of existing states above read
+        self._read.clear()
 
     def remove(self, keys: Iterable[str]) -> None:
         self._read.clear()
