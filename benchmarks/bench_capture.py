@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,16 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 from common import HARVESTER_SITE as SITE  # noqa: E402
-from common import commissioning_document, fresh_registry, harvest_setup  # noqa: E402
+from common import capture_file, commissioning_document, fresh_registry, harvest_setup, served  # noqa: E402
 
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.adapters.event_store import EventStore  # noqa: E402
-from kiik.api.app import create_app  # noqa: E402
 from kiik.bootstrap import Registry  # noqa: E402
 from kiik.domain.permissions import Principal  # noqa: E402
-from kiik.services.capture import capture_events  # noqa: E402
 from kiik.services.records import NewEventRow  # noqa: E402
 
 
@@ -79,42 +73,17 @@ def raw_insert(registry: Registry, path: Path) -> float:
 
 def through_service(registry: Registry, principal: Principal, path: Path, count: int) -> float:
     started = time.perf_counter()
-    with open_capture_document(path) as reader:
-        outcome = capture_events(
-            registry.uow(),
-            principal,
-            reader.events(),
-            custody_rules=True,
-            yields=registry.settings.yields,
-            document_problems=reader.document_problems,
-        )
+    outcome = capture_file(registry, principal, path)
     elapsed = time.perf_counter() - started
     assert outcome.succeeded and outcome.stored == count, outcome.errors[:3]
     return count / elapsed
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def through_http(registry: Registry, token: str, path: Path, count: int) -> float:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"}
-    try:
+    with served(registry) as url:
         started = time.perf_counter()
-        with (
-            path.open("rb") as body,
-            httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client,
-        ):
+        with path.open("rb") as body, httpx.Client(base_url=url, timeout=600) as client:
             answer = client.post("/epcis/capture", content=body, headers=headers)
             assert answer.status_code == 202, answer.text
             posted = time.perf_counter() - started
@@ -125,9 +94,6 @@ def through_http(registry: Registry, token: str, path: Path, count: int) -> floa
         assert job["success"] and job["storedCount"] == count, job["errors"][:3]
         print(f"  (HTTP: upload answered after {posted:.2f} s, capture done after {elapsed:.2f} s)")
         return count / elapsed
-    finally:
-        server.should_exit = True
-        thread.join()
 
 
 def main() -> None:

@@ -21,11 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import HARVESTER_SITE as SITE  # noqa: E402
-from common import commissioning_document, fresh_registry, harvest_setup  # noqa: E402
+from common import capture_file, commissioning_document, fresh_registry, harvest_setup  # noqa: E402
 
 from kiik.adapters.capture_pipeline import end_idle_workers  # noqa: E402
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
-from kiik.services.capture import capture_events  # noqa: E402
 
 
 def child(events: int, db: str | None) -> None:
@@ -34,15 +32,7 @@ def child(events: int, db: str | None) -> None:
         path = commissioning_document(Path(folder) / "big.jsonld", events, "000001", SITE, origin)
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        with open_capture_document(path) as reader:
-            outcome = capture_events(
-                registry.uow(),
-                principal,
-                reader.events(),
-                custody_rules=True,
-                yields=registry.settings.yields,
-                document_problems=reader.document_problems,
-            )
+        outcome = capture_file(registry, principal, path)
         elapsed = time.perf_counter() - started
         assert outcome.succeeded and outcome.stored == events, outcome.errors[:3]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

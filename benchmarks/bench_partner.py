@@ -21,28 +21,28 @@ import argparse
 import cProfile
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
-
-import uvicorn
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import HARVESTER_SITE, commissioning_document, fresh_registry, harvest_setup  # noqa: E402
+from common import (  # noqa: E402
+    HARVESTER_SITE,
+    capture_file,
+    commissioning_document,
+    fresh_registry,
+    harvest_setup,
+    served,
+)
 
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
 from kiik.adapters.epcis_reader import validate_event  # noqa: E402
 from kiik.adapters.partner_client import HttpPartnerClient  # noqa: E402
-from kiik.api.app import create_app  # noqa: E402
 from kiik.bootstrap import Registry  # noqa: E402
 from kiik.domain import event_builders as build  # noqa: E402
 from kiik.domain.harvest import SAIGA  # noqa: E402
@@ -51,7 +51,6 @@ from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
 from kiik.domain.quotas import Quota  # noqa: E402
 from kiik.domain.reconciliation import Period, Report, Side  # noqa: E402
 from kiik.services.auth import add_organisation, add_site  # noqa: E402
-from kiik.services.capture import capture_events  # noqa: E402
 from kiik.services.partner_delivery import deliver_outbox  # noqa: E402
 from kiik.services.partner_import import RecordArrival, record_arrival  # noqa: E402
 from kiik.services.partners import add_partner  # noqa: E402
@@ -75,29 +74,6 @@ def timed(what: str, figures: dict[str, float], call: Callable[[], T]) -> T:
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def served(registry: Registry) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 def member(registry: Registry, code: str, kind: str, gln: str, country: str = "KZ") -> Principal:
     pgln = f"urn:epc:id:pgln:{gln[:7]}.{gln[7:12]}"
     org_id = add_organisation(registry.uow(), code, code, kind, pgln=pgln, country=country)
@@ -105,16 +81,8 @@ def member(registry: Registry, code: str, kind: str, gln: str, country: str = "K
     return Principal(org_id, code, code, OrgKind(kind), Role.OPERATOR)
 
 
-def captured(registry: Registry, principal: Principal, source: Any) -> None:
-    with open_capture_document(source) as reader:
-        outcome = capture_events(
-            registry.uow(),
-            principal,
-            reader.events(),
-            custody_rules=True,
-            yields=registry.settings.yields,
-            document_problems=reader.document_problems,
-        )
+def captured(registry: Registry, principal: Principal, source: Path | bytes) -> None:
+    outcome = capture_file(registry, principal, source)
     assert outcome.succeeded, outcome.errors[:3]
 
 

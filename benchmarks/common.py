@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import json
+import socket
 import statistics
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import uvicorn
+
+from kiik.adapters.capture_source import open_capture_document
 from kiik.adapters.migrate import upgrade
+from kiik.api.app import create_app
 from kiik.bootstrap import Registry, make_engine, normalise_url
 from kiik.config import Settings
 from kiik.domain import event_builders as build
 from kiik.domain.harvest import SAIGA
 from kiik.domain.permissions import OrgKind, Principal, Role
 from kiik.services.auth import add_organisation, add_site, create_token
+from kiik.services.capture import CaptureOutcome, capture_events
 from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
 
 
@@ -121,3 +129,40 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     return statistics.median(ordered), p95
+
+
+def capture_file(registry: Registry, principal: Principal, source: Path | bytes) -> CaptureOutcome:
+    """A document captured as `kiik capture` captures it: read ahead, every rule on, committed."""
+    with open_capture_document(source) as reader:
+        return capture_events(
+            registry.uow(),
+            principal,
+            reader.events(),
+            custody_rules=True,
+            yields=registry.settings.yields,
+            document_problems=reader.document_problems,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(registry: Registry) -> Iterator[str]:
+    """kiik's app served on a free local port in a thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(registry), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
