@@ -15,12 +15,10 @@ import pytest
 from sqlalchemy import text
 
 from kiik.adapters.epcis_reader import validate_event
-from kiik.adapters.migrate import upgrade
 from kiik.adapters.partner_client import HttpPartnerClient
 from kiik.adapters.signing import verify_with
 from kiik.api.app import create_app
-from kiik.bootstrap import Registry, build
-from kiik.config import Settings
+from kiik.bootstrap import Registry
 from kiik.domain import merkle
 from kiik.domain.log_checkpoint import SignedCheckpoint
 from kiik.services.log_verification import verify_log
@@ -30,18 +28,10 @@ from kiik.services.partners import add_partner
 from kiik.services.permit_application import ApplyForPermit, apply_for_permit
 from kiik.services.permit_decisions import IssuePermit, issue_permit
 from kiik.services.permit_endorsement import EndorseExport, endorse_export
-from kiik.services.signing_keys import ensure_signing_key
 from tests.support.browser import served
-from tests.support.partner import china_world
+from tests.support.partner import china_world, registry_at
 from tests.support.season import open_register, small_season
 from tests.support.world import make_world
-
-
-def registry_at(path: Path, country: str) -> Registry:
-    registry = build(Settings(database_url=f"sqlite:///{path}", country=country, partner_delivery_seconds=0))
-    upgrade(registry.engine)
-    ensure_signing_key(registry.uow())
-    return registry
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.api.app import create_app
 from kiik.cli.main import app
 from kiik.domain import event_builders as build
 from kiik.domain.identifiers import canonical_key
@@ -23,26 +21,24 @@ from kiik.domain.signed_documents import read_signed
 from kiik.services.auth import create_token
 from kiik.services.partner_delivery import deliver_outbox
 from kiik.services.partner_import import RecordArrival, record_arrival
-from kiik.services.partners import add_partner
-from tests.e2e.test_partner_exchange import export_season, outbox, registry_at
-from tests.support.browser import served
+from tests.e2e.test_partner_exchange import export_season, outbox
 from tests.support.documents import capture
 from tests.support.exports import partner_authority
-from tests.support.partner import china_world
+from tests.support.partner import linked_registries
 from tests.support.season import horn, ok
 
 
 @pytest.fixture
 def loop(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    kz, cn = registry_at(tmp_path / "kz.db", "KZ"), registry_at(tmp_path / "cn.db", "CN")
-    china = china_world(cn)
-    client = HttpPartnerClient(timeout=5)
-    with served(create_app(kz)) as kz_url, served(create_app(cn)) as cn_url:
-        add_partner(kz.uow(), None, "CN", "China wildlife registry", cn_url, client=client)
-        add_partner(cn.uow(), None, "KZ", "Kazakhstan kiik", kz_url, client=client)
-        yield {"kz": kz, "cn": cn, "kz_url": kz_url, "cn_url": cn_url, "china": china, "client": client}
-    kz.engine.dispose()
-    cn.engine.dispose()
+    with linked_registries(tmp_path) as link:
+        yield {
+            "kz": link.kz,
+            "cn": link.cn,
+            "kz_url": link.kz_url,
+            "cn_url": link.cn_url,
+            "china": link.china,
+            "client": link.client,
+        }
 
 
 def notified(loop: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -13,17 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.api.app import create_app
 from kiik.domain.identifiers import canonical_key
 from kiik.services.auth import create_token
 from kiik.services.partner_delivery import deliver_outbox
 from kiik.services.partner_import import RecordArrival, record_arrival
-from kiik.services.partners import add_partner
 from tests.e2e.test_cli import kiik
-from tests.e2e.test_partner_exchange import export_season, registry_at
-from tests.support.browser import served
-from tests.support.partner import china_world
+from tests.e2e.test_partner_exchange import export_season
+from tests.support.partner import linked_registries
 
 STRAY = canonical_key("urn:epc:id:sgtin:4870002.000001.99")
 
@@ -33,12 +29,8 @@ def consignment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """Kazakhstan exports two lots to China; China's customs weighs the first 0.2 kg light, does not
     find the second and scans a stray code; the confirmation goes back."""
     tmp = tmp_path_factory.mktemp("reconcile")
-    kz, cn = registry_at(tmp / "kz.db", "KZ"), registry_at(tmp / "cn.db", "CN")
-    china = china_world(cn)
-    client = HttpPartnerClient(timeout=5)
-    with served(create_app(kz)) as kz_url, served(create_app(cn)) as cn_url:
-        add_partner(kz.uow(), None, "CN", "China wildlife registry", cn_url, client=client)
-        add_partner(cn.uow(), None, "KZ", "Kazakhstan kiik", kz_url, client=client)
+    with linked_registries(tmp) as link:
+        kz, cn, china, client = link.kz, link.cn, link.china, link.client
         number = export_season(kz)
         assert deliver_outbox(kz.uow, client, force=True).delivered
         with cn.uow() as uow:
@@ -55,16 +47,14 @@ def consignment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         yield {
             "kz": kz,
             "cn": cn,
-            "kz_url": kz_url,
-            "cn_url": cn_url,
+            "kz_url": link.kz_url,
+            "cn_url": link.cn_url,
             "number": number,
             "lots": (first, second),
             "tokens": tokens,
             "db": f"sqlite:///{tmp / 'kz.db'}",
             "cn_db": f"sqlite:///{tmp / 'cn.db'}",
         }
-    kz.engine.dispose()
-    cn.engine.dispose()
 
 
 def get(url: str, token: str | None, **params: str) -> httpx.Response:

@@ -22,10 +22,10 @@ from kiik.services.partner_import import RecordArrival, record_arrival
 from kiik.services.partner_inbox import apply_partner_message
 from kiik.services.partners import add_partner
 from kiik.services.trace import trace_item
-from tests.e2e.test_partner_exchange import export_season, outbox, registry_at
+from tests.e2e.test_partner_exchange import export_season, outbox
 from tests.e2e.test_partner_loop import process
 from tests.support.exports import export_to
-from tests.support.partner import china_world
+from tests.support.partner import china_world, registry_at
 from tests.support.season import horn, open_register, small_season
 from tests.support.world import make_world
 
