@@ -6,7 +6,7 @@ DB ?= sqlite:///./kiik.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-FONTS := src/kiik/adapters/fonts
+FONTS := src/kiik/permits/adapters/fonts
 
 .PHONY: install run test lint bench clean
 
@@ -34,6 +34,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install lint
 	$(BIN)/pytest -n auto -p no:cacheprovider

@@ -33,10 +33,10 @@ import httpx  # noqa: E402
 from common import HARVESTER_SITE as SITE  # noqa: E402
 from common import capture_file, commissioning_document, fresh_registry, harvest_setup, served  # noqa: E402
 
-from kiik.adapters.event_store import EventStore  # noqa: E402
-from kiik.bootstrap import Registry  # noqa: E402
-from kiik.domain.permissions import Principal  # noqa: E402
-from kiik.services.records import NewEventRow  # noqa: E402
+from kiik.bootstrap.registry import Registry  # noqa: E402
+from kiik.custody.adapters.event_store import EventStore  # noqa: E402
+from kiik.directory.domain.permissions import Principal  # noqa: E402
+from kiik.epcis.services.records import NewEventRow  # noqa: E402
 
 
 def raw_insert(registry: Registry, path: Path) -> float:

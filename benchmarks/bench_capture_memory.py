@@ -4,7 +4,7 @@
 
 Each size runs in a fresh process (a fresh database too) and reports the document's size on disk,
 the capture rate and the peak resident memory (ru_maxrss) of the capturing process and of the
-worker process that reads a large document ahead (see kiik.adapters.capture_pipeline).
+worker process that reads a large document ahead (see kiik.epcis.adapters.capture_pipeline).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import HARVESTER_SITE as SITE  # noqa: E402
 from common import capture_file, commissioning_document, fresh_registry, harvest_setup  # noqa: E402
 
-from kiik.adapters.capture_pipeline import end_idle_workers  # noqa: E402
+from kiik.epcis.adapters.capture_pipeline import end_idle_workers  # noqa: E402
 
 
 def child(events: int, db: str | None) -> None:

@@ -24,20 +24,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from common import fresh_registry  # noqa: E402
 
-from kiik.adapters.barcodes import parse_scanned  # noqa: E402
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
-from kiik.bootstrap import Registry  # noqa: E402
-from kiik.domain import event_builders as build  # noqa: E402
-from kiik.domain.event_facts import read_event  # noqa: E402
-from kiik.domain.geo import Point  # noqa: E402
-from kiik.domain.harvest import SAIGA, HarvestAuthorisation, Population  # noqa: E402
-from kiik.domain.harvest_populations import population_range  # noqa: E402
-from kiik.domain.harvest_rules import AuthorisationTally, accept, check_harvest, harvest_claim  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.services.auth import add_organisation, add_site  # noqa: E402
-from kiik.services.capture import capture_events  # noqa: E402
-from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest  # noqa: E402
-from kiik.services.harvest_import import CapturePath, ImportHarvestSheet, import_harvest_sheet  # noqa: E402
+from kiik.bootstrap.registry import Registry  # noqa: E402
+from kiik.custody.services.capture import capture_events  # noqa: E402
+from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.directory.services.auth import add_organisation, add_site  # noqa: E402
+from kiik.epcis.adapters.barcodes import parse_scanned  # noqa: E402
+from kiik.epcis.adapters.capture_source import open_capture_document  # noqa: E402
+from kiik.epcis.domain import event_builders as build  # noqa: E402
+from kiik.epcis.domain.event_facts import read_event  # noqa: E402
+from kiik.harvest.domain.authorisations import SAIGA, HarvestAuthorisation, Population  # noqa: E402
+from kiik.harvest.domain.geo import Point  # noqa: E402
+from kiik.harvest.domain.populations import population_range  # noqa: E402
+from kiik.harvest.domain.rules import AuthorisationTally, accept, check_harvest, harvest_claim  # noqa: E402
+from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest  # noqa: E402
+from kiik.harvest.services.sheet_import import CapturePath, ImportHarvestSheet, import_harvest_sheet  # noqa: E402
 
 SITE = "urn:epc:id:sgln:4870002.00000.0"
 HEADER = (

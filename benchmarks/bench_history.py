@@ -32,19 +32,20 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, func, insert, select, text
 
-from kiik.adapters.migrate import upgrade
-from kiik.adapters.tables import event_identifiers, events, items, metadata
-from kiik.adapters.tables_stock import item_origins
-from kiik.bootstrap import Registry, make_engine, normalise_url
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry
 from kiik.config import Settings
-from kiik.domain import event_builders as build
-from kiik.domain.event_facts import read_event
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.origins import origin_rows
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.auth import add_organisation, add_site
-from kiik.services.queries import query_events
-from kiik.services.trace import item_history, item_lineage
+from kiik.custody.adapters.tables import event_identifiers, events, item_origins, items
+from kiik.custody.domain.origins import origin_rows
+from kiik.custody.services.queries import query_events
+from kiik.db.engine import make_engine, normalise_url
+from kiik.db.metadata import metadata
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation, add_site
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import read_event
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.inspection.trace import item_history, item_lineage
 
 DEFAULT_DB = "sqlite:////tmp/kiik-bench-history.db"
 START = datetime(2025, 7, 1, 6, 0, tzinfo=UTC)
@@ -137,7 +138,7 @@ class Loader:
             "org_id": self.orgs[org].id, "capture_id": "bench", "body": body,
         })
         self.identifier_rows += [{"event_pk": pk, "role": r, "key": k} for r, k in facts.identifiers()]
-        # The origin projection the capture rule keeps (services.origin_rule).
+        # The origin projection the capture rule keeps (custody.services.origin_rule).
         self.origin_rows += [
             {**row, "event_pk": pk, "event_id": hash_id, "hash_id": hash_id, "org_id": self.orgs[org].id,
              "event_time": facts.event_time.replace(tzinfo=None)}

@@ -41,26 +41,26 @@ from common import (  # noqa: E402
     served,
 )
 
-from kiik.adapters.epcis_reader import validate_event  # noqa: E402
-from kiik.adapters.partner_client import HttpPartnerClient  # noqa: E402
-from kiik.bootstrap import Registry  # noqa: E402
-from kiik.domain import event_builders as build  # noqa: E402
-from kiik.domain.harvest import SAIGA  # noqa: E402
-from kiik.domain.identifiers import canonical_key  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.domain.quotas import Quota  # noqa: E402
-from kiik.domain.reconciliation import Period, Report, Side  # noqa: E402
-from kiik.services.auth import add_organisation, add_site  # noqa: E402
-from kiik.services.partner_delivery import deliver_outbox  # noqa: E402
-from kiik.services.partner_import import RecordArrival, record_arrival  # noqa: E402
-from kiik.services.partners import add_partner  # noqa: E402
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit  # noqa: E402
-from kiik.services.permit_decisions import IssuePermit, issue_permit  # noqa: E402
-from kiik.services.permit_endorsement import EndorseExport, endorse_export  # noqa: E402
-from kiik.services.quotas import set_quota  # noqa: E402
-from kiik.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners  # noqa: E402
-from kiik.services.signing_keys import ensure_signing_key  # noqa: E402
-from kiik.services.species_register import seed_register  # noqa: E402
+from kiik.bootstrap.registry import Registry  # noqa: E402
+from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.directory.services.auth import add_organisation, add_site  # noqa: E402
+from kiik.epcis.adapters.reader import validate_event  # noqa: E402
+from kiik.epcis.domain import event_builders as build  # noqa: E402
+from kiik.epcis.domain.identifiers import canonical_key  # noqa: E402
+from kiik.harvest.domain.authorisations import SAIGA  # noqa: E402
+from kiik.ledger.services.signing_keys import ensure_signing_key  # noqa: E402
+from kiik.partners.adapters.client import HttpPartnerClient  # noqa: E402
+from kiik.partners.domain.reconciliation import Period, Report, Side  # noqa: E402
+from kiik.partners.services.delivery import deliver_outbox  # noqa: E402
+from kiik.partners.services.imports import RecordArrival, record_arrival  # noqa: E402
+from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners  # noqa: E402
+from kiik.partners.services.registries import add_partner  # noqa: E402
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit  # noqa: E402
+from kiik.permits.services.decisions import IssuePermit, issue_permit  # noqa: E402
+from kiik.permits.services.endorsement import EndorseExport, endorse_export  # noqa: E402
+from kiik.species.domain.quotas import Quota  # noqa: E402
+from kiik.species.services.quotas import set_quota  # noqa: E402
+from kiik.species.services.register import seed_register  # noqa: E402
 
 T = TypeVar("T")
 MINISTRY = Principal(1, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)

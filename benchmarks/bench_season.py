@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from common import fresh_registry, percentiles  # noqa: E402
 
-from kiik.adapters.capture_pipeline import end_idle_workers  # noqa: E402
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.services.demo import load_demo  # noqa: E402
-from kiik.services.inspection import inspect_item  # noqa: E402
+from kiik.demo.cast import load_demo  # noqa: E402
+from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.epcis.adapters.capture_pipeline import end_idle_workers  # noqa: E402
+from kiik.epcis.adapters.capture_source import open_capture_document  # noqa: E402
+from kiik.inspection.verdict import inspect_item  # noqa: E402
 
 TARGET_SECONDS = 60.0
 TARGET_PEAK_MB = 500.0

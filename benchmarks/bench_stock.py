@@ -41,17 +41,18 @@ from bench_history import (  # noqa: E402
     reset,
 )
 
-from kiik.adapters.capture_source import open_capture_document  # noqa: E402
-from kiik.adapters.migrate import upgrade  # noqa: E402
-from kiik.adapters.tables import items  # noqa: E402
-from kiik.bootstrap import Registry, make_engine  # noqa: E402
+from kiik.bootstrap.migrate import upgrade  # noqa: E402
+from kiik.bootstrap.registry import Registry
 from kiik.config import Settings  # noqa: E402
-from kiik.domain import event_builders as build  # noqa: E402
-from kiik.domain import processing_events as process  # noqa: E402
-from kiik.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.services.capture import capture_within  # noqa: E402
-from kiik.services.merkle_log import sequence_pending  # noqa: E402
-from kiik.services.stock import list_discrepancies, stock_report  # noqa: E402
+from kiik.custody.adapters.tables import items  # noqa: E402
+from kiik.custody.domain import processing_events as process  # noqa: E402
+from kiik.custody.services.capture import capture_within  # noqa: E402
+from kiik.custody.services.stock import list_discrepancies, stock_report  # noqa: E402
+from kiik.db.engine import make_engine  # noqa: E402
+from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.epcis.adapters.capture_source import open_capture_document  # noqa: E402
+from kiik.epcis.domain import event_builders as build  # noqa: E402
+from kiik.ledger.services.merkle_log import sequence_pending  # noqa: E402
 
 
 def largest_holder(registry: Registry) -> tuple[int, int]:

@@ -16,17 +16,18 @@ from pathlib import Path
 
 import uvicorn
 
-from kiik.adapters.capture_source import open_capture_document
-from kiik.adapters.migrate import upgrade
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry, make_engine, normalise_url
+from kiik.app import create_app
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry
 from kiik.config import Settings
-from kiik.domain import event_builders as build
-from kiik.domain.harvest import SAIGA
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.auth import add_organisation, add_site, create_token
-from kiik.services.capture import CaptureOutcome, capture_events
-from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
+from kiik.custody.services.capture import CaptureOutcome, capture_events
+from kiik.db.engine import make_engine, normalise_url
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation, add_site, create_token
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.epcis.domain import event_builders as build
+from kiik.harvest.domain.authorisations import SAIGA
+from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest
 
 
 @contextmanager

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kiik.adapters.migrate import upgrade
-from kiik.adapters.schema import metadata
-from kiik.bootstrap import Registry, make_engine
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry
+from kiik.bootstrap.schema import metadata
 from kiik.config import Settings
+from kiik.db.engine import make_engine
 
 # Rich sizes its consoles from COLUMNS when they are made; tests read whole lines of CLI output.
 os.environ["COLUMNS"] = "200"

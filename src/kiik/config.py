@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from kiik.domain.custody_rules import DEFAULT_YIELDS
+from kiik.custody.domain.rules import DEFAULT_YIELDS
 
 DEFAULT_DATABASE_URL = "sqlite:///./kiik.db"
 T = TypeVar("T", int, float)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiik.cli.hash_command import document_events
-from kiik.domain.event_hash import hash_id_of_prehash, prehash_string
+from kiik.epcis.domain.event_hash import hash_id_of_prehash, prehash_string
 
 EPCIS_REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "epcis"
 VECTORS = EPCIS_REFERENCE / "hash-vectors"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from kiik.adapters.epcis_reader import Problem, open_document
+from kiik.epcis.adapters.reader import Problem, open_document
 
 EPCIS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "epcis"
 GS1 = EPCIS / "gs1-EPCIS"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kiik.adapters.epcis_reader import open_document
-from kiik.domain.event_hash import event_hash_id
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.capture import capture_events
-from kiik.services.queries import query_events
+from kiik.custody.services.capture import capture_events
+from kiik.custody.services.queries import query_events
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.epcis.adapters.reader import open_document
+from kiik.epcis.domain.event_hash import event_hash_id
 from tests.support.world import make_world
 
 GS1 = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "epcis" / "gs1-EPCIS"

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kiik.adapters.epcis_json_schema import detailed_event_schema_errors, fast_event_schema_valid
-from kiik.adapters.epcis_problems import EVENT_TYPES
-from kiik.adapters.epcis_reader import open_document
+from kiik.epcis.adapters.json_schema import detailed_event_schema_errors, fast_event_schema_valid
+from kiik.epcis.adapters.problems import EVENT_TYPES
+from kiik.epcis.adapters.reader import open_document
 
 EPCIS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "epcis"
 JSON_DOCUMENTS = sorted(

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from kiik.api.app import create_app
-from kiik.domain import event_builders as build
-from kiik.services.auth import add_organisation, create_token
+from kiik.app import create_app
+from kiik.directory.services.auth import add_organisation, create_token
+from kiik.epcis.domain import event_builders as build
 from tests.support.world import make_world
 
 T0 = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)
@@ -166,7 +166,7 @@ EXPORT_MATRIX = {
 
 @pytest.fixture
 def exported(registry):  # type: ignore[no-untyped-def]
-    from kiik.domain.event_hash import event_hash_id
+    from kiik.epcis.domain.event_hash import event_hash_id
     from tests.support.exports import export_to, partner_authority
     from tests.support.season import open_register, small_season
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kiik.api.app import create_app
-from kiik.domain import event_builders as build
+from kiik.app import create_app
+from kiik.epcis.domain import event_builders as build
 from tests.support.world import make_world
 
 T0 = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)

@@ -12,13 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator
 
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry
-from kiik.domain.event_hash import event_hash_id
-from kiik.domain.identifiers import canonical_key
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry
+from kiik.epcis.domain.event_hash import event_hash_id
+from kiik.epcis.domain.identifiers import canonical_key
 from tests.integration.test_event_query import HORNS, LOT, STOCK_COUNT_ID, Season, season
 
-SCHEMA = Path(__file__).resolve().parents[2] / "src" / "kiik" / "adapters" / "schemas" / "epcis_schema.json"
+SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "kiik" / "epcis" / "adapters" / "schemas"
+SCHEMA = SCHEMAS / "epcis_schema.json"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiik.domain import event_builders as build
+from kiik.epcis.domain import event_builders as build
 
 KIIK = [sys.executable, "-m", "kiik.cli.main"]
 

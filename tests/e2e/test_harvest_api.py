@@ -8,9 +8,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kiik.adapters.tables import events
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.tables import events
 from tests.support.world import make_world
 
 SHEET = (Path(__file__).resolve().parents[1] / "fixtures" / "harvest-sheet.csv").read_bytes()

@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 import pytest
 
-from kiik.adapters.capture_source import open_capture_document
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry
-from kiik.services.auth import create_token
-from kiik.services.demo import load_demo
-from kiik.services.demo_season import SeasonReport
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry
+from kiik.demo.cast import load_demo
+from kiik.demo.season import SeasonReport
+from kiik.directory.services.auth import create_token
+from kiik.epcis.adapters.capture_source import open_capture_document
 from tests.support.browser import DESKTOP, PHONE, chromium, horizontal_overflow, screenshot, served
 
 

@@ -14,20 +14,20 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from kiik.adapters.epcis_reader import validate_event
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.adapters.signing import verify_with
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry
-from kiik.domain import merkle
-from kiik.domain.log_checkpoint import SignedCheckpoint
-from kiik.services.log_verification import verify_log
-from kiik.services.partner_delivery import deliver_outbox
-from kiik.services.partner_log import HistoryRewritten, check_partner_log
-from kiik.services.partners import add_partner
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit
-from kiik.services.permit_decisions import IssuePermit, issue_permit
-from kiik.services.permit_endorsement import EndorseExport, endorse_export
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry
+from kiik.epcis.adapters.reader import validate_event
+from kiik.ledger.adapters.signing import verify_with
+from kiik.ledger.domain import merkle
+from kiik.ledger.domain.log_checkpoint import SignedCheckpoint
+from kiik.ledger.services.log_verification import verify_log
+from kiik.partners.adapters.client import HttpPartnerClient
+from kiik.partners.services.delivery import deliver_outbox
+from kiik.partners.services.log_check import HistoryRewritten, check_partner_log
+from kiik.partners.services.registries import add_partner
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from kiik.permits.services.decisions import IssuePermit, issue_permit
+from kiik.permits.services.endorsement import EndorseExport, endorse_export
 from tests.support.browser import served
 from tests.support.partner import china_world, registry_at
 from tests.support.season import open_register, small_season
@@ -134,7 +134,7 @@ def test_a_rewritten_history_is_caught_by_verify_log_and_by_the_partner(two) -> 
         keys = {k.key_id: k.public_key for k in uow.keys.published()}
     # The partner keeps a checkpoint it verified with the published key.
     seen = SignedCheckpoint.from_json(client.checkpoint(kz_url))
-    from kiik.services.merkle_log import unb64
+    from kiik.ledger.services.merkle_log import unb64
 
     assert verify_with(keys[seen.key_id], seen.note(), unb64(seen.signature))
     assert verify_log(kz.uow()).intact
@@ -149,7 +149,7 @@ def test_a_rewritten_history_is_caught_by_verify_log_and_by_the_partner(two) -> 
     report = verify_log(kz.uow())
     assert not report.intact and any(p["problem"] == "edited" for p in report.problems)
 
-    from kiik.domain.event_hash import event_hash_id
+    from kiik.epcis.domain.event_hash import event_hash_id
 
     with kz.engine.begin() as connection:
         rows = connection.execute(text("SELECT id, body FROM events ORDER BY id")).all()

@@ -15,12 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kiik.cli.main import app
-from kiik.domain import event_builders as build
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.signed_documents import read_signed
-from kiik.services.auth import create_token
-from kiik.services.partner_delivery import deliver_outbox
-from kiik.services.partner_import import RecordArrival, record_arrival
+from kiik.directory.services.auth import create_token
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.ledger.domain.signed_documents import read_signed
+from kiik.partners.services.delivery import deliver_outbox
+from kiik.partners.services.imports import RecordArrival, record_arrival
 from tests.e2e.test_partner_exchange import export_season, outbox
 from tests.support.documents import capture
 from tests.support.exports import partner_authority

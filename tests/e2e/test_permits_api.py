@@ -13,9 +13,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
 
-from kiik.api.app import create_app
-from kiik.domain.event_facts import key_of
-from kiik.services.auth import add_organisation, create_token
+from kiik.app import create_app
+from kiik.directory.services.auth import add_organisation, create_token
+from kiik.epcis.domain.event_facts import key_of
 from tests.support.season import open_register, small_season
 from tests.support.world import make_world
 

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from kiik.domain.identifiers import canonical_key
-from kiik.services.auth import create_token
-from kiik.services.partner_delivery import deliver_outbox
-from kiik.services.partner_import import RecordArrival, record_arrival
+from kiik.directory.services.auth import create_token
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.partners.services.delivery import deliver_outbox
+from kiik.partners.services.imports import RecordArrival, record_arrival
 from tests.e2e.test_cli import kiik
 from tests.e2e.test_partner_exchange import export_season
 from tests.support.partner import linked_registries

@@ -11,12 +11,13 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from kiik.adapters.migrate import upgrade
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry, make_engine
+from kiik.app import create_app
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry
 from kiik.config import Settings
-from kiik.domain import processing_events as process
-from kiik.domain.event_facts import key_of
+from kiik.custody.domain import processing_events as process
+from kiik.db.engine import make_engine
+from kiik.epcis.domain.event_facts import key_of
 from tests.support.processing_season import HORNS, POWDER, Season, at, harvested
 
 KIIK = [sys.executable, "-m", "kiik.cli.main"]

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
-from kiik.api.app import create_app
-from kiik.domain import event_builders as build
+from kiik.app import create_app
+from kiik.epcis.domain import event_builders as build
 from tests.support.harvest import authorised_origin
 from tests.support.world import make_world
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiik.adapters.bulk_insert import TextArray, array_parameter, insert_rows, update_rows
-from kiik.adapters.item_store import one_of
-from kiik.adapters.tables import items
-from kiik.bootstrap import Registry
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.item_store import one_of
+from kiik.custody.adapters.tables import items
+from kiik.db.bulk_insert import TextArray, array_parameter, insert_rows, update_rows
 
 AWKWARD_KEYS = [
     'urn:kiik:odd:"quoted"',
@@ -69,7 +69,7 @@ def test_postgresql_connections_run_without_jit_and_send_text_arrays_in_binary(p
     from psycopg.types.array import ListBinaryDumper
     from sqlalchemy import text
 
-    from kiik.bootstrap import make_engine
+    from kiik.db.engine import make_engine
 
     engine = make_engine(postgres_url)
     try:

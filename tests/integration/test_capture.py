@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from kiik.adapters.tables import erroneous_events, events, items
-from kiik.domain import event_builders as build
-from kiik.domain.custody import Status
-from kiik.domain.event_facts import key_of
+from kiik.custody.adapters.tables import erroneous_events, events, items
+from kiik.custody.domain.state import Status
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of
 from tests.support.documents import capture, rules_of
 from tests.support.world import make_world
 
@@ -166,8 +166,8 @@ def test_rules_off_stores_what_rules_on_refuses(registry) -> None:  # type: igno
 
 
 def test_feature_rules_run_on_every_event_and_refuse_the_document(registry, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from kiik.domain.custody import Violation
-    from kiik.services import event_rules
+    from kiik.bootstrap import capture_rules
+    from kiik.custody.domain.state import Violation
 
     class NoMondays:
         def __init__(self, uow) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_feature_rules_run_on_every_event_and_refuse_the_document(registry, monk
                 return [Violation("test.no_mondays", f"event {self.seen} falls on a Monday")]
             return []
 
-    monkeypatch.setattr(event_rules, "RULE_FACTORIES", (NoMondays,))
+    monkeypatch.setattr(capture_rules, "RULE_FACTORIES", (NoMondays,))
     world = make_world(registry)
     team = world["harvester"]
     friday = harvest(HORNS[:1], team.sgln)  # 2025-09-12 is a Friday

@@ -15,16 +15,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from kiik.adapters import capture_pipeline
-from kiik.adapters.capture_pipeline import ReadAheadReader
-from kiik.adapters.capture_source import READ_AHEAD_MIN_BYTES, open_capture_document
-from kiik.adapters.schema import metadata
-from kiik.adapters.tables import event_identifiers, events, items
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.permissions import Principal
-from kiik.services.capture import CaptureOutcome, capture_events
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry
+from kiik.bootstrap.schema import metadata
+from kiik.custody.adapters.tables import event_identifiers, events, items
+from kiik.custody.services.capture import CaptureOutcome, capture_events
+from kiik.directory.domain.permissions import Principal
+from kiik.epcis.adapters import capture_pipeline
+from kiik.epcis.adapters.capture_pipeline import ReadAheadReader
+from kiik.epcis.adapters.capture_source import READ_AHEAD_MIN_BYTES, open_capture_document
+from kiik.epcis.domain import event_builders as build
 from tests.support.harvest import authorised_origin
 from tests.support.world import Member, make_world
 

@@ -3,12 +3,12 @@ a person looks (the item page's flags, refused capture jobs), a powder lot trace
 
 from __future__ import annotations
 
-from kiik.adapters.capture_source import open_capture_document
-from kiik.bootstrap import Registry
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.capture_jobs import job_document
-from kiik.services.demo import load_demo
-from kiik.services.inspection import inspect_item, public_check
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.capture_jobs import job_document
+from kiik.demo.cast import load_demo
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.inspection.verdict import inspect_item, public_check
 
 # The flags each item irregularity of the season must raise on the inspector's page.
 EXPECTED_FLAGS = {

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from kiik.adapters import event_query
-from kiik.adapters.epcis_reader import validate_event
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.event_hash import event_hash_id
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.permissions import Principal
-from kiik.services.capture import capture_events
-from kiik.services.errors import NotFound, QueryError
-from kiik.services.queries import event_by_id, query_events
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters import event_query
+from kiik.custody.services.capture import capture_events
+from kiik.custody.services.queries import event_by_id, query_events
+from kiik.directory.domain.permissions import Principal
+from kiik.epcis.adapters.reader import validate_event
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_hash import event_hash_id
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.errors import NotFound, QueryError
 from tests.support.harvest import authorised_origin
 from tests.support.world import Member, make_world
 

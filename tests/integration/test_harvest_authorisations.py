@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain.geo import Point
-from kiik.domain.harvest import HarvestError
-from kiik.domain.permissions import NotAllowed
-from kiik.services.auth import add_organisation
-from kiik.services.errors import NotFound
-from kiik.services.harvest_authorisations import (
+from kiik.bootstrap.registry import Registry
+from kiik.directory.domain.permissions import NotAllowed
+from kiik.directory.services.auth import add_organisation
+from kiik.errors import NotFound
+from kiik.harvest.domain.authorisations import HarvestError
+from kiik.harvest.domain.geo import Point
+from kiik.harvest.services.authorisations import (
     AuthoriseHarvest,
     authorise_harvest,
     get_authorisation,

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kiik.adapters.barcodes import parse_scanned
-from kiik.adapters.capture_source import open_capture_document
-from kiik.adapters.harvest_store import HarvestStore
-from kiik.adapters.tables import events, items
-from kiik.adapters.tables_harvest import harvest_imports, harvested_horns
-from kiik.bootstrap import Registry
-from kiik.services.harvest_import import (
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.tables import events, items
+from kiik.epcis.adapters.barcodes import parse_scanned
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.harvest.adapters.store import HarvestStore
+from kiik.harvest.adapters.tables import harvest_imports, harvested_horns
+from kiik.harvest.services.sheet_import import (
     CapturePath,
     IdempotencyKeyReused,
     ImportHarvestSheet,

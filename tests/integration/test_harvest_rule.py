@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kiik.adapters.tables import events, items
-from kiik.adapters.tables_harvest import harvested_horns
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.event_facts import key_of
-from kiik.domain.harvest import SAIGA
-from kiik.services.auth import add_organisation, add_site
-from kiik.services.harvest_authorisations import get_authorisation
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.tables import events, items
+from kiik.directory.services.auth import add_organisation, add_site
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of
+from kiik.harvest.adapters.tables import harvested_horns
+from kiik.harvest.domain.authorisations import SAIGA
+from kiik.harvest.services.authorisations import get_authorisation
 from tests.support.documents import capture, rules_of
 from tests.support.harvest import URAL_POINT, authorise, ministry
 from tests.support.world import make_world

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from kiik.adapters.tables_stock import item_origins
-from kiik.bootstrap import Registry
-from kiik.domain import processing_events as process
-from kiik.domain.event_facts import key_of
-from kiik.services.animal_trace import animal_products
-from kiik.services.errors import NotFound
-from kiik.services.trace import item_lineage, trace_item
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.tables import item_origins
+from kiik.custody.domain import processing_events as process
+from kiik.epcis.domain.event_facts import key_of
+from kiik.errors import NotFound
+from kiik.inspection.animal_trace import animal_products
+from kiik.inspection.trace import item_lineage, trace_item
 from tests.support.documents import capture
 from tests.support.processing_season import HORNS, MASSES, POWDER, Season, at, harvested, lot
 

@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import text
 
-from kiik.adapters.signing import verify_with
-from kiik.domain import merkle
-from kiik.services.log_verification import verify_log
-from kiik.services.merkle_log import consistency, inclusion, publish_checkpoint, unb64
+from kiik.ledger.adapters.signing import verify_with
+from kiik.ledger.domain import merkle
+from kiik.ledger.services.log_verification import verify_log
+from kiik.ledger.services.merkle_log import consistency, inclusion, publish_checkpoint, unb64
 from tests.support.season import small_season
 from tests.support.world import make_world
 

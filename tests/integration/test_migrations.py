@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiik.adapters.migrate import drift, is_current, upgrade
-from kiik.bootstrap import make_engine
+from kiik.bootstrap.migrate import drift, is_current, upgrade
+from kiik.db.engine import make_engine
 
 
 def test_migrated_database_matches_the_declared_tables(registry) -> None:  # type: ignore[no-untyped-def]
@@ -24,6 +24,6 @@ def test_migrations_run_from_empty_step_by_step(tmp_path) -> None:  # type: igno
 def test_the_migrations_form_one_line() -> None:
     from alembic.script import ScriptDirectory
 
-    from kiik.adapters.migrate import alembic_config
+    from kiik.bootstrap.migrate import alembic_config
 
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1

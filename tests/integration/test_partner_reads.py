@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.permissions import Principal
-from kiik.services.auth import authenticate
-from kiik.services.errors import NotFound
-from kiik.services.queries import event_by_id, query_events
-from kiik.services.trace import item_history, item_state, trace_item
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.queries import event_by_id, query_events
+from kiik.directory.domain.permissions import Principal
+from kiik.directory.services.auth import authenticate
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.errors import NotFound
+from kiik.inspection.trace import item_history, item_state, trace_item
 from tests.support.exports import endorse, export_to, issued_permit, partner_authority
 from tests.support.season import Season, open_register, small_season
 from tests.support.world import Member, make_world
@@ -142,7 +142,7 @@ def test_the_view_opens_when_customs_endorses_the_export(registry: Registry) -> 
 
 
 def test_a_partner_authority_must_name_an_importing_country(registry: Registry) -> None:
-    from kiik.services.auth import DirectoryError, add_organisation
+    from kiik.directory.services.auth import DirectoryError, add_organisation
 
     for country in (None, "KZ", "kz"):
         with pytest.raises(DirectoryError, match="stands for an importing country"):

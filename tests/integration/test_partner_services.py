@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.partner_messages import MessageRefused, make_message
-from kiik.domain.signed_documents import read_signed
-from kiik.services.partner_import import RecordArrival, record_arrival
-from kiik.services.partner_inbox import apply_partner_message
-from kiik.services.partners import add_partner
-from kiik.services.trace import trace_item
+from kiik.bootstrap.registry import Registry
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.inspection.trace import trace_item
+from kiik.ledger.domain.signed_documents import read_signed
+from kiik.partners.domain.messages import MessageRefused, make_message
+from kiik.partners.services.imports import RecordArrival, record_arrival
+from kiik.partners.services.inbox import apply_partner_message
+from kiik.partners.services.registries import add_partner
 from tests.e2e.test_partner_exchange import export_season, outbox
 from tests.e2e.test_partner_loop import process
 from tests.support.exports import export_to

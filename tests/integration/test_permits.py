@@ -6,14 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kiik.adapters.epcis_reader import validate_event
-from kiik.domain import event_builders as build
-from kiik.domain.permit_events import export_event
-from kiik.domain.permits import PermitStatus, TransitionRefused
-from kiik.services.cites_ports import PermitRefused
-from kiik.services.cites_reports import annual_report, as_csv, quota_use
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit, withdraw_application
-from kiik.services.permit_decisions import (
+from kiik.epcis.adapters.reader import validate_event
+from kiik.epcis.domain import event_builders as build
+from kiik.permits.domain.events import export_event
+from kiik.permits.domain.lifecycle import PermitStatus, TransitionRefused
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit, withdraw_application
+from kiik.permits.services.decisions import (
     IssuePermit,
     cancel_permit,
     expire_permits,
@@ -21,8 +19,10 @@ from kiik.services.permit_decisions import (
     reject_application,
     replace_permit,
 )
-from kiik.services.permit_endorsement import EndorseExport, endorse_export
-from kiik.services.permit_verification import verify_permit
+from kiik.permits.services.endorsement import EndorseExport, endorse_export
+from kiik.permits.services.ports import PermitRefused
+from kiik.permits.services.reports import annual_report, as_csv, quota_use
+from kiik.permits.services.verification import verify_permit
 from tests.support.documents import capture, rules_of
 from tests.support.season import horn, open_register, small_season
 from tests.support.world import make_world

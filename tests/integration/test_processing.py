@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from kiik.adapters.tables import events
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain import processing_events as process
-from kiik.domain.event_facts import key_of
+from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.tables import events
+from kiik.custody.domain import processing_events as process
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of
 from tests.support.processing_season import HORNS, POWDER, Season, at, harvested, lot
 
 

@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine
 
-from kiik.bootstrap import Registry, make_engine, normalise_url
-from kiik.domain.permits import PermitStatus
-from kiik.services.cites_ports import PermitRefused
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit
-from kiik.services.permit_decisions import IssuePermit, issue_permit
-from kiik.services.signing_keys import ensure_signing_key
+from kiik.bootstrap.registry import Registry
+from kiik.db.engine import make_engine, normalise_url
+from kiik.ledger.services.signing_keys import ensure_signing_key
+from kiik.permits.domain.lifecycle import PermitStatus
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from kiik.permits.services.decisions import IssuePermit, issue_permit
+from kiik.permits.services.ports import PermitRefused
 from tests.support.season import T0, authorise, harvest, horn, move, open_register
 from tests.support.world import make_world
 

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.permissions import NotAllowed, OrgKind, Principal, Role
-from kiik.domain.reconciliation import Kind, Period, ReconciliationError, Side, Tolerance
-from kiik.services.errors import NotFound
-from kiik.services.partner_import import RecordArrival, record_arrival
-from kiik.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+from kiik.bootstrap.registry import Registry
+from kiik.directory.domain.permissions import NotAllowed, OrgKind, Principal, Role
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.errors import NotFound
+from kiik.partners.domain.reconciliation import Kind, Period, ReconciliationError, Side, Tolerance
+from kiik.partners.services.imports import RecordArrival, record_arrival
+from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
 from tests.support.partner import china_world
 from tests.support.reconciliation import (
     PartnerKey,
@@ -180,9 +180,9 @@ def test_the_importer_sees_an_arrival_not_recorded_in_time_as_overdue(registry: 
 def test_migration_0008_keeps_the_items_of_notices_applied_before_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    from kiik.adapters.migrate import upgrade
-    from kiik.bootstrap import make_engine
-    from kiik.domain.partner_messages import EXPORT_NOTICE
+    from kiik.bootstrap.migrate import upgrade
+    from kiik.db.engine import make_engine
+    from kiik.partners.domain.messages import EXPORT_NOTICE
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0007")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from kiik.domain import event_builders as build
-from kiik.services.species_register import (
+from kiik.epcis.domain import event_builders as build
+from kiik.species.services.register import (
     SaveRule,
     add_rule,
     audit_trail,
@@ -108,7 +108,7 @@ def test_rules_are_data_the_ministry_edits_with_an_audit_trail(registry) -> None
 def test_only_the_ministry_edits_the_register(registry) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from kiik.domain.permissions import NotAllowed
+    from kiik.directory.domain.permissions import NotAllowed
 
     world = make_world(registry)
     seed_register(registry.uow())

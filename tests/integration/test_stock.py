@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain import processing_events as process
-from kiik.domain.event_facts import key_of
-from kiik.domain.permissions import NotAllowed
-from kiik.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
-from kiik.services.errors import NotFound, QueryError
-from kiik.services.stock import InvalidSetting, list_discrepancies, set_mass_tolerance, stock_report
+from kiik.bootstrap.registry import Registry
+from kiik.custody.domain import processing_events as process
+from kiik.custody.services.stock import InvalidSetting, list_discrepancies, set_mass_tolerance, stock_report
+from kiik.directory.domain.permissions import NotAllowed
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of
+from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
+from kiik.errors import NotFound, QueryError
 from tests.support.harvest import ministry
 from tests.support.processing_season import HORNS, MASSES, POWDER, Season, at, harvested
 

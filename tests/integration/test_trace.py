@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.identifiers import InvalidIdentifier, canonical_key
-from kiik.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
-from kiik.services.errors import NotFound
-from kiik.services.lineage import LineageNode
-from kiik.services.trace import item_history, item_lineage, item_state, trace_item
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.lineage import LineageNode
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.identifiers import InvalidIdentifier, canonical_key
+from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
+from kiik.errors import NotFound
+from kiik.inspection.trace import item_history, item_lineage, item_state, trace_item
 from tests.integration.test_event_query import HORNS, LOT, STOCK_COUNT_ID, T0, Season, capture, season
 from tests.support.harvest import authorised_origin
 

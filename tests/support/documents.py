@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from kiik.adapters.capture_source import open_capture_document
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.permissions import Principal
-from kiik.services.capture import CaptureOutcome, capture_events
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.capture import CaptureOutcome, capture_events
+from kiik.directory.domain.permissions import Principal
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.epcis.domain import event_builders as build
 
 
 def capture(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kiik.adapters.epcis_reader import validate_event
-from kiik.bootstrap import Registry
-from kiik.services.auth import add_organisation, create_token
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit
-from kiik.services.permit_decisions import IssuePermit, issue_permit
-from kiik.services.permit_endorsement import EndorseExport, endorse_export
+from kiik.bootstrap.registry import Registry
+from kiik.directory.services.auth import add_organisation, create_token
+from kiik.epcis.adapters.reader import validate_event
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from kiik.permits.services.decisions import IssuePermit, issue_permit
+from kiik.permits.services.endorsement import EndorseExport, endorse_export
 from tests.support.world import Member
 
 

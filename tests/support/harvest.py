@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from kiik.bootstrap import Registry
-from kiik.domain.harvest import SAIGA
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
+from kiik.bootstrap.registry import Registry
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.harvest.domain.authorisations import SAIGA
+from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest
 
 # Inside the shipped approximate range of the Ural population (kiik/data/saiga_populations.geojson).
 URAL_POINT = "50.95,51.35"

@@ -7,16 +7,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiik.adapters.migrate import upgrade
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.api.app import create_app
-from kiik.bootstrap import Registry, build
+from kiik.app import create_app
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
-from kiik.domain.identifiers import canonical_key
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.auth import add_organisation, add_site, create_token
-from kiik.services.partners import add_partner
-from kiik.services.signing_keys import ensure_signing_key
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation, add_site, create_token
+from kiik.epcis.domain.identifiers import canonical_key
+from kiik.ledger.services.signing_keys import ensure_signing_key
+from kiik.partners.adapters.client import HttpPartnerClient
+from kiik.partners.services.registries import add_partner
 from tests.support.browser import served
 from tests.support.world import Member
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.event_facts import key_of
-from kiik.services.capture import CaptureOutcome
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.capture import CaptureOutcome
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of
 from tests.support.documents import capture, rules_of
 from tests.support.harvest import authorised_origin
 from tests.support.world import Member, make_world

@@ -15,16 +15,16 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kiik.adapters.epcis_reader import validate_event
-from kiik.adapters.signing import verify_with
-from kiik.bootstrap import Registry
-from kiik.domain.partner_import import IMPORT_CONFIRMATION, NotifiedItem, confirmation_body
-from kiik.domain.partner_messages import EXPORT_NOTICE, make_message
-from kiik.services.partner_inbox import Applied, receive_message
-from kiik.services.partners import add_partner
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit
-from kiik.services.permit_decisions import IssuePermit, issue_permit
-from kiik.services.permit_endorsement import EndorseExport, endorse_export
+from kiik.bootstrap.registry import Registry
+from kiik.epcis.adapters.reader import validate_event
+from kiik.ledger.adapters.signing import verify_with
+from kiik.partners.domain.import_events import IMPORT_CONFIRMATION, NotifiedItem, confirmation_body
+from kiik.partners.domain.messages import EXPORT_NOTICE, make_message
+from kiik.partners.services.inbox import Applied, receive_message
+from kiik.partners.services.registries import add_partner
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from kiik.permits.services.decisions import IssuePermit, issue_permit
+from kiik.permits.services.endorsement import EndorseExport, endorse_export
 from tests.support.season import open_register, small_season
 from tests.support.world import Member, make_world
 

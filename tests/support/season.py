@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kiik.bootstrap import Registry
-from kiik.domain import event_builders as build
-from kiik.domain.quotas import Quota
-from kiik.services.quotas import set_quota
-from kiik.services.species_register import seed_register
+from kiik.bootstrap.registry import Registry
+from kiik.epcis.domain import event_builders as build
+from kiik.species.domain.quotas import Quota
+from kiik.species.services.quotas import set_quota
+from kiik.species.services.register import seed_register
 from tests.support.documents import capture
 from tests.support.world import Member
 
@@ -40,7 +40,7 @@ def ok(outcome):  # type: ignore[no-untyped-def]
 def authorise(registry: Registry, world: dict[str, Member], at: datetime = T0) -> str:
     """A harvest authorisation for the harvester in the Ural population around `at`."""
     try:
-        from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
+        from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest
     except ImportError:  # a registry without harvest authorisations
         return "urn:kiik:harvest-authorisation:none"
     start, end = at.date() - timedelta(days=30), at.date() + timedelta(days=60)

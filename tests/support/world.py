@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiik.bootstrap import Registry
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.auth import add_organisation, add_site, create_token
+from kiik.bootstrap.registry import Registry
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation, add_site, create_token
 
 # GS1 Kazakhstan prefix 487; company prefix 4870001 and friends, check digits computed by hand.
 CAST = {
@@ -40,7 +40,7 @@ def make_world(registry: Registry, role: str = "operator") -> dict[str, Member]:
             registry.uow(), code, f"urn:epc:id:sgln:{gln[:7]}.{gln[7:12]}.0", f"{name}, main site"
         )
         issued = create_token(registry.uow(), code, role)
-        from kiik.domain.identifiers import canonical_key
+        from kiik.epcis.domain.identifiers import canonical_key
 
         world[code] = Member(
             code=code,

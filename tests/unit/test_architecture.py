@@ -35,19 +35,32 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+def _is_domain(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) >= 3 and parts[0] == "kiik" and parts[2] == "domain"
+
+
+def _is_outer(name: str) -> bool:
+    parts = name.split(".")
+    entry_points = ("kiik.api", "kiik.web", "kiik.cli", "kiik.http", "kiik.app", "kiik.bootstrap")
+    return name.startswith(entry_points) or (len(parts) >= 3 and parts[2] == "adapters")
+
+
 def test_domain_imports_no_framework() -> None:
-    for path in (SRC / "domain").glob("*.py"):
+    paths = list(SRC.glob("*/domain/*.py"))
+    assert len(paths) > 30, "every capability's rules live in its domain/ folder"
+    for path in paths:
         roots = {name.split(".")[0] for name in _imports(path)}
         assert not roots & FRAMEWORKS, f"{path.name} imports {roots & FRAMEWORKS}"
-        inner = {n for n in _imports(path) if n.startswith("kiik.") and not n.startswith("kiik.domain")}
+        inner = {n for n in _imports(path) if n.startswith("kiik.") and not _is_domain(n)}
         assert not inner, f"{path.name} imports outer layers {inner}"
 
 
 def test_services_do_not_import_adapters_or_entry_points() -> None:
-    for path in (SRC / "services").glob("*.py"):
-        outer = {
-            n for n in _imports(path) if n.startswith(("kiik.adapters", "kiik.api", "kiik.web", "kiik.cli"))
-        }
+    paths = [*SRC.glob("*/services/*.py"), *SRC.glob("inspection/*.py"), *SRC.glob("demo/*.py")]
+    assert len(paths) > 50, "every capability's use cases live in its services/ folder"
+    for path in paths:
+        outer = {n for n in _imports(path) if _is_outer(n)}
         assert not outer, f"{path.name} imports {outer}"
         roots = {name.split(".")[0] for name in _imports(path)}
         assert not roots & FRAMEWORKS, f"{path.name} imports {roots & FRAMEWORKS}"

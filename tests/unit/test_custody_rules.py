@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiik.domain import event_builders as build
-from kiik.domain.custody import Actor, ItemState, Ledger, Status
-from kiik.domain.custody_rules import CustodyPolicy, apply_event, operation_of
-from kiik.domain.event_facts import key_of, read_event
-from kiik.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
+from kiik.custody.domain.rules import CustodyPolicy, apply_event, operation_of
+from kiik.custody.domain.state import Actor, ItemState, Ledger, Status
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of, read_event
+from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_SEIZED
 
 HARVESTER, WAREHOUSE, PLANT, CUSTOMS, OTHER = 1, 2, 3, 4, 5
 PGLN = {n: f"urn:epc:id:pgln:487000{n}.00000" for n in range(1, 6)}

@@ -6,11 +6,11 @@ import csv
 import random
 from pathlib import Path
 
-from kiik.domain.geo import Point
-from kiik.domain.harvest import Population
-from kiik.domain.harvest_populations import population_range
-from kiik.services.demo_plan import CENSUS, CENSUS_YEAR, animals_per_population, harvest_records, plan_teams
-from kiik.services.inspection_flags import HarvestSite
+from kiik.demo.plan import CENSUS, CENSUS_YEAR, animals_per_population, harvest_records, plan_teams
+from kiik.harvest.domain.authorisations import Population
+from kiik.harvest.domain.geo import Point
+from kiik.harvest.domain.populations import population_range
+from kiik.inspection.harvest_sites import HarvestSite
 from kiik.web.harvest_map import MAX_POINTS, harvest_map, map_height, project
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import ijson
 import pytest
 
-from kiik.adapters.epcis_json_stream import (
+from kiik.epcis.adapters.json_stream import (
     EVENT_ITEM_PREFIXES,
     JsonDocumentStream,
     JsonSyntaxProblem,

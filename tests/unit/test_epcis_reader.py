@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from kiik.adapters.epcis_reader import (
+from kiik.epcis.adapters.reader import (
     DocumentEvent,
     Problem,
     open_document,
     validate_document,
     validate_event,
 )
-from kiik.adapters.epcis_semantics import semantic_problems
+from kiik.epcis.adapters.semantics import semantic_problems
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -454,7 +454,7 @@ def test_media_type_overrides_sniffing() -> None:
 
 
 def test_xml_events_leave_the_tree_once_handed_out() -> None:
-    from kiik.adapters.epcis_xml_stream import XmlDocumentStream
+    from kiik.epcis.adapters.xml_stream import XmlDocumentStream
 
     text = XML_HEAD + "".join(xml_event(serial) for serial in range(3000)) + XML_TAIL
     stream = XmlDocumentStream(io.BytesIO(text.encode()))
@@ -467,7 +467,7 @@ def test_xml_events_leave_the_tree_once_handed_out() -> None:
 
 
 def test_a_caller_can_accept_only_event_documents() -> None:
-    from kiik.adapters.epcis_reader import EVENT_DOCUMENT_KINDS
+    from kiik.epcis.adapters.reader import EVENT_DOCUMENT_KINDS
 
     master_data = (
         '<epcismd:EPCISMasterDataDocument xmlns:epcismd="urn:epcglobal:epcis-masterdata:xsd:2" '

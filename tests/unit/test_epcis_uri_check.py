@@ -12,7 +12,7 @@ import string
 import pytest
 from jsonschema import Draft7Validator
 
-from kiik.adapters.epcis_json_schema import _PLAIN_URI, is_uri
+from kiik.epcis.adapters.schema_files import _PLAIN_URI, is_uri
 
 CHECKER = Draft7Validator.FORMAT_CHECKER
 PCHAR = "ABCxyz019-._~!$&'()*+,;=:@"

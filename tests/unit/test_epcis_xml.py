@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from kiik.adapters.epcis_xml import NotAnEpcisDocument, XmlDocumentInfo, iter_xml_events, xml_event_to_dict
-from kiik.domain.event_hash import event_hash_id, namespaces_from_context
+from kiik.epcis.adapters.xml import NotAnEpcisDocument, XmlDocumentInfo, iter_xml_events, xml_event_to_dict
+from kiik.epcis.domain.event_hash import event_hash_id, namespaces_from_context
 
 VECTORS = (
     Path(__file__).resolve().parents[2].parent
@@ -203,7 +203,7 @@ def test_elements_are_discarded_as_events_are_read(tmp_path: Path, monkeypatch: 
                 roots.append(element)
             yield action, element
 
-    monkeypatch.setattr("kiik.adapters.epcis_xml.etree.iterparse", recording_iterparse)
+    monkeypatch.setattr("kiik.epcis.adapters.xml.etree.iterparse", recording_iterparse)
     largest_tree = 0
     count = 0
     for _event in iter_xml_events(path):

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from kiik.domain.event_hash import (
+from kiik.epcis.domain.event_hash import (
     event_hash_id,
     find_ignore_fields,
     hash_id_of_prehash,
     namespaces_from_context,
     prehash_string,
 )
-from kiik.domain.event_hash_values import number, scalar, timestamp, vocabulary
+from kiik.epcis.domain.event_hash_values import number, scalar, timestamp, vocabulary
 
 EX = "https://ns.example.com/epcis/"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kiik.domain.geo import GeoError, Point, read_area, read_point
-from kiik.domain.harvest import Population
-from kiik.domain.harvest_populations import population_range, population_ranges
+from kiik.harvest.domain.authorisations import Population
+from kiik.harvest.domain.geo import GeoError, Point, read_area, read_point
+from kiik.harvest.domain.populations import population_range, population_ranges
 
 SQUARE = [[50.0, 50.0], [52.0, 50.0], [52.0, 52.0], [50.0, 52.0], [50.0, 50.0]]
 HOLE = [[50.5, 50.5], [51.5, 50.5], [51.5, 51.5], [50.5, 51.5], [50.5, 50.5]]

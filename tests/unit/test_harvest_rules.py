@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from kiik.domain import event_builders as build
-from kiik.domain.event_facts import key_of, read_event
-from kiik.domain.harvest import (
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import key_of, read_event
+from kiik.harvest.domain.authorisations import (
     SAIGA,
     HarvestAuthorisation,
     HarvestError,
@@ -19,8 +19,8 @@ from kiik.domain.harvest import (
     local_date,
     population_named,
 )
-from kiik.domain.harvest_populations import population_range
-from kiik.domain.harvest_rules import AuthorisationTally, accept, check_harvest, harvest_claim
+from kiik.harvest.domain.populations import population_range
+from kiik.harvest.domain.rules import AuthorisationTally, accept, check_harvest, harvest_claim
 
 TEAM, OTHER = 2, 9
 T0 = datetime(2025, 9, 12, 7, 40, tzinfo=timezone(timedelta(hours=5)))

@@ -6,12 +6,12 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-from kiik.domain.event_facts import read_event
-from kiik.domain.geo import point_inside
-from kiik.domain.harvest import Population
-from kiik.domain.harvest_events import harvest_event
-from kiik.domain.harvest_populations import population_range
-from kiik.domain.harvest_sheet import read_sheet, write_sheet
+from kiik.epcis.domain.event_facts import read_event
+from kiik.harvest.domain.authorisations import Population
+from kiik.harvest.domain.events import harvest_event
+from kiik.harvest.domain.geo import point_inside
+from kiik.harvest.domain.populations import population_range
+from kiik.harvest.domain.sheet import read_sheet, write_sheet
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "harvest-sheet.csv"
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "harvest-sheet.csv"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiik.adapters.barcodes import parse_scanned
-from kiik.domain.gs1_keys import check_digit
-from kiik.domain.identifiers import (
+from kiik.epcis.adapters.barcodes import parse_scanned
+from kiik.epcis.domain.gs1_keys import check_digit
+from kiik.epcis.domain.identifiers import (
     Identifier,
     InvalidIdentifier,
     canonical_key,
@@ -298,9 +298,9 @@ def test_epc_to_digital_link(uri: str, link: str) -> None:
     ],
 )
 def test_the_quick_sgtin_path_agrees_with_the_general_one(urn: str) -> None:
-    from kiik.domain.digital_link import canonical_pairs
-    from kiik.domain.epc_uri import parse_epc_urn
-    from kiik.domain.gs1_keys import digital_link
+    from kiik.epcis.domain.digital_link import canonical_pairs
+    from kiik.epcis.domain.epc_uri import parse_epc_urn
+    from kiik.epcis.domain.gs1_keys import digital_link
 
     try:
         general = digital_link(canonical_pairs(parse_epc_urn(urn, strict=False).pairs))
@@ -310,7 +310,7 @@ def test_the_quick_sgtin_path_agrees_with_the_general_one(urn: str) -> None:
 
 
 def test_a_site_with_gln_extension_zero_is_the_site_without_extension() -> None:
-    from kiik.domain.identifiers import canonical_key
+    from kiik.epcis.domain.identifiers import canonical_key
 
     plain = canonical_key("urn:epc:id:sgln:4870002.00000.0")
     assert canonical_key("https://id.gs1.org/414/4870002000003/254/0") == plain

@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from kiik.domain import merkle
+from kiik.ledger.domain import merkle
 
 
 def mth(leaves: list[bytes]) -> bytes:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiik.domain import event_builders as build
-from kiik.domain.event_facts import read_event
-from kiik.domain.origins import Making, origin_rows, source_shares
+from kiik.custody.domain.origins import Making, origin_rows, source_shares
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.event_facts import read_event
 
 
 def test_a_lot_takes_its_sources_in_proportion_to_the_mass_used() -> None:

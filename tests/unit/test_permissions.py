@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiik.domain.permissions import (
+from kiik.directory.domain.permissions import (
     SEES_EVERYTHING,
     ExportedTo,
     NotAllowed,
@@ -70,7 +70,7 @@ def test_who_sees_everything(kind: OrgKind) -> None:
 
 @pytest.mark.parametrize("kind", list(OrgKind))
 def test_who_sees_what_was_exported_to_its_country(kind: OrgKind) -> None:
-    from kiik.services.scope import restrict
+    from kiik.directory.services.scope import restrict
 
     principal = Principal(7, "x", "X", kind, Role.VIEWER, "CN")
     scope = restrict(principal, P.ITEMS_READ)
@@ -85,7 +85,7 @@ def test_who_sees_what_was_exported_to_its_country(kind: OrgKind) -> None:
 
 
 def test_a_partner_authority_without_a_country_sees_only_its_own() -> None:
-    from kiik.services.scope import restrict
+    from kiik.directory.services.scope import restrict
 
     principal = Principal(7, "x", "X", OrgKind.PARTNER_AUTHORITY, Role.VIEWER)
     assert restrict(principal, P.EVENTS_READ).visible_to == 7

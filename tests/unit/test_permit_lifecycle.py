@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiik.domain.permit_form import ALL_BOXES
-from kiik.domain.permits import (
+from kiik.ledger.domain.signed_documents import BadSignedDocument, read_signed, sign_document
+from kiik.permits.domain.form import ALL_BOXES
+from kiik.permits.domain.lifecycle import (
     TRANSITIONS,
     PermitAction,
     PermitError,
@@ -21,8 +22,7 @@ from kiik.domain.permits import (
     permit_number,
     term_of,
 )
-from kiik.domain.quotas import Quota, QuotaBalance, QuotaError, QuotaExceeded
-from kiik.domain.signed_documents import BadSignedDocument, read_signed, sign_document
+from kiik.species.domain.quotas import Quota, QuotaBalance, QuotaError, QuotaExceeded
 
 ALLOWED = {
     (PermitStatus.APPLIED, PermitAction.ISSUE): PermitStatus.ISSUED,

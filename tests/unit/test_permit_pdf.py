@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from kiik.adapters.permit_pdf import FONTS, render_permit_pdf
+from kiik.permits.adapters.pdf import FONTS, render_permit_pdf
 
 KAZAKH_NAME = "«Сайғақ» ЖШС, Қазақстан"  # ғ (U+0493) and Қ, қ (U+049A, U+049B) are Kazakh, not Russian
 RUSSIAN_ADDRESS = "ул. Абая, 10, Алматы"

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from kiik.domain import event_builders as build
-from kiik.domain import processing_events as process
-from kiik.domain.custody import Status
-from kiik.domain.mass_balance import InputMass, MassBalance, backwards_inputs
+from kiik.custody.domain import processing_events as process
+from kiik.custody.domain.mass_balance import InputMass, MassBalance, backwards_inputs
+from kiik.custody.domain.state import Status
+from kiik.epcis.domain import event_builders as build
 from tests.unit.test_custody_rules import (
     HARVESTER,
     HORNS,

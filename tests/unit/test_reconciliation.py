@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kiik.domain.reconciliation import (
+from kiik.partners.domain.reconciliation import (
     Arrival,
     Consignment,
     Kind,

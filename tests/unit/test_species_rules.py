@@ -7,9 +7,16 @@ from datetime import date
 
 import pytest
 
-from kiik.domain.penalties import MCI_FOR_FINES, UnknownMci, estimate, mci_on
-from kiik.domain.species import RegisterError, RuleKind, SpeciesRule, Taxon, banned_operation, rules_for
-from kiik.domain.species_seed import ARTICLE_339, RULES, SAIGA, TORTOISE
+from kiik.species.domain.penalties import MCI_FOR_FINES, UnknownMci, estimate, mci_on
+from kiik.species.domain.seed import ARTICLE_339, RULES, SAIGA, TORTOISE
+from kiik.species.domain.species import (
+    RegisterError,
+    RuleKind,
+    SpeciesRule,
+    Taxon,
+    banned_operation,
+    rules_for,
+)
 
 BAN = next(r for r in RULES if r.scientific_name == TORTOISE)
 

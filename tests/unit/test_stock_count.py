@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiik.domain import processing_events as process
-from kiik.domain.custody import ItemState, Status
-from kiik.domain.event_facts import key_of, read_event
-from kiik.domain.stock_count import (
+from kiik.custody.domain import processing_events as process
+from kiik.custody.domain.state import ItemState, Status
+from kiik.custody.domain.stock_count import (
     Kind,
     compare,
     is_count,
@@ -18,6 +17,7 @@ from kiik.domain.stock_count import (
     resolution_by_count,
     resolution_by_event,
 )
+from kiik.epcis.domain.event_facts import key_of, read_event
 
 SITE = "urn:epc:id:sgln:4870003.00000.0"
 OTHER_SITE = "urn:epc:id:sgln:4870004.00000.0"

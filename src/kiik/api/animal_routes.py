@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.services.animal_trace import animal_products
+from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.inspection.animal_trace import animal_products
 
 router = APIRouter(prefix="/api/animals", tags=["Items"])
 

@@ -11,14 +11,14 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiik.adapters.capture_source import open_capture_document
-from kiik.adapters.epcis_reader import validate_event
-from kiik.api.deps import PrincipalDep, RegistryDep, may
-from kiik.api.errors import problem
-from kiik.bootstrap import Registry
-from kiik.domain.permissions import Permission, Principal
-from kiik.services.capture import capture_events
-from kiik.services.capture_jobs import job_document, run_job, start_job
+from kiik.api.problems import problem
+from kiik.bootstrap.registry import Registry
+from kiik.custody.services.capture import capture_events
+from kiik.custody.services.capture_jobs import job_document, run_job, start_job
+from kiik.directory.domain.permissions import Permission, Principal
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.epcis.adapters.reader import validate_event
+from kiik.http.deps import PrincipalDep, RegistryDep, may
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
@@ -123,6 +123,6 @@ async def capture_single_event(
 def _event_id_of(registry: Registry, event: dict[str, Any]) -> str:
     from urllib.parse import quote
 
-    from kiik.domain.event_hash import event_hash_id
+    from kiik.epcis.domain.event_hash import event_hash_id
 
     return quote(str(event.get("eventID") or event_hash_id(event)), safe="")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from kiik.api.errors import problem
-from kiik.domain.permits import PermitError, TransitionRefused
-from kiik.domain.quotas import QuotaError
-from kiik.domain.signed_documents import BadSignedDocument
-from kiik.domain.species import RegisterError
-from kiik.services.cites_ports import PermitRefused
+from kiik.api.problems import problem
+from kiik.ledger.domain.signed_documents import BadSignedDocument
+from kiik.permits.domain.lifecycle import PermitError, TransitionRefused
+from kiik.permits.services.ports import PermitRefused
+from kiik.species.domain.quotas import QuotaError
+from kiik.species.domain.species import RegisterError
 
 
 def install(app: FastAPI) -> None:

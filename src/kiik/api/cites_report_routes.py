@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.services.cites_reports import annual_report, as_csv, quota_use
+from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.permits.services.reports import annual_report, as_csv, quota_use
 
 router = APIRouter(prefix="/api/reports", tags=["Reports"])
 

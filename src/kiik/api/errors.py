@@ -6,22 +6,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from kiik.api.deps import Unauthenticated
-from kiik.domain.harvest import HarvestError
-from kiik.domain.identifiers import InvalidIdentifier
-from kiik.domain.permissions import NotAllowed
-from kiik.services.auth import DirectoryError
-from kiik.services.errors import NotFound, QueryError
-from kiik.services.harvest_import import IdempotencyKeyReused
-
-# EPCIS REST binding error types (RFC 7807 problem details).
-EPCIS_EXCEPTION = "epcisException:"
-
-
-def problem(status: int, title: str, detail: str, type_: str, **extra: object) -> JSONResponse:
-    body = {"type": EPCIS_EXCEPTION + type_, "title": title, "status": status, "detail": detail, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+from kiik.api import cites_errors
+from kiik.api.problems import problem
+from kiik.directory.domain.permissions import NotAllowed
+from kiik.directory.services.auth import DirectoryError
+from kiik.epcis.domain.identifiers import InvalidIdentifier
+from kiik.errors import NotFound, QueryError
+from kiik.harvest.domain.authorisations import HarvestError
+from kiik.harvest.services.sheet_import import IdempotencyKeyReused
+from kiik.http.deps import Unauthenticated
 
 
 def install(app: FastAPI) -> None:
@@ -65,7 +58,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IdempotencyKeyReused)
     async def _key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
         return problem(422, "Idempotency key reused", str(exc), "ValidationException")
-
-    from kiik.api import cites_errors
 
     cites_errors.install(app)

@@ -16,19 +16,19 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from kiik.adapters.barcodes import parse_scanned
-from kiik.adapters.capture_source import open_capture_document
-from kiik.api.deps import PrincipalDep, RegistryDep, may
-from kiik.api.errors import problem
-from kiik.domain.harvest import SAIGA
-from kiik.domain.permissions import Permission
-from kiik.services.harvest_authorisations import (
+from kiik.api.problems import problem
+from kiik.directory.domain.permissions import Permission
+from kiik.epcis.adapters.barcodes import parse_scanned
+from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.harvest.domain.authorisations import SAIGA
+from kiik.harvest.services.authorisations import (
     AuthoriseHarvest,
     authorise_harvest,
     get_authorisation,
     list_authorisations,
 )
-from kiik.services.harvest_import import CapturePath, ImportHarvestSheet, import_harvest_sheet
+from kiik.harvest.services.sheet_import import CapturePath, ImportHarvestSheet, import_harvest_sheet
+from kiik.http.deps import PrincipalDep, RegistryDep, may
 
 router = APIRouter(prefix="/api/harvest", tags=["Harvest"])
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.services.trace import item_state, trace_item
+from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.inspection.trace import item_state, trace_item
 
 router = APIRouter(prefix="/api", tags=["Items"])
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from kiik.api.deps import RegistryDep
-from kiik.services.merkle_log import consistency, inclusion, publish_checkpoint
+from kiik.http.deps import RegistryDep
+from kiik.ledger.services.merkle_log import consistency, inclusion, publish_checkpoint
 
 router = APIRouter(prefix="/api/log", tags=["log"])
 

@@ -9,18 +9,18 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.adapters.signing import verify_with
-from kiik.api.deps import RegistryDep, may
-from kiik.api.errors import problem
-from kiik.domain.partner_messages import MessageRefused
-from kiik.domain.permissions import Permission
-from kiik.domain.permits import parse_number
-from kiik.domain.reconciliation import Period, ReconciliationError, Side
-from kiik.services.partner_import import RecordArrival, record_arrival
-from kiik.services.partner_inbox import receive_message, received_messages
-from kiik.services.partners import PartnerError, add_partner, list_partners
-from kiik.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+from kiik.api.problems import problem
+from kiik.directory.domain.permissions import Permission
+from kiik.http.deps import RegistryDep, may
+from kiik.ledger.adapters.signing import verify_with
+from kiik.partners.adapters.client import HttpPartnerClient
+from kiik.partners.domain.messages import MessageRefused
+from kiik.partners.domain.reconciliation import Period, ReconciliationError, Side
+from kiik.partners.services.imports import RecordArrival, record_arrival
+from kiik.partners.services.inbox import receive_message, received_messages
+from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+from kiik.partners.services.registries import PartnerError, add_partner, list_partners
+from kiik.permits.domain.lifecycle import parse_number
 
 router = APIRouter(tags=["partners"])
 

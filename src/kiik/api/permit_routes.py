@@ -13,12 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiik.adapters.epcis_reader import validate_event
-from kiik.adapters.permit_pdf import render_permit_pdf
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.domain.permits import parse_number
-from kiik.services.permit_application import ApplyForPermit, apply_for_permit, withdraw_application
-from kiik.services.permit_decisions import (
+from kiik.epcis.adapters.reader import validate_event
+from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.ledger.services.signing_keys import published_keys, rotate_signing_key
+from kiik.permits.adapters.pdf import render_permit_pdf
+from kiik.permits.domain.lifecycle import parse_number
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit, withdraw_application
+from kiik.permits.services.decisions import (
     IssuePermit,
     cancel_permit,
     expire_permits,
@@ -26,10 +27,9 @@ from kiik.services.permit_decisions import (
     reject_application,
     replace_permit,
 )
-from kiik.services.permit_document import permit_pdf
-from kiik.services.permit_endorsement import EndorseExport, endorse_export
-from kiik.services.permit_queries import get_permit, list_permits, permit_json
-from kiik.services.signing_keys import published_keys, rotate_signing_key
+from kiik.permits.services.document import permit_pdf
+from kiik.permits.services.endorsement import EndorseExport, endorse_export
+from kiik.permits.services.queries import get_permit, list_permits, permit_json
 
 router = APIRouter(prefix="/api", tags=["Permits"])
 

@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.api.errors import problem
-from kiik.services.queries import event_by_id, query_events
-from kiik.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
+from kiik.api.problems import problem
+from kiik.custody.services.queries import event_by_id, query_events
+from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
+from kiik.http.deps import PrincipalDep, RegistryDep
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
 

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.domain.quotas import Quota
-from kiik.domain.species import Taxon
-from kiik.services.quotas import list_quotas, set_quota
-from kiik.services.species_register import (
+from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.species.domain.quotas import Quota
+from kiik.species.domain.species import Taxon
+from kiik.species.services.quotas import list_quotas, set_quota
+from kiik.species.services.register import (
     SaveRule,
     add_rule,
     audit_trail,

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from kiik.api.deps import PrincipalDep, RegistryDep
-from kiik.services.stock import list_discrepancies, stock_report
+from kiik.custody.services.stock import list_discrepancies, stock_report
+from kiik.http.deps import PrincipalDep, RegistryDep
 
 router = APIRouter(prefix="/api/stock", tags=["Stock"])
 

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kiik.adapters.capture_source import open_capture_document
 from kiik.cli.common import DbOption, console, errors, fail, operator_for, registry_for
-from kiik.services.capture import capture_events
+from kiik.custody.services.capture import capture_events
+from kiik.epcis.adapters.capture_source import open_capture_document
 
 
 def capture(

@@ -3,9 +3,9 @@ the registry's signing key, each made only when absent."""
 
 from __future__ import annotations
 
-from kiik.bootstrap import Registry
-from kiik.services.signing_keys import ensure_signing_key
-from kiik.services.species_register import seed_register
+from kiik.bootstrap.registry import Registry
+from kiik.ledger.services.signing_keys import ensure_signing_key
+from kiik.species.services.register import seed_register
 
 
 def prepare(registry: Registry) -> str:

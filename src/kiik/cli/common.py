@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from kiik.bootstrap import Registry, build
+from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
-from kiik.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
 
 console = Console()
 errors = Console(stderr=True)

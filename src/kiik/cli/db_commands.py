@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import make_url
 
-from kiik.adapters.migrate import upgrade
-from kiik.bootstrap import normalise_url
+from kiik.bootstrap.migrate import upgrade
 from kiik.cli.common import DbOption, console, fail, registry_for
+from kiik.db.engine import normalise_url
 
 
 def _ensure_database(url: str) -> None:
@@ -56,8 +56,8 @@ def serve(
     """Serve the EPCIS API, kiik's API and the web pages."""
     import uvicorn
 
-    from kiik.adapters.migrate import is_current
-    from kiik.api.app import create_app
+    from kiik.app import create_app
+    from kiik.bootstrap.migrate import is_current
 
     registry = registry_for(db)
     if not is_current(registry.engine):

@@ -9,10 +9,10 @@ import typer
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kiik.adapters.capture_source import open_capture_document
 from kiik.cli.common import DbOption, console, fail, registry_for
-from kiik.services.demo import DEFAULT_HORNS, DEFAULT_SEED, load_demo
-from kiik.services.demo_season import SeasonReport
+from kiik.demo.cast import DEFAULT_HORNS, DEFAULT_SEED, load_demo
+from kiik.demo.season import SeasonReport
+from kiik.epcis.adapters.capture_source import open_capture_document
 
 HornsOption = Annotated[
     int,
@@ -42,7 +42,7 @@ class _Bar:
 
 def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOption = DEFAULT_SEED) -> None:
     """Load a demo season (once) and print login tokens, the irregularities kiik flags and where to look."""
-    from kiik.adapters.migrate import is_current
+    from kiik.bootstrap.migrate import is_current
 
     registry = registry_for(db)
     if not is_current(registry.engine):

@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, registry_for
-from kiik.domain.permissions import OrgKind, Role
-from kiik.services.auth import DirectoryError, add_organisation, add_site, create_token
+from kiik.directory.domain.permissions import OrgKind, Role
+from kiik.directory.services.auth import DirectoryError, add_organisation, add_site, create_token
 
 org_app = typer.Typer(help="Organisations using the registry.", no_args_is_help=True)
 site_app = typer.Typer(help="Sites (SGLN) of organisations.", no_args_is_help=True)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, errors, fail, operator_for, registry_for, root_operator
-from kiik.domain.harvest import HarvestError
+from kiik.harvest.domain.authorisations import HarvestError
 
 harvest_app = typer.Typer(help="Harvest authorisations and field registration.", no_args_is_help=True)
 
@@ -57,7 +57,7 @@ def authorise(
     db: DbOption = None,
 ) -> None:
     """Issue a harvest authorisation (as the ministry) and print its identifier."""
-    from kiik.services.harvest_authorisations import AuthoriseHarvest, authorise_harvest
+    from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest
 
     registry = registry_for(db)
     shape = None
@@ -98,7 +98,7 @@ def authorisations(
     db: DbOption = None,
 ) -> None:
     """List harvest authorisations and how many animals and horns were registered under each."""
-    from kiik.services.harvest_authorisations import list_authorisations
+    from kiik.harvest.services.authorisations import list_authorisations
 
     registry = registry_for(db)
     views = list_authorisations(registry.uow(), root_operator())
@@ -131,9 +131,9 @@ def import_sheet(
     db: DbOption = None,
 ) -> None:
     """Record a field sheet once: all of it or, with every problem by row and column, nothing."""
-    from kiik.adapters.barcodes import parse_scanned
-    from kiik.adapters.capture_source import open_capture_document
-    from kiik.services.harvest_import import (
+    from kiik.epcis.adapters.barcodes import parse_scanned
+    from kiik.epcis.adapters.capture_source import open_capture_document
+    from kiik.harvest.services.sheet_import import (
         CapturePath,
         IdempotencyKeyReused,
         ImportHarvestSheet,

@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any
 import ijson
 import typer
 
-from kiik.domain.event_hash import hash_id_of_prehash, namespaces_from_context, prehash_string
+from kiik.epcis.domain.event_hash import hash_id_of_prehash, namespaces_from_context, prehash_string
 
 _EVENT_TYPES = frozenset(
     {"ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent"}
@@ -92,7 +92,7 @@ def json_events(stream: IO[bytes]) -> Iterator[tuple[dict[str, Any], dict[str, s
 
 
 def xml_events(stream: IO[bytes]) -> Iterator[tuple[dict[str, Any], dict[str, str], list[str]]]:
-    from kiik.adapters.epcis_xml import NotAnEpcisDocument, XmlDocumentInfo, iter_xml_events
+    from kiik.epcis.adapters.xml import NotAnEpcisDocument, XmlDocumentInfo, iter_xml_events
 
     info = XmlDocumentInfo()
     try:

@@ -7,7 +7,7 @@ import json
 import typer
 
 from kiik.cli.common import DbOption, console, registry_for
-from kiik.services.signing_keys import ensure_signing_key, published_keys, rotate_signing_key
+from kiik.ledger.services.signing_keys import ensure_signing_key, published_keys, rotate_signing_key
 
 keys = typer.Typer(help="The registry's signing keys (Ed25519).", no_args_is_help=True)
 

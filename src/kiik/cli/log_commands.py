@@ -7,8 +7,8 @@ import json
 import typer
 
 from kiik.cli.common import DbOption, console, fail, registry_for
-from kiik.services.log_verification import verify_log
-from kiik.services.merkle_log import publish_checkpoint
+from kiik.ledger.services.log_verification import verify_log
+from kiik.ledger.services.merkle_log import publish_checkpoint
 
 log = typer.Typer(help="The Merkle log of every captured event (RFC 9162).", no_args_is_help=True)
 

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from kiik.adapters.partner_client import HttpPartnerClient
-from kiik.bootstrap import Registry
+from kiik.bootstrap.registry import Registry
 from kiik.cli.common import DbOption, console, fail, registry_for
-from kiik.services.partner_delivery import deliver_outbox
-from kiik.services.partners import PartnerError, add_partner, list_partners, refresh_keys
+from kiik.partners.adapters.client import HttpPartnerClient
+from kiik.partners.services.delivery import deliver_outbox
+from kiik.partners.services.registries import PartnerError, add_partner, list_partners, refresh_keys
 
 partner = typer.Typer(
     help="Partner registries (the importing or exporting country's kiik).", no_args_is_help=True
@@ -74,8 +74,8 @@ def deliver(
 @partner.command("check-log")
 def check_log(country: str, db: DbOption = None) -> None:
     """Fetch the partner's signed checkpoint and check it extends the last one kept (RFC 9162)."""
-    from kiik.adapters.signing import verify_with
-    from kiik.services.partner_log import HistoryRewritten, check_partner_log
+    from kiik.ledger.adapters.signing import verify_with
+    from kiik.partners.services.log_check import HistoryRewritten, check_partner_log
 
     try:
         result = check_partner_log(registry_for(db).uow(), country, HttpPartnerClient(), verify_with)
@@ -93,10 +93,10 @@ def arrive(
 ) -> None:
     """Record what arrived under a partner's permit (customs); the signed confirmation is queued."""
     from kiik.cli.common import operator_for
-    from kiik.domain.permits import PermitError, parse_number
-    from kiik.services.cites_ports import PermitRefused
-    from kiik.services.errors import NotFound
-    from kiik.services.partner_import import RecordArrival, record_arrival
+    from kiik.errors import NotFound
+    from kiik.partners.services.imports import RecordArrival, record_arrival
+    from kiik.permits.domain.lifecycle import PermitError, parse_number
+    from kiik.permits.services.ports import PermitRefused
 
     registry = registry_for(db)
     codes = [item.split("=", 1)[0] for item in items]
@@ -127,10 +127,10 @@ def reconcile(
     """Reconcile consignments with partner registries: not arrived, not exported, mass, overdue."""
     from kiik.cli.common import root_operator
     from kiik.cli.reconciliation_table import print_report
-    from kiik.domain.permits import PermitError, parse_number
-    from kiik.domain.reconciliation import Period, ReconciliationError, Side
-    from kiik.services.errors import NotFound
-    from kiik.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+    from kiik.errors import NotFound
+    from kiik.partners.domain.reconciliation import Period, ReconciliationError, Side
+    from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, as_csv, reconcile_partners
+    from kiik.permits.domain.lifecycle import PermitError, parse_number
 
     if as_json and as_csv_:
         raise fail("--json and --csv are exclusive", "choose one, or neither for a table")

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, operator_for, registry_for, root_operator
-from kiik.services.cites_ports import PermitRefused
+from kiik.permits.services.ports import PermitRefused
 
 permit = typer.Typer(
     help="CITES export permits: apply, issue, endorse, cancel, replace, expire.", no_args_is_help=True
@@ -23,7 +23,7 @@ PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def _show(permit_obj) -> None:  # type: ignore[no-untyped-def]
-    from kiik.services.permit_queries import permit_json
+    from kiik.permits.services.queries import permit_json
 
     data = permit_json(permit_obj)
     data.pop("signed_document", None)
@@ -31,9 +31,9 @@ def _show(permit_obj) -> None:  # type: ignore[no-untyped-def]
 
 
 def _run(action):  # type: ignore[no-untyped-def]
-    from kiik.domain.permits import PermitError, TransitionRefused
-    from kiik.domain.signed_documents import BadSignedDocument
-    from kiik.services.errors import NotFound
+    from kiik.errors import NotFound
+    from kiik.ledger.domain.signed_documents import BadSignedDocument
+    from kiik.permits.domain.lifecycle import PermitError, TransitionRefused
 
     try:
         return action()
@@ -57,7 +57,7 @@ def apply(
     db: DbOption = None,
 ) -> None:
     """Apply for an export permit; the automatic checks run at once."""
-    from kiik.services.permit_application import ApplyForPermit, apply_for_permit
+    from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 
     registry = registry_for(db)
     command = ApplyForPermit(items, importer, country, address, purpose, source)
@@ -72,7 +72,7 @@ def issue(
     db: DbOption = None,
 ) -> None:
     """Issue the permit for an application (ministry)."""
-    from kiik.services.permit_decisions import IssuePermit, issue_permit
+    from kiik.permits.services.decisions import IssuePermit, issue_permit
 
     registry = registry_for(db)
     command = IssuePermit(application, date.fromisoformat(valid_until) if valid_until else None)
@@ -83,7 +83,7 @@ def issue(
 def reject(
     application: int, org: OrgOption, reason: Annotated[str, typer.Option()], db: DbOption = None
 ) -> None:
-    from kiik.services.permit_decisions import reject_application
+    from kiik.permits.services.decisions import reject_application
 
     registry = registry_for(db)
     _show(_run(lambda: reject_application(registry.uow(), operator_for(registry, org), application, reason)))
@@ -92,8 +92,8 @@ def reject(
 @permit.command("cancel")
 def cancel(number: str, org: OrgOption, reason: Annotated[str, typer.Option()], db: DbOption = None) -> None:
     """Cancel an issued permit; its quota reservation is released."""
-    from kiik.domain.permits import parse_number
-    from kiik.services.permit_decisions import cancel_permit
+    from kiik.permits.domain.lifecycle import parse_number
+    from kiik.permits.services.decisions import cancel_permit
 
     registry = registry_for(db)
     _show(
@@ -104,8 +104,8 @@ def cancel(number: str, org: OrgOption, reason: Annotated[str, typer.Option()], 
 @permit.command("replace")
 def replace(number: str, org: OrgOption, note: str = "replaced", db: DbOption = None) -> None:
     """Issue a replacement permit; the old one becomes void."""
-    from kiik.domain.permits import parse_number
-    from kiik.services.permit_decisions import IssuePermit, replace_permit
+    from kiik.permits.domain.lifecycle import parse_number
+    from kiik.permits.services.decisions import IssuePermit, replace_permit
 
     registry = registry_for(db)
     command = IssuePermit(0, None, note)
@@ -122,9 +122,9 @@ def endorse(
     db: DbOption = None,
 ) -> None:
     """Record the export under a permit (customs): only listed items, actual quantities, once."""
-    from kiik.adapters.epcis_reader import validate_event
-    from kiik.domain.permits import parse_number
-    from kiik.services.permit_endorsement import EndorseExport, endorse_export
+    from kiik.epcis.adapters.reader import validate_event
+    from kiik.permits.domain.lifecycle import parse_number
+    from kiik.permits.services.endorsement import EndorseExport, endorse_export
 
     registry = registry_for(db)
     codes = [item.split("=", 1)[0] for item in items]
@@ -147,7 +147,7 @@ def endorse(
 @permit.command("expire")
 def expire(db: DbOption = None) -> None:
     """Expire issued permits past their last valid day; their quota is released."""
-    from kiik.services.permit_decisions import expire_permits
+    from kiik.permits.services.decisions import expire_permits
 
     expired = expire_permits(registry_for(db).uow(), None)
     console.print(f"{len(expired)} permits expired" + (f": {', '.join(expired)}" if expired else ""))
@@ -155,7 +155,7 @@ def expire(db: DbOption = None) -> None:
 
 @permit.command("list")
 def list_command(status: str | None = None, db: DbOption = None) -> None:
-    from kiik.services.permit_queries import list_permits
+    from kiik.permits.services.queries import list_permits
 
     registry = registry_for(db)
     with registry.uow() as uow:
@@ -178,7 +178,7 @@ def list_command(status: str | None = None, db: DbOption = None) -> None:
 @permit.command("show")
 def show(reference: str, db: DbOption = None) -> None:
     """A permit by number or an application by id."""
-    from kiik.services.permit_queries import get_permit
+    from kiik.permits.services.queries import get_permit
 
     _show(_run(lambda: get_permit(registry_for(db).uow(), root_operator(), reference)))
 
@@ -190,9 +190,9 @@ def pdf(
     """Write the permit's PDF (QR code pointing at $KIIK_PUBLIC_URL/verify/permit/...)."""
     import os
 
-    from kiik.adapters.permit_pdf import render_permit_pdf
-    from kiik.domain.permits import parse_number
-    from kiik.services.permit_document import permit_pdf
+    from kiik.permits.adapters.pdf import render_permit_pdf
+    from kiik.permits.domain.lifecycle import parse_number
+    from kiik.permits.services.document import permit_pdf
 
     base = os.environ.get("KIIK_PUBLIC_URL", PUBLIC_URL)
     data = _run(

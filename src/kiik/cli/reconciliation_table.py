@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from kiik.domain.reconciliation import Kind, Report
+from kiik.partners.domain.reconciliation import Kind, Report
 
 WORDS = {
     Kind.NOT_ARRIVED: "exported, not arrived",

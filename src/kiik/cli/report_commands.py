@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kiik.cli.common import DbOption, console, registry_for, root_operator
-from kiik.services.cites_reports import annual_report, as_csv, quota_use
+from kiik.permits.services.reports import annual_report, as_csv, quota_use
 
 report = typer.Typer(help="Reports: quota use, CITES annual report.", no_args_is_help=True)
 

@@ -10,11 +10,11 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, operator_for, registry_for, root_operator
-from kiik.domain.quotas import Quota, QuotaError
-from kiik.domain.species import RegisterError
-from kiik.services.errors import NotFound
-from kiik.services.quotas import list_quotas, set_quota
-from kiik.services.species_register import SaveRule, add_rule, read_register, seed_register, withdraw_rule
+from kiik.errors import NotFound
+from kiik.species.domain.quotas import Quota, QuotaError
+from kiik.species.domain.species import RegisterError
+from kiik.species.services.quotas import list_quotas, set_quota
+from kiik.species.services.register import SaveRule, add_rule, read_register, seed_register, withdraw_rule
 
 species = typer.Typer(help="The species register: taxa and dated rules (ministry).", no_args_is_help=True)
 quota = typer.Typer(help="Export quotas (CITES Res. Conf. 14.7).", no_args_is_help=True)

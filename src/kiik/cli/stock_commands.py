@@ -8,9 +8,7 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, registry_for, root_operator
-from kiik.domain.permissions import OrgKind, Principal, Role
-from kiik.services.errors import NotFound, QueryError
-from kiik.services.stock import (
+from kiik.custody.services.stock import (
     DiscrepancyReport,
     InvalidSetting,
     StockReport,
@@ -19,6 +17,8 @@ from kiik.services.stock import (
     set_mass_tolerance,
     stock_report,
 )
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.errors import NotFound, QueryError
 
 stock_app = typer.Typer(
     help="Stock: holdings per organisation and site (by species, product type and status, counted "

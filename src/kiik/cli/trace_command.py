@@ -12,12 +12,12 @@ from rich.text import Text
 from rich.tree import Tree
 
 from kiik.cli.common import DbOption, console, fail, registry_for, root_operator
-from kiik.domain.identifiers import InvalidIdentifier
-from kiik.services.animal_trace import AnimalProducts, animal_products
-from kiik.services.errors import NotFound
-from kiik.services.lineage import LineageNode, Step, local_names
-from kiik.services.origin_summary import OriginSummary
-from kiik.services.trace import Trace, trace_item
+from kiik.custody.services.lineage import LineageNode, Step, local_names
+from kiik.custody.services.origin_summary import OriginSummary
+from kiik.epcis.domain.identifiers import InvalidIdentifier
+from kiik.errors import NotFound
+from kiik.inspection.animal_trace import AnimalProducts, animal_products
+from kiik.inspection.trace import Trace, trace_item
 
 # ILMD fields shown for a source item, in this order, when present.
 ORIGIN_FIELDS = ("species", "population", "animalID", "sex", "harvestDate", "harvestPoint", "massKg")

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kiik.adapters.epcis_reader import Problem, open_document
+from kiik.epcis.adapters.reader import Problem, open_document
 
 _out = Console()
 _err = Console(stderr=True)

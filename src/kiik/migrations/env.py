@@ -1,11 +1,11 @@
-"""Alembic environment: migrations run on the connection kiik hands over (see adapters/migrate.py)."""
+"""Alembic environment: migrations run on the connection kiik hands over (see bootstrap/migrate.py)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from kiik.adapters.schema import metadata
+from kiik.bootstrap.schema import metadata
 
 config = context.config
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages for people, calling the same services as the API."""

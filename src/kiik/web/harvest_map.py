@@ -3,7 +3,7 @@
 An equirectangular projection over Kazakhstan's bounding box (longitudes shrunk by the cosine of
 the middle latitude, so that shapes look right at these latitudes), and the same projection over a
 smaller box for a close-up when the points gather in one part of the country. It draws an approximate
-outline of the country, the three population ranges shipped in `kiik/data/` and the harvest point
+outline of the country, the three population ranges shipped in `kiik/harvest/data/` and the harvest point
 of every source animal, coloured by population.
 """
 
@@ -13,9 +13,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from kiik.domain.geo import Area, Point
-from kiik.domain.harvest_populations import population_ranges
-from kiik.services.inspection_flags import HarvestSite
+from kiik.harvest.domain.geo import Area, Point
+from kiik.harvest.domain.populations import population_ranges
+from kiik.inspection.harvest_sites import HarvestSite
 
 WEST, EAST, SOUTH, NORTH = 46.0, 87.8, 40.3, 55.7
 WIDTH = 640.0

@@ -12,13 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiik.api.deps import get_registry
-from kiik.domain.identifiers import InvalidIdentifier
-from kiik.services.auth import authenticate
-from kiik.services.errors import NotFound
-from kiik.services.inspection import inspect_item, public_check
-from kiik.services.lineage import Step
-from kiik.services.trace import HistoryEntry
+from kiik.custody.services.lineage import Step
+from kiik.directory.services.auth import authenticate
+from kiik.epcis.domain.identifiers import InvalidIdentifier
+from kiik.errors import NotFound
+from kiik.http.deps import get_registry
+from kiik.inspection.trace import HistoryEntry
+from kiik.inspection.verdict import inspect_item, public_check
 from kiik.web.harvest_map import POPULATION_CODES, harvest_map
 from kiik.web.pages import COOKIE, templates
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from kiik.api.deps import get_registry
-from kiik.services.auth import authenticate
-from kiik.services.overview import overview
+from kiik.custody.services.overview import overview
+from kiik.directory.services.auth import authenticate
+from kiik.http.deps import get_registry
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from kiik.api.deps import get_registry
-from kiik.domain.permissions import Principal
-from kiik.domain.permits import PermitError
-from kiik.services.auth import authenticate
-from kiik.services.permit_verification import verify_permit
+from kiik.directory.domain.permissions import Principal
+from kiik.directory.services.auth import authenticate
+from kiik.http.deps import get_registry
+from kiik.permits.domain.lifecycle import PermitError
+from kiik.permits.services.verification import verify_permit
 
 router = APIRouter(tags=["Permits"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

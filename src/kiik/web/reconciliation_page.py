@@ -10,13 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kiik.api.deps import get_registry
-from kiik.domain.permissions import NotAllowed
-from kiik.domain.permits import PermitError, parse_number
-from kiik.domain.reconciliation import Kind, Period, ReconciliationError, Side
-from kiik.services.auth import authenticate
-from kiik.services.errors import NotFound
-from kiik.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
+from kiik.directory.domain.permissions import NotAllowed
+from kiik.directory.services.auth import authenticate
+from kiik.errors import NotFound
+from kiik.http.deps import get_registry
+from kiik.partners.domain.reconciliation import Kind, Period, ReconciliationError, Side
+from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
+from kiik.permits.domain.lifecycle import PermitError, parse_number
 from kiik.web.pages import COOKIE, templates
 
 router = APIRouter(include_in_schema=False)

@@ -116,8 +116,8 @@ def upgrade() -> None:
 
 def _index_origins() -> None:
     """The origins of the items commissioned before the table existed (read first, then written)."""
-    from kiik.domain.event_facts import read_event
-    from kiik.domain.origins import origin_rows
+    from kiik.custody.domain.origins import origin_rows
+    from kiik.epcis.domain.event_facts import read_event
 
     connection = op.get_bind()
     query = sa.text(

@@ -1,0 +1,56 @@
+"""The ASGI application: EPCIS 2.0 REST binding under /epcis, kiik's own API under /api, web pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kiik.api import errors
+from kiik.bootstrap.registry import Registry, build
+from kiik.config import Settings
+
+
+def create_app(registry: Registry | None = None) -> FastAPI:
+    registry = registry or build(Settings.from_env())
+    app = FastAPI(
+        title="kiik",
+        version="0.1.0",
+        description="National registry of legal wildlife trade: GS1 EPCIS 2.0 chain of custody.",
+    )
+    app.state.registry = registry
+    errors.install(app)
+    from kiik.api import capture_routes, item_routes, query_routes
+    from kiik.web import item_page, pages
+
+    app.include_router(capture_routes.router)
+    app.include_router(query_routes.router)
+    app.include_router(item_routes.router)
+    app.include_router(pages.router)
+    app.include_router(item_page.router)
+    from kiik.api import cites_report_routes, permit_routes, species_routes
+    from kiik.web import permit_pages
+
+    app.include_router(species_routes.router)
+    app.include_router(permit_routes.router)
+    app.include_router(cites_report_routes.router)
+    app.include_router(permit_pages.router)
+    from kiik.api import harvest_routes
+
+    app.include_router(harvest_routes.router)
+    from kiik.api import animal_routes, stock_routes
+
+    app.include_router(stock_routes.router)
+    app.include_router(animal_routes.router)
+    from kiik.api import log_routes
+
+    app.include_router(log_routes.router)
+    from kiik.api import partner_routes
+
+    partner_routes.install(app)
+    from kiik.web import reconciliation_page
+
+    app.include_router(reconciliation_page.router)
+    app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+    return app

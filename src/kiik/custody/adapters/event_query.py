@@ -1,0 +1,315 @@
+"""Reading events back: the EPCIS query (filters, order, keyset pages), single events, item history.
+
+Every read adds the reader's view (`kiik.custody.adapters.visibility`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+
+from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, items
+from kiik.custody.adapters.visibility import event_visible, names_held_item, recorded_by
+from kiik.directory.adapters.tables import organisations
+from kiik.directory.domain.permissions import ExportedTo, Viewer
+
+
+class IdentifierMatch(Protocol):
+    """One MATCH_* parameter: any of `keys` (exact) or `patterns` (LIKE) in any of `roles`."""
+
+    @property
+    def roles(self) -> Sequence[str]: ...
+    @property
+    def keys(self) -> Sequence[str]: ...
+    @property
+    def patterns(self) -> Sequence[str]: ...
+
+
+class Criteria(Protocol):
+    """What the query service asks for (built and checked by `kiik.custody.services.queries`)."""
+
+    @property
+    def event_types(self) -> Sequence[str]: ...
+    @property
+    def event_time_from(self) -> datetime | None: ...
+    @property
+    def event_time_before(self) -> datetime | None: ...
+    @property
+    def record_time_from(self) -> datetime | None: ...
+    @property
+    def record_time_before(self) -> datetime | None: ...
+    @property
+    def actions(self) -> Sequence[str]: ...
+    @property
+    def biz_steps(self) -> Sequence[str]: ...
+    @property
+    def dispositions(self) -> Sequence[str]: ...
+    @property
+    def read_points(self) -> Sequence[str]: ...
+    @property
+    def biz_locations(self) -> Sequence[str]: ...
+    @property
+    def event_ids(self) -> Sequence[str]: ...
+    @property
+    def identifier_matches(self) -> Sequence[IdentifierMatch]: ...
+    @property
+    def error_declarations_only(self) -> bool: ...
+    @property
+    def order_by(self) -> str: ...
+    @property
+    def descending(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class QueriedEvent:
+    pk: int
+    hash_id: str
+    event_id: str
+    event_type: str
+    event_time: datetime
+    record_time: datetime
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    org_id: int | None
+    declares_error: bool
+    erroneous: bool
+    body: dict[str, Any]
+
+    def order_value(self, order_by: str) -> datetime:
+        return self.record_time if order_by == "recordTime" else self.event_time
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One line of an item's history: the event's columns (not its body) and who recorded it."""
+
+    pk: int
+    hash_id: str
+    event_id: str
+    event_type: str
+    event_time: datetime
+    record_time: datetime
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    declares_error: bool
+    erroneous: bool
+    org_code: str | None
+    org_name: str | None
+    roles: tuple[str, ...]
+
+
+# Up to this many items held, an organisation's wide queries start from the events naming them.
+FEW_HELD = 2000
+
+_ORDER_COLUMNS = {"eventTime": events.c.event_time, "recordTime": events.c.record_time}
+
+
+def _is_erroneous() -> ColumnElement[bool]:
+    return exists().where(erroneous_events.c.event_pk == events.c.id)
+
+
+def _selected() -> Select[Any]:
+    return select(events, _is_erroneous().label("erroneous"))
+
+
+def _queried(row: Any) -> QueriedEvent:
+    return QueriedEvent(
+        pk=row.id,
+        hash_id=row.hash_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        event_time=row.event_time,
+        record_time=row.record_time,
+        action=row.action,
+        biz_step=row.biz_step,
+        disposition=row.disposition,
+        org_id=row.org_id,
+        declares_error=bool(row.declares_error),
+        erroneous=bool(row.erroneous),
+        body=row.body,
+    )
+
+
+def _in(column: Any, values: Sequence[str]) -> ColumnElement[bool] | None:
+    return column.in_(list(values)) if values else None
+
+
+def _identifier_condition(match: IdentifierMatch) -> ColumnElement[bool]:
+    alternatives: list[ColumnElement[bool]] = []
+    if match.keys:
+        alternatives.append(event_identifiers.c.key.in_(list(match.keys)))
+    alternatives += [event_identifiers.c.key.like(p, escape="\\") for p in match.patterns]
+    matching = select(event_identifiers.c.event_pk).where(
+        event_identifiers.c.role.in_(list(match.roles)), or_(*alternatives) if alternatives else false()
+    )
+    return events.c.id.in_(matching)
+
+
+def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool] | None] = [
+        _in(events.c.event_type, criteria.event_types),
+        _in(events.c.action, criteria.actions),
+        _in(events.c.biz_step, criteria.biz_steps),
+        _in(events.c.disposition, criteria.dispositions),
+        _in(events.c.read_point, criteria.read_points),
+        _in(events.c.biz_location, criteria.biz_locations),
+        _in(events.c.event_id, criteria.event_ids),
+    ]
+    bounds = (
+        (events.c.event_time, criteria.event_time_from, criteria.event_time_before),
+        (events.c.record_time, criteria.record_time_from, criteria.record_time_before),
+    )
+    for column, lower, upper in bounds:
+        if lower is not None:
+            found.append(column >= lower)
+        if upper is not None:
+            found.append(column < upper)
+    if criteria.error_declarations_only:
+        found.append(events.c.declares_error.is_(True))
+    found += [_identifier_condition(m) for m in criteria.identifier_matches]
+    return [c for c in found if c is not None]
+
+
+# An item's history, built once: the columns a history line shows, never the event bodies.
+_HISTORY = (
+    select(
+        events.c.id,
+        events.c.hash_id,
+        events.c.event_id,
+        events.c.event_type,
+        events.c.event_time,
+        events.c.record_time,
+        events.c.action,
+        events.c.biz_step,
+        events.c.disposition,
+        events.c.declares_error,
+        _is_erroneous().label("erroneous"),
+        organisations.c.code.label("org_code"),
+        organisations.c.name.label("org_name"),
+        event_identifiers.c.role.label("item_role"),
+    )
+    .join(event_identifiers, event_identifiers.c.event_pk == events.c.id)
+    .outerjoin(organisations, organisations.c.id == events.c.org_id)
+    .where(event_identifiers.c.key == bindparam("key"))
+    .order_by(events.c.event_time, events.c.id)
+)
+
+
+class EventQueryStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def find(
+        self,
+        criteria: Criteria,
+        *,
+        visible_to: Viewer,
+        limit: int,
+        after: tuple[datetime, int] | None = None,
+    ) -> list[QueriedEvent]:
+        """Up to `limit` events matching `criteria`, in the asked order, after the keyset `after`.
+
+        For an organisation's view, the page is the first `limit` of two pages found apart, the
+        events it recorded and the events naming what it holds: an OR of the two would keep
+        either index from being used, which at a million events is seconds instead of milliseconds.
+        """
+        column = _ORDER_COLUMNS[criteria.order_by]
+        conditions = _conditions(criteria)
+        if after is not None:
+            value, pk = after
+            if criteria.descending:
+                conditions.append(or_(column < value, and_(column == value, events.c.id < pk)))
+            else:
+                conditions.append(or_(column > value, and_(column == value, events.c.id > pk)))
+        if criteria.descending:
+            order = (column.desc(), events.c.id.desc())
+        else:
+            order = (column.asc(), events.c.id.asc())
+        if isinstance(visible_to, ExportedTo):
+            conditions.append(event_visible(visible_to))
+        elif visible_to is not None:
+            few_held = self.holds_few(visible_to)
+            branches = [
+                select(events.c.id).where(part, *conditions).order_by(*order).limit(limit).subquery()
+                for part in (recorded_by(visible_to), names_held_item(visible_to, few_held=few_held))
+            ]
+            page = union_all(*(select(branch.c.id) for branch in branches))
+            conditions = [events.c.id.in_(page)]
+        query = _selected().where(*conditions).order_by(*order).limit(limit)
+        return [_queried(r) for r in self.connection.execute(query)]
+
+    def holds_few(self, org_id: int) -> bool:
+        """True when the organisation holds at most FEW_HELD items (see `names_held_item`)."""
+        query = select(items.c.key).where(items.c.holder_org_id == org_id).limit(1).offset(FEW_HELD)
+        return self.connection.scalar(query) is None
+
+    def by_event_id(self, event_id: str, *, visible_to: Viewer) -> list[QueriedEvent]:
+        """The event with this eventID (or Event Hash ID) and its error declarations."""
+        query = (
+            _selected()
+            .where(
+                or_(events.c.event_id == event_id, events.c.hash_id == event_id), event_visible(visible_to)
+            )
+            .order_by(events.c.declares_error, events.c.id)
+        )
+        return [_queried(r) for r in self.connection.execute(query)]
+
+    def history(self, key: str) -> list[HistoryEvent]:
+        """Every event naming `key`, in the order they happened, with the roles the key had in each.
+
+        Callers check that the item is visible first: every event naming a visible item is visible.
+        """
+        found: dict[int, HistoryEvent] = {}
+        for row in self.connection.execute(_HISTORY, {"key": key}):
+            seen = found.get(row.id)
+            if seen is not None:
+                found[row.id] = replace(seen, roles=(*seen.roles, row.item_role))
+                continue
+            found[row.id] = HistoryEvent(
+                pk=row.id,
+                hash_id=row.hash_id,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                event_time=row.event_time,
+                record_time=row.record_time,
+                action=row.action,
+                biz_step=row.biz_step,
+                disposition=row.disposition,
+                declares_error=bool(row.declares_error),
+                erroneous=bool(row.erroneous),
+                org_code=row.org_code,
+                org_name=row.org_name,
+                roles=(row.item_role,),
+            )
+        return list(found.values())
+
+    def count_naming(self, key: str) -> int:
+        query = select(func.count(func.distinct(event_identifiers.c.event_pk))).where(
+            event_identifiers.c.key == key
+        )
+        return int(self.connection.scalar(query) or 0)
+
+    def is_visible(self, event_pk: int, visible_to: Viewer) -> bool:
+        if visible_to is None:
+            return True
+        query = select(literal(1)).where(events.c.id == event_pk, event_visible(visible_to))
+        return self.connection.scalar(query) is not None

@@ -1,0 +1,35 @@
+"""The first page's figures: items by status and events, within what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.permissions import Permission, Principal, require
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+    mass_kg: float
+
+
+@dataclass
+class Overview:
+    everything: bool
+    event_count: int = 0
+    items_by_status: list[StatusCount] = field(default_factory=list)
+
+
+def overview(uow: UnitOfWork, principal: Principal) -> Overview:
+    require(principal, Permission.ITEMS_READ)
+    org = None if principal.sees_everything else principal.org_id
+    with uow:
+        counts = uow.items.count_by_status(org)
+        events = uow.events.count(org)
+    return Overview(
+        everything=principal.sees_everything,
+        event_count=events,
+        items_by_status=[StatusCount(status, count, mass or 0.0) for status, count, mass in counts],
+    )

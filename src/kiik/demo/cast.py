@@ -1,0 +1,89 @@
+"""The demo registry: the cast of organisations and one season, from the cull to a pharmacy shelf.
+
+Everything goes through the same services users call (organisations, tokens, harvest
+authorisations, event capture under capture jobs with validation, custody and feature rules), so
+the demo exercises the real path; see `season` for what the season holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiik.custody.services.capture import no_automatic_collections
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
+from kiik.demo.plan import TEAMS, main_site, pgln
+from kiik.demo.season import Season, SeasonReport
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation, add_site, create_token
+
+DEFAULT_HORNS = 600
+DEFAULT_SEED = 2025
+
+# (code, name, kind, company prefix); PGLN and main site SGLN are derived from the prefix.
+CAST = (
+    ("kz-ministry", "Committee of Forestry and Wildlife", OrgKind.MINISTRY, "4870001"),
+    *((code, name, OrgKind.HARVESTER, prefix) for code, name, prefix, _ in TEAMS),
+    ("almaty-warehouse", "State horn warehouse, Almaty", OrgKind.WAREHOUSE, "4870003"),
+    ("oral-plant", "Horn processing plant, Oral", OrgKind.PROCESSOR, "4870004"),
+    ("shymkent-plant", "Horn processing plant, Shymkent", OrgKind.PROCESSOR, "4870008"),
+    ("saiga-export", "Saiga Export LLP", OrgKind.TRADER, "4870005"),
+    ("almaty-pharmacy", "City pharmacy No. 12, Almaty", OrgKind.TRADER, "4870009"),
+    ("kz-customs", "State Revenue Committee: customs", OrgKind.CUSTOMS, "4870006"),
+    ("kz-inspectorate", "Forestry and Wildlife Inspectorate", OrgKind.INSPECTORATE, "4870007"),
+)
+TOKENS_FOR = ("kz-ministry", "almaty-warehouse", "kz-inspectorate")
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    tokens: dict[str, str]
+    events: int
+    season: SeasonReport | None = None
+
+
+def load_demo(
+    uow_factory: Callable[[], UnitOfWork],
+    open_document: DocumentOpener,
+    *,
+    custody_rules: bool,
+    yields: dict[str, float],
+    horns: int = DEFAULT_HORNS,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Load the demo once (the cast and a season of about `horns` horns); on later runs only hand
+    out fresh login tokens."""
+    if horns < 20:
+        raise ValueError(f"a demo season needs at least 20 horns (10 animals), not {horns}")
+    with uow_factory() as uow:
+        existing = uow.directory.organisation(CAST[0][0])
+    created = existing is None
+    report = None
+    if created:
+        for code, name, kind, prefix in CAST:
+            add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
+            add_site(uow_factory(), code, main_site(prefix), f"{name}: main site")
+        principals = {code: _principal(uow_factory, code) for code, *_ in CAST}
+        capture = SeasonCapture(
+            uow_factory,
+            open_document,
+            principals,
+            custody_rules=custody_rules,
+            yields=yields,
+            progress=progress or NoProgress(),
+        )
+        # No automatic collections while the season is made: after each document the capture
+        # collects the young objects and the season's records are frozen (see SeasonCapture).
+        with no_automatic_collections():
+            report = Season(capture, principals["kz-ministry"], horns, seed).run()
+    tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
+    return DemoResult(created, tokens, report.events if report else 0, report)
+
+
+def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:
+    with uow_factory() as uow:
+        org = uow.directory.organisation(code)
+    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR)

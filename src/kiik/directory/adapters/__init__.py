@@ -1,0 +1,1 @@
+"""Tables and the store of organisations, sites and API tokens."""

@@ -1,0 +1,115 @@
+"""Organisations, their sites and their API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from kiik.directory.adapters.tables import api_tokens, organisations, sites
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: int
+    code: str
+    name: str
+    kind: str
+    pgln: str | None
+    country: str
+
+
+@dataclass(frozen=True)
+class Site:
+    id: int
+    org_id: int
+    sgln: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    token_id: int
+    org: Organisation
+    role: str
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# Built once: every item page and lineage names the organisations, and building costs more than running.
+_ORGANISATIONS = select(organisations).order_by(organisations.c.id)
+
+
+def _org(row: Any) -> Organisation:
+    return Organisation(row.id, row.code, row.name, row.kind, row.pgln, row.country)
+
+
+class DirectoryStore:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add_organisation(
+        self, code: str, name: str, kind: str, pgln: str | None, country: str
+    ) -> Organisation:
+        result = self.connection.execute(
+            insert(organisations).values(
+                code=code, name=name, kind=kind, pgln=pgln, country=country, created_at=now()
+            )
+        )
+        return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country)
+
+    def organisations(self) -> list[Organisation]:
+        return [_org(r) for r in self.connection.execute(_ORGANISATIONS)]
+
+    def organisation(self, code_or_id: str | int) -> Organisation | None:
+        column = organisations.c.id if isinstance(code_or_id, int) else organisations.c.code
+        row = self.connection.execute(select(organisations).where(column == code_or_id)).first()
+        return _org(row) if row else None
+
+    def organisation_by_pgln(self, pgln: str) -> Organisation | None:
+        row = self.connection.execute(select(organisations).where(organisations.c.pgln == pgln)).first()
+        return _org(row) if row else None
+
+    def add_site(self, org_id: int, sgln: str, name: str) -> Site:
+        result = self.connection.execute(
+            insert(sites).values(org_id=org_id, sgln=sgln, name=name, created_at=now())
+        )
+        return Site(result.inserted_primary_key[0], org_id, sgln, name)
+
+    def sites(self, org_id: int | None = None) -> list[Site]:
+        query = select(sites).order_by(sites.c.id)
+        if org_id is not None:
+            query = query.where(sites.c.org_id == org_id)
+        return [Site(r.id, r.org_id, r.sgln, r.name) for r in self.connection.execute(query)]
+
+    def site(self, sgln: str) -> Site | None:
+        row = self.connection.execute(select(sites).where(sites.c.sgln == sgln)).first()
+        return Site(row.id, row.org_id, row.sgln, row.name) if row else None
+
+    def add_token(self, token_hash: str, org_id: int, role: str, label: str) -> int:
+        result = self.connection.execute(
+            insert(api_tokens).values(
+                token_hash=token_hash, org_id=org_id, role=role, label=label, created_at=now()
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def grant_for(self, token_hash: str) -> TokenGrant | None:
+        query = (
+            select(api_tokens.c.id.label("token_id"), api_tokens.c.role, organisations)
+            .join(organisations, organisations.c.id == api_tokens.c.org_id)
+            .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+        )
+        row = self.connection.execute(query).first()
+        if row is None:
+            return None
+        return TokenGrant(row.token_id, _org(row), row.role)
+
+    def revoke_token(self, token_id: int) -> None:
+        self.connection.execute(
+            update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now())
+        )

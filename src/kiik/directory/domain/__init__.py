@@ -1,0 +1,1 @@
+"""Every permission, role and read scope, declared once in plain Python."""

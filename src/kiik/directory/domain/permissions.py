@@ -1,0 +1,186 @@
+"""Who may do what: every permission, role and scope, declared once and tested as a matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    MINISTRY = "ministry"
+    HARVESTER = "harvester"
+    WAREHOUSE = "warehouse"
+    PROCESSOR = "processor"
+    TRADER = "trader"
+    CUSTOMS = "customs"
+    INSPECTORATE = "inspectorate"
+    PARTNER_AUTHORITY = "partner_authority"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    EVENTS_CAPTURE = "events:capture"
+    EVENTS_READ = "events:read"
+    ITEMS_READ = "items:read"
+    CAPTURE_JOBS_READ = "capture_jobs:read"
+    ORGANISATIONS_READ = "organisations:read"
+    ORGANISATIONS_MANAGE = "organisations:manage"
+    TOKENS_MANAGE = "tokens:manage"
+    HARVEST_AUTHORISATIONS_READ = "harvest_authorisations:read"
+    HARVEST_AUTHORISATIONS_ISSUE = "harvest_authorisations:issue"
+    SPECIES_READ = "species:read"
+    SPECIES_MANAGE = "species:manage"
+    QUOTAS_MANAGE = "quotas:manage"
+    PERMITS_READ = "permits:read"
+    PERMITS_APPLY = "permits:apply"
+    PERMITS_DECIDE = "permits:decide"
+    PERMITS_ENDORSE = "permits:endorse"
+    PERMITS_VERIFY_DETAILS = "permits:verify_details"
+    REPORTS_READ = "reports:read"
+    KEYS_MANAGE = "keys:manage"
+    STOCK_READ = "stock:read"
+    STOCK_SETTINGS_MANAGE = "stock_settings:manage"
+    PARTNERS_MANAGE = "partners:manage"
+    RECONCILIATION_READ = "reconciliation:read"
+
+
+_READ = frozenset(
+    {
+        Permission.EVENTS_READ,
+        Permission.ITEMS_READ,
+        Permission.CAPTURE_JOBS_READ,
+        Permission.ORGANISATIONS_READ,
+        Permission.HARVEST_AUTHORISATIONS_READ,
+        Permission.STOCK_READ,
+    }
+)
+_CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: _READ,
+    Role.OPERATOR: _CAPTURE,
+    Role.ADMIN: _CAPTURE | {Permission.TOKENS_MANAGE},
+}
+
+# Kinds whose staff record nothing in this registry, whatever their role: a partner authority
+# reports through the partner exchange, not by capturing here.
+READ_ONLY_KINDS = frozenset({OrgKind.PARTNER_AUTHORITY})
+
+# Kinds that see every item and event in detail; every other organisation sees its own.
+SEES_EVERYTHING = frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+
+# Kinds that see what was exported to their country, back to harvest, instead of what they hold.
+SEES_EXPORTS_TO_ITS_COUNTRY = frozenset({OrgKind.PARTNER_AUTHORITY})
+
+
+@dataclass(frozen=True)
+class ExportedTo:
+    """The view of an importing country's authority: the items exported to `country` under
+    endorsed permits (used or closed) and, back through transformations, the items they were made
+    from down to their commissioning at harvest; every event naming one of those items."""
+
+    country: str
+
+
+# Whose view a read is limited to: None (everything), an organisation's id (what it recorded and
+# holds), or an importing country's (ExportedTo). Storage turns it into SQL
+# (kiik.custody.adapters.visibility).
+Viewer = int | ExportedTo | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The actor behind a request: a person or system of an organisation, acting in a role."""
+
+    org_id: int
+    org_code: str
+    org_name: str
+    org_kind: OrgKind
+    role: Role
+    org_country: str | None = None
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return permissions_of(self.org_kind, self.role)
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.org_kind in SEES_EVERYTHING
+
+    @property
+    def sees_exports_to(self) -> str | None:
+        """The country whose imports this principal may trace (a partner authority's), or None."""
+        if self.org_kind in SEES_EXPORTS_TO_ITS_COUNTRY and self.org_country:
+            return self.org_country
+        return None
+
+
+def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
+    granted = ROLE_PERMISSIONS[role]
+    if kind in READ_ONLY_KINDS:
+        granted = granted - {Permission.EVENTS_CAPTURE}
+    if kind is OrgKind.MINISTRY and role is Role.ADMIN:
+        granted = granted | {Permission.ORGANISATIONS_MANAGE, Permission.STOCK_SETTINGS_MANAGE}
+    if kind is OrgKind.MINISTRY and role is not Role.VIEWER:
+        granted = granted | {Permission.HARVEST_AUTHORISATIONS_ISSUE}
+    return granted | _feature_grants(kind, role)
+
+
+# Species register, quotas and permits: who reads, who edits, who decides, applies and endorses.
+_ACTING = frozenset({Role.OPERATOR, Role.ADMIN})
+_PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permission]], ...] = (
+    (frozenset(OrgKind), frozenset(Role), frozenset({Permission.SPECIES_READ, Permission.PERMITS_READ})),
+    (
+        frozenset({OrgKind.MINISTRY}),
+        _ACTING,
+        frozenset({Permission.SPECIES_MANAGE, Permission.QUOTAS_MANAGE, Permission.PERMITS_DECIDE}),
+    ),
+    (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.KEYS_MANAGE})),
+    (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.PARTNERS_MANAGE})),
+    (frozenset({OrgKind.MINISTRY}), frozenset(Role), frozenset({Permission.REPORTS_READ})),
+    (frozenset({OrgKind.TRADER}), _ACTING, frozenset({Permission.PERMITS_APPLY})),
+    (frozenset({OrgKind.CUSTOMS}), _ACTING, frozenset({Permission.PERMITS_ENDORSE})),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE, OrgKind.PARTNER_AUTHORITY}),
+        frozenset(Role),
+        frozenset({Permission.PERMITS_VERIFY_DETAILS}),
+    ),
+    # Reconciliation with partner registries: this country's authorities, not the partner's.
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE}),
+        frozenset(Role),
+        frozenset({Permission.RECONCILIATION_READ}),
+    ),
+)
+
+
+def _feature_grants(kind: OrgKind, role: Role) -> frozenset[Permission]:
+    granted: frozenset[Permission] = frozenset()
+    for kinds, roles, permissions in _PERMIT_GRANTS:
+        if kind in kinds and role in roles:
+            granted = granted | permissions
+    return granted
+
+
+class NotAllowed(Exception):
+    """The actor's role does not allow the action (mapped to 403)."""
+
+    def __init__(self, principal: Principal, permission: Permission) -> None:
+        super().__init__(
+            f"{principal.role} of {principal.org_code} ({principal.org_kind}) may not {permission.value}; "
+            "ask your organisation's administrator for a token with a role that may"
+        )
+        self.permission = permission
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    if not principal.may(permission):
+        raise NotAllowed(principal, permission)

@@ -1,0 +1,133 @@
+"""Organisations, sites and API tokens; turning a presented token into a principal."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
+from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
+
+TOKEN_PREFIX = "kiik_"
+
+
+class DirectoryError(ValueError):
+    """A request about organisations, sites or tokens that cannot be carried out as asked."""
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256-bit random strings, so a plain SHA-256 is enough; only the hash is stored.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(uow: UnitOfWork, token: str) -> Principal | None:
+    with uow:
+        grant = uow.directory.grant_for(hash_token(token.strip()))
+    if grant is None:
+        return None
+    org = grant.org
+    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role(grant.role), org.country)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    org_code: str
+    role: str
+
+
+def _canonical(text: str | None, kind: str) -> str | None:
+    if not text:
+        return None
+    try:
+        identifier = parse_identifier(text)
+    except InvalidIdentifier as exc:
+        raise DirectoryError(f"{kind} {text!r} is not valid: {exc}") from exc
+    if identifier.kind != kind:
+        raise DirectoryError(f"{text!r} is a {identifier.kind.upper()}, not a {kind.upper()}")
+    return identifier.canonical
+
+
+def add_organisation(
+    uow: UnitOfWork,
+    code: str,
+    name: str,
+    kind: str,
+    pgln: str | None = None,
+    country: str | None = None,
+    actor: Principal | None = None,
+    home: str = "KZ",
+) -> int:
+    """Register an organisation, of this registry's country (`home`) unless another is given.
+
+    A partner authority stands for an importing country: it must name it, and not this registry's
+    own, since what it may read is what was exported to its country. `actor` is None only for the
+    operator's own CLI."""
+    if actor is not None:
+        require(actor, Permission.ORGANISATIONS_MANAGE)
+    try:
+        org_kind = OrgKind(kind)
+    except ValueError:
+        raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
+    canonical_pgln = _canonical(pgln, "pgln")
+    country = _country(country, org_kind, home)
+    with uow:
+        if uow.directory.organisation(code) is not None:
+            raise DirectoryError(f"an organisation with code {code!r} exists already")
+        if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
+            raise DirectoryError(f"the PGLN {pgln} belongs to another organisation already")
+        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
+        uow.commit()
+    return int(org.id)
+
+
+def _country(country: str | None, kind: OrgKind, home: str) -> str:
+    if kind is OrgKind.PARTNER_AUTHORITY and (country is None or country.strip().upper() == home.upper()):
+        raise DirectoryError(
+            f"a partner authority stands for an importing country: give it with --country (ISO 3166 "
+            f"alpha-2, such as CN), not this registry's own ({home.upper()})"
+        )
+    chosen = (country or home).strip().upper()
+    if len(chosen) != 2 or not chosen.isalpha():
+        raise DirectoryError(f"{country!r} is not a country code: give ISO 3166 alpha-2, such as KZ or CN")
+    return chosen
+
+
+def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Principal | None = None) -> str:
+    if actor is not None:
+        require(actor, Permission.ORGANISATIONS_MANAGE)
+    canonical_sgln = _canonical(sgln, "sgln")
+    assert canonical_sgln is not None
+    with uow:
+        org = uow.directory.organisation(org_code)
+        if org is None:
+            raise DirectoryError(f"no organisation with code {org_code!r}: see `kiik org list`")
+        if uow.directory.site(canonical_sgln) is not None:
+            raise DirectoryError(f"the site {sgln} is registered already")
+        uow.directory.add_site(org.id, canonical_sgln, name)
+        uow.commit()
+    return canonical_sgln
+
+
+def create_token(
+    uow: UnitOfWork, org_code: str, role: str, label: str = "", actor: Principal | None = None
+) -> IssuedToken:
+    """Make a new API token for an organisation; the token is shown once and only its hash is kept."""
+    try:
+        token_role = Role(role)
+    except ValueError:
+        raise DirectoryError(f"unknown role {role!r}: use one of {', '.join(Role)}") from None
+    with uow:
+        org = uow.directory.organisation(org_code)
+        if org is None:
+            raise DirectoryError(f"no organisation with code {org_code!r}: see `kiik org list`")
+        if actor is not None:
+            require(actor, Permission.TOKENS_MANAGE)
+            if actor.org_id != org.id and not actor.may(Permission.ORGANISATIONS_MANAGE):
+                raise DirectoryError("you may only make tokens for your own organisation")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        uow.directory.add_token(hash_token(token), org.id, token_role.value, label)
+        uow.commit()
+    return IssuedToken(token, org.code, token_role.value)

@@ -1,0 +1,73 @@
+"""The row kiik stores for an event: its body as captured plus the columns queries filter on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from kiik.epcis.domain.event_facts import EventFacts
+
+
+@dataclass(frozen=True)
+class NewEventRow:
+    hash_id: str
+    event_id: str
+    event_type: str
+    event_time: datetime
+    record_time: datetime
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    read_point: str | None
+    biz_location: str | None
+    declares_error: bool
+    org_id: int | None
+    capture_id: str | None
+    body: dict[str, Any] | None  # None: handed to the event store already encoded
+    identifiers: list[tuple[str, str]]
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Times are stored as naive UTC, the one form SQLite and PostgreSQL compare alike."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def new_event(
+    event: dict[str, Any] | None,
+    facts: EventFacts,
+    hash_id: str,
+    org_id: int | None,
+    capture_id: str | None,
+    record_time: datetime,
+) -> NewEventRow:
+    """The body keeps the event exactly as captured; an event without an eventID is found by its hash.
+
+    `event` may be None when the body is handed to the event store already encoded."""
+    return NewEventRow(
+        hash_id=hash_id,
+        event_id=str(facts.event_id or hash_id),
+        event_type=facts.event_type,
+        event_time=naive_utc(facts.event_time),
+        record_time=naive_utc(record_time),
+        action=facts.action,
+        biz_step=facts.biz_step,
+        disposition=facts.disposition,
+        read_point=facts.read_point,
+        biz_location=facts.biz_location,
+        declares_error=facts.declares_error,
+        org_id=org_id,
+        capture_id=capture_id,
+        body=event,
+        identifiers=list(facts.identifier_pairs),
+    )
+
+
+class WrittenEvent(NamedTuple):
+    """An event of a batch just written by capture: its primary key, its row and its facts."""
+
+    pk: int
+    row: NewEventRow
+    facts: EventFacts

@@ -1,0 +1,1 @@
+"""Harvest tables and their store: authorisations, harvested horns, accepted field sheets."""

@@ -1,0 +1,1 @@
+"""What the API and the pages share over HTTP: the request's registry and the authenticated actor."""

@@ -1,0 +1,83 @@
+"""Flags from mass: a lot close to the yield its product type allows, and the open stock-count
+discrepancies of an item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kiik.custody.services.lineage import local_names
+from kiik.custody.services.queries import ReadUnitOfWork
+from kiik.epcis.domain.vocabulary import mass_in_kg
+from kiik.inspection.flag import Flag
+from kiik.inspection.trace import Trace
+
+# A lot whose output is at least this share of what its yield allows is worth a look.
+NEAR_YIELD_LIMIT = 0.98
+
+
+def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) -> list[Flag]:
+    """A lot whose output mass comes within 2% of what its inputs allow: lawful, but the scales,
+    or inputs left off the record, deserve a look."""
+    node = trace.lineage.backward
+    step = node.made_by
+    if step is None:
+        return []
+    product = local_names(step.ilmd).get("productType")
+    limit = yields.get(product) if isinstance(product, str) else None
+    if not limit or all(i.product_type == product for i in node.inputs):
+        return []  # a repack or a split keeps the product: no yield to approach
+    mass_in = sum(i.mass_kg or 0.0 for i in node.inputs)
+    found = uow.queries.by_event_id(step.event_id, visible_to=None)
+    mass_out = sum(_kg(line) for line in (found[0].body.get("outputQuantityList") or [])) if found else 0.0
+    if mass_in <= 0 or mass_out <= 0 or mass_out < NEAR_YIELD_LIMIT * limit * mass_in:
+        return []
+    return [
+        Flag(
+            "near_yield_limit",
+            "warn",
+            f"{product} output at {mass_out / mass_in:.1%} of input mass, limit {limit:.0%}",
+            f"The processing on {step.event_time.date().isoformat()} turned {mass_in:.3f} kg of input into "
+            f"{mass_out:.3f} kg of {product}: {mass_out / (limit * mass_in):.1%} of what the yield limit "
+            "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
+            "off the record.",
+        )
+    ]
+
+
+# What each kind of stock discrepancy means, as the title of a flag.
+DISCREPANCY_TITLES = {
+    "not_found": "not found at a stock count",
+    "registered_elsewhere": "found at a stock count where it is not registered",
+    "not_in_stock": "found at a stock count though no longer in stock",
+    "not_registered": "found at a stock count but not registered",
+    "mass_difference": "weighed at a stock count unlike its registered mass",
+}
+
+
+def stock_flags(uow: ReadUnitOfWork, key: str) -> list[Flag]:
+    """Open discrepancies that stock counts found on this item (each open until an event resolves it)."""
+    stock = getattr(uow, "stock", None)
+    if stock is None:
+        return []
+    found = stock.discrepancies(org_id=None, open_only=True, item_key=key, limit=20)
+    return [
+        Flag(
+            "stock_discrepancy",
+            "warn",
+            f"open stock discrepancy: {DISCREPANCY_TITLES.get(d.kind, d.kind.replace('_', ' '))}",
+            f"The stock count of {d.counted_at.date().isoformat()} at {d.site}: {d.message}. It stays "
+            "open until an event resolves it.",
+        )
+        for d in found
+    ]
+
+
+def _kg(line: Any) -> float:
+    if not isinstance(line, Mapping):
+        return 0.0
+    quantity = line.get("quantity")
+    if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+        return 0.0
+    return mass_in_kg(float(quantity), line.get("uom")) or 0.0

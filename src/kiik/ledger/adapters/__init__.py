@@ -1,0 +1,1 @@
+"""The log's tables and store, and the signing keys kept in the database."""

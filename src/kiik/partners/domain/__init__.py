@@ -1,0 +1,1 @@
+"""Partner messages, import events and reconciliation of a consignment, in plain Python."""

@@ -1,0 +1,1 @@
+"""The permit lifecycle, its form and model, the automatic checks and export events, in plain Python."""

@@ -1,0 +1,1 @@
+"""Applying, assessing, deciding, signing, endorsing, verifying and reporting on permits."""

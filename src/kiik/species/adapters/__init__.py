@@ -1,0 +1,1 @@
+"""The register's and the quotas' tables and stores."""
