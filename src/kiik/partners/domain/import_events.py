@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiik.epcis.domain.event_builders import EPCIS_CONTEXT, KIIK_CONTEXT, commissioning, receiving, shipping
+from kiik.epcis.domain.identifiers import InvalidIdentifier, canonical_key
 from kiik.epcis.domain.vocabulary import KIIK_PREFIX
 from kiik.permits.domain.events import BTT_CITES_PERMIT, permit_urn
 
@@ -37,6 +38,9 @@ class NotifiedItem:
     key: str
     kg: float | None
     term: str | None = None
+    # What the notice's events say the item is (ILMD productType of the event that made it), so
+    # that the importer's plant can check the yield of what it makes of the item.
+    product_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,49 @@ def received_notice(payload: Mapping[str, Any]) -> ReceivedNotice:
 
 
 def notified_items(body: Mapping[str, Any]) -> list[NotifiedItem]:
-    """The items of an export notice with the kilograms that actually left (box 14)."""
+    """The items of an export notice with the kilograms that actually left (box 14) and their
+    product type as the notice's events state it."""
     lines = {line["item"]: line for line in body.get("permit", {}).get("lines", [])}
+    products = product_types(body.get("events", []))
     items = []
     for key in body.get("items", []):
         line = lines.get(key, {})
         kg = line.get("actual_quantity", line.get("quantity"))
-        items.append(NotifiedItem(key, None if kg is None else float(kg), line.get("term")))
+        items.append(
+            NotifiedItem(key, None if kg is None else float(kg), line.get("term"), products.get(key))
+        )
     return items
+
+
+def product_types(events: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Each item's product type, from the ILMD of the event that made it: its commissioning, or the
+    transformation it came out of (the last such event wins, as events come in time order)."""
+    found: dict[str, str] = {}
+    for event in events:
+        ilmd = {str(name).rsplit(":", 1)[-1]: value for name, value in (event.get("ilmd") or {}).items()}
+        product_type = ilmd.get("productType")
+        if not isinstance(product_type, str):
+            continue
+        if event.get("type") == "TransformationEvent":
+            made = [*event.get("outputEPCList", []), *_classes(event.get("outputQuantityList"))]
+        elif event.get("type") == "ObjectEvent" and event.get("action") == "ADD":
+            made = [*event.get("epcList", []), *_classes(event.get("quantityList"))]
+        else:
+            continue
+        for key in made:
+            found[_canonical(key)] = product_type
+    return found
+
+
+def _classes(lines: Any) -> list[str]:
+    return [line["epcClass"] for line in lines or [] if isinstance(line, Mapping) and "epcClass" in line]
+
+
+def _canonical(key: str) -> str:
+    try:
+        return canonical_key(key)
+    except InvalidIdentifier:
+        return key
 
 
 def exported_at(body: Mapping[str, Any]) -> datetime | None:
@@ -97,17 +136,38 @@ def import_registration(
     customs_party: str,
     customs_site: str | None,
 ) -> list[dict[str, Any]]:
-    """The partner's exporter registers the notified items here and ships them to customs."""
+    """The partner's exporter registers the notified items here and ships them to customs.
+
+    Items are registered with the mass and product type the notice states: one commissioning for
+    each mass and product type among the marked items (ILMD applies to a whole event), one for each
+    product type among the lots (their kilograms in the quantity list)."""
     epcs = [i.key for i in items if not is_class(i.key)]
     lots = [{"epcClass": i.key, "quantity": i.kg or 0.0, "uom": "KGM"} for i in items if is_class(i.key)]
-    registered = commissioning(epcs, moment, None, {"importedFrom": sender, "exportPermit": number}, lots)
+    groups: dict[tuple[bool, float | None, str | None], list[NotifiedItem]] = {}
+    for item in items:
+        lot = is_class(item.key)
+        groups.setdefault((lot, None if lot else item.kg, item.product_type), []).append(item)
+    registrations = []
+    for (lot, kg, product_type), members in groups.items():
+        ilmd: dict[str, Any] = {"importedFrom": sender, "exportPermit": number}
+        if kg is not None:
+            ilmd["massKg"] = kg
+        if product_type is not None:
+            ilmd["productType"] = product_type
+        keys = [] if lot else [m.key for m in members]
+        quantities = (
+            [{"epcClass": m.key, "quantity": m.kg or 0.0, "uom": "KGM"} for m in members] if lot else None
+        )
+        registered = commissioning(keys, moment, None, ilmd, quantities)
+        if not registered["epcList"]:
+            del registered["epcList"]
+        registrations.append(_with_permit(registered, number))
     shipped = shipping(epcs, moment, None, None, customs_party, customs_site)
     if lots:
         shipped["quantityList"] = [dict(lot) for lot in lots]
-    for event in (registered, shipped):
-        if not event["epcList"]:
-            del event["epcList"]
-    return [_with_permit(registered, number), _with_permit(shipped, number)]
+    if not shipped["epcList"]:
+        del shipped["epcList"]
+    return [*registrations, _with_permit(shipped, number)]
 
 
 def arrival(
