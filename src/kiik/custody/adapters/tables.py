@@ -196,3 +196,13 @@ Index(
 )
 # A complete count reads what is active at its site.
 Index("ix_items_site_status", items.c.site, items.c.status)
+# What is on its way to an organisation (the destination reads it before the receipt): only items
+# in transit carry a destination, so the index holds those alone.
+IN_TRANSIT_SQL = "destination_org_id IS NOT NULL"
+Index(
+    "ix_items_in_transit_to",
+    items.c.destination_org_id,
+    items.c.status,
+    sqlite_where=text(IN_TRANSIT_SQL),
+    postgresql_where=text(IN_TRANSIT_SQL),
+)

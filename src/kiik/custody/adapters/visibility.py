@@ -8,17 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    exists,
-    false,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true, union_all
 
 from kiik.custody.adapters.tables import event_identifiers, events, items
+from kiik.custody.domain.state import Status
 from kiik.directory.domain.permissions import ExportedTo, Viewer
 
 
@@ -29,7 +22,17 @@ def item_visible(visible_to: Viewer) -> ColumnElement[bool]:
         return true()
     if isinstance(visible_to, ExportedTo):
         return items.c.key.in_(exported_keys(visible_to.country))
-    return items.c.holder_org_id == visible_to
+    return concerns(visible_to)
+
+
+def concerns(org_id: int) -> ColumnElement[bool]:
+    """Items an organisation sees in detail: those it holds now, and those in transit to it (the
+    named destination prepares the receipt and checks the consignment before it arrives)."""
+    return or_(items.c.holder_org_id == org_id, in_transit_to(org_id))
+
+
+def in_transit_to(org_id: int) -> ColumnElement[bool]:
+    return and_(items.c.destination_org_id == org_id, items.c.status == Status.IN_TRANSIT.value)
 
 
 def event_visible(visible_to: Viewer) -> ColumnElement[bool]:
@@ -76,21 +79,19 @@ def recorded_by(org_id: int) -> ColumnElement[bool]:
 
 
 def names_held_item(org_id: int, *, few_held: bool = False) -> ColumnElement[bool]:
-    """The second half of `event_visible`: events naming an item the organisation holds now.
+    """The second half of `event_visible`: events naming an item the organisation holds now or
+    that is in transit to it (see `concerns`).
 
     Two spellings of one condition, for the planner: checked event by event (an index probe per
     event, best when the candidate events are few or most of them are visible), or, when the
     organisation holds few items, as the set of events naming them (best for a wide query).
     """
     if few_held:
-        named = (
-            select(event_identifiers.c.event_pk)
-            .join(items, items.c.key == event_identifiers.c.key)
-            .where(items.c.holder_org_id == org_id)
-        )
+        naming = select(event_identifiers.c.event_pk).join(items, items.c.key == event_identifiers.c.key)
+        named = union_all(naming.where(items.c.holder_org_id == org_id), naming.where(in_transit_to(org_id)))
         return events.c.id.in_(named)
     return exists().where(
         event_identifiers.c.event_pk == events.c.id,
         items.c.key == event_identifiers.c.key,
-        items.c.holder_org_id == org_id,
+        concerns(org_id),
     )
