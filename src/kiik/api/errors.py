@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from kiik.api import cites_errors
 from kiik.api.problems import problem
+from kiik.custody.services.stock import InvalidSetting
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
 from kiik.epcis.domain.identifiers import InvalidIdentifier
@@ -37,6 +38,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidIdentifier)
     async def _bad_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
         return problem(400, "Invalid identifier", str(exc), "ValidationException")
+
+    @app.exception_handler(InvalidSetting)
+    async def _setting(_: Request, exc: InvalidSetting) -> JSONResponse:
+        return problem(400, "Invalid setting", str(exc), "ValidationException")
 
     @app.exception_handler(DirectoryError)
     async def _directory(_: Request, exc: DirectoryError) -> JSONResponse:

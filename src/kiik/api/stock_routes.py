@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
+from kiik.custody.services.mass_bounds import SetMassBound, bound_json, mass_bounds, set_mass_bound
 from kiik.custody.services.stock import list_discrepancies, stock_report
 from kiik.http.deps import PrincipalDep, RegistryDep
 
@@ -61,3 +63,24 @@ def get_discrepancies(
         limit=limit,
     )
     return report.to_json()
+
+
+class MassBoundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_type: str = Field(min_length=1, max_length=64, description="whole_horn, powder, ...")
+    measured: str = Field(pattern="^(item|lot)$", description="one marked `item`, or a `lot` (its kg)")
+    least_kg: float = Field(gt=0)
+    most_kg: float = Field(gt=0)
+    species: str | None = Field(default=None, max_length=120, description="None: any species")
+
+
+@router.get("/mass-bounds", summary="The plausible masses capture checks, per product type and species")
+def get_mass_bounds(registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+    return {"bounds": [bound_json(b) for b in mass_bounds(registry.uow(), principal)]}
+
+
+@router.put("/mass-bounds", summary="Set a plausible-mass bound (the ministry)")
+def put_mass_bound(body: MassBoundIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+    command = SetMassBound(body.product_type, body.measured, body.least_kg, body.most_kg, body.species)
+    return bound_json(set_mass_bound(registry.uow(), principal, command))

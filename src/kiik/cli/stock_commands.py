@@ -1,4 +1,5 @@
-"""`kiik stock [--org ORG]`, `kiik stock discrepancies`, `kiik stock tolerance [VALUE]`."""
+"""`kiik stock [--org ORG]`, `kiik stock discrepancies`, `kiik stock tolerance [VALUE]`,
+`kiik stock bounds [PRODUCT_TYPE --least KG --most KG]`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import typer
 from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, registry_for, root_operator
+from kiik.custody.services.mass_bounds import SetMassBound, mass_bounds, set_mass_bound
 from kiik.custody.services.stock import (
     DiscrepancyReport,
     InvalidSetting,
@@ -151,6 +153,37 @@ def tolerance(
     except InvalidSetting as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]mass tolerance of stock counts set to {value:g}[/] ({value:.1%})")
+
+
+@stock_app.command("bounds")
+def bounds(
+    product_type: Annotated[
+        str | None, typer.Argument(help="The product type to set a bound for (whole_horn, powder, ...)")
+    ] = None,
+    least: Annotated[float | None, typer.Option("--least", help="The least plausible mass, kg")] = None,
+    most: Annotated[float | None, typer.Option("--most", help="The most plausible mass, kg")] = None,
+    lot: Annotated[bool, typer.Option("--lot", help="A lot's kilograms rather than one marked item")] = False,
+    species: Annotated[str | None, typer.Option(help="A species (default: any species)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show the plausible masses capture checks, or set one (with PRODUCT_TYPE, --least and --most)."""
+    registry = registry_for(db)
+    if product_type is None:
+        table = Table("product type", "item or lot", "species", "least kg", "most kg", box=None)
+        for bound in mass_bounds(registry.uow(), root_operator()):
+            measured, who = bound.measured.value, bound.species or "any"
+            table.add_row(bound.product_type, measured, who, f"{bound.least_kg:g}", f"{bound.most_kg:g}")
+        console.print(table)
+        return
+    if least is None or most is None:
+        raise fail("give both --least and --most (kg) to set a bound", "`kiik stock bounds` lists them")
+    operator = Principal(0, "operator", "Registry operator (CLI)", OrgKind.MINISTRY, Role.ADMIN)
+    command = SetMassBound(product_type, "lot" if lot else "item", least, most, species)
+    try:
+        bound = set_mass_bound(registry.uow(), operator, command)
+    except InvalidSetting as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[green]bound set:[/] {bound.describe()}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, or_, select, update
 
-from kiik.custody.adapters.tables import items, stock_discrepancies, stock_settings
+from kiik.custody.adapters.tables import items, mass_bounds, stock_discrepancies, stock_settings
+from kiik.custody.domain.mass_bounds import MassBound, Measured
 from kiik.custody.domain.state import ItemState, Status
 from kiik.custody.domain.stock_count import DEFAULT_MASS_TOLERANCE, Discrepancy
 
@@ -121,6 +122,36 @@ class StockStore:
         if updated.rowcount == 0:
             self.connection.execute(
                 insert(stock_settings).values(name=MASS_TOLERANCE, value=value, updated_at=_now())
+            )
+
+    def mass_bounds(self) -> list[MassBound]:
+        """The bounds the ministry set (the defaults apply to everything else)."""
+        rows = self.connection.execute(select(mass_bounds).order_by(mass_bounds.c.id))
+        return [
+            MassBound(r.product_type, Measured(r.measured), r.least_kg, r.most_kg, r.species or None)
+            for r in rows
+        ]
+
+    def set_mass_bound(self, bound: MassBound, set_by: str) -> None:
+        key = (
+            mass_bounds.c.product_type == bound.product_type,
+            mass_bounds.c.measured == bound.measured.value,
+            mass_bounds.c.species == (bound.species or ""),
+        )
+        values = {
+            "least_kg": bound.least_kg,
+            "most_kg": bound.most_kg,
+            "set_by": set_by,
+            "updated_at": _now(),
+        }
+        if self.connection.execute(update(mass_bounds).where(*key).values(**values)).rowcount == 0:
+            self.connection.execute(
+                insert(mass_bounds).values(
+                    product_type=bound.product_type,
+                    measured=bound.measured.value,
+                    species=bound.species or "",
+                    **values,
+                )
             )
 
     def open_discrepancies(self) -> list[tuple[int, str, str]]:

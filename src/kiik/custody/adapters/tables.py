@@ -10,6 +10,7 @@ deleted. `items` is the projection of current state, written in the same transac
   later declared erroneous is skipped when read (the event keeps its primary key).
 - `stock_discrepancies`: what stock counts found wrong, each open until an event resolves it.
 - `stock_settings`: the registry's stock settings (the mass tolerance of counts).
+- `mass_bounds`: the plausible masses of items and lots the ministry set.
 - two indexes on `items` for the stock report (by holder) and for counts (by site), and two partial
   indexes on `event_identifiers` for lineage steps.
 """
@@ -161,6 +162,22 @@ stock_settings = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Float, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# The plausible masses the ministry set (kiik.custody.domain.mass_bounds; defaults where none):
+# one row per product type, item or lot, and species ("" for any species).
+mass_bounds = Table(
+    "mass_bounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_type", String(64), nullable=False),
+    Column("measured", String(8), nullable=False),
+    Column("species", String(120), nullable=False, server_default=""),
+    Column("least_kg", Float, nullable=False),
+    Column("most_kg", Float, nullable=False),
+    Column("set_by", String(64), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("product_type", "measured", "species", name="uq_mass_bounds_product_type"),
 )
 
 # Lineage steps: the transformations that made a key (its outputs) and that used it (its inputs).

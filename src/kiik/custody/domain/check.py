@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kiik.custody.domain.mass_bounds import MassBounds, Measured
 from kiik.custody.domain.state import FROZEN, STATUS_EXPLAINED, Actor, ItemState, Ledger, Status, Violation
 from kiik.epcis.domain.event_facts import EventFacts
 
@@ -40,6 +41,7 @@ class CustodyPolicy:
     directory: Directory
     yields: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_YIELDS))
     enforce: bool = True
+    mass_bounds: MassBounds = field(default_factory=MassBounds)
 
 
 class CustodyCheck:
@@ -50,6 +52,19 @@ class CustodyCheck:
         self.violations: list[Violation] = []
         self.writes: dict[str, ItemState] = {}
         self.event_time = facts.event_time.isoformat()
+
+    def check_mass(
+        self, key: str, kg: float | None, product_type: object, species: object, lot: bool
+    ) -> None:
+        """Refuse a mass outside the plausible bounds of its product type and species."""
+        reason = self.policy.mass_bounds.implausible(
+            kg,
+            product_type if isinstance(product_type, str) else None,
+            Measured.LOT if lot else Measured.ITEM,
+            species if isinstance(species, str) else None,
+        )
+        if reason is not None:
+            self.fail("mass.implausible", f"{key}: {reason}", key)
 
     def fail(self, rule: str, message: str, key: str | None = None) -> None:
         self.violations.append(Violation(rule, message, key))
@@ -74,7 +89,6 @@ class CustodyCheck:
             last_event_time=self.event_time,
             **values,
         )
-
 
     def known(self, key: str, is_class: bool = False) -> ItemState:
         """The state of an item the event acts on; an unknown one is a violation."""

@@ -121,6 +121,8 @@ def transform_outputs(check: CustodyCheck, used: list[InputMass], input_species:
                 f"{key} has no mass: give output quantities in KGM or GRM, or ILMD massKg, of more than 0 kg",
                 key,
             )
+        else:
+            check.check_mass(key, mass, product_type, output_species, is_class)
         output_kg += max(mass or 0.0, 0.0)
         check.write(
             check.new_item(

@@ -86,6 +86,7 @@ def _commission(check: CustodyCheck) -> None:
                 key,
             )
         line = next((q for q in facts.quantities if q.key == key), None) if is_class else None
+        check.check_mass(key, line.mass_kg if line else mass_each, product_type, species, is_class)
         check.write(
             check.new_item(
                 key,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from kiik.custody.domain.mass_bounds import MassBounds
 from kiik.custody.domain.rules import CustodyPolicy, apply_event, operation_of
 from kiik.custody.domain.state import Actor, Ledger
 from kiik.custody.services.corrections import declare_errors
@@ -326,7 +327,12 @@ def _capture(
     document_problems: Any,
 ) -> CaptureOutcome:
     outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
-    policy = CustodyPolicy(directory=DirectoryView(uow), yields=yields, enforce=custody_rules)
+    # The plausible masses the ministry set (custody's stock store keeps them), read once a capture.
+    stores: Any = uow
+    bounds = MassBounds(stores.stock.mass_bounds() if custody_rules else ())
+    policy = CustodyPolicy(
+        directory=DirectoryView(uow), yields=yields, enforce=custody_rules, mass_bounds=bounds
+    )
     run = _Capture(uow, principal, policy, outcome, max_errors)
     batch: list[_Pending] = []
     weight = 0
