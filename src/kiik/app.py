@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from kiik.api import errors
 from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
+from kiik.http.security_headers import SecurityHeaders
 
 
 def create_app(registry: Registry | None = None) -> FastAPI:
@@ -53,4 +54,5 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     app.include_router(reconciliation_page.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
     return app
