@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kiik.permits.domain.lifecycle import PermitKind, PermitStatus
+from kiik.custody.domain.state import Violation
+from kiik.permits.domain.lifecycle import EXPORTED, STATUS_EXPLAINED, PermitKind, PermitStatus
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,20 @@ class Permit:
         for item in self.items:
             grouped.setdefault(item.line, []).append(item)
         return dict(sorted(grouped.items()))
+
+
+def unusable(permit: Permit, used_already: bool = False) -> Violation | None:
+    """Why the permit cannot be used for an export now (its state), or None when it is issued and
+    unused. `used_already`: an earlier event of the same document used it."""
+    if used_already or permit.status in EXPORTED:
+        when = permit.endorsed_at or "in this document"
+        return Violation(
+            "permit.already_used",
+            f"permit {permit.number} was used already (export endorsed {when}): a permit is used once; "
+            "the exporter must apply for a new one",
+        )
+    if permit.status is not PermitStatus.ISSUED:
+        return Violation(
+            "permit.not_valid", f"permit {permit.number} cannot be used: {STATUS_EXPLAINED[permit.status]}"
+        )
+    return None

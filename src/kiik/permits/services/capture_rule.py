@@ -21,8 +21,8 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
 from kiik.permits.domain.events import bill_of_lading, export_port, permit_numbers
-from kiik.permits.domain.lifecycle import EXPORTED, STATUS_EXPLAINED, PermitAction, PermitStatus, next_status
-from kiik.permits.domain.model import Permit
+from kiik.permits.domain.lifecycle import PermitAction, next_status
+from kiik.permits.domain.model import Permit, unusable
 from kiik.species.domain.species import RuleKind, SpeciesRule, rules_for
 from kiik.species.services.capture_rule import SpeciesRules
 from kiik.species.services.quotas import use
@@ -51,21 +51,9 @@ class PermitExports:
         if permit is None:
             return [Violation("permit.unknown", f"no permit {number} is on record: check the number")]
         day = facts.event_time.date()
-        if number in self.used_here or permit.status in EXPORTED:
-            return [
-                Violation(
-                    "permit.already_used",
-                    f"permit {number} was used already (export endorsed "
-                    f"{permit.endorsed_at or 'in this document'}): a permit is used once; the exporter must "
-                    "apply for a new one",
-                )
-            ]
-        if permit.status is not PermitStatus.ISSUED:
-            return [
-                Violation(
-                    "permit.not_valid", f"permit {number} cannot be used: {STATUS_EXPLAINED[permit.status]}"
-                )
-            ]
+        refusal = unusable(permit, number in self.used_here)
+        if refusal is not None:
+            return [refusal]
         if permit.expired_on(day) or (permit.issued_at is not None and day < permit.issued_at.date()):
             return [
                 Violation(

@@ -20,7 +20,7 @@ from kiik.epcis.services.identifier_terms import item_key
 from kiik.errors import NotFound
 from kiik.permits.domain.events import export_event
 from kiik.permits.domain.lifecycle import PermitError
-from kiik.permits.domain.model import Permit
+from kiik.permits.domain.model import Permit, unusable
 from kiik.permits.services.ports import EventValidator, PermitRefused
 from kiik.species.services.ports import CitesUnitOfWork
 
@@ -69,6 +69,13 @@ def endorse_export(
         permit = uow.cites.permits.by_number(command.number)
         if permit is None:
             raise NotFound(f"no permit {command.number}: check the number")
+        # Said first: the items of a used permit have left, and the custody rules would only say
+        # that they cannot move.
+        refusal = unusable(permit)
+        if refusal is not None:
+            raise PermitRefused(
+                f"the export under permit {command.number} was refused; nothing was recorded", [refusal]
+            )
         states = uow.items.load(keys)
         site = _site(uow, principal)
     listed = {item.key: item for item in permit.items}
