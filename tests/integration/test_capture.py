@@ -10,6 +10,7 @@ from kiik.custody.adapters.tables import erroneous_events, events, items
 from kiik.custody.domain.state import Status
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.event_facts import key_of
+from kiik.ledger.services.log_verification import verify_log
 from tests.support.documents import capture, rules_of
 from tests.support.world import make_world
 
@@ -146,6 +147,9 @@ def test_an_error_declaration_corrects_without_deleting(registry) -> None:  # ty
     assert capture(
         registry, warehouse.principal, [build.receiving(HORNS, T0 + timedelta(days=2), warehouse.sgln)]
     ).succeeded
+    # The items' states, rebuilt by the correction, are what the valid events give.
+    report = verify_log(registry.uow())
+    assert report.intact and report.items == len(HORNS), report.problems
 
 
 def test_declaring_an_unknown_event_is_refused(registry) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import json
 
 from sqlalchemy import text
 
+from kiik.epcis.domain.identifiers import canonical_key
 from kiik.ledger.adapters.signing import verify_with
 from kiik.ledger.domain import merkle
 from kiik.ledger.services.log_verification import verify_log
@@ -86,3 +87,51 @@ def test_verify_log_finds_a_rewritten_leaf_order(registry) -> None:  # type: ign
         connection.execute(text("UPDATE merkle_leaves SET position = position + 1000 WHERE position = 1"))
     problems = verify_log(registry.uow()).problems
     assert any(p["problem"] in {"deleted", "reordered"} for p in problems)
+
+
+def test_verify_log_finds_a_query_column_changed_by_sql(registry) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(registry)
+    small_season(registry, world, lot_count=1)
+    assert verify_log(registry.uow()).intact
+    with registry.engine.begin() as connection:
+        target = connection.execute(
+            text("SELECT id FROM events WHERE biz_location IS NOT NULL ORDER BY id LIMIT 1")
+        ).scalar_one()
+        connection.execute(
+            text("UPDATE events SET biz_location = 'urn:epc:id:sgln:4870099.00000.0' WHERE id = :id"),
+            {"id": target},
+        )
+    report = verify_log(registry.uow())
+    assert not report.intact
+    [problem] = report.problems
+    assert problem["problem"] == "column" and problem["column"] == "biz_location"
+    assert problem["event_pk"] == target
+    assert "queries on biz_location answer wrongly" in problem["message"]
+
+
+def test_verify_log_finds_an_identifier_row_removed_by_sql(registry) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(registry)
+    small_season(registry, world, lot_count=1)
+    with registry.engine.begin() as connection:
+        pk, key = connection.execute(
+            text("SELECT event_pk, key FROM event_identifiers ORDER BY event_pk LIMIT 1")
+        ).one()
+        connection.execute(text("DELETE FROM event_identifiers WHERE event_pk = :pk"), {"pk": pk})
+    problems = verify_log(registry.uow()).problems
+    assert [(p["problem"], p["column"], p["event_pk"]) for p in problems] == [("column", "identifiers", pk)]
+    assert key in problems[0]["message"]
+
+
+def test_verify_log_finds_an_item_state_changed_by_sql(registry) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(registry)
+    season = small_season(registry, world, lot_count=1)
+    assert verify_log(registry.uow()).items > 0
+    with registry.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE items SET holder_org_id = :org, status = 'active' WHERE key = :key"),
+            {"org": world["customs"].org_id, "key": canonical_key(season.trader_horns[0])},
+        )
+    problems = verify_log(registry.uow()).problems
+    assert [p["problem"] for p in problems] == ["state"]
+    assert problems[0]["key"] == canonical_key(season.trader_horns[0])
+    assert "holder" in problems[0]["message"]

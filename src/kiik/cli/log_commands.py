@@ -23,14 +23,17 @@ def checkpoint(db: DbOption = None) -> None:
 def verify(
     db: DbOption = None, as_json: bool = typer.Option(False, "--json", help="print the report as JSON")
 ) -> None:
-    """Recompute the log from the stored events; report any edited, deleted or reordered record."""
-    report = verify_log(registry_for(db).uow())
+    """Recompute the log from the stored events; report any edited, deleted or reordered record, any
+    query column or item state that the events do not give."""
+    registry = registry_for(db)
+    report = verify_log(registry.uow(), registry.settings.yields)
     if as_json:
         console.print_json(json.dumps(report.to_json()))
     else:
         console.print(
             f"{report.events} events, {report.leaves} logged, {report.unlogged} awaiting the log, "
-            f"{report.checkpoints} signed checkpoints checked"
+            f"{report.checkpoints} signed checkpoints checked; the columns of every event and the "
+            f"states of {report.items} items checked against the events"
         )
         for problem in report.problems:
             console.print(f"[red]{problem['problem']}[/]: {problem['message']}", soft_wrap=True)

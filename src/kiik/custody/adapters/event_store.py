@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text, tuple_
 
 from kiik.custody.adapters.item_store import chunked, one_of
 from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events
@@ -194,3 +194,20 @@ class EventStore:
         if org_id is not None:
             query = query.where(events.c.org_id == org_id)
         return int(self.connection.scalar(query) or 0)
+
+    def valid_in_order(self, chunk: int = 5000) -> Iterator[StoredEvent]:
+        """Every event that is not an error declaration nor declared erroneous, in the order they
+        happened (then as recorded): what an item's state is rebuilt from."""
+        erroneous = select(erroneous_events.c.event_pk)
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = select(events).where(events.c.declares_error.is_(False), events.c.id.not_in(erroneous))
+            if after is not None:
+                query = query.where(tuple_(events.c.event_time, events.c.id) > tuple_(*after))
+            rows = list(
+                self.connection.execute(query.order_by(events.c.event_time, events.c.id).limit(chunk))
+            )
+            if not rows:
+                return
+            yield from (stored(row) for row in rows)
+            after = (rows[-1].event_time, rows[-1].id)

@@ -231,3 +231,16 @@ class ItemStore:
         return [
             (row[0], int(row[1]), row[2]) for row in self.connection.execute(query.order_by(items.c.status))
         ]
+
+    def all_states(self, chunk: int = 5000) -> Iterator[ItemState]:
+        """Every item's stored state, in key order, read in chunks."""
+        after: str | None = None
+        while True:
+            query = select(*_STATE_COLUMNS).order_by(items.c.key).limit(chunk)
+            if after is not None:
+                query = query.where(items.c.key > after)
+            rows = list(self.connection.execute(query))
+            if not rows:
+                return
+            yield from (_state_of(row) for row in rows)
+            after = rows[-1][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -26,6 +27,51 @@ class NewEventRow:
     capture_id: str | None
     body: dict[str, Any] | None  # None: handed to the event store already encoded
     identifiers: list[tuple[str, str]]
+
+
+# The columns of an event's row that are worked out from its body at capture, and that queries
+# filter on: a row whose columns disagree with its body answers queries wrongly.
+DERIVED_COLUMNS = (
+    "event_id",
+    "event_type",
+    "event_time",
+    "action",
+    "biz_step",
+    "disposition",
+    "read_point",
+    "biz_location",
+    "declares_error",
+)
+
+
+def derived_columns(facts: EventFacts, hash_id: str) -> dict[str, Any]:
+    """What `new_event` stores in each of DERIVED_COLUMNS for an event with these facts."""
+    return {
+        "event_id": str(facts.event_id or hash_id),
+        "event_type": facts.event_type,
+        "event_time": naive_utc(facts.event_time),
+        "action": facts.action,
+        "biz_step": facts.biz_step,
+        "disposition": facts.disposition,
+        "read_point": facts.read_point,
+        "biz_location": facts.biz_location,
+        "declares_error": facts.declares_error,
+    }
+
+
+def column_differences(
+    stored: Mapping[str, Any], identifiers: Iterable[tuple[str, str]], facts: EventFacts, hash_id: str
+) -> list[tuple[str, Any, Any]]:
+    """(column, stored, derived from the body) for each column, and the identifiers, that disagree."""
+    found = [
+        (name, stored.get(name), value)
+        for name, value in derived_columns(facts, hash_id).items()
+        if stored.get(name) != value
+    ]
+    named, expected = set(identifiers), set(facts.identifier_pairs)
+    if named != expected:
+        found.append(("identifiers", sorted(named - expected), sorted(expected - named)))
+    return found
 
 
 def naive_utc(value: datetime) -> datetime:

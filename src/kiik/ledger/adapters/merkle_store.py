@@ -4,14 +4,15 @@ signed checkpoints. Rows are only ever inserted."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, text
 
-from kiik.custody.adapters.tables import events
+from kiik.custody.adapters.tables import event_identifiers, events
 from kiik.db.bulk_insert import insert_rows
+from kiik.epcis.services.records import DERIVED_COLUMNS
 from kiik.ledger.adapters.tables import merkle_checkpoints, merkle_leaves, merkle_nodes
 from kiik.ledger.domain import merkle
 from kiik.ledger.domain.merkle import Node
@@ -43,6 +44,9 @@ class LoggedEvent:
     body: dict[str, Any]
     position: int | None
     logged_hash_id: str | None
+    # The columns queries filter on, as stored (each derived from the body at capture).
+    columns: dict[str, Any] = field(default_factory=dict)
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # as stored: (role, key)
 
 
 class MerkleStore:
@@ -163,6 +167,7 @@ class MerkleStore:
                     events.c.body,
                     merkle_leaves.c.position,
                     merkle_leaves.c.hash_id.label("logged"),
+                    *(events.c[name] for name in DERIVED_COLUMNS),
                 )
                 .outerjoin(merkle_leaves, merkle_leaves.c.event_pk == events.c.id)
                 .where(events.c.id > after)
@@ -172,9 +177,20 @@ class MerkleStore:
             rows = list(self.connection.execute(query))
             if not rows:
                 return
+            named: dict[int, list[tuple[str, str]]] = {}
+            pks = [int(r.id) for r in rows]
+            identified = select(
+                event_identifiers.c.event_pk, event_identifiers.c.role, event_identifiers.c.key
+            )
+            for pk, role, key in self.connection.execute(
+                identified.where(event_identifiers.c.event_pk.in_(pks))
+            ):
+                named.setdefault(int(pk), []).append((role, key))
             for r in rows:
                 position = None if r.position is None else int(r.position)
-                yield LoggedEvent(int(r.id), r.hash_id, r.body, position, r.logged)
+                columns = {name: r._mapping[name] for name in DERIVED_COLUMNS}
+                found = named.get(int(r.id), [])
+                yield LoggedEvent(int(r.id), r.hash_id, r.body, position, r.logged, columns, found)
             after = int(rows[-1].id)
 
     def leaves_without_event(self) -> list[tuple[int, int]]:

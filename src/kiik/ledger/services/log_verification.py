@@ -4,15 +4,24 @@ Each event's Event Hash ID is recomputed from its stored body, in capture order,
 the hash the event row and the log's leaf hold; the tree rebuilt from the recomputed hashes must give
 the root of every signed checkpoint. An edited body or hash, a deleted event, two events swapped or a
 rewritten log each break one of these, and the report says where.
+
+What was worked out from each event at capture is checked too: the columns queries filter on and
+the identifiers an event names must be what its body says (an edited `biz_location` would make
+`EQ_bizLocation` answer wrongly), and every item's stored state must be what the valid events give.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiik.custody.domain.check import DEFAULT_YIELDS
+from kiik.custody.services.state_check import check_states
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.epcis.domain.event_facts import read_event
 from kiik.epcis.domain.event_hash import event_hash_id
+from kiik.epcis.services.records import column_differences
 from kiik.ledger.domain import merkle
 
 
@@ -22,6 +31,7 @@ class LogReport:
     leaves: int = 0
     checkpoints: int = 0
     unlogged: int = 0
+    items: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -39,11 +49,14 @@ class LogReport:
             "leaves": self.leaves,
             "unlogged_events": self.unlogged,
             "checkpoints_checked": self.checkpoints,
+            "items_checked": self.items,
             "problems": self.problems,
         }
 
 
-def verify_log(uow: UnitOfWork) -> LogReport:
+def verify_log(uow: UnitOfWork, yields: Mapping[str, float] | None = None) -> LogReport:
+    """Check the log, the columns derived from each event, and the items' states (`yields`: the
+    deployment's, with which the states were worked out)."""
     report = LogReport()
     with uow:
         log: Any = uow.log  # type: ignore[attr-defined]
@@ -61,6 +74,7 @@ def verify_log(uow: UnitOfWork) -> LogReport:
                     event_pk=row.event_pk,
                     position=row.position,
                 )
+            _check_columns(report, row, recomputed)
             if row.position is None:
                 report.unlogged += 1
                 continue
@@ -97,6 +111,14 @@ def verify_log(uow: UnitOfWork) -> LogReport:
                         f"(signed {signed.root}, recomputed {builder.root().hex()})",
                         tree_size=signed.tree_size,
                     )
+        states = check_states(uow, DEFAULT_YIELDS if yields is None else yields)
+        report.items = states.compared
+        for difference in states.differences:
+            report.add(
+                "state",
+                difference.describe() + ": the item's state was changed outside kiik",
+                key=difference.key,
+            )
         for position, event_pk in log.leaves_without_event():
             report.add("deleted", f"leaf {position} names event {event_pk}, which is gone", position=position)
         for size in checkpoints:
@@ -107,3 +129,21 @@ def verify_log(uow: UnitOfWork) -> LogReport:
                     tree_size=size,
                 )
     return report
+
+
+def _check_columns(report: LogReport, row: Any, hash_id: str) -> None:
+    try:
+        facts = read_event(row.body)
+    except (KeyError, ValueError, TypeError) as exc:
+        report.add(
+            "edited", f"event {row.event_pk}: its stored body cannot be read ({exc})", event_pk=row.event_pk
+        )
+        return
+    for column, stored, derived in column_differences(row.columns, row.identifiers, facts, hash_id):
+        report.add(
+            "column",
+            f"event {row.event_pk}: its {column} column says {stored!r} but its body says {derived!r}: the "
+            f"row was changed after capture, and queries on {column} answer wrongly",
+            event_pk=row.event_pk,
+            column=column,
+        )
