@@ -16,6 +16,7 @@ from kiik.errors import NotFound, QueryError
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
 from kiik.http.deps import Unauthenticated
+from kiik.partners.adapters.client import PartnerUnreachable
 
 
 def install(app: FastAPI) -> None:
@@ -38,6 +39,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidIdentifier)
     async def _bad_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
         return problem(400, "Invalid identifier", str(exc), "ValidationException")
+
+    @app.exception_handler(PartnerUnreachable)
+    async def _unreachable(_: Request, exc: PartnerUnreachable) -> JSONResponse:
+        detail = (
+            f"the partner registry could not be reached: {exc}; check its base URL and that it is up, "
+            "or give its published keys in the request"
+        )
+        return problem(502, "Partner registry unreachable", detail, "ImplementationException")
 
     @app.exception_handler(InvalidSetting)
     async def _setting(_: Request, exc: InvalidSetting) -> JSONResponse:

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiik.directory.domain.permissions import Permission
 from kiik.epcis.adapters.reader import validate_event
-from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.http.deps import PrincipalDep, RegistryDep, may
 from kiik.ledger.services.signing_keys import published_keys, rotate_signing_key
 from kiik.permits.adapters.pdf import render_permit_pdf
 from kiik.permits.domain.lifecycle import parse_number
@@ -77,7 +78,10 @@ def get_keys(registry: RegistryDep) -> dict[str, Any]:
 
 
 @router.post("/keys/rotate", tags=["Signing keys"], summary="Make a new signing key; retire the current one")
-def post_rotate(registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_rotate(
+    registry: RegistryDep,
+    principal: may(Permission.KEYS_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     new, retired = rotate_signing_key(registry.uow(), principal)
     return {"current": new, "retired": retired}
 
@@ -90,19 +94,29 @@ def get_permits(
 
 
 @router.post("/permits", status_code=201, summary="Apply for an export permit (trader)")
-def post_application(body: ApplicationIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_application(
+    body: ApplicationIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_APPLY),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     command = ApplyForPermit(**body.model_dump())
     return permit_json(apply_for_permit(registry.uow(), principal, command))
 
 
 @router.post("/permits/expire", summary="Expire issued permits past their last valid day (ministry)")
-def post_expire(registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_expire(
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return {"expired": expire_permits(registry.uow(), principal)}
 
 
 @router.post("/permits/{permit_id:int}/issue", summary="Issue a permit for an application (ministry)")
 def post_issue(
-    permit_id: int, body: DecisionIn, registry: RegistryDep, principal: PrincipalDep
+    permit_id: int,
+    body: DecisionIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     command = IssuePermit(permit_id, body.valid_until, body.note)
     return permit_json(issue_permit(registry.uow(), principal, command))
@@ -110,26 +124,39 @@ def post_issue(
 
 @router.post("/permits/{permit_id:int}/reject", summary="Reject an application (ministry)")
 def post_reject(
-    permit_id: int, body: ReasonIn, registry: RegistryDep, principal: PrincipalDep
+    permit_id: int,
+    body: ReasonIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     return permit_json(reject_application(registry.uow(), principal, permit_id, body.reason))
 
 
 @router.post("/permits/{permit_id:int}/withdraw", summary="Withdraw your application (trader)")
-def post_withdraw(permit_id: int, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_withdraw(
+    permit_id: int,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_APPLY),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return permit_json(withdraw_application(registry.uow(), principal, permit_id))
 
 
 @router.post("/permits/{number:path}/cancel", summary="Cancel an issued permit (ministry)")
 def post_cancel(
-    number: str, body: ReasonIn, registry: RegistryDep, principal: PrincipalDep
+    number: str,
+    body: ReasonIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     return permit_json(cancel_permit(registry.uow(), principal, parse_number(number), body.reason))
 
 
 @router.post("/permits/{number:path}/replace", summary="Issue a replacement; the old permit becomes void")
 def post_replace(
-    number: str, body: DecisionIn, registry: RegistryDep, principal: PrincipalDep
+    number: str,
+    body: DecisionIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     command = IssuePermit(0, body.valid_until, body.note)
     return permit_json(replace_permit(registry.uow(), principal, parse_number(number), command))
@@ -137,7 +164,10 @@ def post_replace(
 
 @router.post("/permits/{number:path}/endorse", summary="Endorse the export (customs): what actually leaves")
 def post_endorse(
-    number: str, body: EndorsementIn, registry: RegistryDep, principal: PrincipalDep
+    number: str,
+    body: EndorsementIn,
+    registry: RegistryDep,
+    principal: may(Permission.PERMITS_ENDORSE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     command = EndorseExport(parse_number(number), **body.model_dump())
     settings = registry.settings

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.directory.domain.permissions import Permission
+from kiik.http.deps import PrincipalDep, RegistryDep, may
 from kiik.species.domain.quotas import Quota
 from kiik.species.domain.species import Taxon
 from kiik.species.services.quotas import list_quotas, set_quota
@@ -74,25 +75,42 @@ def get_register(registry: RegistryDep, principal: PrincipalDep, withdrawn: bool
 
 
 @router.put("/species", summary="Add or change a taxon (ministry)")
-def put_taxon(body: TaxonIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def put_taxon(
+    body: TaxonIn,
+    registry: RegistryDep,
+    principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     taxon = save_taxon(registry.uow(), principal, Taxon(**body.model_dump()))
     return {"scientific_name": taxon.scientific_name}
 
 
 @router.post("/species/rules", status_code=201, summary="Add a dated rule to a taxon (ministry)")
-def post_rule(body: RuleIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_rule(
+    body: RuleIn,
+    registry: RegistryDep,
+    principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return rule_json(add_rule(registry.uow(), principal, body.command()))
 
 
 @router.put(
     "/species/rules/{rule_id}", summary="Change a rule (ministry; the old version stays in the audit)"
 )
-def put_rule(rule_id: int, body: RuleIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def put_rule(
+    rule_id: int,
+    body: RuleIn,
+    registry: RegistryDep,
+    principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return rule_json(change_rule(registry.uow(), principal, rule_id, body.command()))
 
 
 @router.post("/species/rules/{rule_id}/withdraw", summary="Withdraw a rule (ministry)")
-def post_withdraw(rule_id: int, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_withdraw(
+    rule_id: int,
+    registry: RegistryDep,
+    principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return rule_json(withdraw_rule(registry.uow(), principal, rule_id))
 
 
@@ -111,5 +129,9 @@ def get_quotas(
 
 
 @router.post("/quotas", status_code=201, summary="Open a quota (Res. Conf. 14.7; ministry)")
-def post_quota(body: QuotaIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def post_quota(
+    body: QuotaIn,
+    registry: RegistryDep,
+    principal: may(Permission.QUOTAS_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     return set_quota(registry.uow(), principal, Quota(**body.model_dump())).to_json()

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kiik.custody.services.mass_bounds import SetMassBound, bound_json, mass_bounds, set_mass_bound
 from kiik.custody.services.stock import list_discrepancies, stock_report
-from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.directory.domain.permissions import Permission
+from kiik.http.deps import PrincipalDep, RegistryDep, may
 
 router = APIRouter(prefix="/api/stock", tags=["Stock"])
 
@@ -81,6 +82,10 @@ def get_mass_bounds(registry: RegistryDep, principal: PrincipalDep) -> dict[str,
 
 
 @router.put("/mass-bounds", summary="Set a plausible-mass bound (the ministry)")
-def put_mass_bound(body: MassBoundIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+def put_mass_bound(
+    body: MassBoundIn,
+    registry: RegistryDep,
+    principal: may(Permission.STOCK_SETTINGS_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
     command = SetMassBound(body.product_type, body.measured, body.least_kg, body.most_kg, body.species)
     return bound_json(set_mass_bound(registry.uow(), principal, command))
