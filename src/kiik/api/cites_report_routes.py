@@ -14,7 +14,9 @@ router = APIRouter(prefix="/api/reports", tags=["Reports"])
 
 
 @router.get("/quota-use", summary="Quota use per year and per exporter")
-def get_quota_use(registry: RegistryDep, principal: PrincipalDep, year: int | None = None) -> dict[str, Any]:
+def get_quota_use(
+    registry: RegistryDep, principal: PrincipalDep, year: int | None = Query(None, ge=1975, le=2100)
+) -> dict[str, Any]:
     return quota_use(registry.uow(), principal, year)
 
 

@@ -23,7 +23,9 @@ def checkpoint(registry: RegistryDep) -> dict[str, Any]:
 def inclusion_proof(
     registry: RegistryDep,
     event: str = Query(..., description="Event Hash ID (ni:///sha-256;...) or eventID"),
-    size: int | None = Query(None, description="tree size; the latest checkpoint's when omitted"),
+    size: int | None = Query(
+        None, ge=0, le=2**62, description="tree size; the latest checkpoint's when omitted"
+    ),
 ) -> dict[str, Any]:
     return inclusion(registry.uow(), event, size)
 
@@ -31,7 +33,7 @@ def inclusion_proof(
 @router.get("/consistency")
 def consistency_proof(
     registry: RegistryDep,
-    from_: int = Query(..., alias="from", description="the older tree size"),
-    to: int = Query(..., description="the newer tree size"),
+    from_: int = Query(..., alias="from", ge=0, le=2**62, description="the older tree size"),
+    to: int = Query(..., ge=0, le=2**62, description="the newer tree size"),
 ) -> dict[str, Any]:
     return consistency(registry.uow(), from_, to)

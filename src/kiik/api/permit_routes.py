@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kiik.directory.domain.permissions import Permission
 from kiik.epcis.adapters.reader import validate_event
-from kiik.http.deps import PrincipalDep, RegistryDep, may
+from kiik.http.deps import PrincipalDep, RegistryDep, RowId, may
 from kiik.ledger.services.signing_keys import published_keys, rotate_signing_key
 from kiik.permits.adapters.pdf import render_permit_pdf
 from kiik.permits.domain.lifecycle import parse_number
@@ -113,7 +113,7 @@ def post_expire(
 
 @router.post("/permits/{permit_id:int}/issue", summary="Issue a permit for an application (ministry)")
 def post_issue(
-    permit_id: int,
+    permit_id: RowId,
     body: DecisionIn,
     registry: RegistryDep,
     principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
@@ -124,7 +124,7 @@ def post_issue(
 
 @router.post("/permits/{permit_id:int}/reject", summary="Reject an application (ministry)")
 def post_reject(
-    permit_id: int,
+    permit_id: RowId,
     body: ReasonIn,
     registry: RegistryDep,
     principal: may(Permission.PERMITS_DECIDE),  # type: ignore[valid-type]
@@ -134,7 +134,7 @@ def post_reject(
 
 @router.post("/permits/{permit_id:int}/withdraw", summary="Withdraw your application (trader)")
 def post_withdraw(
-    permit_id: int,
+    permit_id: RowId,
     registry: RegistryDep,
     principal: may(Permission.PERMITS_APPLY),  # type: ignore[valid-type]
 ) -> dict[str, Any]:

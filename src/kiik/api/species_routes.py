@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from kiik.directory.domain.permissions import Permission
-from kiik.http.deps import PrincipalDep, RegistryDep, may
+from kiik.http.deps import PrincipalDep, RegistryDep, RowId, may
 from kiik.species.domain.quotas import Quota
 from kiik.species.domain.species import Taxon
 from kiik.species.services.quotas import list_quotas, set_quota
@@ -97,7 +97,7 @@ def post_rule(
     "/species/rules/{rule_id}", summary="Change a rule (ministry; the old version stays in the audit)"
 )
 def put_rule(
-    rule_id: int,
+    rule_id: RowId,
     body: RuleIn,
     registry: RegistryDep,
     principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
@@ -107,7 +107,7 @@ def put_rule(
 
 @router.post("/species/rules/{rule_id}/withdraw", summary="Withdraw a rule (ministry)")
 def post_withdraw(
-    rule_id: int,
+    rule_id: RowId,
     registry: RegistryDep,
     principal: may(Permission.SPECIES_MANAGE),  # type: ignore[valid-type]
 ) -> dict[str, Any]:

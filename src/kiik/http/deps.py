@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kiik.bootstrap.registry import Registry
@@ -56,3 +56,8 @@ def allowed(permission: Permission) -> Callable[[Principal], Principal]:
 
 def may(permission: Permission) -> type[Principal]:
     return Annotated[Principal, Depends(allowed(permission))]  # type: ignore[return-value]
+
+
+# A row id in a path: both databases store it as a 32-bit integer at least; anything larger names no
+# row, and is refused as a bad request before it reaches the database.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a row id")]
