@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from kiik.api import errors
 from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
+from kiik.http.limits import BodyLimits, RateLimits
 from kiik.http.security_headers import SecurityHeaders
 
 
@@ -54,5 +55,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     app.include_router(reconciliation_page.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+    # Outermost last: headers on every answer, then rates, then body sizes, then the application.
+    app.add_middleware(BodyLimits, settings=registry.settings)
+    app.add_middleware(RateLimits, settings=registry.settings)
     app.add_middleware(SecurityHeaders)
     return app

@@ -44,6 +44,14 @@ class Settings:
     # The most problems one capture job reports; the rest are counted.
     max_reported_errors: int = 1000
     max_document_bytes: int = 1024 * 1024 * 1024
+    # The most events one capture document may hold (GS1-EPCIS-Capture-Limit); larger ones are refused.
+    max_events_per_document: int = 1_000_000
+    # The largest body of any other request (JSON commands of the API, forms of the pages).
+    max_request_bytes: int = 1024 * 1024
+    # Requests per minute from one client address: logins and unknown tokens (guessing), and the
+    # public pages and answers that need no token (a scanned label, a permit's QR code, the log).
+    login_attempts_per_minute: int = 30
+    public_requests_per_minute: int = 300
     # The partner exchange (docs/partners.md): this registry's country, its public base URL, how
     # often `kiik serve` delivers the outbox (0 = never; `kiik partner deliver` then), the largest
     # partner message accepted, and how long after an export a confirmation is overdue.
@@ -73,6 +81,10 @@ class Settings:
             confirmation_due_days=_number(env, "KIIK_CONFIRMATION_DUE_DAYS", 30, int),
             reconcile_tolerance_kg=_number(env, "KIIK_RECONCILE_TOLERANCE_KG", 0.005, float),
             reconcile_tolerance_percent=_number(env, "KIIK_RECONCILE_TOLERANCE_PERCENT", 0.5, float),
+            max_events_per_document=_number(env, "KIIK_MAX_EVENTS_PER_DOCUMENT", 1_000_000, int),
+            max_request_bytes=_number(env, "KIIK_MAX_REQUEST_BYTES", 1024 * 1024, int),
+            login_attempts_per_minute=_number(env, "KIIK_LOGIN_ATTEMPTS_PER_MINUTE", 30, int),
+            public_requests_per_minute=_number(env, "KIIK_PUBLIC_REQUESTS_PER_MINUTE", 300, int),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -15,7 +15,16 @@ from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.cli.main import app as cli
 from kiik.epcis.domain import event_builders as build
-from tests.support.access import DENIED, AccessWorld, app_routes, build_world, fill, matrix, request
+from tests.support.access import (
+    DENIED,
+    AccessWorld,
+    app_routes,
+    build_world,
+    fill,
+    matrix,
+    request,
+    unlimited,
+)
 
 MATRIX = matrix()
 CALLERS = MATRIX["groups"]["everyone"]
@@ -76,7 +85,7 @@ def test_the_matrix_names_every_command() -> None:
 
 
 def test_every_caller_gets_what_the_matrix_says(registry: Registry) -> None:
-    with TestClient(create_app(registry)) as client:
+    with TestClient(create_app(unlimited(registry))) as client:
         world = build_world(registry, client)
         wrong = []
         for route in MATRIX["route"]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from tests.support.season import open_register, small_season
 from tests.support.world import make_world
 
 MATRIX = Path(__file__).resolve().parents[1] / "e2e" / "access_matrix.toml"
-DENIED = (401, 403, 404)
+DENIED = (401, 403, 404, 429)  # 429: refused by the rate limit (log-in attempts)
 
 
 def matrix() -> dict[str, Any]:
@@ -105,3 +105,12 @@ def request(client: TestClient, token: str | None, method: str, path: str, body:
     elif body is not None:
         content, headers["Content-Type"] = json.dumps(body), "application/json"
     return client.request(method, path, content=content, headers=headers, follow_redirects=False).status_code
+
+
+def unlimited(registry: Registry) -> Registry:
+    """The registry with rate limits out of the way (tests that send many requests from one address
+    test something else; tests/e2e/test_input_limits.py tests the limits)."""
+    settings = replace(
+        registry.settings, login_attempts_per_minute=1_000_000, public_requests_per_minute=1_000_000
+    )
+    return replace(registry, settings=settings)

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiik.api.problems import problem
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.capture import capture_events
 from kiik.custody.services.capture_jobs import job_document, run_job, start_job
@@ -19,6 +18,7 @@ from kiik.directory.domain.permissions import Permission, Principal
 from kiik.epcis.adapters.capture_source import open_capture_document
 from kiik.epcis.adapters.reader import validate_event
 from kiik.http.deps import PrincipalDep, RegistryDep, may
+from kiik.http.problems import problem
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
@@ -55,6 +55,7 @@ def capture_file(
                 yields=settings.yields,
                 batch_size=settings.capture_batch_size,
                 max_errors=settings.max_reported_errors,
+                max_events=settings.max_events_per_document,
             )
     finally:
         os.unlink(path)

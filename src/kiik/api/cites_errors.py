@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from kiik.api.problems import problem
+from kiik.http.problems import problem
 from kiik.ledger.domain.signed_documents import BadSignedDocument
 from kiik.permits.domain.lifecycle import PermitError, TransitionRefused
 from kiik.permits.services.ports import PermitRefused

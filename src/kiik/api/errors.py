@@ -7,7 +7,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiik.api import cites_errors
-from kiik.api.problems import problem
 from kiik.custody.services.stock import InvalidSetting
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
@@ -16,6 +15,7 @@ from kiik.errors import NotFound, QueryError
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
 from kiik.http.deps import Unauthenticated
+from kiik.http.problems import problem
 from kiik.partners.adapters.client import PartnerUnreachable
 
 

@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from kiik.api.problems import problem
 from kiik.directory.domain.permissions import Permission
 from kiik.epcis.adapters.barcodes import parse_scanned
 from kiik.epcis.adapters.capture_source import open_capture_document
@@ -29,6 +28,7 @@ from kiik.harvest.services.authorisations import (
 )
 from kiik.harvest.services.sheet_import import CapturePath, ImportHarvestSheet, import_harvest_sheet
 from kiik.http.deps import PrincipalDep, RegistryDep, may
+from kiik.http.problems import problem
 
 router = APIRouter(prefix="/api/harvest", tags=["Harvest"])
 

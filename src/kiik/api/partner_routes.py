@@ -9,9 +9,9 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from kiik.api.problems import problem
 from kiik.directory.domain.permissions import Permission
 from kiik.http.deps import RegistryDep, may
+from kiik.http.problems import problem
 from kiik.ledger.adapters.signing import verify_with
 from kiik.partners.adapters.client import HttpPartnerClient
 from kiik.partners.domain.messages import MessageRefused

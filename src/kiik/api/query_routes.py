@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiik.api.problems import problem
 from kiik.custody.services.queries import event_by_id, query_events
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
+from kiik.http.problems import problem
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
 
@@ -106,7 +106,8 @@ def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep)
     if media_type is None:
         return _not_acceptable(request)
     page = query_events(registry.uow(), principal, request.query_params.multi_items())
-    headers = dict(EPCIS_HEADERS)
+    # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
+    headers = {**EPCIS_HEADERS, "Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
     if page.next_page_token is not None:
         following = request.url.remove_query_params("nextPageToken").include_query_params(
             nextPageToken=page.next_page_token

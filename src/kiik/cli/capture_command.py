@@ -36,6 +36,7 @@ def capture(
                 batch_size=settings.capture_batch_size,
                 max_errors=settings.max_reported_errors,
                 document_problems=reader.document_problems,
+                max_events=settings.max_events_per_document,
             )
         if outcome.succeeded:
             console.print(f"[green]{path}[/]: {outcome.summary()}")

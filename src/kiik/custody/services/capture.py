@@ -25,7 +25,7 @@ from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.directory.services.directory_view import DirectoryView
 from kiik.epcis.domain.event_facts import EventFacts, read_event
 from kiik.epcis.domain.event_hash import event_hash_id
-from kiik.epcis.services.records import WrittenEvent, new_event
+from kiik.epcis.services.records import MAX_STORED_TEXT, WrittenEvent, new_event, shown, too_long
 
 # States kept in memory for a document that is already rejected (and so is not being written).
 MAX_UNWRITTEN_STATES = 200_000
@@ -242,6 +242,7 @@ def capture_events(
     max_errors: int = 1000,
     capture_id: str | None = None,
     document_problems: Any = None,
+    max_events: int | None = None,
 ) -> CaptureOutcome:
     """Capture every event or none. `document_problems`, when given, is called after the events
     are read and returns problems of the document as a whole (its header, its syntax)."""
@@ -257,6 +258,7 @@ def capture_events(
             max_errors=max_errors,
             capture_id=capture_id,
             document_problems=document_problems,
+            max_events=max_events,
         )
         if outcome.succeeded:
             uow.commit()
@@ -276,6 +278,7 @@ def capture_within(
     max_errors: int = 1000,
     capture_id: str | None = None,
     document_problems: Any = None,
+    max_events: int | None = None,
 ) -> CaptureOutcome:
     """`capture_events` inside a unit of work that the caller has entered and will end: nothing is
     committed here. The caller commits only when the outcome succeeded (and rolls back otherwise),
@@ -292,6 +295,7 @@ def capture_within(
             max_errors,
             capture_id,
             document_problems,
+            max_events,
         )
 
 
@@ -325,6 +329,7 @@ def _capture(
     max_errors: int,
     capture_id: str | None,
     document_problems: Any,
+    max_events: int | None = None,
 ) -> CaptureOutcome:
     outcome = CaptureOutcome(capture_id=capture_id or new_capture_id())
     # The plausible masses the ministry set (custody's stock store keeps them), read once a capture.
@@ -338,6 +343,15 @@ def _capture(
     weight = 0
     for document_event in events:
         outcome.event_count += 1
+        if max_events is not None and outcome.event_count > max_events:
+            run.error(
+                None,
+                None,
+                "capture.too_many_events",
+                f"the document holds more than {max_events} events, the most one capture takes "
+                "(GS1-EPCIS-Capture-Limit): split it into several documents",
+            )
+            break
         if document_event.problems:
             for problem in document_event.problems:
                 details = problem.to_dict()
@@ -360,6 +374,17 @@ def _capture(
             except (KeyError, ValueError, TypeError) as exc:
                 run.error(document_event.index, event, "event.unreadable", f"the event cannot be read: {exc}")
                 continue
+        oversized = too_long(facts)
+        if oversized:
+            for name, value in oversized:
+                run.error(
+                    document_event.index,
+                    document_event.event,
+                    "event.value_too_long",
+                    f"{name} has {len(value)} characters; at most {MAX_STORED_TEXT} are stored: shorten it "
+                    f"({shown(value)})",
+                )
+            continue
         body_json = getattr(document_event, "body_json", None)
         batch.append(_Pending(document_event, facts, hash_id, body_json))
         weight += len(facts.identifier_pairs)

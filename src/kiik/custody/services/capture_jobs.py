@@ -33,6 +33,7 @@ def run_job(
     yields: dict[str, float],
     batch_size: int,
     max_errors: int,
+    max_events: int | None = None,
 ) -> CaptureOutcome:
     """Capture a document under a job and record how it ended, whatever happened."""
     outcome = CaptureOutcome(capture_id=job_id)
@@ -47,6 +48,7 @@ def run_job(
             max_errors=max_errors,
             capture_id=job_id,
             document_problems=document_problems,
+            max_events=max_events,
         )
     except Exception as exc:  # the job must say it failed rather than stay "running" forever
         outcome.errors.append(

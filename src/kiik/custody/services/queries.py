@@ -59,6 +59,7 @@ class ReadUnitOfWork(Protocol):
 class EventPage:
     events: list[dict[str, Any]]
     next_page_token: str | None
+    per_page: int = 0  # the page size used: what was asked, or kiik's ceiling when more was asked
 
 
 def epcis_time(moment: datetime) -> str:
@@ -124,7 +125,7 @@ def query_events(
     more = len(found) > query.per_page
     page = found[: query.per_page]
     token = page_token(query, page[-1]) if more else None
-    return EventPage([as_captured(e) for e in page], token)
+    return EventPage([as_captured(e) for e in page], token, query.per_page)
 
 
 def event_by_id(uow: ReadUnitOfWork, principal: Principal, event_id: str) -> list[dict[str, Any]]:

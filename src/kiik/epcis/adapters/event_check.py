@@ -9,6 +9,29 @@ from kiik.epcis.adapters.json_schema import event_schema_problems
 from kiik.epcis.adapters.problems import Problem, json_path, with_event
 from kiik.epcis.adapters.semantics import semantic_problems
 
+# How deep an event may nest (objects and lists inside each other). GS1's events and their usual
+# extensions need fewer than ten; a document thousands of levels deep would only exhaust the
+# recursion of whatever reads it later (validators, encoders, the query output).
+MAX_NESTING = 32
+
+
+def nesting(value: object) -> int:
+    """How deep `value` nests, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
 
 def event_id_of(event: object) -> str | None:
     value = event.get("eventID") if isinstance(event, dict) else None
@@ -35,6 +58,9 @@ def validate_event(
             index,
             None,
         )
+    if nesting(event) > MAX_NESTING:
+        message = f"The event nests more than {MAX_NESTING} levels deep; kiik takes at most {MAX_NESTING}."
+        return with_event([Problem(path_prefix or "$", "event.too_deep", message)], index, event_id_of(event))
     problems = event_schema_problems(event, path_prefix)
     alone = not path_prefix if standalone is None else standalone
     if alone and "@context" not in event:

@@ -17,6 +17,7 @@ from typing import Any
 from kiik.epcis.adapters.problems import Problem, json_path
 from kiik.epcis.domain.digital_link import parse_digital_link
 from kiik.epcis.domain.identifiers import InvalidIdentifier, canonical_key, parse_identifier
+from kiik.epcis.services.records import shown
 
 CLOCK_SKEW = timedelta(minutes=5)
 MASS_UNITS = frozenset(
@@ -121,7 +122,7 @@ def check_identifiers(event: dict[str, Any], keys: dict[str, str] | None = None)
         if isinstance(value, str):
             reason = _identifier_problem(value)
             if reason:
-                yield path, "semantics.identifier", f"{value!r} is not a valid GS1 identifier: {reason}"
+                yield path, "semantics.identifier", f"{shown(value)} is not a valid GS1 identifier: {reason}"
             if keys is not None and path[0] in EPC_LIST_FIELDS:
                 keys[value] = _key(value)
 

@@ -339,6 +339,11 @@ def iter_xml_events(
         remove_comments=True,
         remove_pis=True,
         huge_tree=True,
+        # No entity is expanded, no DTD loaded, nothing fetched: a document cannot read a file or
+        # the network through the parser (XXE), nor grow without bound (entity expansion).
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
     )
     converter = _Converter()
     try:

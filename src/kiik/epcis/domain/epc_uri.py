@@ -58,7 +58,7 @@ def _text(urn: str, part: str, what: str, limit: int, strict: bool, *, required:
     if required and not value:
         raise _fail(urn, f"the {what} is missing")
     if len(value) > limit:
-        raise InvalidIdentifier(f"wrong length in {urn}: the {what} may have at most {limit} characters")
+        raise InvalidIdentifier(f"wrong length: the {what} may have at most {limit} characters")
     if strict and not is_cset82(value):
         bad = " ".join(sorted({repr(c) for c in value if not is_cset82(c)}))
         raise InvalidIdentifier(

@@ -44,6 +44,31 @@ DERIVED_COLUMNS = (
 )
 
 
+# The longest text a column of an event's row (and an identifier's key) holds; longer values are
+# refused at capture with the field named, rather than failing in the database.
+MAX_STORED_TEXT = 300
+
+
+def shown(value: object, most: int = 80) -> str:
+    """A value as an error message quotes it: in full when short, else its start and its length."""
+    text = repr(value)
+    return text if len(text) <= most else f"{text[:most]}... ({len(str(value))} characters)"
+
+
+def too_long(facts: EventFacts) -> list[tuple[str, str]]:
+    """(field, value) of each value of the event that would not fit its column."""
+    fields = {
+        "eventID": facts.event_id,
+        "bizStep": facts.biz_step,
+        "disposition": facts.disposition,
+        "readPoint": facts.read_point,
+        "bizLocation": facts.biz_location,
+    }
+    found = [(name, value) for name, value in fields.items() if value and len(value) > MAX_STORED_TEXT]
+    found += [(role, key) for role, key in facts.identifier_pairs if len(key) > MAX_STORED_TEXT]
+    return found
+
+
 def derived_columns(facts: EventFacts, hash_id: str) -> dict[str, Any]:
     """What `new_event` stores in each of DERIVED_COLUMNS for an event with these facts."""
     return {
