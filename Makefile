@@ -8,7 +8,7 @@ PORT ?= 8000
 
 FONTS := src/kiik/permits/adapters/fonts
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean lock
 
 install: $(VENV)/.installed $(FONTS)/DejaVuSans.ttf
 
@@ -20,11 +20,17 @@ $(FONTS)/DejaVuSans.ttf: package.json package-lock.json
 	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf $(FONTS)/
 	cp node_modules/dejavu-fonts-ttf/LICENSE $(FONTS)/LICENSE-DejaVu
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency from requirements.lock, each checked against its recorded hashes; then kiik itself
+# (its own code, no dependency resolved again). `make lock` writes the lock from pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 run: install
 	$(BIN)/kiik init --db $(DB)

@@ -45,7 +45,9 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     app.include_router(stock_routes.router)
     app.include_router(animal_routes.router)
-    from kiik.api import log_routes
+    from kiik.api import audit_routes, log_routes
+
+    app.include_router(audit_routes.router)
 
     app.include_router(log_routes.router)
     from kiik.api import partner_routes

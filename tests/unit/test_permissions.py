@@ -48,7 +48,7 @@ for role in (Role.OPERATOR, Role.ADMIN):
     EXPECTED[(OrgKind.TRADER, role)] |= {P.PERMITS_APPLY}
     EXPECTED[(OrgKind.CUSTOMS, role)] |= {P.PERMITS_ENDORSE}
 for role in Role:
-    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.REPORTS_READ}
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.REPORTS_READ, P.AUDIT_READ}
 EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE, P.PARTNERS_MANAGE}
 # Reconciliation with partner registries: this country's ministry, customs and inspectorate.
 for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):

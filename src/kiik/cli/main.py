@@ -47,6 +47,7 @@ COMMANDS = {
     "log": "log_commands",
     "verify-log": "log_commands",
     "partner": "partner_commands",
+    "audit": "audit_command",
 }
 
 

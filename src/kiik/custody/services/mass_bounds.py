@@ -12,6 +12,7 @@ from typing import Any
 from kiik.custody.domain.mass_bounds import MassBound, MassBounds, Measured
 from kiik.custody.services.stock import InvalidSetting, StockUnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.services.audit import record
 
 
 @dataclass(frozen=True)
@@ -56,5 +57,6 @@ def set_mass_bound(uow: StockUnitOfWork, principal: Principal, command: SetMassB
         raise InvalidSetting(str(exc)) from None
     with uow:
         uow.stock.set_mass_bound(bound, principal.org_code)
+        record(uow, principal, "setting.changed", "mass_bound", **bound_json(bound))
         uow.commit()
     return bound

@@ -15,6 +15,7 @@ from kiik.custody.domain.state import Status
 from kiik.custody.domain.stock_count import Kind
 from kiik.custody.services.queries import epcis_time
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.services.audit import record
 from kiik.directory.services.scope import restrict
 from kiik.errors import NotFound, QueryError
 
@@ -291,5 +292,6 @@ def set_mass_tolerance(uow: StockUnitOfWork, principal: Principal, value: float)
         raise InvalidSetting(f"a mass tolerance is a fraction from 0 to below 1 (0.02 is 2%), not {value}")
     with uow:
         uow.stock.set_mass_tolerance(value)
+        record(uow, principal, "setting.changed", "mass_tolerance", value=value)
         uow.commit()
     return value

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from kiik.directory.adapters.tables import api_tokens, organisations, sites
+from kiik.directory.adapters.tables import admin_audit, api_tokens, organisations, sites
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,16 @@ class Site:
     org_id: int
     sgln: str
     name: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -113,3 +123,21 @@ class DirectoryStore:
         self.connection.execute(
             update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now())
         )
+
+    def audit(self, actor: str, action: str, subject: str, details: dict[str, Any]) -> None:
+        """Add an entry to the trail of administrative actions (never changed afterwards)."""
+        values = {"at": now(), "actor": actor, "action": action, "subject": subject, "details": details}
+        self.connection.execute(insert(admin_audit).values(**values))
+
+    def audit_entries(
+        self, *, since: datetime | None = None, action: str | None = None, limit: int = 1000
+    ) -> list[AuditEntry]:
+        query = select(admin_audit).order_by(admin_audit.c.id.desc()).limit(limit)
+        if since is not None:
+            query = query.where(admin_audit.c.at >= since)
+        if action is not None:
+            query = query.where(admin_audit.c.action.startswith(action, autoescape=True))
+        return [
+            AuditEntry(r.id, r.at, r.actor, r.action, r.subject, dict(r.details))
+            for r in self.connection.execute(query)
+        ]

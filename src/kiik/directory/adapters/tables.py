@@ -11,7 +11,7 @@ from sqlalchemy import (
     Table,
 )
 
-from kiik.db.metadata import metadata
+from kiik.db.metadata import BigId, Document, metadata
 
 organisations = Table(
     "organisations",
@@ -45,4 +45,18 @@ api_tokens = Table(
     Column("label", String(200), nullable=False, server_default=""),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime, nullable=True),
+)
+
+
+# Every administrative action (organisations, sites, tokens, keys, partner registries, permits'
+# decisions, settings): who, when, what. Rows are inserted and never changed or deleted.
+admin_audit = Table(
+    "admin_audit",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False, index=True),
+    Column("subject", String(300), nullable=False),
+    Column("details", Document, nullable=False),
 )

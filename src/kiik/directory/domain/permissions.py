@@ -47,6 +47,7 @@ class Permission(StrEnum):
     STOCK_SETTINGS_MANAGE = "stock_settings:manage"
     PARTNERS_MANAGE = "partners:manage"
     RECONCILIATION_READ = "reconciliation:read"
+    AUDIT_READ = "audit:read"
 
 
 _READ = frozenset(
@@ -146,6 +147,8 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
     (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.KEYS_MANAGE})),
     (frozenset({OrgKind.MINISTRY}), frozenset({Role.ADMIN}), frozenset({Permission.PARTNERS_MANAGE})),
     (frozenset({OrgKind.MINISTRY}), frozenset(Role), frozenset({Permission.REPORTS_READ})),
+    # The trail of administrative actions: the ministry's staff, its auditors (viewers) included.
+    (frozenset({OrgKind.MINISTRY}), frozenset(Role), frozenset({Permission.AUDIT_READ})),
     (frozenset({OrgKind.TRADER}), _ACTING, frozenset({Permission.PERMITS_APPLY})),
     (frozenset({OrgKind.CUSTOMS}), _ACTING, frozenset({Permission.PERMITS_ENDORSE})),
     (

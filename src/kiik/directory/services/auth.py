@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
+from kiik.directory.services.audit import record
 from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
 
 TOKEN_PREFIX = "kiik_"
@@ -79,6 +80,16 @@ def add_organisation(
         if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
             raise DirectoryError(f"the PGLN {pgln} belongs to another organisation already")
         org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
+        record(
+            uow,
+            actor,
+            "organisation.added",
+            code,
+            name=name,
+            kind=org_kind.value,
+            pgln=canonical_pgln,
+            country=country,
+        )
         uow.commit()
     return int(org.id)
 
@@ -107,6 +118,7 @@ def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Princi
         if uow.directory.site(canonical_sgln) is not None:
             raise DirectoryError(f"the site {sgln} is registered already")
         uow.directory.add_site(org.id, canonical_sgln, name)
+        record(uow, actor, "site.added", canonical_sgln, organisation=org_code, name=name)
         uow.commit()
     return canonical_sgln
 
@@ -129,5 +141,7 @@ def create_token(
                 raise DirectoryError("you may only make tokens for your own organisation")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         uow.directory.add_token(hash_token(token), org.id, token_role.value, label)
+        # The token itself is never written anywhere but to whoever asked for it.
+        record(uow, actor, "token.created", org_code, role=token_role.value, label=label)
         uow.commit()
     return IssuedToken(token, org.code, token_role.value)

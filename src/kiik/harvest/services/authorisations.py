@@ -8,6 +8,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, require
+from kiik.directory.services.audit import record
 from kiik.directory.services.scope import restrict
 from kiik.errors import NotFound
 from kiik.harvest.domain.authorisations import (
@@ -104,6 +105,15 @@ def authorise_harvest(uow: UnitOfWork, principal: Principal, command: AuthoriseH
         )
         store.add_authorisation(authorisation)
         stored = store.authorisation(number)
+        record(
+            uow,
+            principal,
+            "harvest_authorisation.issued",
+            number,
+            harvester=command.harvester,
+            population=population,
+            animals=command.max_animals,
+        )
         uow.commit()
     assert stored is not None
     return AuthorisationView(stored)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.services.audit import record
 
 
 class KeysUnitOfWork(UnitOfWork, Protocol):
@@ -22,6 +23,8 @@ def ensure_signing_key(uow: KeysUnitOfWork) -> tuple[str, bool]:
     """The current key id; a key is made when there is none (True then)."""
     with uow:
         key_id, made = uow.keys.ensure()
+        if made:
+            record(uow, None, "signing_key.made", key_id)
         uow.commit()
     return key_id, made
 
@@ -32,6 +35,7 @@ def rotate_signing_key(uow: KeysUnitOfWork, principal: Principal | None) -> tupl
         require(principal, Permission.KEYS_MANAGE)
     with uow:
         rotated = uow.keys.rotate()
+        record(uow, principal, "signing_key.rotated", rotated[0], retired=rotated[1])
         uow.commit()
     return rotated  # type: ignore[no-any-return]
 

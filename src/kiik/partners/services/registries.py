@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.services.audit import record
 from kiik.errors import NotFound
 
 
@@ -66,6 +67,8 @@ def add_partner(
         if partner is not None:
             store.set_url(partner_id, base_url)
         added = [kid for kid, x in wanted if store.add_key(partner_id, kid, x)]
+        action = "partner.updated" if partner is not None else "partner.added"
+        record(uow, principal, action, country, name=name or country, base_url=base_url, keys_added=added)
         uow.commit()
     return {"country": country, "base_url": base_url, "keys_added": added}
 
@@ -83,6 +86,7 @@ def refresh_keys(
     fetched = _keys_from_jwks(client.keys(partner.base_url))
     with uow:
         added = [kid for kid, x in fetched if uow.partners.add_key(partner.id, kid, x)]  # type: ignore[attr-defined]
+        record(uow, principal, "partner.keys_refreshed", country, keys_added=added)
         uow.commit()
     return added
 

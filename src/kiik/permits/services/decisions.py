@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from kiik.custody.domain.state import Violation
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.services.audit import record
 from kiik.errors import NotFound
 from kiik.permits.domain.lifecycle import (
     PermitAction,
@@ -129,6 +130,7 @@ def issue_permit(
         permit = _locked(uow, command.permit_id)
         _issue(uow, principal, permit, command, now or datetime.now(UTC))
         issued = uow.cites.permits.get(permit.id)
+        record(uow, principal, "permit.issued", str(issued.number), application=permit.id)
         uow.commit()
     return issued  # type: ignore[no-any-return]
 
@@ -142,6 +144,7 @@ def reject_application(uow: CitesUnitOfWork, principal: Principal, permit_id: in
         _transition(uow, permit, principal, PermitAction.REJECT, reason.strip())
         uow.cites.permits.update(permit_id, decided_by_org_id=principal.org_id, decision_note=reason.strip())
         saved = uow.cites.permits.get(permit_id)
+        record(uow, principal, "permit.rejected", str(permit_id), reason=reason.strip())
         uow.commit()
     return saved  # type: ignore[no-any-return]
 
@@ -161,6 +164,7 @@ def cancel_permit(uow: CitesUnitOfWork, principal: Principal, number: str, reaso
         _transition(uow, permit, principal, PermitAction.CANCEL, reason)
         _release(uow, permit)
         saved = uow.cites.permits.get(permit.id)
+        record(uow, principal, "permit.cancelled", number, reason=reason)
         uow.commit()
     return saved  # type: ignore[no-any-return]
 
@@ -206,6 +210,7 @@ def replace_permit(
         _issue(uow, principal, _locked(uow, new_id), command, moment)
         uow.cites.permits.update(old.id, replaced_by_id=new_id)
         issued = uow.cites.permits.get(new_id)
+        record(uow, principal, "permit.replaced", number, replacement=str(issued.number))
         uow.commit()
     return issued  # type: ignore[no-any-return]
 
@@ -238,5 +243,7 @@ def expire_permits(
         require(principal, Permission.PERMITS_DECIDE)
     with uow:
         expired = expire_due(uow, today or datetime.now(UTC).date())
+        if expired:
+            record(uow, principal, "permit.expired", ", ".join(expired)[:300], permits=expired)
         uow.commit()
     return expired
