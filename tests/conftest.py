@@ -8,6 +8,7 @@ the PostgreSQL tests instead of skipping them.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -98,8 +99,11 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # The signing keys' private halves, one folder per database (they live as long as it does).
+    folder = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    keys = tmp_path_factory.getbasetemp() / "signing-keys" / folder
+    return Settings(database_url=database_url, key_dir=str(keys))
 
 
 @pytest.fixture

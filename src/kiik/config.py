@@ -52,6 +52,9 @@ class Settings:
     # public pages and answers that need no token (a scanned label, a permit's QR code, the log).
     login_attempts_per_minute: int = 30
     public_requests_per_minute: int = 300
+    # Where the private halves of the signing keys are kept (None: beside a SQLite file, else under
+    # ~/.kiik/keys; see kiik.ledger.adapters.key_files).
+    key_dir: str | None = None
     # The partner exchange (docs/partners.md): this registry's country, its public base URL, how
     # often `kiik serve` delivers the outbox (0 = never; `kiik partner deliver` then), the largest
     # partner message accepted, and how long after an export a confirmation is overdue.
@@ -85,6 +88,7 @@ class Settings:
             max_request_bytes=_number(env, "KIIK_MAX_REQUEST_BYTES", 1024 * 1024, int),
             login_attempts_per_minute=_number(env, "KIIK_LOGIN_ATTEMPTS_PER_MINUTE", 30, int),
             public_requests_per_minute=_number(env, "KIIK_PUBLIC_REQUESTS_PER_MINUTE", 300, int),
+            key_dir=env.get("KIIK_KEY_DIR") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from kiik.bootstrap.unit_of_work import SqlUnitOfWork
 from kiik.config import Settings
-from kiik.db.engine import make_engine
+from kiik.db.engine import make_engine, normalise_url
+from kiik.ledger.adapters.key_files import KeyFiles
+
+
+def key_directory(settings: Settings) -> Path:
+    """Where this registry's private signing keys are kept (kiik.ledger.adapters.key_files)."""
+    if settings.key_dir:
+        return Path(settings.key_dir).expanduser()
+    url = make_url(normalise_url(settings.database_url))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().resolve().with_name(Path(url.database).name + ".keys")
+    name = f"{url.host or 'local'}-{url.port or 'default'}-{url.database or 'memory'}"
+    return Path.home() / ".kiik" / "keys" / name
 
 
 @dataclass
@@ -20,8 +34,14 @@ class Registry:
     engine: Engine
 
     @property
+    def key_files(self) -> KeyFiles:
+        """The private halves of the registry's signing keys (kiik.ledger.adapters.key_files)."""
+        return KeyFiles(key_directory(self.settings))
+
+    @property
     def uow(self) -> Callable[[], SqlUnitOfWork]:
-        return lambda: SqlUnitOfWork(self.engine)
+        files = self.key_files
+        return lambda: SqlUnitOfWork(self.engine, files)
 
 
 def build(settings: Settings) -> Registry:

@@ -23,6 +23,7 @@ from kiik.custody.adapters.stock_store import StockStore
 from kiik.custody.services.event_rules import RuleFactory
 from kiik.directory.adapters.store import DirectoryStore
 from kiik.harvest.adapters.store import HarvestStore
+from kiik.ledger.adapters.key_files import KeyFiles
 from kiik.ledger.adapters.merkle_store import MerkleStore
 from kiik.ledger.adapters.signing import SigningKeyStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
@@ -33,8 +34,9 @@ visibility.read_exports_from(exported_keys)
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key_files: KeyFiles) -> None:
         self.engine = engine
+        self.key_files = key_files
         self._connection: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -48,7 +50,7 @@ class SqlUnitOfWork:
         self.lineage = LineageStore(self._connection)
         self.harvest = HarvestStore(self._connection)
         self.cites = CitesStores(self._connection)
-        self.keys = SigningKeyStore(self._connection)
+        self.keys = SigningKeyStore(self._connection, self.key_files)
         self.stock = StockStore(self._connection)
         self.log = MerkleStore(self._connection)
         self.partners = PartnerStore(self._connection)

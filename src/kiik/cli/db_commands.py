@@ -46,6 +46,9 @@ def init(db: DbOption = None) -> None:
     except Exception as exc:  # a person needs the reason, not a traceback
         raise fail(f"cannot initialise {registry.engine.url.render_as_string()}: {exc}") from exc
     console.print(f"[green]database ready:[/] {registry.engine.url.render_as_string()}")
+    console.print(
+        f"signing keys (private halves, back them up with the database): {registry.key_files.directory}"
+    )
 
 
 def serve(
@@ -63,6 +66,12 @@ def serve(
     if not is_current(registry.engine):
         raise fail(
             "the database is not initialised or is out of date", "run `kiik init` (with the same --db) first"
+        )
+    exposed = registry.key_files.open_to_others()
+    if exposed:
+        raise fail(
+            "the registry's private signing keys are open to others: " + "; ".join(exposed),
+            "only the account that runs kiik may read them; fix the modes above and start again",
         )
     console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     __import__("kiik.cli.partner_commands", fromlist=["start_delivery"]).start_delivery(registry)

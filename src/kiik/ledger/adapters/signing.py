@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from sqlalchemy import Connection, insert, select, update
 
+from kiik.ledger.adapters.key_files import KeyFiles
 from kiik.ledger.adapters.tables import signing_keys
 
 ALGORITHM = "Ed25519"
@@ -63,9 +64,14 @@ def verify_with(public_key: str, data: bytes, signature: bytes) -> bool:
     return True
 
 
+# What `signing_keys.private_key` holds for a key whose private half is on disk (all keys made now).
+ON_DISK = ""
+
+
 class SigningKeyStore:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, files: KeyFiles) -> None:
         self.connection = connection
+        self.files = files
 
     def published(self) -> list[PublishedKey]:
         query = select(signing_keys).order_by(signing_keys.c.created_at, signing_keys.c.key_id)
@@ -91,19 +97,37 @@ class SigningKeyStore:
         public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         key_id = f"key-{hashlib.sha256(public_raw).hexdigest()[:16]}"
+        self.files.write(key_id, private_raw)  # on disk first: a key row always has its secret
         self.connection.execute(
             insert(signing_keys).values(
                 key_id=key_id,
                 algorithm=ALGORITHM,
                 public_key=_b64(public_raw),
-                private_key=_b64(private_raw),
+                private_key=ON_DISK,
                 created_at=_now(),
             )
         )
         return key_id
 
+    def move_to_disk(self) -> list[str]:
+        """Move private halves still kept in the database (registries made before keys went to disk)
+        into the key folder; the ids of the keys moved."""
+        kept = select(signing_keys.c.key_id, signing_keys.c.private_key).where(
+            signing_keys.c.private_key != ON_DISK
+        )
+        moved = []
+        for key_id, secret in list(self.connection.execute(kept)):
+            self.files.write(key_id, _unb64(secret))
+            self.connection.execute(
+                update(signing_keys).where(signing_keys.c.key_id == key_id).values(private_key=ON_DISK)
+            )
+            moved.append(key_id)
+        return moved
+
     def ensure(self) -> tuple[str, bool]:
-        """The signing key id, made when there is none; True when it was made now."""
+        """The signing key id, made when there is none; True when it was made now. Private halves
+        still in the database are moved to the key folder first."""
+        self.move_to_disk()
         current = self.current_id()
         if current is not None:
             return current, False
@@ -121,10 +145,7 @@ class SigningKeyStore:
 
     def sign(self, data: bytes) -> tuple[str, bytes]:
         key_id, _ = self.ensure()
-        secret = self.connection.scalar(
-            select(signing_keys.c.private_key).where(signing_keys.c.key_id == key_id)
-        )
-        return key_id, Ed25519PrivateKey.from_private_bytes(_unb64(secret)).sign(data)
+        return key_id, Ed25519PrivateKey.from_private_bytes(self.files.read(key_id)).sign(data)
 
     def public_key(self, key_id: str) -> str | None:
         return self.connection.scalar(
