@@ -25,6 +25,8 @@ from kiik.directory.adapters.store import DirectoryStore
 from kiik.harvest.adapters.store import HarvestStore
 from kiik.ledger.adapters.merkle_store import MerkleStore
 from kiik.ledger.adapters.signing import SigningKeyStore
+from kiik.monitoring.adapters.camtrap_store import CameraTrapStore
+from kiik.monitoring.adapters.census_store import CensusStore, PlanStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
 from kiik.permits.adapters.exports import exported_keys
@@ -53,6 +55,9 @@ class SqlUnitOfWork:
         self.log = MerkleStore(self._connection)
         self.partners = PartnerStore(self._connection)
         self.consignments = ConsignmentStore(self._connection)
+        self.census = CensusStore(self._connection)
+        self.offtake_plans = PlanStore(self._connection)
+        self.camera_traps = CameraTrapStore(self._connection)
         return self
 
     @property
