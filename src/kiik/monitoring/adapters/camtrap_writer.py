@@ -21,6 +21,11 @@ class FolderWriter:
     def write_table(self, table: str, rows: Iterable[list[str]]) -> int:
         return self._write(f"{table}.csv", table_fields(table), rows)
 
+    def write_dicts(self, table: str, records: Iterable[dict[str, Any]]) -> int:
+        """A Camtrap DP table from dicts keyed by field name (fields left out are blank)."""
+        names = table_fields(table)
+        return self._write(f"{table}.csv", names, ([_cell(r.get(n)) for n in names] for r in records))
+
     def write_records(self, resource: str, records: Iterable[dict[str, str]]) -> int:
         names = camtrap_extensions.field_names(resource)
         return self._write(f"{resource}.csv", names, ([r.get(n, "") for n in names] for r in records))
@@ -43,6 +48,14 @@ class FolderWriter:
             resources.append(resource)
         text = json.dumps({**descriptor, "resources": resources}, indent=2, ensure_ascii=False)
         (self.folder / "datapackage.json").write_text(text + "\n", encoding="utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def zip_folder(folder: Path, target: Path) -> Path:

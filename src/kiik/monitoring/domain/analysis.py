@@ -99,7 +99,7 @@ def analyse(
         ids = {d.deployment_id for d in located}
         here = [e for e in events if e.deployment_id in ids]
         for label, start, end in _periods(request, passage):
-            nights = round(sum(trap_nights(d, start, end) for d in located), 4)
+            nights = sum(trap_nights(d, start, end) for d in located)
             for name in species:
                 inside = [e for e in here if e.species == name and _within(e.start, start, end)]
                 rows.append(
@@ -151,7 +151,7 @@ def _row(
         period_end=end,
         threshold_minutes=request.threshold.total_seconds() / 60,
         deployments=deployments,
-        trap_nights=nights,
+        trap_nights=round(nights, 4),
         events=len(events),
         per_100_trap_nights=per_hundred(len(events), nights),
         individuals=sum(e.group_size for e in events),

@@ -35,6 +35,7 @@ class StoredPackage(Protocol):
     title: str
     observations: int
     imported_at: Any
+    descriptor: dict[str, Any]
 
 
 class CameraTrapStorePort(Protocol):
