@@ -150,7 +150,10 @@ class CameraTrapStore:
     def add_observations(self, package_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
         """Rows in the order of OBSERVATION_COLUMNS after package_id; the last, the row as written."""
         insert_rows(
-            self.connection, camtrap_observations, OBSERVATION_COLUMNS, [(package_id, *r) for r in rows]
+            self.connection,
+            camtrap_observations,
+            OBSERVATION_COLUMNS,
+            [(package_id, *r[:-1], json.dumps(r[-1])) for r in rows],
         )
 
     # Reading back
