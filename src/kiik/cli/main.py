@@ -47,6 +47,7 @@ COMMANDS = {
     "log": "log_commands",
     "verify-log": "log_commands",
     "partner": "partner_commands",
+    "monitoring": "monitoring_commands",
 }
 
 
