@@ -35,7 +35,7 @@ def seen(
     deployment: str, moment: str, count: int, species: str = G, direction: str | None = None
 ) -> Sighting:
     t = at(moment).timestamp()
-    return Sighting(deployment, species, t, t, count, direction)
+    return Sighting(deployment, species, t, t, count, (direction,) if direction else ())
 
 
 SIGHTINGS = [
@@ -97,5 +97,5 @@ def test_before_and_after_the_passage_opened() -> None:
 
 
 def test_a_threshold_must_be_positive() -> None:
-    with pytest.raises(MonitoringError, match="threshold must be positive"):
+    with pytest.raises(MonitoringError, match="must be at least 1 minute"):
         analyse([D1], PASSAGES, SIGHTINGS, AnalysisRequest(threshold=timedelta(0)))

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select
 
 from kiik.db.bulk_insert import insert_rows
 from kiik.monitoring.adapters.tables import (
+    camtrap_bursts,
     camtrap_deployments,
     camtrap_malfunctions,
     camtrap_media,
@@ -199,19 +200,46 @@ class CameraTrapStore:
         )
         return [Malfunction(m.deployment_id, _moment(m.starts), _moment(m.ends), m.reason) for m in rows]
 
-    def sightings(self, deployments: Sequence[str], species: Sequence[str]) -> Iterator[Sighting]:
-        """Animal observations at the deployments (keys as `deployments` gives them), by species."""
-        pks = {int(key.split(":", 1)[0]): key for key in deployments}
-        o = camtrap_observations.c
-        query = select(
-            o.deployment_pk, o.scientific_name, o.starts, o.ends, o.count, o.direction, o.media_id
-        ).where(
-            o.observation_type == "animal", o.scientific_name.is_not(None), o.deployment_pk.in_(list(pks))
+    def add_bursts(self, package_id: int, pks: dict[str, int], bursts: Sequence[Sighting]) -> None:
+        insert_rows(
+            self.connection,
+            camtrap_bursts,
+            (
+                "package_id",
+                "deployment_pk",
+                "scientific_name",
+                "starts",
+                "ends",
+                "largest_count",
+                "directions",
+            ),
+            [
+                (
+                    package_id,
+                    pks[b.deployment_id],
+                    b.species,
+                    int(b.start),
+                    int(b.end),
+                    b.group,
+                    "|".join(b.directions) or None,
+                )
+                for b in bursts
+            ],
         )
+
+    def sightings(self, deployments: Sequence[str], species: Sequence[str]) -> Iterator[Sighting]:
+        """The bursts at the deployments (keys as `deployments` gives them), by species."""
+        pks = {int(key.split(":", 1)[0]): key for key in deployments}
+        b = camtrap_bursts.c
+        query = select(
+            b.deployment_pk, b.scientific_name, b.starts, b.ends, b.largest_count, b.directions
+        ).where(b.deployment_pk.in_(list(pks)))
         if species:
-            query = query.where(o.scientific_name.in_(list(species)))
-        for pk, name, starts, ends, count, direction, media in self.connection.execute(query):
-            yield Sighting(pks[pk], name, starts, ends, count or 1, direction, media)
+            query = query.where(b.scientific_name.in_(list(species)))
+        for pk, name, starts, ends, count, directions in self.connection.execute(query):
+            yield Sighting(
+                pks[pk], name, starts, ends, count, tuple(directions.split("|")) if directions else ()
+            )
 
     def observed(self, package_id: int) -> Iterator[Observed]:
         o = camtrap_observations.c

@@ -151,6 +151,23 @@ camtrap_observations = Table(
     Index("ix_camtrap_observations_deployment_species_start", "deployment_pk", "scientific_name", "starts"),
 )
 
+# Each species' photos at a deployment merged at the shortest threshold (one minute), written at
+# import: analyses merge these further at the threshold they choose instead of reading every
+# observation (kiik.monitoring.domain.detections.bursts).
+camtrap_bursts = Table(
+    "camtrap_bursts",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("package_id", Integer, nullable=False, index=True),
+    Column("deployment_pk", Integer, nullable=False),
+    Column("scientific_name", String(200), nullable=False),
+    Column("starts", BigInteger, nullable=False),
+    Column("ends", BigInteger, nullable=False),
+    Column("largest_count", Integer, nullable=False),
+    Column("directions", String(300), nullable=True),
+    Index("ix_camtrap_bursts_deployment_species_start", "deployment_pk", "scientific_name", "starts"),
+)
+
 monitoring_alerts = Table(
     "monitoring_alerts",
     metadata,

@@ -67,7 +67,7 @@ def alerts_for(observations: Iterable[Observed]) -> list[Alert]:
             o.scientific_name if kind == SPECIES_OF_CONCERN and o.scientific_name else o.observation_type
         )
         key = f"{kind}\t{subject}"
-        sightings.append(Sighting(o.deployment_id, key, o.start, o.start, 1, None, o.observation_id))
+        sightings.append(Sighting(o.deployment_id, key, o.start, o.start, 1, (), o.observation_id))
         by_media.setdefault((o.deployment_id, key, o.start), o)
     alerts = []
     for event in independent_events(sightings, DEFAULT_THRESHOLD):

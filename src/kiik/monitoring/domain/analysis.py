@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from kiik.monitoring.domain.detections import (
+    BURST,
     DEFAULT_THRESHOLD,
     DetectionEvent,
     Sighting,
     independent_events,
     per_hundred,
     trap_nights,
-    working_at,
+    working_spans,
 )
 from kiik.monitoring.domain.errors import MonitoringError
 from kiik.monitoring.domain.passages import Deployment, FencePassage
@@ -40,8 +41,11 @@ class AnalysisRequest:
     utc_offset_hours: int = KAZAKHSTAN_UTC_OFFSET  # for activity by hour of day
 
     def checked(self) -> AnalysisRequest:
-        if self.threshold <= timedelta(0):
-            raise MonitoringError(f"the independence threshold must be positive, not {self.threshold}")
+        if self.threshold < BURST:
+            raise MonitoringError(
+                f"the independence threshold must be at least {BURST.total_seconds() / 60:g} minute, not "
+                f"{self.threshold.total_seconds() / 60:g}: photos less than a minute apart are one event"
+            )
         if self.start and self.end and self.end <= self.start:
             raise MonitoringError(f"the period ends ({self.end}) before it starts ({self.start})")
         if not -12 <= self.utc_offset_hours <= 14:
@@ -75,33 +79,29 @@ def analyse(
     request: AnalysisRequest,
 ) -> list[RateRow]:
     request = request.checked()
-    by_id = {d.deployment_id: d for d in deployments}
-    wanted_species = {s.lower() for s in request.species}
-    chosen = [
-        s
-        for s in sightings
-        if s.deployment_id in by_id and (not wanted_species or s.species.lower() in wanted_species)
-    ]
-    events = [
-        e
-        for e in independent_events(chosen, request.threshold)
-        if working_at(by_id[e.deployment_id], e.start)
-    ]
+    located_at = {d.deployment_id: d.location_id or d.deployment_id for d in deployments}
+    working = {d.deployment_id: working_spans(d) for d in deployments}
+    wanted = {s.lower() for s in request.species}
+    chosen = (
+        s for s in sightings if s.deployment_id in located_at and (not wanted or s.species.lower() in wanted)
+    )
+    grouped: dict[tuple[str, str], list[DetectionEvent]] = {}
+    for event in independent_events(chosen, request.threshold):
+        if any(low <= event.start < high for low, high in working[event.deployment_id]):
+            grouped.setdefault((located_at[event.deployment_id], event.species), []).append(event)
     locations: dict[str, list[Deployment]] = {}
     for d in deployments:
-        locations.setdefault(d.location_id or d.deployment_id, []).append(d)
-    species = sorted({e.species for e in events} | set(request.species))
+        locations.setdefault(located_at[d.deployment_id], []).append(d)
+    species = sorted({name for _, name in grouped} | set(request.species))
     rows: list[RateRow] = []
     for location_id, located in sorted(locations.items()):
         if request.locations and location_id not in request.locations:
             continue
         passage = passages.get(location_id)
-        ids = {d.deployment_id for d in located}
-        here = [e for e in events if e.deployment_id in ids]
         for label, start, end in _periods(request, passage):
             nights = sum(trap_nights(d, start, end) for d in located)
             for name in species:
-                inside = [e for e in here if e.species == name and _within(e.start, start, end)]
+                inside = [e for e in grouped.get((location_id, name), ()) if _within(e.start, start, end)]
                 rows.append(
                     _row(location_id, passage, name, label, start, end, request, len(located), nights, inside)
                 )

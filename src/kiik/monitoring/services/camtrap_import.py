@@ -17,6 +17,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.monitoring.domain.alerts import Observed, alert_kind, alerts_for
 from kiik.monitoring.domain.camtrap_rows import count_of, direction_of, moment, seconds
+from kiik.monitoring.domain.detections import Sighting, bursts
 from kiik.monitoring.domain.errors import MonitoringError
 from kiik.monitoring.domain.passages import (
     Deployment,
@@ -65,7 +66,10 @@ def import_package(uow: UnitOfWork, principal: Principal, source: PackageSource)
         store.add_malfunctions(pks, malfunctions)
         media = _batched(store.add_media, package_id, _media_rows(source, pks))
         watched: list[Observed] = []
-        observations = _batched(store.add_observations, package_id, _observation_rows(source, pks, watched))
+        animals: list[Sighting] = []
+        rows = _observation_rows(source, pks, watched, animals)
+        observations = _batched(store.add_observations, package_id, rows)
+        store.add_bursts(package_id, pks, bursts(animals))
         store.set_observations(package_id, observations)
         alerts = _raise_alerts(
             store, package_id, watched, {k: d.location_id for k, (d, _) in deployments.items()}
@@ -146,8 +150,9 @@ def _media_rows(source: PackageSource, pks: dict[str, int]) -> Iterator[tuple[st
 
 
 def _observation_rows(
-    source: PackageSource, pks: dict[str, int], watched: list[Observed]
+    source: PackageSource, pks: dict[str, int], watched: list[Observed], animals: list[Sighting]
 ) -> Iterator[tuple[Any, ...]]:
+    """Rows to store; on the way, what alerts read (`watched`) and what analyses read (`animals`)."""
     fields = source.fields("observations")
     for row in source.rows("observations"):
         kind, name, starts = (
@@ -156,8 +161,16 @@ def _observation_rows(
             seconds(row["eventStart"]),
         )
         media = row.get("mediaID") or None
+        ends, count = seconds(row["eventEnd"]), count_of(row.get("count", ""))
+        direction = direction_of(row.get("observationTags", ""))
         if alert_kind(kind, name) is not None:
             watched.append(Observed(row["observationID"], row["deploymentID"], kind, name, starts, media))
+        if kind == "animal" and name:
+            animals.append(
+                Sighting(
+                    row["deploymentID"], name, starts, ends, count or 1, (direction,) if direction else ()
+                )
+            )
         yield (
             pks[row["deploymentID"]],
             row["observationID"],
@@ -165,9 +178,9 @@ def _observation_rows(
             kind,
             name,
             starts,
-            seconds(row["eventEnd"]),
-            count_of(row.get("count", "")),
-            direction_of(row.get("observationTags", "")),
+            ends,
+            count,
+            direction,
             [row.get(f, "") for f in fields],
         )
 
