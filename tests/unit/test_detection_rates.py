@@ -59,7 +59,7 @@ def test_trap_nights_leave_out_the_malfunction() -> None:
 
 def test_observations_closer_than_the_threshold_make_one_event_with_the_largest_group() -> None:
     events = [e for e in independent_events(SIGHTINGS, timedelta(minutes=30)) if e.species == G]
-    assert [(e.deployment_id, e.group_size) for e in events] == [
+    assert [(e.deployment_id, e.group) for e in events] == [
         ("d1", 5),
         ("d1", 3),
         ("d1", 4),

@@ -236,7 +236,9 @@ class CameraTrapStore:
         ).where(b.deployment_pk.in_(list(pks)))
         if species:
             query = query.where(b.scientific_name.in_(list(species)))
-        for pk, name, starts, ends, count, directions in self.connection.execute(query):
+        # Read at once (fetchall), in the order the analysis merges them (the index's order).
+        query = query.order_by(b.deployment_pk, b.scientific_name, b.starts)
+        for pk, name, starts, ends, count, directions in self.connection.execute(query).fetchall():
             yield Sighting(
                 pks[pk], name, starts, ends, count, tuple(directions.split("|")) if directions else ()
             )

@@ -17,9 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from kiik.monitoring.domain.detections import (
     BURST,
     DEFAULT_THRESHOLD,
-    DetectionEvent,
     Sighting,
-    independent_events,
+    merge,
     per_hundred,
     trap_nights,
     working_spans,
@@ -72,6 +71,15 @@ class RateRow:
     directions: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _Tally:
+    events: int = 0
+    individuals: int = 0
+    largest: int = 0
+    by_hour: list[int] = field(default_factory=lambda: [0] * 24)
+    directions: Counter[str] = field(default_factory=Counter)
+
+
 def analyse(
     deployments: Sequence[Deployment],
     passages: dict[str, FencePassage],
@@ -81,18 +89,52 @@ def analyse(
     request = request.checked()
     located_at = {d.deployment_id: d.location_id or d.deployment_id for d in deployments}
     working = {d.deployment_id: working_spans(d) for d in deployments}
+    periods = {
+        location: [
+            (label, _seconds(start, "-inf"), _seconds(end, "inf"))
+            for label, start, end in _periods(request, passages.get(location))
+        ]
+        for location in set(located_at.values())
+    }
     wanted = {s.lower() for s in request.species}
-    chosen = (
-        s for s in sightings if s.deployment_id in located_at and (not wanted or s.species.lower() in wanted)
-    )
-    grouped: dict[tuple[str, str], list[DetectionEvent]] = {}
-    for event in independent_events(chosen, request.threshold):
-        if any(low <= event.start < high for low, high in working[event.deployment_id]):
-            grouped.setdefault((located_at[event.deployment_id], event.species), []).append(event)
+    chosen = (s for s in sightings if s.species.lower() in wanted) if wanted else sightings
+    tallies: dict[tuple[str, str, str], _Tally] = {}
+    shift = request.utc_offset_hours * 3600
+    for event in merge(chosen, request.threshold):
+        start = event.start
+        spans = working.get(event.deployment_id)
+        if spans is None or not any(low <= start < high for low, high in spans):
+            continue  # another deployment's, or taken while the camera was not working
+        location = located_at[event.deployment_id]
+        for label, low, high in periods[location]:
+            if low <= start < high:
+                key = (location, label, event.species)
+                tally = tallies.get(key)
+                if tally is None:
+                    tally = tallies[key] = _Tally()
+                tally.events += 1
+                tally.individuals += event.group
+                if event.group > tally.largest:
+                    tally.largest = event.group
+                tally.by_hour[int((start + shift) // 3600) % 24] += 1
+                if event.directions:
+                    tally.directions.update(event.directions)
+                break
+    return _rows(deployments, passages, request, located_at, tallies)
+
+
+def _rows(
+    deployments: Sequence[Deployment],
+    passages: dict[str, FencePassage],
+    request: AnalysisRequest,
+    located_at: dict[str, str],
+    tallies: dict[tuple[str, str, str], _Tally],
+) -> list[RateRow]:
+    """One row per location, period and species (every species seen or asked for, at every location)."""
     locations: dict[str, list[Deployment]] = {}
     for d in deployments:
         locations.setdefault(located_at[d.deployment_id], []).append(d)
-    species = sorted({name for _, name in grouped} | set(request.species))
+    species = sorted({name for *_, name in tallies} | set(request.species))
     rows: list[RateRow] = []
     for location_id, located in sorted(locations.items()):
         if request.locations and location_id not in request.locations:
@@ -101,11 +143,31 @@ def analyse(
         for label, start, end in _periods(request, passage):
             nights = sum(trap_nights(d, start, end) for d in located)
             for name in species:
-                inside = [e for e in grouped.get((location_id, name), ()) if _within(e.start, start, end)]
+                tally = tallies.get((location_id, label, name)) or _Tally()
                 rows.append(
-                    _row(location_id, passage, name, label, start, end, request, len(located), nights, inside)
+                    RateRow(
+                        location_id=location_id,
+                        passage=passage.name if passage else None,
+                        species=name,
+                        period=label,
+                        period_start=start,
+                        period_end=end,
+                        threshold_minutes=request.threshold.total_seconds() / 60,
+                        deployments=len(located),
+                        trap_nights=round(nights, 4),
+                        events=tally.events,
+                        per_100_trap_nights=per_hundred(tally.events, nights),
+                        individuals=tally.individuals,
+                        largest_group=tally.largest,
+                        by_hour=tally.by_hour,
+                        directions=dict(sorted(tally.directions.items())),
+                    )
                 )
     return rows
+
+
+def _seconds(moment: datetime | None, otherwise: str) -> float:
+    return moment.timestamp() if moment else float(otherwise)
 
 
 def _periods(
@@ -119,43 +181,3 @@ def _periods(
 
 def _day_start(day: date, offset_hours: int) -> datetime:
     return datetime.combine(day, time(0), UTC) - timedelta(hours=offset_hours)
-
-
-def _within(moment: float, start: datetime | None, end: datetime | None) -> bool:
-    return (start is None or moment >= start.timestamp()) and (end is None or moment < end.timestamp())
-
-
-def _row(
-    location_id: str,
-    passage: FencePassage | None,
-    species: str,
-    label: str,
-    start: datetime | None,
-    end: datetime | None,
-    request: AnalysisRequest,
-    deployments: int,
-    nights: float,
-    events: list[DetectionEvent],
-) -> RateRow:
-    hours = [0] * 24
-    directions: Counter[str] = Counter()
-    for e in events:
-        hours[int((e.start + request.utc_offset_hours * 3600) // 3600) % 24] += 1
-        directions.update(e.directions)
-    return RateRow(
-        location_id=location_id,
-        passage=passage.name if passage else None,
-        species=species,
-        period=label,
-        period_start=start,
-        period_end=end,
-        threshold_minutes=request.threshold.total_seconds() / 60,
-        deployments=deployments,
-        trap_nights=round(nights, 4),
-        events=len(events),
-        per_100_trap_nights=per_hundred(len(events), nights),
-        individuals=sum(e.group_size for e in events),
-        largest_group=max((e.group_size for e in events), default=0),
-        by_hour=hours,
-        directions=dict(sorted(directions.items())),
-    )

@@ -9,8 +9,7 @@ did not work, in days of 24 hours ("trap-nights").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple
@@ -36,50 +35,43 @@ class Sighting(NamedTuple):
     media_id: str | None = None
 
 
-@dataclass(slots=True)
-class DetectionEvent:
-    deployment_id: str
-    species: str
-    start: float
-    end: float
-    group_size: int
-    directions: set[str] = field(default_factory=set)
-    first_media: str | None = None
-
-    def as_sighting(self) -> Sighting:
-        return Sighting(
-            self.deployment_id, self.species, self.start, self.end, self.group_size,
-            tuple(sorted(self.directions)), self.first_media,
-        )  # fmt: skip
-
-
 _ORDER = itemgetter(0, 1, 2)  # deployment, species, start
+
+
+def merge(sightings: Iterable[Sighting], threshold: timedelta = DEFAULT_THRESHOLD) -> Iterator[Sighting]:
+    """The independent events among the sightings (any order), by deployment, species and time.
+
+    An event is a sighting itself: its first start, its latest end, its largest group, every
+    direction its members record, its first photo."""
+    gap = threshold.total_seconds()
+    current: Sighting | None = None
+    for sighting in sorted(sightings, key=_ORDER):
+        if (
+            current is None
+            or sighting.deployment_id != current.deployment_id
+            or sighting.species != current.species
+            or sighting.start - current.end >= gap
+        ):
+            if current is not None:
+                yield current
+            current = sighting
+        elif sighting.end > current.end or sighting.group > current.group or sighting.directions:
+            directions = current.directions
+            if sighting.directions and not set(sighting.directions) <= set(directions):
+                directions = tuple(sorted({*directions, *sighting.directions}))
+            current = current._replace(
+                end=max(current.end, sighting.end),
+                group=max(current.group, sighting.group),
+                directions=directions,
+            )
+    if current is not None:
+        yield current
 
 
 def independent_events(
     sightings: Iterable[Sighting], threshold: timedelta = DEFAULT_THRESHOLD
-) -> list[DetectionEvent]:
-    """The independent events among the sightings (any order), by deployment, species and time."""
-    gap = threshold.total_seconds()
-    events: list[DetectionEvent] = []
-    current: DetectionEvent | None = None
-    for deployment, species, start, end, count, directions, media in sorted(sightings, key=_ORDER):
-        if (
-            current is None
-            or current.deployment_id != deployment
-            or current.species != species
-            or start - current.end >= gap
-        ):
-            current = DetectionEvent(deployment, species, start, end, count, set(directions), media)
-            events.append(current)
-            continue
-        if end > current.end:
-            current.end = end
-        if count > current.group_size:
-            current.group_size = count
-        if directions:
-            current.directions.update(directions)
-    return events
+) -> list[Sighting]:
+    return list(merge(sightings, threshold))
 
 
 def bursts(sightings: Iterable[Sighting]) -> list[Sighting]:
@@ -87,7 +79,7 @@ def bursts(sightings: Iterable[Sighting]) -> list[Sighting]:
     seconds apart become one. Merging these again at any threshold of at least BURST gives the same
     events as merging the observations themselves (a burst's later photos are all less than BURST
     after the one before, so never start an event), and there are far fewer of them to read."""
-    return [event.as_sighting() for event in independent_events(sightings, BURST)]
+    return independent_events(sightings, BURST)
 
 
 def _overlap(start: float, end: float, low: float, high: float) -> float:
