@@ -8,7 +8,8 @@ The package (20 deployments at 20 passages over a season, one malfunction each; 
 species, each photographed one to five times seconds apart, about three observations a visit) is
 written once to a temporary folder. Measured: validation (the descriptor against the official
 profile, every row with frictionless), then storing it (one transaction), then detection rates over
-every passage and species with the default 30-minute threshold (median of a few runs). Targets: import < 60 s, rates < 1 s.
+every passage and species with the default 30-minute threshold (median of a few runs).
+Targets: import < 60 s, rates < 1 s.
 """
 
 from __future__ import annotations
