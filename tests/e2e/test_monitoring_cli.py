@@ -30,15 +30,11 @@ def test_census_plan_packages_rates_and_alerts(registry: Registry, tmp_path: Pat
     assert "1,620,000" in kiik("monitoring", "census", db=db).stdout
     justification = tmp_path / "ural-2025.txt"
     justification.write_text("5 % of the 2024 estimate\n")
-    plan = kiik(
-        "monitoring", "plan", "--population", "Ural", "--season", "2025", "--max-animals", "60000",
-        "--share", "0.05", "--basis", "estimate", "--justification", str(justification), "--as", "kz-ministry", db=db,
-    )  # fmt: skip
+    terms = ("--population", "Ural", "--season", "2025", "--max-animals", "60000", "--share", "0.05")
+    by = ("--justification", str(justification), "--as", "kz-ministry")
+    plan = kiik("monitoring", "plan", *terms, "--basis", "estimate", *by, db=db)
     assert "the 2025 offtake plan for Ural: 60000 animals" in plan.stdout
-    refused = kiik(
-        "monitoring", "plan", "--population", "Ural", "--season", "2025", "--max-animals", "60000",
-        "--share", "0.05", "--justification", str(justification), "--as", "kz-ministry", db=db, check=False,
-    )  # fmt: skip
+    refused = kiik("monitoring", "plan", *terms, *by, db=db, check=False)
     assert refused.returncode == 1 and "reports no confidence interval" in refused.stderr
     assert "60,000" in kiik("monitoring", "offtake", db=db).stdout
 

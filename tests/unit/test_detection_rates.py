@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from kiik.monitoring.domain.analysis import AnalysisRequest, analyse
-from kiik.monitoring.domain.detections import Sighting, independent_events, trap_nights
+from kiik.monitoring.domain.detections import Sighting, bursts, independent_events, trap_nights
 from kiik.monitoring.domain.errors import MonitoringError
 from kiik.monitoring.domain.passages import Deployment, FencePassage, Malfunction
+from kiik.monitoring.domain.series import as_series, series_events
 
 
 def at(text: str) -> datetime:
@@ -69,7 +70,7 @@ def test_observations_closer_than_the_threshold_make_one_event_with_the_largest_
 
 
 def test_rates_per_passage_and_species_say_their_threshold_and_effort() -> None:
-    rows = analyse([D1, D2], PASSAGES, SIGHTINGS, AnalysisRequest())
+    rows = analyse([D1, D2], PASSAGES, as_series(SIGHTINGS), AnalysisRequest())
     gazelle = next(r for r in rows if r.species == G)
     assert (gazelle.threshold_minutes, gazelle.trap_nights, gazelle.events) == (30, 6.5, 4)
     assert gazelle.per_100_trap_nights == 61.538
@@ -83,13 +84,18 @@ def test_rates_per_passage_and_species_say_their_threshold_and_effort() -> None:
 
 def test_a_longer_threshold_merges_more() -> None:
     rows = analyse(
-        [D1, D2], PASSAGES, SIGHTINGS, AnalysisRequest(threshold=timedelta(minutes=60), species=(G,))
+        [D1, D2],
+        PASSAGES,
+        as_series(SIGHTINGS),
+        AnalysisRequest(threshold=timedelta(minutes=60), species=(G,)),
     )
     assert [(r.events, r.per_100_trap_nights, r.threshold_minutes) for r in rows] == [(3, 46.154, 60)]
 
 
 def test_before_and_after_the_passage_opened() -> None:
-    rows = analyse([D1, D2], PASSAGES, SIGHTINGS, AnalysisRequest(species=(G,), compare_opening=True))
+    rows = analyse(
+        [D1, D2], PASSAGES, as_series(SIGHTINGS), AnalysisRequest(species=(G,), compare_opening=True)
+    )
     assert [(r.period, r.trap_nights, r.events, r.per_100_trap_nights) for r in rows] == [
         ("before opening", 3.0833, 3, 97.297),
         ("after opening", 3.4167, 1, 29.268),
@@ -98,4 +104,31 @@ def test_before_and_after_the_passage_opened() -> None:
 
 def test_a_threshold_must_be_positive() -> None:
     with pytest.raises(MonitoringError, match="must be at least 1 minute"):
-        analyse([D1], PASSAGES, SIGHTINGS, AnalysisRequest(threshold=timedelta(0)))
+        analyse([D1], PASSAGES, as_series(SIGHTINGS), AnalysisRequest(threshold=timedelta(0)))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_series_give_the_same_events_as_the_rule(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    sightings = []
+    for _ in range(300):
+        start = rng.randrange(0, 5 * 86400)
+        sightings.append(
+            Sighting(
+                rng.choice(("d1", "d2")), rng.choice((G, U)), start, start + rng.choice((0, 0, 30, 4000)),
+                rng.randint(1, 9), rng.choice(((), ("into-KZ",), ("into-UZ",))),
+            )
+        )  # fmt: skip
+    for minutes in (1, 7, 30, 120):
+        expected = [
+            (e.deployment_id, e.species, e.start, e.group, "|".join(sorted(e.directions)))
+            for e in independent_events(sightings, timedelta(minutes=minutes))
+        ]
+        found = [
+            (one.deployment_id, one.species, start, group, directions)
+            for one in as_series(bursts(sightings))
+            for start, group, directions in series_events(one, minutes * 60)
+        ]
+        assert found == expected

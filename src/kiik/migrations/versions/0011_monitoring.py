@@ -21,24 +21,23 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "camtrap_bursts",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        "camtrap_burst_series",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("package_id", sa.Integer(), nullable=False),
         sa.Column("deployment_pk", sa.Integer(), nullable=False),
         sa.Column("scientific_name", sa.String(length=200), nullable=False),
-        sa.Column("starts", sa.BigInteger(), nullable=False),
-        sa.Column("ends", sa.BigInteger(), nullable=False),
-        sa.Column("largest_count", sa.Integer(), nullable=False),
-        sa.Column("directions", sa.String(length=300), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_camtrap_bursts")),
+        sa.Column("bursts", sa.Integer(), nullable=False),
+        sa.Column("starts", sa.LargeBinary(), nullable=False),
+        sa.Column("ends", sa.LargeBinary(), nullable=False),
+        sa.Column("groups", sa.LargeBinary(), nullable=False),
+        sa.Column("directions", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_camtrap_burst_series")),
     )
-    with op.batch_alter_table("camtrap_bursts", schema=None) as batch_op:
+    with op.batch_alter_table("camtrap_burst_series", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_camtrap_bursts_deployment_species_start",
-            ["deployment_pk", "scientific_name", "starts"],
-            unique=False,
+            "ix_camtrap_burst_series_deployment_species", ["deployment_pk", "scientific_name"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_camtrap_bursts_package_id"), ["package_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_camtrap_burst_series_package_id"), ["package_id"], unique=False)
 
     op.create_table(
         "camtrap_media",
@@ -253,8 +252,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_camtrap_media_package_id"))
 
     op.drop_table("camtrap_media")
-    with op.batch_alter_table("camtrap_bursts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_camtrap_bursts_package_id"))
-        batch_op.drop_index("ix_camtrap_bursts_deployment_species_start")
+    with op.batch_alter_table("camtrap_burst_series", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_camtrap_burst_series_package_id"))
+        batch_op.drop_index("ix_camtrap_burst_series_deployment_species")
 
-    op.drop_table("camtrap_bursts")
+    op.drop_table("camtrap_burst_series")

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from kiik.db.bulk_insert import insert_rows
+from kiik.monitoring.adapters.burst_store import BurstStore
 from kiik.monitoring.adapters.tables import (
-    camtrap_bursts,
     camtrap_deployments,
     camtrap_malfunctions,
     camtrap_media,
@@ -25,7 +25,6 @@ from kiik.monitoring.adapters.tables import (
     monitoring_alerts,
 )
 from kiik.monitoring.domain.alerts import Alert, Observed
-from kiik.monitoring.domain.detections import Sighting
 from kiik.monitoring.domain.passages import Deployment, FencePassage, Malfunction
 
 OBSERVATION_COLUMNS = (
@@ -48,9 +47,8 @@ def _moment(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-class CameraTrapStore:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+class CameraTrapStore(BurstStore):
+    """Everything camera traps keep; the burst series are `BurstStore`'s."""
 
     # Fence passages
     def passage(self, location_id: str) -> FencePassage | None:
@@ -199,49 +197,6 @@ class CameraTrapStore:
             .order_by(camtrap_malfunctions.c.id)
         )
         return [Malfunction(m.deployment_id, _moment(m.starts), _moment(m.ends), m.reason) for m in rows]
-
-    def add_bursts(self, package_id: int, pks: dict[str, int], bursts: Sequence[Sighting]) -> None:
-        insert_rows(
-            self.connection,
-            camtrap_bursts,
-            (
-                "package_id",
-                "deployment_pk",
-                "scientific_name",
-                "starts",
-                "ends",
-                "largest_count",
-                "directions",
-            ),
-            [
-                (
-                    package_id,
-                    pks[b.deployment_id],
-                    b.species,
-                    int(b.start),
-                    int(b.end),
-                    b.group,
-                    "|".join(b.directions) or None,
-                )
-                for b in bursts
-            ],
-        )
-
-    def sightings(self, deployments: Sequence[str], species: Sequence[str]) -> Iterator[Sighting]:
-        """The bursts at the deployments (keys as `deployments` gives them), by species."""
-        pks = {int(key.split(":", 1)[0]): key for key in deployments}
-        b = camtrap_bursts.c
-        query = select(
-            b.deployment_pk, b.scientific_name, b.starts, b.ends, b.largest_count, b.directions
-        ).where(b.deployment_pk.in_(list(pks)))
-        if species:
-            query = query.where(b.scientific_name.in_(list(species)))
-        # Read at once (fetchall), in the order the analysis merges them (the index's order).
-        query = query.order_by(b.deployment_pk, b.scientific_name, b.starts)
-        for pk, name, starts, ends, count, directions in self.connection.execute(query).fetchall():
-            yield Sighting(
-                pks[pk], name, starts, ends, count, tuple(directions.split("|")) if directions else ()
-            )
 
     def observed(self, package_id: int) -> Iterator[Observed]:
         o = camtrap_observations.c

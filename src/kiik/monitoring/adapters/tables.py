@@ -151,21 +151,23 @@ camtrap_observations = Table(
     Index("ix_camtrap_observations_deployment_species_start", "deployment_pk", "scientific_name", "starts"),
 )
 
-# Each species' photos at a deployment merged at the shortest threshold (one minute), written at
-# import: analyses merge these further at the threshold they choose instead of reading every
-# observation (kiik.monitoring.domain.detections.bursts).
-camtrap_bursts = Table(
-    "camtrap_bursts",
+# Each species' photos at a deployment merged at the shortest threshold (one minute) at import,
+# one row per deployment and species with the bursts packed as columns (little-endian 64-bit
+# integers): analyses merge these further at the threshold they choose instead of reading every
+# observation (kiik.monitoring.domain.series).
+camtrap_burst_series = Table(
+    "camtrap_burst_series",
     metadata,
-    Column("id", BigId, primary_key=True),
+    Column("id", Integer, primary_key=True),
     Column("package_id", Integer, nullable=False, index=True),
     Column("deployment_pk", Integer, nullable=False),
     Column("scientific_name", String(200), nullable=False),
-    Column("starts", BigInteger, nullable=False),
-    Column("ends", BigInteger, nullable=False),
-    Column("largest_count", Integer, nullable=False),
-    Column("directions", String(300), nullable=True),
-    Index("ix_camtrap_bursts_deployment_species_start", "deployment_pk", "scientific_name", "starts"),
+    Column("bursts", Integer, nullable=False),
+    Column("starts", LargeBinary, nullable=False),
+    Column("ends", LargeBinary, nullable=False),
+    Column("groups", LargeBinary, nullable=False),
+    Column("directions", Text, nullable=False),  # one line per burst, "|"-joined
+    Index("ix_camtrap_burst_series_deployment_species", "deployment_pk", "scientific_name"),
 )
 
 monitoring_alerts = Table(

@@ -17,14 +17,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from kiik.monitoring.domain.detections import (
     BURST,
     DEFAULT_THRESHOLD,
-    Sighting,
-    merge,
     per_hundred,
     trap_nights,
     working_spans,
 )
 from kiik.monitoring.domain.errors import MonitoringError
 from kiik.monitoring.domain.passages import Deployment, FencePassage
+from kiik.monitoring.domain.series import BurstSeries, series_events
 
 KAZAKHSTAN_UTC_OFFSET = 5  # hours; Kazakhstan keeps UTC+5 since March 2024
 
@@ -83,7 +82,7 @@ class _Tally:
 def analyse(
     deployments: Sequence[Deployment],
     passages: dict[str, FencePassage],
-    sightings: Iterable[Sighting],
+    series: Iterable[BurstSeries],
     request: AnalysisRequest,
 ) -> list[RateRow]:
     request = request.checked()
@@ -97,29 +96,31 @@ def analyse(
         for location in set(located_at.values())
     }
     wanted = {s.lower() for s in request.species}
-    chosen = (s for s in sightings if s.species.lower() in wanted) if wanted else sightings
-    tallies: dict[tuple[str, str, str], _Tally] = {}
+    gap = request.threshold.total_seconds()
     shift = request.utc_offset_hours * 3600
-    for event in merge(chosen, request.threshold):
-        start = event.start
-        spans = working.get(event.deployment_id)
-        if spans is None or not any(low <= start < high for low, high in spans):
-            continue  # another deployment's, or taken while the camera was not working
-        location = located_at[event.deployment_id]
-        for label, low, high in periods[location]:
-            if low <= start < high:
-                key = (location, label, event.species)
-                tally = tallies.get(key)
-                if tally is None:
-                    tally = tallies[key] = _Tally()
-                tally.events += 1
-                tally.individuals += event.group
-                if event.group > tally.largest:
-                    tally.largest = event.group
-                tally.by_hour[int((start + shift) // 3600) % 24] += 1
-                if event.directions:
-                    tally.directions.update(event.directions)
-                break
+    tallies: dict[tuple[str, str, str], _Tally] = {}
+    for one in series:
+        spans = working.get(one.deployment_id)
+        if spans is None or (wanted and one.species.lower() not in wanted):
+            continue
+        location = located_at[one.deployment_id]
+        buckets = [
+            (low, high, tallies.setdefault((location, label, one.species), _Tally()))
+            for label, low, high in periods[location]
+        ]
+        for start, group, directions in series_events(one, gap):
+            if not any(low <= start < high for low, high in spans):
+                continue  # taken while the camera was not working: no effort, no event
+            for low, high, tally in buckets:
+                if low <= start < high:
+                    tally.events += 1
+                    tally.individuals += group
+                    if group > tally.largest:
+                        tally.largest = group
+                    tally.by_hour[int((start + shift) // 3600) % 24] += 1
+                    if directions:
+                        tally.directions.update(directions.split("|"))
+                    break
     return _rows(deployments, passages, request, located_at, tallies)
 
 
@@ -134,7 +135,7 @@ def _rows(
     locations: dict[str, list[Deployment]] = {}
     for d in deployments:
         locations.setdefault(located_at[d.deployment_id], []).append(d)
-    species = sorted({name for *_, name in tallies} | set(request.species))
+    species = sorted({name for (*_, name), tally in tallies.items() if tally.events} | set(request.species))
     rows: list[RateRow] = []
     for location_id, located in sorted(locations.items()):
         if request.locations and location_id not in request.locations:

@@ -24,8 +24,8 @@ def detection_rates(uow: UnitOfWork, principal: Principal, request: AnalysisRequ
             if not request.locations or (d.location_id or "") in request.locations
         ]
         passages = {p.location_id: p for p in store.passages()}
-        sightings = list(store.sightings([d.deployment_id for d in deployments], request.species))
-    return analyse(deployments, passages, sightings, request)
+        series = list(store.burst_series([d.deployment_id for d in deployments], request.species))
+    return analyse(deployments, passages, series, request)
 
 
 def rate_json(row: RateRow) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from kiik.monitoring.domain.passages import (
     checked_malfunction,
     checked_passage,
 )
+from kiik.monitoring.domain.series import as_series
 from kiik.monitoring.services.ports import CameraTrapStorePort, PackageSource, camera_trap_store
 
 PASSAGES = "kiik-fence-passages"
@@ -69,7 +70,7 @@ def import_package(uow: UnitOfWork, principal: Principal, source: PackageSource)
         animals: list[Sighting] = []
         rows = _observation_rows(source, pks, watched, animals)
         observations = _batched(store.add_observations, package_id, rows)
-        store.add_bursts(package_id, pks, bursts(animals))
+        store.add_burst_series(package_id, pks, as_series(bursts(animals)))
         store.set_observations(package_id, observations)
         alerts = _raise_alerts(
             store, package_id, watched, {k: d.location_id for k, (d, _) in deployments.items()}
