@@ -76,7 +76,15 @@ class _Tally:
     individuals: int = 0
     largest: int = 0
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
-    directions: Counter[str] = field(default_factory=Counter)
+    headings: dict[str, int] = field(default_factory=dict)  # "|"-joined directions of an event: events
+
+    def directions(self) -> dict[str, int]:
+        """Events per direction (an event recording two directions counts under each)."""
+        counted: Counter[str] = Counter()
+        for joined, events in self.headings.items():
+            for direction in joined.split("|"):
+                counted[direction] += events
+        return dict(sorted(counted.items()))
 
 
 def analyse(
@@ -108,19 +116,25 @@ def analyse(
             (low, high, tallies.setdefault((location, label, one.species), _Tally()))
             for label, low, high in periods[location]
         ]
+        # Events come in time order, so the working span and the period each falls in only move on.
+        span = bucket = 0
         for start, group, directions in series_events(one, gap):
-            if not any(low <= start < high for low, high in spans):
+            while span < len(spans) and start >= spans[span][1]:
+                span += 1
+            if span == len(spans) or start < spans[span][0]:
                 continue  # taken while the camera was not working: no effort, no event
-            for low, high, tally in buckets:
-                if low <= start < high:
-                    tally.events += 1
-                    tally.individuals += group
-                    if group > tally.largest:
-                        tally.largest = group
-                    tally.by_hour[int((start + shift) // 3600) % 24] += 1
-                    if directions:
-                        tally.directions.update(directions.split("|"))
-                    break
+            while bucket < len(buckets) and start >= buckets[bucket][1]:
+                bucket += 1
+            if bucket == len(buckets) or start < buckets[bucket][0]:
+                continue  # outside the period asked
+            tally = buckets[bucket][2]
+            tally.events += 1
+            tally.individuals += group
+            if group > tally.largest:
+                tally.largest = group
+            tally.by_hour[int((start + shift) // 3600) % 24] += 1
+            if directions:
+                tally.headings[directions] = tally.headings.get(directions, 0) + 1
     return _rows(deployments, passages, request, located_at, tallies)
 
 
@@ -161,7 +175,7 @@ def _rows(
                         individuals=tally.individuals,
                         largest_group=tally.largest,
                         by_hour=tally.by_hour,
-                        directions=dict(sorted(tally.directions.items())),
+                        directions=tally.directions(),
                     )
                 )
     return rows
