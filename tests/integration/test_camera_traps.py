@@ -112,3 +112,21 @@ def test_a_package_is_imported_once(registry: Registry, tmp_path: Path) -> None:
     with pytest.raises(MonitoringError, match="'small-passage' is imported already"):
         import_package(registry.uow(), researcher, read_package(folder))
     assert stored(registry, camtrap_packages) == 1
+
+
+def test_rows_checked_in_a_worker_while_they_are_stored(registry: Registry, tmp_path: Path) -> None:
+    make_world(registry)
+    researcher, _ = scientists(registry)
+    done = import_package(
+        registry.uow(), researcher, read_package(write_small_passage(tmp_path / "ok"), background=True)
+    )
+    assert done.observations == 9
+    folder = example_package(tmp_path / "bad")
+    (folder / "media.csv").write_text(
+        (folder / "media.csv").read_text().replace("image/jpeg", "picture/jpeg", 1)
+    )
+    with pytest.raises(PackageInvalid) as refused:
+        import_package(registry.uow(), researcher, read_package(folder, background=True))
+    pattern = 'constraint "pattern" is "^(image|video|audio)/.*$"'
+    assert refused.value.problems == [f"media, row 2, field fileMediatype: constraint-error: {pattern}"]
+    assert stored(registry, camtrap_packages) == 1 and stored(registry, camtrap_observations) == 9

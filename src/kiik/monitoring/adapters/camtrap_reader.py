@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -32,6 +35,8 @@ OFFICIAL = re.compile(
 )
 PROFILE_URL = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/camtrap-dp-profile.json"
 MAX_PROBLEMS = 200
+# Tables larger than this are checked in a worker process while the import stores them.
+BACKGROUND_BYTES = 16 * 1024 * 1024
 
 
 @cache
@@ -41,12 +46,36 @@ def table_fields(table: str) -> list[str]:
 
 
 class CamtrapPackageFiles:
-    """A validated package on disk: its descriptor, and each table's rows as dicts of text."""
+    """A package on disk whose descriptor is valid: its descriptor, and each table's rows as dicts
+    of text. Its rows are valid too, unless their check still runs in a worker (`checking`): then
+    `confirm` waits for it and raises PackageInvalid with what it found."""
 
-    def __init__(self, folder: Path, descriptor: dict[str, Any]) -> None:
+    def __init__(
+        self, folder: Path, descriptor: dict[str, Any], checking: subprocess.Popen[str] | None = None
+    ) -> None:
         self.folder = folder
         self.descriptor = descriptor
         self._paths = {r["name"]: r["path"] for r in descriptor["resources"] if "path" in r and "name" in r}
+        self._checking = checking
+
+    def confirm(self) -> None:
+        """Return once every row is known to be valid; PackageInvalid listing the problems otherwise."""
+        if self._checking is None:
+            return
+        out, err = self._checking.communicate()
+        failed, self._checking = self._checking.returncode, None
+        if failed:
+            raise RuntimeError(f"the Camtrap DP check worker failed ({failed}): {err.strip()[-500:]}")
+        problems = json.loads(out)
+        if problems:
+            raise PackageInvalid(problems)
+
+    def abandon(self) -> None:
+        """Stop a check still running (the import was refused for another reason)."""
+        if self._checking is not None:
+            self._checking.kill()
+            self._checking.communicate()
+            self._checking = None
 
     def has(self, resource: str) -> bool:
         return resource in self._paths
@@ -65,8 +94,12 @@ class CamtrapPackageFiles:
                 yield dict(zip(header, values, strict=False))
 
 
-def read_package(folder: Path) -> CamtrapPackageFiles:
-    """The package in `folder` once it validates; PackageInvalid listing every problem otherwise."""
+def read_package(folder: Path, *, background: bool | None = None) -> CamtrapPackageFiles:
+    """The package in `folder` once it validates; PackageInvalid listing every problem otherwise.
+
+    With `background` (by default: tables of more than BACKGROUND_BYTES, and a second core), the
+    rows are checked in a worker process while the caller goes on (it must `confirm` the package
+    before it commits anything read from it)."""
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.is_file():
         raise PackageInvalid(
@@ -80,11 +113,23 @@ def read_package(folder: Path) -> CamtrapPackageFiles:
         raise PackageInvalid(["datapackage.json: must hold a JSON object"])
     problems = profile_problems(descriptor)
     problems += _resource_problems(descriptor, folder)
-    if not problems:
-        problems += data_problems(descriptor, folder)
+    if problems:
+        raise PackageInvalid(problems[:MAX_PROBLEMS])
+    if background is None:
+        background = _table_bytes(descriptor, folder) > BACKGROUND_BYTES and (os.cpu_count() or 1) > 1
+    if background:
+        worker = [sys.executable, "-m", "kiik.monitoring.adapters.camtrap_check", str(folder)]
+        checking = subprocess.Popen(worker, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return CamtrapPackageFiles(folder, descriptor, checking)
+    problems = data_problems(descriptor, folder)
     if problems:
         raise PackageInvalid(problems[:MAX_PROBLEMS])
     return CamtrapPackageFiles(folder, descriptor)
+
+
+def _table_bytes(descriptor: dict[str, Any], folder: Path) -> int:
+    paths = [r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)]
+    return sum((folder / p).stat().st_size for p in paths)
 
 
 def profile_problems(descriptor: dict[str, Any]) -> list[str]:

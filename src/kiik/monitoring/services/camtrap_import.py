@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
-from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, require
 from kiik.monitoring.domain.alerts import Observed, alert_kind, alerts_for
 from kiik.monitoring.domain.camtrap_rows import count_of, direction_of, moment, seconds
 from kiik.monitoring.domain.detections import Sighting, bursts
-from kiik.monitoring.domain.errors import MonitoringError
+from kiik.monitoring.domain.errors import MonitoringError, PackageInvalid
 from kiik.monitoring.domain.passages import (
     Deployment,
     FencePassage,
@@ -46,7 +46,22 @@ class PackageImported:
 
 
 def import_package(uow: UnitOfWork, principal: Principal, source: PackageSource) -> PackageImported:
-    require(principal, Permission.CAMERA_TRAPS_IMPORT)
+    """Store the package in one transaction, committed only once its rows are known to be valid
+    (their check may still run in a worker while they are stored: `PackageSource.confirm`)."""
+    try:
+        require(principal, Permission.CAMERA_TRAPS_IMPORT)
+        return _import(uow, principal, source)
+    except PackageInvalid:
+        raise
+    except (MonitoringError, NotAllowed):
+        source.abandon()  # refused for what it is, whatever its rows hold
+        raise
+    except Exception:
+        source.confirm()  # an invalid row, if any, says better than this error what is wrong
+        raise
+
+
+def _import(uow: UnitOfWork, principal: Principal, source: PackageSource) -> PackageImported:
     descriptor = source.descriptor
     key = str(descriptor.get("id") or descriptor.get("name") or "").strip()
     if not key:
@@ -75,6 +90,7 @@ def import_package(uow: UnitOfWork, principal: Principal, source: PackageSource)
         alerts = _raise_alerts(
             store, package_id, watched, {k: d.location_id for k, (d, _) in deployments.items()}
         )
+        source.confirm()
         uow.commit()
     return PackageImported(
         key, len(deployments), media, observations, len(malfunctions), passages_added, alerts
