@@ -37,6 +37,24 @@ def test_census_plan_packages_rates_and_alerts(registry: Registry, tmp_path: Pat
     refused = kiik("monitoring", "plan", *terms, *by, db=db, check=False)
     assert refused.returncode == 1 and "reports no confidence interval" in refused.stderr
     assert "60,000" in kiik("monitoring", "offtake", db=db).stdout
+    by_hand = ("--population", "Ural", "--year", "2025", "--method", "spring aerial", "--estimate", "1900000")
+    sources = ("--source", "report 2025", "--ci-lower", "1700000", "--ci-upper", "2100000", "--as", "zoology")
+    assert "Ural 2025: 1,900,000" in kiik("monitoring", "census-add", *by_hand, *sources, db=db).stdout
+    place = (
+        "--location",
+        "MNG-01",
+        "--name",
+        "Ustyurt 1",
+        "--region",
+        "Mangistau",
+        "--fence",
+        "Ustyurt fence",
+    )
+    where = ("--border", "KZ-UZ", "--latitude", "44.6", "--longitude", "56.0", "--opened", "2023-10-01")
+    assert (
+        "passage registered: MNG-01"
+        in kiik("monitoring", "passage-add", *place, *where, "--as", "zoology", db=db).stdout
+    )
 
     package = write_small_passage(tmp_path / "small")
     out = kiik("monitoring", "camtrap-import", str(package), "--as", "zoology", db=db).stdout
@@ -66,6 +84,7 @@ def test_census_plan_packages_rates_and_alerts(registry: Registry, tmp_path: Pat
     target = tmp_path / "export.zip"
     kiik("monitoring", "camtrap-export", "small-passage", str(target), db=db)
     assert "kiik-malfunctions.csv" in zipfile.ZipFile(target).namelist()
+    assert "small-passage" in kiik("monitoring", "packages", db=db).stdout
 
     bad = example_package(tmp_path / "bad")
     (bad / "deployments.csv").write_text((bad / "deployments.csv").read_text().replace("51.496", "951.496"))

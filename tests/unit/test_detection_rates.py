@@ -132,3 +132,10 @@ def test_series_give_the_same_events_as_the_rule(seed: int) -> None:
             for start, group, directions in series_events(one, minutes * 60)
         ]
         assert found == expected
+
+
+def test_a_period_without_a_time_zone_is_read_as_utc() -> None:
+    naive = AnalysisRequest(start=datetime(2025, 5, 3), end=datetime(2025, 5, 6), species=(G,))
+    assert naive.checked().start == at("2025-05-03T00:00")
+    rows = analyse([D1, D2], PASSAGES, as_series(SIGHTINGS), naive)
+    assert [(r.trap_nights, r.events) for r in rows] == [(3.0, 1)]  # d1 from 3 May; the 22:00 group on 4 May

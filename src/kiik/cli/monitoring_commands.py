@@ -51,6 +51,74 @@ def census_import(file: Path, org: AsOption, db: DbOption = None) -> None:
     console.print(f"[green]census imported:[/] {done.added} surveys added, {done.unchanged} already recorded")
 
 
+@monitoring_app.command("census-add")
+def census_add(
+    population: Annotated[str, typer.Option(help="Ural, Betpakdala, Ustyurt or Kazakhstan (the total)")],
+    year: Annotated[int, typer.Option(help="Year of the survey")],
+    method: Annotated[str, typer.Option(help="How the animals were counted, e.g. 'spring aerial'")],
+    estimate: Annotated[int, typer.Option(help="Animals estimated")],
+    source: Annotated[str, typer.Option(help="The source document: a reference or an address")],
+    org: AsOption,
+    ci_lower: Annotated[int | None, typer.Option(help="Lower end of the 95 % confidence interval")] = None,
+    ci_upper: Annotated[int | None, typer.Option(help="Upper end of the 95 % confidence interval")] = None,
+    se: Annotated[float | None, typer.Option("--se", help="Standard error")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record one census survey by hand."""
+    from kiik.monitoring.domain.census import CensusSurvey
+    from kiik.monitoring.services.census import record_survey
+
+    registry = registry_for(db)
+    who = operator_for(registry, org)
+    survey = CensusSurvey(
+        population, year, method, estimate, source, ci_lower=ci_lower, ci_upper=ci_upper, standard_error=se
+    )
+    done = _run(lambda: record_survey(registry.uow(), who, survey))
+    console.print(f"[green]survey recorded:[/] {done.population} {done.year}: {done.estimate:,}")
+
+
+@monitoring_app.command("passage-add")
+def passage_add(
+    location: Annotated[str, typer.Option(help="The locationID its camera deployments use")],
+    name: Annotated[str, typer.Option(help="The passage's name")],
+    region: Annotated[str, typer.Option(help="e.g. Mangistau, Kyzylorda")],
+    fence: Annotated[str, typer.Option(help="The fence it crosses")],
+    border: Annotated[str, typer.Option(help="The border, e.g. KZ-UZ")],
+    latitude: Annotated[float, typer.Option()],
+    longitude: Annotated[float, typer.Option()],
+    org: AsOption,
+    opened: Annotated[str | None, typer.Option(help="The day it opened, YYYY-MM-DD")] = None,
+    db: DbOption = None,
+) -> None:
+    """Register a fence passage (a location watched by camera traps)."""
+    from datetime import date
+
+    from kiik.monitoring.domain.passages import FencePassage
+    from kiik.monitoring.services.passages import register_passage
+
+    try:
+        opened_on = date.fromisoformat(opened) if opened else None
+    except ValueError:
+        raise fail(f"--opened {opened!r} is not a date", "write it as YYYY-MM-DD") from None
+    registry = registry_for(db)
+    who = operator_for(registry, org)
+    passage = FencePassage(location, name, region, fence, border, latitude, longitude, opened_on)
+    _run(lambda: register_passage(registry.uow(), who, passage))
+    console.print(f"[green]passage registered:[/] {location} ({name}, {region}, {border})")
+
+
+@monitoring_app.command("packages")
+def packages(db: DbOption = None) -> None:
+    """Camera-trap packages imported."""
+    from kiik.monitoring.services.passages import list_packages
+
+    registry = registry_for(db)
+    table = Table("id", "title", "observations", "imported")
+    for p in _run(lambda: list_packages(registry.uow(), root_operator())):
+        table.add_row(p["id"], p["title"], f"{p['observations']:,}", p["importedAt"])
+    console.print(table)
+
+
 @monitoring_app.command("census")
 def census(db: DbOption = None) -> None:
     """Each population's surveys by year, with the change since the survey before."""

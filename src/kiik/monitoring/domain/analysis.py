@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from kiik.monitoring.domain.detections import (
@@ -39,6 +39,15 @@ class AnalysisRequest:
     utc_offset_hours: int = KAZAKHSTAN_UTC_OFFSET  # for activity by hour of day
 
     def checked(self) -> AnalysisRequest:
+        """The request (times without a zone read as UTC); MonitoringError when it cannot be answered."""
+        if (self.start and self.start.tzinfo is None) or (self.end and self.end.tzinfo is None):
+            return replace(
+                self,
+                start=self.start.replace(tzinfo=UTC)
+                if self.start and self.start.tzinfo is None
+                else self.start,
+                end=self.end.replace(tzinfo=UTC) if self.end and self.end.tzinfo is None else self.end,
+            ).checked()
         if self.threshold < BURST:
             raise MonitoringError(
                 f"the independence threshold must be at least {BURST.total_seconds() / 60:g} minute, not "

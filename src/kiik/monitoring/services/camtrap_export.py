@@ -24,7 +24,7 @@ def export_package(
         store = camera_trap_store(uow)
         package = store.package(package_key)
         if package is None:
-            raise NotFound(f"no camera-trap package {package_key!r}: GET /api/monitoring/camtrap-packages")
+            raise NotFound(f"no camera-trap package {package_key!r}: `kiik monitoring packages` lists them")
         written = {table: writer.write_table(table, store.rows(package.id, table)) for table in TABLES}
         locations = {d.location_id for d in store.deployments(package.id)}
         passages = [p for p in store.passages() if p.location_id in locations]
