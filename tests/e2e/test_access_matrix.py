@@ -46,6 +46,10 @@ def body_for(kind: Any, world: AccessWorld) -> Any:
         return build.document([event])
     if kind == "sheet":
         return "not,a,field,sheet\n"
+    if kind == "census":
+        return "not,a,census\n"
+    if kind == "zip":
+        return b"not a zip"
     if isinstance(kind, dict):
         return json.loads(fill(json.dumps(kind), world.objects).replace("%3A", ":").replace("%2F", "/"))
     return kind

@@ -25,6 +25,9 @@ TOO_BIG = str(2**63)
         ("GET", f"/api/log/inclusion?event=x&size={TOO_BIG}", None),
         ("GET", f"/api/log/consistency?from=0&to={TOO_BIG}", None),
         ("GET", f"/api/reports/quota-use?year={TOO_BIG}", None),
+        # A threshold of 1.44e12 minutes overflowed a timedelta (OverflowError, 500).
+        ("GET", "/api/monitoring/detection-rates?threshold=1440000000000.0", None),
+        ("GET", f"/api/monitoring/plans/Ural/{TOO_BIG}/justification", None),
     ],
 )
 def test_a_number_too_large_for_the_database_is_a_bad_request(

@@ -4,11 +4,14 @@ organisation's" can both be asked."""
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
+import zipfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from tempfile import mkdtemp
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +25,9 @@ from kiik.epcis.domain.event_hash import event_hash_id
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
+from tests.support.monitoring import CENSUS_FILE, scientists
 from tests.support.season import open_register, small_season
+from tests.support.small_passage import write_small_passage
 from tests.support.world import make_world
 
 MATRIX = Path(__file__).resolve().parents[1] / "e2e" / "access_matrix.toml"
@@ -68,6 +73,32 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
     tokens["ministry-admin"] = create_token(registry.uow(), "ministry", "admin").token
     tokens["harvester-viewer"] = create_token(registry.uow(), "harvester", "viewer").token
     tokens["partner"] = partner_authority(registry, "cn-nfga", "CN")
+    tokens["scientist"] = scientists(registry)[1]
+    # Monitoring: the census, a plan of a later season (this world's harvest needs none), a package.
+    census = client.post(
+        "/api/monitoring/census/import",
+        content=CENSUS_FILE.read_bytes(),
+        headers={"Authorization": f"Bearer {tokens['scientist']}"},
+    )
+    assert census.status_code == 200, census.text
+    plan = {
+        "population": "Ural",
+        "season": 2030,
+        "maxAnimals": 300,
+        "ruleBasis": "estimate",
+        "ruleShare": 0.05,
+        "justification": {"filename": "ural.txt", "mediaType": "text/plain", "contentBase64": "d2h5"},
+    }
+    made = client.post(
+        "/api/monitoring/plans", json=plan, headers={"Authorization": f"Bearer {tokens['ministry']}"}
+    )
+    assert made.status_code == 201, made.text
+    package = client.post(
+        "/api/monitoring/camtrap-packages",
+        content=zipped(write_small_passage(Path(mkdtemp()))),
+        headers={"Authorization": f"Bearer {tokens['scientist']}"},
+    )
+    assert package.status_code == 201, package.text
     horn = "urn:epc:id:sgtin:4870002.000001.901"
     event = build.commissioning([horn], datetime.now(UTC), world["harvester"].sgln, ilmd={"massKg": 0.3})
     answer = client.post(
@@ -86,6 +117,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "authorisation": authorise(registry, world),  # the harvester's
         "animal": "URL-9",
         "rule": "1",
+        "package": "small-passage",  # the scientists'
     }
     return AccessWorld(tokens, objects)
 
@@ -100,7 +132,9 @@ def fill(url: str, objects: dict[str, str]) -> str:
 def request(client: TestClient, token: str | None, method: str, path: str, body: Any) -> int:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     content = None
-    if isinstance(body, str):
+    if isinstance(body, bytes):
+        content, headers["Content-Type"] = body, "application/zip"
+    elif isinstance(body, str):
         content, headers["Content-Type"] = body, "application/x-www-form-urlencoded"
     elif body is not None:
         content, headers["Content-Type"] = json.dumps(body), "application/json"
@@ -114,3 +148,11 @@ def unlimited(registry: Registry) -> Registry:
         registry.settings, login_attempts_per_minute=1_000_000, public_requests_per_minute=1_000_000
     )
     return replace(registry, settings=settings)
+
+
+def zipped(folder: Path) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    return out.getvalue()

@@ -54,6 +54,16 @@ EXPECTED[(OrgKind.MINISTRY, Role.ADMIN)] |= {P.KEYS_MANAGE, P.PARTNERS_MANAGE}
 for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):
     for role in Role:
         EXPECTED[(kind, role)] |= {P.RECONCILIATION_READ}
+# Monitoring: census and plans read by all; the ministry plans; the ministry and scientists record
+# census and camera-trap data; the ministry, scientists and the border service see traps and alerts.
+for kind in OrgKind:
+    for role in Role:
+        EXPECTED[(kind, role)] |= {P.CENSUS_READ}
+        if kind in {OrgKind.MINISTRY, OrgKind.RESEARCH, OrgKind.CUSTOMS}:
+            EXPECTED[(kind, role)] |= {P.CAMERA_TRAPS_READ, P.MONITORING_ALERTS_READ}
+for role in (Role.OPERATOR, Role.ADMIN):
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.OFFTAKE_PLANS_MANAGE, P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
+    EXPECTED[(OrgKind.RESEARCH, role)] |= {P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

@@ -11,6 +11,7 @@ from kiik.db.metadata import metadata
 from kiik.directory.adapters import tables as directory_tables
 from kiik.harvest.adapters import tables as harvest_tables
 from kiik.ledger.adapters import tables as ledger_tables
+from kiik.monitoring.adapters import tables as monitoring_tables
 from kiik.partners.adapters import tables as partner_tables
 from kiik.permits.adapters import tables as permit_tables
 from kiik.species.adapters import tables as species_tables
@@ -23,6 +24,7 @@ CAPABILITY_TABLES = (
     permit_tables,
     ledger_tables,
     partner_tables,
+    monitoring_tables,
 )
 
 __all__ = ["CAPABILITY_TABLES", "metadata"]

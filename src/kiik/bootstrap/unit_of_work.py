@@ -26,6 +26,8 @@ from kiik.harvest.adapters.store import HarvestStore
 from kiik.ledger.adapters.key_files import KeyFiles
 from kiik.ledger.adapters.merkle_store import MerkleStore
 from kiik.ledger.adapters.signing import SigningKeyStore
+from kiik.monitoring.adapters.camtrap_store import CameraTrapStore
+from kiik.monitoring.adapters.census_store import CensusStore, PlanStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
 from kiik.permits.adapters.exports import exported_keys
@@ -55,6 +57,9 @@ class SqlUnitOfWork:
         self.log = MerkleStore(self._connection)
         self.partners = PartnerStore(self._connection)
         self.consignments = ConsignmentStore(self._connection)
+        self.census = CensusStore(self._connection)
+        self.offtake_plans = PlanStore(self._connection)
+        self.camera_traps = CameraTrapStore(self._connection)
         return self
 
     @property

@@ -63,10 +63,12 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             horns=horns,
             seed=seed,
             progress=_Bar(progress),
+            camera_trap_files=_CameraTrapFiles(),
         )
     if result.created and result.season is not None:
         console.print(f"[green]demo data loaded:[/] {result.events} events")
         _season(result.season)
+        _monitoring(result.monitoring)
     else:
         console.print("demo data already present; new login tokens made")
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
@@ -78,6 +80,43 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             expand=False,
         )
     )
+
+
+class _CameraTrapFiles:
+    """The demo's Camtrap DP package written and read back (validated) by monitoring's adapters."""
+
+    def write(self, folder, descriptor, tables):  # type: ignore[no-untyped-def]
+        from kiik.monitoring.adapters.camtrap_writer import FolderWriter
+
+        writer = FolderWriter(folder)
+        for table in ("deployments", "media", "observations"):
+            writer.write_dicts(table, tables[table])
+        for resource in ("kiik-fence-passages", "kiik-malfunctions"):
+            writer.write_records(resource, tables[resource])
+        writer.finish(descriptor)
+
+    def read(self, folder):  # type: ignore[no-untyped-def]
+        from kiik.monitoring.adapters.camtrap_reader import read_package
+
+        return read_package(folder)
+
+
+def _monitoring(monitoring) -> None:  # type: ignore[no-untyped-def]
+    if monitoring is None or monitoring.package is None:
+        return
+    p = monitoring.package
+    console.print(
+        f"monitoring: {monitoring.surveys} census surveys, {monitoring.plans} offtake plans for 2025; "
+        f"camera traps at {p.passages_added} fence passages: {p.observations} observations, "
+        f"{p.malfunctions} malfunction interval, {p.alerts} alerts (a leopard, a vehicle)"
+    )
+    console.print(
+        f"  census against plan and harvest: {BASE_URL}/api/monitoring/offtake-report", soft_wrap=True
+    )
+    console.print(
+        f"  detection rates: {BASE_URL}/api/monitoring/detection-rates?compareOpening=true", soft_wrap=True
+    )
+    console.print(f"  alerts (border service, scientists): {BASE_URL}/api/monitoring/alerts", soft_wrap=True)
 
 
 def _season(season: SeasonReport) -> None:

@@ -79,9 +79,11 @@ def authorise(
         number=number,
     )
     ministry = operator_for(registry, _ministry_code(registry, by))
+    from kiik.monitoring.domain.errors import PlanExceeded
+
     try:
         view = authorise_harvest(registry.uow(), ministry, command)
-    except HarvestError as exc:
+    except (HarvestError, PlanExceeded) as exc:
         raise fail(str(exc)) from None
     a = view.authorisation
     console.print(

@@ -48,6 +48,7 @@ COMMANDS = {
     "verify-log": "log_commands",
     "partner": "partner_commands",
     "audit": "audit_command",
+    "monitoring": "monitoring_commands",
 }
 
 

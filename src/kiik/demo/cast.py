@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kiik.custody.services.capture import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
+from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
@@ -42,6 +43,7 @@ class DemoResult:
     tokens: dict[str, str]
     events: int
     season: SeasonReport | None = None
+    monitoring: MonitoringDemo | None = None
 
 
 def load_demo(
@@ -53,6 +55,7 @@ def load_demo(
     horns: int = DEFAULT_HORNS,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    camera_trap_files: PackageFiles | None = None,
 ) -> DemoResult:
     """Load the demo once (the cast and a season of about `horns` horns); on later runs only hand
     out fresh login tokens."""
@@ -62,11 +65,14 @@ def load_demo(
         existing = uow.directory.organisation(CAST[0][0])
     created = existing is None
     report = None
+    monitoring = None
     if created:
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
             add_site(uow_factory(), code, main_site(prefix), f"{name}: main site")
         principals = {code: _principal(uow_factory, code) for code, *_ in CAST}
+        # Census and offtake plans first: the season's authorisations are checked against the plans.
+        monitoring = load_monitoring(uow_factory, principals["kz-ministry"], camera_trap_files)
         capture = SeasonCapture(
             uow_factory,
             open_document,
@@ -80,7 +86,7 @@ def load_demo(
         with no_automatic_collections():
             report = Season(capture, principals["kz-ministry"], horns, seed).run()
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
-    return DemoResult(created, tokens, report.events if report else 0, report)
+    return DemoResult(created, tokens, report.events if report else 0, report, monitoring)
 
 
 def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:

@@ -15,6 +15,7 @@ class OrgKind(StrEnum):
     CUSTOMS = "customs"
     INSPECTORATE = "inspectorate"
     PARTNER_AUTHORITY = "partner_authority"
+    RESEARCH = "research"  # scientists and NGOs: census, camera traps at fence passages
 
 
 class Role(StrEnum):
@@ -48,6 +49,12 @@ class Permission(StrEnum):
     PARTNERS_MANAGE = "partners:manage"
     RECONCILIATION_READ = "reconciliation:read"
     AUDIT_READ = "audit:read"
+    CENSUS_READ = "census:read"
+    CENSUS_RECORD = "census:record"
+    OFFTAKE_PLANS_MANAGE = "offtake_plans:manage"
+    CAMERA_TRAPS_READ = "camera_traps:read"
+    CAMERA_TRAPS_IMPORT = "camera_traps:import"
+    MONITORING_ALERTS_READ = "monitoring_alerts:read"
 
 
 _READ = frozenset(
@@ -161,6 +168,21 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE}),
         frozenset(Role),
         frozenset({Permission.RECONCILIATION_READ}),
+    ),
+    # Monitoring: census and plans are read by everyone; the ministry plans the offtake; scientists
+    # and the ministry record census and camera-trap data; the border service (customs), scientists
+    # and the ministry see the camera traps and their alerts (people, vehicles, leopards).
+    (frozenset(OrgKind), frozenset(Role), frozenset({Permission.CENSUS_READ})),
+    (frozenset({OrgKind.MINISTRY}), _ACTING, frozenset({Permission.OFFTAKE_PLANS_MANAGE})),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.RESEARCH}),
+        _ACTING,
+        frozenset({Permission.CENSUS_RECORD, Permission.CAMERA_TRAPS_IMPORT}),
+    ),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.RESEARCH, OrgKind.CUSTOMS}),
+        frozenset(Role),
+        frozenset({Permission.CAMERA_TRAPS_READ, Permission.MONITORING_ALERTS_READ}),
     ),
 )
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, delete, extract, func, insert, select, text, update
 
 from kiik.custody.adapters.item_store import chunked
 from kiik.db.bulk_insert import insert_rows
@@ -87,6 +87,35 @@ class HarvestStore:
             harvest_authorisations.c.number.startswith(prefix, autoescape=True)
         )
         return int(self.connection.scalar(query) or 0)
+
+    def authorised_animals(self, population: str, season: int) -> int:
+        """Animals authorised so far for a population in a season (authorisations starting that year)."""
+        a = harvest_authorisations.c
+        query = select(func.coalesce(func.sum(a.max_animals), 0)).where(
+            a.population == population,
+            a.valid_from >= date(season, 1, 1),
+            a.valid_from <= date(season, 12, 31),
+        )
+        return int(self.connection.scalar(query) or 0)
+
+    def season_totals(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """(animals authorised, animals registered) per population and season (the year harvest starts)."""
+        a, h = harvest_authorisations.c, harvested_horns.c
+        season = extract("year", a.valid_from)
+        authorised = self.connection.execute(
+            select(a.population, season, func.sum(a.max_animals)).group_by(a.population, season)
+        )
+        totals = {(population, int(year)): (int(animals), 0) for population, year, animals in authorised}
+        animals = select(h.authorisation_id, h.animal_id).distinct().subquery()
+        registered = self.connection.execute(
+            select(a.population, season, func.count())
+            .select_from(animals.join(harvest_authorisations, a.id == animals.c.authorisation_id))
+            .group_by(a.population, season)
+        )
+        for population, year, count in registered:
+            key = (population, int(year))
+            totals[key] = (totals.get(key, (0, 0))[0], int(count))
+        return totals
 
     def usage(self, authorisation_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """(animals, horns) registered under each authorisation."""

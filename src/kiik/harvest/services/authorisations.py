@@ -23,6 +23,7 @@ from kiik.harvest.domain.authorisations import (
 from kiik.harvest.domain.geo import GeoError, read_area
 from kiik.harvest.domain.populations import population_range, range_label
 from kiik.harvest.services.ports import harvest_store
+from kiik.monitoring.services.plans import check_authorisation_fits
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class AuthorisationView:
 
 
 def authorise_harvest(uow: UnitOfWork, principal: Principal, command: AuthoriseHarvest) -> AuthorisationView:
-    """Issue a harvest authorisation. Raises HarvestError saying what is wrong with the request."""
+    """Issue a harvest authorisation. Raises HarvestError saying what is wrong with the request, or
+    PlanExceeded (kiik.monitoring) when it would take more than the season's offtake plan leaves."""
     require(principal, Permission.HARVEST_AUTHORISATIONS_ISSUE)
     population = population_named(command.population)
     check_terms(command.valid_from, command.valid_to, command.max_animals)
@@ -88,6 +90,10 @@ def authorise_harvest(uow: UnitOfWork, principal: Principal, command: AuthoriseH
                 f"{harvester.name} ({harvester.code}) is a {harvester.kind}; "
                 "harvest authorisations are issued to harvester organisations"
             )
+        # The season's offtake plan, when the ministry has recorded one, bounds what may be authorised.
+        season = command.valid_from.year
+        authorised = store.authorised_animals(population.value, season)
+        check_authorisation_fits(uow, population.value, season, authorised, command.max_animals)
         number = _number(store, command, population)
         authorisation = HarvestAuthorisation(
             number=number,

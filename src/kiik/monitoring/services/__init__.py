@@ -1,0 +1,1 @@
+"""Monitoring's use cases: record census and plans, import and export camera-trap packages, analyse."""
