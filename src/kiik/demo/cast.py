@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiik.custody.services.capture import no_automatic_collections
+from kiik.custody.services.collections import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring

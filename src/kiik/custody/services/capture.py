@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 from kiik.custody.domain.mass_bounds import MassBounds
 from kiik.custody.domain.rules import CustodyPolicy, apply_event, operation_of
 from kiik.custody.domain.state import Actor, Ledger
+from kiik.custody.services.collections import no_automatic_collections
 from kiik.custody.services.corrections import declare_errors
 from kiik.custody.services.event_rules import rules_for
 from kiik.db.unit_of_work import UnitOfWork
@@ -299,26 +299,6 @@ def capture_within(
         )
 
 
-@contextmanager
-def no_automatic_collections() -> Iterator[None]:
-    """The garbage collector left to whoever runs inside: a capture collects only between batches,
-    and only among objects made since the last batch.
-
-    A capture keeps many objects alive for a while (the batch, the ledger, the rules' tallies);
-    left automatic, the collector walks all of them again and again (a quarter of a large
-    capture's time was spent there). After each batch is written and dropped, the two young
-    generations are collected instead: that walks only what outlived the batch, and still frees
-    any reference cycle it left behind.
-    """
-    automatic = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if automatic:
-            gc.enable()
-
-
 def _capture(
     uow: UnitOfWork,
     principal: Principal,
@@ -392,7 +372,7 @@ def _capture(
             run.flush(batch)
             batch = []
             weight = 0
-            gc.collect(1)  # what the batch left behind, among the young objects only (see below)
+            gc.collect(1)  # what the batch left behind, among the young objects (see .collections)
     run.flush(batch)
     for problem in document_problems() if document_problems else []:
         details = problem.to_dict()
