@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from kiik.bootstrap.migrate import upgrade
 from kiik.cli.common import DbOption, console, fail, registry_for
+from kiik.custody.services.capture_jobs import settle_interrupted_jobs
 from kiik.db.engine import normalise_url
 
 
@@ -73,6 +74,10 @@ def serve(
             "the registry's private signing keys are open to others: " + "; ".join(exposed),
             "only the account that runs kiik may read them; fix the modes above and start again",
         )
+    settled = settle_interrupted_jobs(registry.uow())
+    if settled:
+        failed = sum(1 for status in settled.values() if status == "failed")
+        console.print(f"capture jobs a stopped server left running: {len(settled)} settled, {failed} failed")
     console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     __import__("kiik.cli.partner_commands", fromlist=["start_delivery"]).start_delivery(registry)
     app = create_app(registry)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from kiik.custody.adapters.tables import capture_jobs
+from kiik.custody.adapters.tables import capture_jobs, events
 from kiik.directory.adapters.store import now
 
 
@@ -73,3 +73,13 @@ class JobStore:
             row.errors,
             row.text,
         )
+
+    def running(self) -> list[str]:
+        """The jobs still marked running, oldest first."""
+        query = select(capture_jobs.c.id).where(capture_jobs.c.status == "running")
+        return list(self.connection.scalars(query.order_by(capture_jobs.c.created_at)))
+
+    def stored_by(self, job_id: str) -> int:
+        """How many events the capture of this job wrote (a document is stored whole or not at all)."""
+        query = select(func.count()).select_from(events).where(events.c.capture_id == job_id)
+        return int(self.connection.scalar(query) or 0)

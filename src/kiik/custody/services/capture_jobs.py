@@ -69,6 +69,33 @@ def run_job(
     return outcome
 
 
+def settle_interrupted_jobs(uow: UnitOfWork) -> dict[str, str]:
+    """Jobs a stopped server left marked running, each told how it ended (at start-up, before
+    any new capture): succeeded when its document was committed (its events are stored), else
+    failed, with what to do. A document is stored whole or not at all, so no other ending exists.
+
+    The job id -> its status now."""
+    settled: dict[str, str] = {}
+    with uow:
+        for job_id in uow.jobs.running():
+            stored = uow.jobs.stored_by(job_id)
+            if stored:
+                text = f"{stored} events stored; the server stopped before it recorded the job's end"
+                uow.jobs.finish(job_id, "succeeded", stored, stored, [], text)
+                settled[job_id] = "succeeded"
+                continue
+            error = {
+                "eventIndex": None,
+                "rule": "capture.interrupted",
+                "message": "the server stopped while this document was being captured; nothing of it was "
+                "stored: send the document again",
+            }
+            uow.jobs.finish(job_id, "failed", 0, 0, [error], "interrupted: nothing stored")
+            settled[job_id] = "failed"
+        uow.commit()
+    return settled
+
+
 def job_document(uow: UnitOfWork, principal: Principal, job_id: str) -> dict[str, Any]:
     """The capture job as the EPCIS REST binding describes it."""
     require(principal, Permission.CAPTURE_JOBS_READ)

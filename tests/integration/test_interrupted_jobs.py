@@ -1,0 +1,68 @@
+"""A server killed during a capture leaves its job marked running; at the next start each such job is
+told how it ended: succeeded when its document was committed, else failed with what to do. Never
+left running for a client to poll for ever."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import update
+
+from kiik.bootstrap.migrate import upgrade
+from kiik.bootstrap.registry import Registry, build
+from kiik.config import Settings
+from kiik.custody.adapters.tables import events
+from kiik.custody.services.capture_jobs import job_document, settle_interrupted_jobs, start_job
+from kiik.epcis.domain import event_builders as build_events
+from tests.support.documents import capture
+from tests.support.world import make_world
+
+
+def test_jobs_left_running_are_settled_by_what_was_stored(registry: Registry) -> None:
+    world = make_world(registry)
+    team = world["harvester"]
+    committed = start_job(registry.uow(), team.principal)
+    lost = start_job(registry.uow(), team.principal)
+    # The committed one's document was stored (as capture does, under the job's id) before the kill.
+    event = build_events.commissioning(
+        ["urn:epc:id:sgtin:4870002.000001.5"], datetime(2025, 9, 12, tzinfo=UTC), None
+    )
+    assert capture(registry, team.principal, [event]).succeeded
+    with registry.engine.begin() as connection:
+        connection.execute(update(events).values(capture_id=committed))
+
+    assert settle_interrupted_jobs(registry.uow()) == {committed: "succeeded", lost: "failed"}
+    done = job_document(registry.uow(), team.principal, committed)
+    assert not done["running"] and done["success"] and done["storedCount"] == 1
+    failed = job_document(registry.uow(), team.principal, lost)
+    assert not failed["running"] and not failed["success"]
+    [error] = failed["errors"]
+    assert error["rule"] == "capture.interrupted" and "send the document again" in error["message"]
+    assert settle_interrupted_jobs(registry.uow()) == {}
+
+
+def test_serve_settles_them_at_start(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kiik.db'}"
+    registry = build(Settings(database_url=url))
+    upgrade(registry.engine)
+    team = make_world(registry)["harvester"]
+    job = start_job(registry.uow(), team.principal)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kiik.cli.main", "serve", "--db", url, "--port", "8997"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and job_document(registry.uow(), team.principal, job)["running"]:
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+        registry.engine.dispose()
+    assert "capture jobs a stopped server left running: 1 settled, 1 failed" in output
