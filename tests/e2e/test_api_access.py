@@ -167,6 +167,7 @@ EXPORT_MATRIX = {
 @pytest.fixture
 def exported(registry):  # type: ignore[no-untyped-def]
     from kiik.epcis.domain.event_hash import event_hash_id
+    from tests.support.documents import listed_events
     from tests.support.exports import export_to, partner_authority
     from tests.support.season import open_register, small_season
 
@@ -187,7 +188,7 @@ def exported(registry):  # type: ignore[no-untyped-def]
                 params={"MATCH_epc": horn, "EQ_action": "ADD"},
                 headers={"Authorization": f"Bearer {tokens['ministry']}"},
             )
-            [event] = page.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+            [event] = listed_events(page.json())
             harvests[name] = "/epcis/events/" + quote(event_hash_id(event), safe="")
         paths = {
             "cn-lot": _item(lots[0]),

@@ -17,6 +17,7 @@ from kiik.bootstrap.registry import Registry
 from kiik.epcis.domain.event_hash import event_hash_id
 from kiik.epcis.domain.identifiers import canonical_key
 from tests.integration.test_event_query import HORNS, LOT, STOCK_COUNT_ID, Season, season
+from tests.support.documents import listed_events
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "kiik" / "epcis" / "adapters" / "schemas"
 SCHEMA = SCHEMAS / "epcis_schema.json"
@@ -58,8 +59,7 @@ def test_a_query_answer_is_a_valid_epcis_query_document_of_the_captured_events(
     assert document["type"] == "EPCISQueryDocument"
     results = document["epcisBody"]["queryResults"]
     assert results["queryName"] == "SimpleEventQuery"
-    events = results["resultsBody"]["eventList"]
-    assert sorted(event_hash_id(e) for e in events) == sorted(data.hashes)
+    assert sorted(event_hash_id(e) for e in listed_events(document)) == sorted(data.hashes)
     assert "Link" not in response.headers
 
 
@@ -76,7 +76,7 @@ def test_pages_are_linked_until_the_last(client: TestClient, data: Season) -> No
     while url:
         response = client.get(url, headers=auth(data, "inspector"))
         assert response.status_code == 200, response.text
-        seen += [event_hash_id(e) for e in events_of(response)]
+        seen += [event_hash_id(e) for e in listed_events(response.json())]
         link = response.headers.get("Link")
         if link is None:
             assert "GS1-Next-Page-Token" not in response.headers
@@ -119,7 +119,7 @@ def test_one_event_by_its_id_or_hash_id(client: TestClient, data: Season) -> Non
     for path in (quote(transformation, safe=""), transformation):
         found = client.get(f"/epcis/events/{path}", headers=auth(data, "plant"))
         assert found.status_code == 200, (path, found.text)
-        [event] = found.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        [event] = listed_events(found.json())
         assert event_hash_id(event) == transformation
     hidden = client.get(f"/epcis/events/{quote(transformation, safe='')}", headers=auth(data, "harvester"))
     assert hidden.status_code == 404 and "visible to you" in hidden.json()["detail"]

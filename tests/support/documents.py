@@ -30,3 +30,15 @@ def capture(
 
 def rules_of(outcome: CaptureOutcome) -> list[str]:
     return [e["rule"] for e in outcome.errors]
+
+
+def listed_events(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of a query document, each with the context it has there: the document's, then its
+    own (a query answer states GS1's context and the extensions' prefixes once, for the document)."""
+    shared = document.get("@context", [])
+    shared = shared if isinstance(shared, list) else [shared]
+    found = []
+    for event in document["epcisBody"]["queryResults"]["resultsBody"]["eventList"]:
+        own = event.get("@context", [])
+        found.append({**event, "@context": [*shared, *(own if isinstance(own, list) else [own])]})
+    return found
