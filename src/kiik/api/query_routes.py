@@ -13,7 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from kiik.bootstrap.registry import Registry
 from kiik.custody.services.queries import event_by_id, query_events
+from kiik.directory.domain.permissions import Principal
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
 from kiik.http.problems import problem
@@ -131,10 +133,17 @@ def _not_acceptable(request: Request) -> Response:
     responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
 )
 def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
+    return events_answer(request, registry, principal, request.query_params.multi_items())
+
+
+def events_answer(
+    request: Request, registry: Registry, principal: Principal, parameters: list[tuple[str, str]]
+) -> Response:
+    """A page of the events matching `parameters`, as the binding answers a query."""
     media_type = _media_type(request)
     if media_type is None:
         return _not_acceptable(request)
-    page = query_events(registry.uow(), principal, request.query_params.multi_items())
+    page = query_events(registry.uow(), principal, parameters)
     # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
     headers = {**EPCIS_HEADERS, "Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
     if page.next_page_token is not None:

@@ -119,6 +119,8 @@ class HistoryEvent:
 
 # Up to this many items held, an organisation's wide queries start from the events naming them.
 FEW_HELD = 2000
+# The roles in which an identifier is an EPC of the event (not a class or a quantity).
+EPC_ROLES = ("epc", "parent", "child", "input", "output")
 
 _ORDER_COLUMNS = {"eventTime": events.c.event_time, "recordTime": events.c.record_time}
 
@@ -313,3 +315,19 @@ class EventQueryStore:
             return True
         query = select(literal(1)).where(events.c.id == event_pk, event_visible(visible_to))
         return self.connection.scalar(query) is not None
+
+    def known(self, resource: str, *, visible_to: Viewer, after: str | None, limit: int) -> list[str]:
+        """Distinct business locations, read points or identifiers of the events a reader sees, in
+        order, after `after` (the values GET /epcis/bizLocations, /readPoints and /epcs list)."""
+        if resource == "epcs":
+            value = event_identifiers.c.key
+            query = select(value).join(events, events.c.id == event_identifiers.c.event_pk)
+            query = query.where(event_identifiers.c.role.in_(EPC_ROLES))
+        else:
+            value = events.c.biz_location if resource == "bizLocations" else events.c.read_point
+            query = select(value).where(value.is_not(None))
+        if visible_to is not None:
+            query = query.where(event_visible(visible_to))
+        if after is not None:
+            query = query.where(value > after)
+        return list(self.connection.scalars(query.group_by(value).order_by(value).limit(limit)))

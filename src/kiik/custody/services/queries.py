@@ -136,3 +136,34 @@ def event_by_id(uow: ReadUnitOfWork, principal: Principal, event_id: str) -> lis
     if not found:
         raise NotFound(f"no event {event_id} visible to you: check the eventID (or Event Hash ID)")
     return [as_captured(e) for e in found]
+
+
+# The values GET /epcis/{resource} lists (EPCIS REST binding discovery), by resource.
+KNOWN_VALUES = ("bizLocations", "readPoints", "epcs")
+
+
+def known_values(
+    uow: ReadUnitOfWork, principal: Principal, resource: str, per_page: int, token: str | None
+) -> tuple[list[str], str | None]:
+    """The business locations, read points or EPCs named by events the principal may read, in
+    order, one page; and the token of the next page (the last value given, encoded)."""
+    if resource not in KNOWN_VALUES:
+        raise QueryError(f"{resource}: kiik lists {', '.join(KNOWN_VALUES)}")
+    scope = restrict(principal, Permission.EVENTS_READ)
+    after = None
+    if token is not None:
+        try:
+            after = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            raise QueryError(
+                "nextPageToken: the token is not one kiik gave; follow the Link header"
+            ) from None
+    with uow:
+        found = list(
+            uow.queries.known(resource, visible_to=scope.visible_to, after=after, limit=per_page + 1)
+        )
+    page = found[:per_page]
+    following = None
+    if len(found) > per_page:
+        following = base64.urlsafe_b64encode(page[-1].encode()).decode().rstrip("=")
+    return page, following

@@ -1,0 +1,177 @@
+"""EPCIS 2.0 REST binding, discovery: the top-level resources, the event types, business steps,
+dispositions, business locations, read points and EPCs, each with its sub-resources and its
+`events` (the same query as GET /epcis/events with the resource as a filter, scoped the same way).
+
+Business steps and dispositions list the CBV words and kiik's own; business locations, read points
+and EPCs list what the caller's visible events name, in pages (`perPage`, `nextPageToken`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from kiik.api.query_routes import EPCIS_HEADERS, events_answer
+from kiik.custody.services.queries import known_values
+from kiik.epcis.adapters.schema_files import epcis_schema
+from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_EXPORTED, DISPOSITION_SEIZED
+from kiik.errors import NotFound
+from kiik.http.deps import PrincipalDep, RegistryDep
+
+router = APIRouter(prefix="/epcis", tags=["EPCIS discovery"])
+
+CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+TOP_LEVEL = [
+    "capture",
+    "events",
+    "eventTypes",
+    "epcs",
+    "bizSteps",
+    "bizLocations",
+    "readPoints",
+    "dispositions",
+]
+# resource -> the query parameter its `/{id}/events` filters by
+EVENT_TYPES = (
+    "ObjectEvent",
+    "AggregationEvent",
+    "AssociationEvent",
+    "TransformationEvent",
+    "TransactionEvent",
+)
+FILTERS = {
+    "eventTypes": "eventType",
+    "bizSteps": "EQ_bizStep",
+    "dispositions": "EQ_disposition",
+    "bizLocations": "EQ_bizLocation",
+    "readPoints": "EQ_readPoint",
+    "epcs": "MATCH_anyEPC",
+}
+PerPage = Annotated[int, Query(ge=1, le=1000, description="values per page (at most 1000)")]
+
+
+@cache
+def cbv_words(definition: str) -> list[str]:
+    """The words the ratified schema lists for `bizStep`, `disposition` or `eventType`."""
+    for option in epcis_schema()["definitions"][definition]["anyOf"]:
+        if "enum" in option:
+            return list(option["enum"])
+    return []
+
+
+def collection(members: list[str], **headers: str) -> JSONResponse:
+    body = {"@context": CONTEXT, "type": "Collection", "member": members}
+    return JSONResponse(body, headers={**EPCIS_HEADERS, **headers})
+
+
+def _page(request: Request, values: list[str], token: str | None) -> JSONResponse:
+    headers = {}
+    if token is not None:
+        following = request.url.remove_query_params("nextPageToken").include_query_params(nextPageToken=token)
+        headers = {"Link": f'<{following}>; rel="next"', "GS1-Next-Page-Token": token}
+    return collection(values, **headers)
+
+
+@router.get("/", summary="The top-level resources of this EPCIS repository")
+def top_level() -> Response:
+    return collection(TOP_LEVEL)
+
+
+@router.options("/", summary="What the repository supports (headers only)")
+def options_top_level() -> Response:
+    return Response(status_code=204, headers={**EPCIS_HEADERS, "Allow": "GET, OPTIONS"})
+
+
+@router.get("/eventTypes", summary="The event types this repository holds")
+def event_types(principal: PrincipalDep) -> Response:
+    return collection(list(EVENT_TYPES))
+
+
+@router.get("/bizSteps", summary="The CBV business steps and kiik's own")
+def biz_steps(principal: PrincipalDep) -> Response:
+    return collection([*cbv_words("bizStep"), BIZSTEP_SEIZING])
+
+
+@router.get("/dispositions", summary="The CBV dispositions and kiik's own")
+def dispositions(principal: PrincipalDep) -> Response:
+    return collection([*cbv_words("disposition"), DISPOSITION_SEIZED, DISPOSITION_EXPORTED])
+
+
+def _listed(
+    request: Request, registry: Any, principal: Any, what: str, per_page: int, token: str | None
+) -> Response:
+    values, following = known_values(registry.uow(), principal, what, per_page, token)
+    return _page(request, values, following)
+
+
+@router.get("/bizLocations", summary="The business locations named by events you may read")
+def biz_locations(
+    request: Request,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    perPage: PerPage = 30,
+    nextPageToken: str | None = None,
+) -> Response:
+    return _listed(request, registry, principal, "bizLocations", perPage, nextPageToken)
+
+
+@router.get("/readPoints", summary="The read points named by events you may read")
+def read_points(
+    request: Request,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    perPage: PerPage = 30,
+    nextPageToken: str | None = None,
+) -> Response:
+    return _listed(request, registry, principal, "readPoints", perPage, nextPageToken)
+
+
+@router.get("/epcs", summary="The EPCs named by events you may read")
+def epcs(
+    request: Request,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    perPage: PerPage = 30,
+    nextPageToken: str | None = None,
+) -> Response:
+    return _listed(request, registry, principal, "epcs", perPage, nextPageToken)
+
+
+def _known(resource: str, value: str) -> None:
+    if resource == "eventTypes" and value not in EVENT_TYPES:
+        raise NotFound(f"no event type {value!r}: this repository holds {', '.join(EVENT_TYPES)}")
+
+
+def _sub_resources(resource: str) -> Any:
+    def sub_resources(value: str, principal: PrincipalDep) -> Response:
+        _known(resource, value)
+        return collection(["events"])
+
+    return sub_resources
+
+
+def _events_of(resource: str) -> Any:
+    def events_of(value: str, request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
+        _known(resource, value)
+        asked = [(k, v) for k, v in request.query_params.multi_items() if k != FILTERS[resource]]
+        return events_answer(request, registry, principal, [(FILTERS[resource], value), *asked])
+
+    return events_of
+
+
+for _resource in FILTERS:
+    router.add_api_route(
+        f"/{_resource}/{{value:path}}/events",
+        _events_of(_resource),
+        methods=["GET"],
+        summary=f"Events of one of the {_resource}, as GET /epcis/events filtered by it",
+    )
+    router.add_api_route(
+        f"/{_resource}/{{value:path}}",
+        _sub_resources(_resource),
+        methods=["GET"],
+        summary=f"The sub-resources of one of the {_resource} (its events)",
+    )
