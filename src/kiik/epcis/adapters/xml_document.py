@@ -78,7 +78,30 @@ def _read_event(item: XmlEventElement, now: datetime | None) -> tuple[dict[str, 
         return {}, [
             Problem(f"{item.path} (line {item.line})", "xml", f"The event could not be read: {error}")
         ]
-    return event, [_xml_problem(item, finding) for finding in semantic_findings(event, now=now)]
+    return event, [
+        *_json_gaps(item, event),
+        *(_xml_problem(item, f) for f in semantic_findings(event, now=now)),
+    ]
+
+
+def _json_gaps(item: XmlEventElement, event: dict[str, Any]) -> list[Problem]:
+    """What the XML schema allows but EPCIS 2.0 JSON does not, so that an event kiik keeps can be
+    answered as valid JSON: a sensor report without its measurement type (optional in the XSD,
+    required by the JSON Schema)."""
+    found = []
+    for n, element in enumerate(event.get("sensorElementList", [])):
+        for m, report in enumerate(element.get("sensorReport", []) if isinstance(element, dict) else []):
+            if isinstance(report, dict) and "type" not in report:
+                found.append(
+                    Problem(
+                        f"{item.path}/sensorElementList/sensorElement[{n + 1}]/sensorReport[{m + 1}] "
+                        f"(line {item.line})",
+                        "semantics.sensor_type",
+                        'A sensorReport needs its type (the measurement, such as type="gs1:Temperature"): '
+                        "EPCIS 2.0 JSON requires it, so kiik could not answer the event as valid JSON.",
+                    )
+                )
+    return found
 
 
 def _xml_event_id(item: XmlEventElement) -> str | None:
