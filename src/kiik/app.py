@@ -11,7 +11,7 @@ from kiik.api import errors
 from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
 from kiik.http.limits import BodyLimits, RateLimits
-from kiik.http.security_headers import SecurityHeaders
+from kiik.http.security_headers import EpcisHeaders, SecurityHeaders
 
 
 def create_app(registry: Registry | None = None) -> FastAPI:
@@ -64,5 +64,10 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     # Outermost last: headers on every answer, then rates, then body sizes, then the application.
     app.add_middleware(BodyLimits, settings=registry.settings)
     app.add_middleware(RateLimits, settings=registry.settings)
+    app.add_middleware(
+        EpcisHeaders,
+        capture_limit=registry.settings.max_events_per_document,
+        file_size_limit=registry.settings.max_document_bytes,
+    )
     app.add_middleware(SecurityHeaders)
     return app

@@ -84,3 +84,26 @@ def test_discovery_lists_resources_and_their_events(registry: Registry) -> None:
             assert through_resource == through_query and through_resource, resource
         options = client.options("/epcis/")
         assert options.status_code == 204 and "GET" in options.headers["allow"]
+
+
+def test_every_epcis_answer_carries_the_binding_headers(registry: Registry) -> None:
+    data = season(registry)
+    inspector = {"Authorization": f"Bearer {data.world['inspector'].token}"}
+    with TestClient(create_app(registry)) as client:
+        for answer in (
+            client.get("/epcis/", headers=inspector),
+            client.get("/epcis/events", headers=inspector),
+            client.get("/epcis/events"),  # 401
+            client.get("/epcis/eventTypes/NoSuchEvent", headers=inspector),  # 404
+            client.options("/epcis/"),
+        ):
+            assert (
+                answer.headers["GS1-EPCIS-Version"] == "2.0.0"
+                and answer.headers["GS1-CBV-Version"] == "2.0.0"
+            )
+            assert "GS1-Extensions" in answer.headers
+            assert answer.headers["GS1-EPCIS-Capture-Limit"] == str(registry.settings.max_events_per_document)
+            assert answer.headers["GS1-EPCIS-Capture-File-Size-Limit"] == str(
+                registry.settings.max_document_bytes
+            )
+        assert "GS1-EPCIS-Version" not in client.get("/api/keys").headers

@@ -58,3 +58,33 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class EpcisHeaders:
+    """The headers the EPCIS 2.0 REST binding names, on every answer under /epcis (errors too): the
+    versions, the extensions (none), and the capture limits a client must respect."""
+
+    def __init__(self, app: ASGIApp, capture_limit: int, file_size_limit: int) -> None:
+        self.app = app
+        self.headers = (
+            (b"gs1-epcis-version", b"2.0.0"),
+            (b"gs1-cbv-version", b"2.0.0"),
+            (b"gs1-extensions", b""),
+            (b"gs1-epcis-capture-limit", str(capture_limit).encode()),
+            (b"gs1-epcis-capture-file-size-limit", str(file_size_limit).encode()),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/epcis"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in self.headers if name not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
