@@ -99,6 +99,12 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         headers={"Authorization": f"Bearer {tokens['scientist']}"},
     )
     assert package.status_code == 201, package.text
+    kept = client.post(
+        "/epcis/queries",
+        json={"name": "warehouse-shipments", "query": {"EQ_bizStep": ["shipping"]}},
+        headers={"Authorization": f"Bearer {tokens['warehouse']}"},
+    )
+    assert kept.status_code == 201, kept.text
     horn = "urn:epc:id:sgtin:4870002.000001.901"
     event = build.commissioning([horn], datetime.now(UTC), world["harvester"].sgln, ilmd={"massKg": 0.3})
     answer = client.post(
@@ -118,6 +124,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "animal": "URL-9",
         "rule": "1",
         "package": "small-passage",  # the scientists'
+        "query": "warehouse-shipments",  # the warehouse's named query
     }
     return AccessWorld(tokens, objects)
 

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiik.api import cites_errors
+from kiik.custody.services.named_queries import QueryNameTaken
 from kiik.custody.services.stock import InvalidSetting
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
@@ -39,6 +40,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidIdentifier)
     async def _bad_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
         return problem(400, "Invalid identifier", str(exc), "ValidationException")
+
+    @app.exception_handler(QueryNameTaken)
+    async def _name_taken(_: Request, exc: QueryNameTaken) -> JSONResponse:
+        return problem(409, "Query name taken", str(exc), "ResourceAlreadyExistsException")
 
     @app.exception_handler(PartnerUnreachable)
     async def _unreachable(_: Request, exc: PartnerUnreachable) -> JSONResponse:

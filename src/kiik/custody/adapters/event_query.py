@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -16,16 +16,18 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    delete,
     exists,
     false,
     func,
+    insert,
     literal,
     or_,
     select,
     union_all,
 )
 
-from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, items
+from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, items, named_queries
 from kiik.custody.adapters.visibility import event_visible, names_held_item, recorded_by
 from kiik.directory.adapters.tables import organisations
 from kiik.directory.domain.permissions import ExportedTo, Viewer
@@ -331,3 +333,26 @@ class EventQueryStore:
         if after is not None:
             query = query.where(value > after)
         return list(self.connection.scalars(query.group_by(value).order_by(value).limit(limit)))
+
+    def add_named(self, name: str, org_id: int | None, definition: dict[str, Any]) -> bool:
+        """Keep a query under its name; False when the name is taken."""
+        if self.connection.scalar(select(named_queries.c.name).where(named_queries.c.name == name)):
+            return False
+        made = datetime.now(UTC).replace(tzinfo=None)
+        values = {"name": name, "org_id": org_id, "definition": definition, "created_at": made}
+        self.connection.execute(insert(named_queries).values(**values))
+        return True
+
+    def named(self, name: str) -> tuple[int | None, dict[str, Any]] | None:
+        row = self.connection.execute(select(named_queries).where(named_queries.c.name == name)).first()
+        return None if row is None else (row.org_id, dict(row.definition))
+
+    def named_list(self, org_id: int | None) -> list[str]:
+        """The names of an organisation's queries (every query's when None), in order."""
+        query = select(named_queries.c.name).order_by(named_queries.c.name)
+        if org_id is not None:
+            query = query.where(named_queries.c.org_id == org_id)
+        return list(self.connection.scalars(query))
+
+    def delete_named(self, name: str) -> None:
+        self.connection.execute(delete(named_queries).where(named_queries.c.name == name))

@@ -164,6 +164,17 @@ stock_settings = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# Named queries of the EPCIS REST binding (/epcis/queries): a query definition kept under a name
+# by the organisation that made it, run later within what the asker may read.
+named_queries = Table(
+    "named_queries",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("org_id", Integer, nullable=True, index=True),
+    Column("definition", Document, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
 # The plausible masses the ministry set (kiik.custody.domain.mass_bounds; defaults where none):
 # one row per product type, item or lot, and species ("" for any species).
 mass_bounds = Table(
