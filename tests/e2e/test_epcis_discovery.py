@@ -83,7 +83,11 @@ def test_discovery_lists_resources_and_their_events(registry: Registry) -> None:
             through_query = hashes(client, f"/epcis/events?{parameter}={quote(value, safe='')}", inspector)
             assert through_resource == through_query and through_resource, resource
         options = client.options("/epcis/")
-        assert options.status_code == 204 and "GET" in options.headers["allow"]
+        assert options.status_code == 204 and options.headers["allow"] == "GET, OPTIONS"
+        assert client.options("/epcis/events").headers["allow"] == "GET, POST, OPTIONS"
+        assert client.options("/epcis/queries/x").headers["allow"] == "GET, DELETE, OPTIONS"
+        assert client.options("/epcis/capture").headers["allow"] == "POST, OPTIONS"
+        assert client.options("/epcis/no-such-thing").status_code == 404
 
 
 def test_every_epcis_answer_carries_the_binding_headers(registry: Registry) -> None:

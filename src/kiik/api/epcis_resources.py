@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.routing import Match
 
 from kiik.api.query_routes import EPCIS_HEADERS, events_answer
 from kiik.custody.services.queries import known_values
@@ -80,9 +81,36 @@ def top_level() -> Response:
     return collection(TOP_LEVEL)
 
 
-@router.options("/", summary="What the repository supports (headers only)")
-def options_top_level() -> Response:
-    return Response(status_code=204, headers={**EPCIS_HEADERS, "Allow": "GET, OPTIONS"})
+@router.delete("/nextPageToken/{token}", status_code=204, summary="Release a next-page token")
+def release_page_token(token: str, principal: PrincipalDep) -> Response:
+    """kiik's page tokens carry the place they stand for and hold nothing on the server: there is
+    nothing to release, and a token keeps working until the query it belongs to changes."""
+    return Response(status_code=204, headers=EPCIS_HEADERS)
+
+
+def allowed_methods(app: Any, path: str) -> list[str]:
+    """The methods the application answers at `path`, as its routes say."""
+    found = []
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        scope = {
+            "type": "http",
+            "path": path,
+            "method": method,
+            "root_path": "",
+            "headers": [],
+            "query_string": b"",
+        }
+        if any(route.matches(scope)[0] is Match.FULL for route in app.router.routes):
+            found.append(method)
+    return found
+
+
+@router.options("/{path:path}", summary="What a resource of the binding supports (headers only)")
+def options_of(path: str, request: Request) -> Response:
+    methods = allowed_methods(request.app, f"/epcis/{path}")
+    if not methods:
+        raise NotFound(f"no resource /epcis/{path}: see GET /epcis/ for the top-level resources")
+    return Response(status_code=204, headers={**EPCIS_HEADERS, "Allow": ", ".join([*methods, "OPTIONS"])})
 
 
 @router.get("/eventTypes", summary="The event types this repository holds")
