@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.routing import Match
 
 from kiik.api.query_routes import EPCIS_HEADERS, events_answer
-from kiik.custody.services.queries import known_values
+from kiik.custody.services.queries import KNOWN_VALUES, known_values
 from kiik.epcis.adapters.schema_files import epcis_schema
 from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_EXPORTED, DISPOSITION_SEIZED
 from kiik.errors import NotFound
@@ -128,44 +128,18 @@ def dispositions(principal: PrincipalDep) -> Response:
     return collection([*cbv_words("disposition"), DISPOSITION_SEIZED, DISPOSITION_EXPORTED])
 
 
-def _listed(
-    request: Request, registry: Any, principal: Any, what: str, per_page: int, token: str | None
-) -> Response:
-    values, following = known_values(registry.uow(), principal, what, per_page, token)
-    return _page(request, values, following)
+def _values_of(resource: str) -> Any:
+    def listed(
+        request: Request,
+        registry: RegistryDep,
+        principal: PrincipalDep,
+        perPage: PerPage = 30,
+        nextPageToken: str | None = None,
+    ) -> Response:
+        values, following = known_values(registry.uow(), principal, resource, perPage, nextPageToken)
+        return _page(request, values, following)
 
-
-@router.get("/bizLocations", summary="The business locations named by events you may read")
-def biz_locations(
-    request: Request,
-    registry: RegistryDep,
-    principal: PrincipalDep,
-    perPage: PerPage = 30,
-    nextPageToken: str | None = None,
-) -> Response:
-    return _listed(request, registry, principal, "bizLocations", perPage, nextPageToken)
-
-
-@router.get("/readPoints", summary="The read points named by events you may read")
-def read_points(
-    request: Request,
-    registry: RegistryDep,
-    principal: PrincipalDep,
-    perPage: PerPage = 30,
-    nextPageToken: str | None = None,
-) -> Response:
-    return _listed(request, registry, principal, "readPoints", perPage, nextPageToken)
-
-
-@router.get("/epcs", summary="The EPCs named by events you may read")
-def epcs(
-    request: Request,
-    registry: RegistryDep,
-    principal: PrincipalDep,
-    perPage: PerPage = 30,
-    nextPageToken: str | None = None,
-) -> Response:
-    return _listed(request, registry, principal, "epcs", perPage, nextPageToken)
+    return listed
 
 
 def _known(resource: str, value: str) -> None:
@@ -189,6 +163,14 @@ def _events_of(resource: str) -> Any:
 
     return events_of
 
+
+for _resource in KNOWN_VALUES:
+    router.add_api_route(
+        f"/{_resource}",
+        _values_of(_resource),
+        methods=["GET"],
+        summary=f"The {_resource} named by events you may read, in pages",
+    )
 
 for _resource in FILTERS:
     router.add_api_route(
