@@ -4,9 +4,9 @@ left running for a client to poll for ever."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,13 +56,18 @@ def test_serve_settles_them_at_start(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    lines: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and job_document(registry.uow(), team.principal, job)["running"]:
-            time.sleep(0.2)
+        assert server.stdout is not None
+        for line in server.stdout:  # until the server says it serves: the jobs are settled before
+            lines.append(line)
+            if "kiik serving on" in line:
+                break
+        assert not job_document(registry.uow(), team.principal, job)["running"]
     finally:
         server.terminate()
-        output = server.communicate(timeout=30)[0]
+        server.communicate(timeout=30)
         registry.engine.dispose()
-    assert "capture jobs a stopped server left running: 1 settled, 1 failed" in output
+    assert "capture jobs a stopped server left running: 1 settled, 1 failed" in "".join(lines)
