@@ -11,50 +11,16 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
 from kiik.config import Settings
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from kiik.http.asgi import ASGIApp, Message, Receive, Scope, Send
+from kiik.http.problems import problem
 
 STREAMED = ("/epcis/capture", "/api/harvest/imports", "/api/partner/messages")
 PUBLIC = ("/items/", "/verify/permit/", "/api/keys", "/api/log/", "/lookup")
 WINDOW_SECONDS = 60.0
-
-
-async def answer(
-    send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None
-) -> None:
-    """A problem document (RFC 7807, as the EPCIS binding's errors) sent without the application."""
-    body = json.dumps(
-        {
-            "type": "epcisException:"
-            + ("CaptureLimitExceededException" if status == 413 else "ImplementationException"),
-            "title": title,
-            "status": status,
-            "detail": detail,
-        }
-    ).encode()
-    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                *extra,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -86,7 +52,7 @@ class BodyLimits:
         limit = self.limit_for(path)
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._too_large(send, limit)
+            await self._too_large(scope, receive, send, limit)
             return
         if path.startswith(STREAMED):
             await self.app(scope, receive, send)  # the route spools the body and stops at its limit
@@ -99,7 +65,7 @@ class BodyLimits:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._too_large(send, limit)
+                await self._too_large(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -116,10 +82,9 @@ class BodyLimits:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send, limit: int) -> None:
-        await answer(
-            send, 413, "Request too large", f"the body exceeds {limit} bytes, the most this request takes"
-        )
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        detail = f"the body exceeds {limit} bytes, the most this request takes"
+        await problem(413, "Request too large", detail, "CaptureLimitExceededException")(scope, receive, send)
 
 
 class RateLimits:
@@ -161,31 +126,25 @@ class RateLimits:
             _header(scope, b"cookie") or ""
         )
         login = path == "/login" and scope["method"] == "POST"
-        budgets = (
-            ["guessing"]
-            if (login or credentials)
-            else (["public"] if path == "/" or path.startswith(PUBLIC) else [])
-        )
-        for budget in budgets:
-            wait = self._spent(budget, client)
-            if wait is not None:
-                detail = (
-                    "too many log-in attempts or unknown tokens from your address"
-                    if budget == "guessing"
-                    else "too many requests from your address"
-                )
-                retry = str(max(1, int(wait + 0.999)))
-                await answer(
-                    send,
-                    429,
-                    "Too many requests",
-                    f"{detail}; try again in {retry} s",
-                    {"Retry-After": retry},
-                )
-                return
-        if "public" in budgets:
+        public = path == "/" or path.startswith(PUBLIC)
+        budget = "guessing" if (login or credentials) else ("public" if public else None)
+        wait = self._spent(budget, client) if budget else None
+        if wait is not None:
+            detail = (
+                "too many log-in attempts or unknown tokens from your address"
+                if budget == "guessing"
+                else "too many requests from your address"
+            )
+            retry = str(max(1, int(wait + 0.999)))
+            refused = problem(
+                429, "Too many requests", f"{detail}; try again in {retry} s", "ImplementationException"
+            )
+            refused.headers["Retry-After"] = retry
+            await refused(scope, receive, send)
+            return
+        if budget == "public":
             self._count("public", client)
-        guessing = "guessing" in budgets
+        guessing = budget == "guessing"
 
         async def counting(message: Message) -> None:
             # A log-in refused or a token unknown spends the guessing budget; a good one does not.

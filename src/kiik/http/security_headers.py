@@ -8,14 +8,7 @@ inline script that loads Swagger UI from a CDN, so its policy allows exactly tha
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from kiik.http.asgi import ASGIApp, Receive, Scope, Send, adding_headers
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -46,18 +39,8 @@ class SecurityHeaders:
             return
         path = str(scope.get("path", ""))
         policy = DOCS_POLICY if path.startswith(DOCS_PATHS) else PAGE_POLICY
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                for name, value in (*COMMON, (b"content-security-policy", policy.encode())):
-                    if name not in present:
-                        headers.append((name, value))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        headers = (*COMMON, (b"content-security-policy", policy.encode()))
+        await self.app(scope, receive, adding_headers(send, headers))
 
 
 class EpcisHeaders:
@@ -78,13 +61,4 @@ class EpcisHeaders:
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/epcis"):
             await self.app(scope, receive, send)
             return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in self.headers if name not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, adding_headers(send, self.headers))
