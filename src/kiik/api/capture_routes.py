@@ -21,7 +21,6 @@ from kiik.http.deps import PrincipalDep, RegistryDep, may
 from kiik.http.problems import problem
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
-EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
 
 
 async def _spool(request: Request, limit: int) -> str | None:
@@ -79,12 +78,12 @@ async def capture_document(
         )
     job_id = start_job(registry.uow(), principal)
     background.add_task(capture_file, registry, principal, job_id, path, request.headers.get("content-type"))
-    return Response(status_code=202, headers={"Location": f"/epcis/capture/{job_id}", **EPCIS_HEADERS})
+    return Response(status_code=202, headers={"Location": f"/epcis/capture/{job_id}"})
 
 
 @router.get("/capture/{capture_id}", summary="The state of a capture job")
 def capture_job(capture_id: str, registry: RegistryDep, principal: PrincipalDep) -> JSONResponse:
-    return JSONResponse(job_document(registry.uow(), principal, capture_id), headers=EPCIS_HEADERS)
+    return JSONResponse(job_document(registry.uow(), principal, capture_id))
 
 
 class _Single:
@@ -118,7 +117,7 @@ async def capture_single_event(
         detail = "; ".join(f"{e['rule']}: {e['message']}" for e in outcome.errors)
         return problem(400, "Event rejected", detail, "ValidationException", errors=outcome.errors)
     location = "/epcis/events/" + _event_id_of(registry, event)
-    return Response(status_code=201, headers={"Location": location, **EPCIS_HEADERS})
+    return Response(status_code=201, headers={"Location": location})
 
 
 def _event_id_of(registry: Registry, event: dict[str, Any]) -> str:

@@ -15,16 +15,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.routing import Match
 
-from kiik.api.query_routes import EPCIS_HEADERS, events_answer
+from kiik.api.query_routes import events_answer, next_page_headers
 from kiik.custody.services.queries import KNOWN_VALUES, known_values
+from kiik.epcis.adapters.problems import EVENT_TYPES
 from kiik.epcis.adapters.schema_files import epcis_schema
+from kiik.epcis.domain.event_builders import EPCIS_CONTEXT
 from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_EXPORTED, DISPOSITION_SEIZED
 from kiik.errors import NotFound
 from kiik.http.deps import PrincipalDep, RegistryDep
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS discovery"])
 
-CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 TOP_LEVEL = [
     "capture",
     "events",
@@ -36,13 +37,6 @@ TOP_LEVEL = [
     "dispositions",
 ]
 # resource -> the query parameter its `/{id}/events` filters by
-EVENT_TYPES = (
-    "ObjectEvent",
-    "AggregationEvent",
-    "AssociationEvent",
-    "TransformationEvent",
-    "TransactionEvent",
-)
 FILTERS = {
     "eventTypes": "eventType",
     "bizSteps": "EQ_bizStep",
@@ -64,16 +58,12 @@ def cbv_words(definition: str) -> list[str]:
 
 
 def collection(members: list[str], **headers: str) -> JSONResponse:
-    body = {"@context": CONTEXT, "type": "Collection", "member": members}
-    return JSONResponse(body, headers={**EPCIS_HEADERS, **headers})
+    body = {"@context": EPCIS_CONTEXT, "type": "Collection", "member": members}
+    return JSONResponse(body, headers=headers)
 
 
 def _page(request: Request, values: list[str], token: str | None) -> JSONResponse:
-    headers = {}
-    if token is not None:
-        following = request.url.remove_query_params("nextPageToken").include_query_params(nextPageToken=token)
-        headers = {"Link": f'<{following}>; rel="next"', "GS1-Next-Page-Token": token}
-    return collection(values, **headers)
+    return collection(values, **next_page_headers(request, token))
 
 
 @router.get("/", summary="The top-level resources of this EPCIS repository")
@@ -85,7 +75,7 @@ def top_level() -> Response:
 def release_page_token(token: str, principal: PrincipalDep) -> Response:
     """kiik's page tokens carry the place they stand for and hold nothing on the server: there is
     nothing to release, and a token keeps working until the query it belongs to changes."""
-    return Response(status_code=204, headers=EPCIS_HEADERS)
+    return Response(status_code=204)
 
 
 def allowed_methods(app: Any, path: str) -> list[str]:
@@ -110,7 +100,7 @@ def options_of(path: str, request: Request) -> Response:
     methods = allowed_methods(request.app, f"/epcis/{path}")
     if not methods:
         raise NotFound(f"no resource /epcis/{path}: see GET /epcis/ for the top-level resources")
-    return Response(status_code=204, headers={**EPCIS_HEADERS, "Allow": ", ".join([*methods, "OPTIONS"])})
+    return Response(status_code=204, headers={"Allow": ", ".join([*methods, "OPTIONS"])})
 
 
 @router.get("/eventTypes", summary="The event types this repository holds")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kiik.api.epcis_resources import collection
-from kiik.api.query_routes import EPCIS_HEADERS, events_answer
+from kiik.api.query_routes import events_answer
 from kiik.custody.services.named_queries import (
     create_query,
     delete_query,
@@ -40,7 +40,7 @@ def post_query(body: QueryDefinition, registry: RegistryDep, principal: Principa
         detail = "; ".join(f"{p['path']}: {p['message']}" for p in details)
         return problem(400, "Invalid query", detail, "QueryParameterException", problems=details)
     name = create_query(registry.uow(), principal, body.name, body.query)
-    return Response(status_code=201, headers={**EPCIS_HEADERS, "Location": f"/epcis/queries/{name}"})
+    return Response(status_code=201, headers={"Location": f"/epcis/queries/{name}"})
 
 
 @router.get("/queries", summary="The named queries you may see")
@@ -51,13 +51,13 @@ def get_queries(registry: RegistryDep, principal: PrincipalDep) -> Response:
 @router.get("/queries/{name}", summary="A named query's definition")
 def get_query(name: str, registry: RegistryDep, principal: PrincipalDep) -> Response:
     definition = read_query(registry.uow(), principal, name)
-    return JSONResponse({"name": name, "query": definition}, headers=EPCIS_HEADERS)
+    return JSONResponse({"name": name, "query": definition})
 
 
 @router.delete("/queries/{name}", status_code=204, summary="Delete a named query of yours")
 def remove_query(name: str, registry: RegistryDep, principal: PrincipalDep) -> Response:
     delete_query(registry.uow(), principal, name)
-    return Response(status_code=204, headers=EPCIS_HEADERS)
+    return Response(status_code=204)
 
 
 @router.get("/queries/{name}/events", summary="The events of a named query, for you")

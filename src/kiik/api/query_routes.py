@@ -16,14 +16,15 @@ from fastapi.responses import JSONResponse, Response
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.queries import event_by_id, query_events
 from kiik.directory.domain.permissions import Principal
+from kiik.epcis.domain.event_builders import EPCIS_CONTEXT
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
 from kiik.http.problems import problem
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
 
-EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
-EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+# The binding's own headers (versions, capture limits) go on every /epcis answer
+# (kiik.http.security_headers.EpcisHeaders).
 JSON_LD = "application/ld+json"
 JSON = "application/json"
 
@@ -136,6 +137,15 @@ def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep)
     return events_answer(request, registry, principal, request.query_params.multi_items())
 
 
+def next_page_headers(request: Request, token: str | None) -> dict[str, str]:
+    """The binding's pointers to the next page: a `Link` to this request with the token, and the
+    token itself (none on the last page)."""
+    if token is None:
+        return {}
+    following = request.url.remove_query_params("nextPageToken").include_query_params(nextPageToken=token)
+    return {"Link": f'<{following}>; rel="next"', "GS1-Next-Page-Token": token}
+
+
 def events_answer(
     request: Request, registry: Registry, principal: Principal, parameters: list[tuple[str, str]]
 ) -> Response:
@@ -145,13 +155,8 @@ def events_answer(
         return _not_acceptable(request)
     page = query_events(registry.uow(), principal, parameters)
     # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
-    headers = {**EPCIS_HEADERS, "Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
-    if page.next_page_token is not None:
-        following = request.url.remove_query_params("nextPageToken").include_query_params(
-            nextPageToken=page.next_page_token
-        )
-        headers["Link"] = f'<{following}>; rel="next"'
-        headers["GS1-Next-Page-Token"] = page.next_page_token
+    headers = {"Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
+    headers.update(next_page_headers(request, page.next_page_token))
     return JSONResponse(query_document(page.events), media_type=media_type, headers=headers)
 
 
@@ -168,4 +173,4 @@ def get_event(event_id: str, request: Request, registry: RegistryDep, principal:
         # A hash ID sent without encoding its `?ver=CBV2.0`: the query string is part of the ID.
         event_id = f"{event_id}?{request.url.query}"
     events = event_by_id(registry.uow(), principal, event_id)
-    return JSONResponse(query_document(events), media_type=media_type, headers=EPCIS_HEADERS)
+    return JSONResponse(query_document(events), media_type=media_type)
