@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -33,9 +34,10 @@ class Registry:
     settings: Settings
     engine: Engine
 
-    @property
+    @cached_property
     def key_files(self) -> KeyFiles:
-        """The private halves of the registry's signing keys (kiik.ledger.adapters.key_files)."""
+        """The private halves of the registry's signing keys (kiik.ledger.adapters.key_files),
+        worked out from the settings once, not at every unit of work."""
         return KeyFiles(key_directory(self.settings))
 
     @property

@@ -125,9 +125,7 @@ class SigningKeyStore:
         return moved
 
     def ensure(self) -> tuple[str, bool]:
-        """The signing key id, made when there is none; True when it was made now. Private halves
-        still in the database are moved to the key folder first."""
-        self.move_to_disk()
+        """The signing key id, made when there is none; True when it was made now."""
         current = self.current_id()
         if current is not None:
             return current, False

@@ -20,8 +20,11 @@ class KeysUnitOfWork(UnitOfWork, Protocol):
 
 
 def ensure_signing_key(uow: KeysUnitOfWork) -> tuple[str, bool]:
-    """The current key id; a key is made when there is none (True then)."""
+    """The current key id; a key is made when there is none (True then). Run at `kiik init` (which
+    every upgrade of the database needs): private halves an older registry kept in the database are
+    moved to the key folder first, once, rather than looked for at every signature."""
     with uow:
+        uow.keys.move_to_disk()
         key_id, made = uow.keys.ensure()
         if made:
             record(uow, None, "signing_key.made", key_id)
