@@ -13,17 +13,9 @@ from fastapi.testclient import TestClient
 from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.monitoring.adapters.camtrap_reader import read_package
-from tests.support.monitoring import CENSUS_FILE, scientists
+from tests.support.monitoring import CENSUS_FILE, scientists, zipped
 from tests.support.small_passage import write_small_passage
 from tests.support.world import make_world
-
-
-def zipped(folder: Path) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for path in folder.iterdir():
-            archive.write(path, path.name)
-    return out.getvalue()
 
 
 def test_a_package_in_and_out_with_rates_and_alerts(registry: Registry, tmp_path: Path) -> None:

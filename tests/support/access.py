@@ -4,10 +4,8 @@ organisation's" can both be asked."""
 
 from __future__ import annotations
 
-import io
 import json
 import tomllib
-import zipfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +23,7 @@ from kiik.epcis.domain.event_hash import event_hash_id
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
-from tests.support.monitoring import CENSUS_FILE, scientists
+from tests.support.monitoring import CENSUS_FILE, scientists, zipped
 from tests.support.season import open_register, small_season
 from tests.support.small_passage import write_small_passage
 from tests.support.world import make_world
@@ -155,11 +153,3 @@ def unlimited(registry: Registry) -> Registry:
         registry.settings, login_attempts_per_minute=1_000_000, public_requests_per_minute=1_000_000
     )
     return replace(registry, settings=settings)
-
-
-def zipped(folder: Path) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for path in folder.iterdir():
-            archive.write(path, path.name)
-    return out.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from kiik.bootstrap.registry import Registry
@@ -28,3 +30,12 @@ def example_package(target: Path) -> Path:
         if path.is_file() and path.suffix in (".csv", ".json"):
             (target / path.name).write_bytes(path.read_bytes())
     return target
+
+
+def zipped(folder: Path) -> bytes:
+    """A package folder as the zip a client uploads."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    return out.getvalue()

@@ -26,7 +26,7 @@ def as_parameters(definition: dict[str, Any]) -> list[tuple[str, str]]:
     for name, value in definition.items():
         values = value if isinstance(value, list) else [value]
         texts = ["true" if v is True else "false" if v is False else str(v) for v in values]
-        if name in MULTI_VALUED or name.startswith(("MATCH_", "EQ_")):
+        if name in MULTI_VALUED:
             found.append((name, "|".join(texts)))
         else:
             found += [(name, text) for text in texts]

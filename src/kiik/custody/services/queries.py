@@ -78,6 +78,15 @@ def _fingerprint(query: EventQuery) -> str:
     return hashlib.sha256(json.dumps(query.fingerprint).encode()).hexdigest()[:16]
 
 
+def as_token(data: bytes) -> str:
+    """Page-token text: URL-safe base64 without padding (it travels in a query string)."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def from_token(token: str) -> bytes:
+    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+
 def page_token(query: EventQuery, last: StoredEvent) -> str:
     """An opaque token for the page after `last`, bound to the query's filters and order."""
     data = {
@@ -87,7 +96,7 @@ def page_token(query: EventQuery, last: StoredEvent) -> str:
         "i": last.pk,
         "q": _fingerprint(query),
     }
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+    return as_token(json.dumps(data, separators=(",", ":")).encode())
 
 
 def read_page_token(query: EventQuery) -> tuple[datetime, int] | None:
@@ -96,7 +105,7 @@ def read_page_token(query: EventQuery) -> tuple[datetime, int] | None:
     if token is None:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        data = json.loads(from_token(token))
         position = (datetime.fromisoformat(data["v"]), int(data["i"]))
         bound = (data["o"], data["d"], data["q"])
     except (ValueError, KeyError, TypeError):
@@ -153,7 +162,7 @@ def known_values(
     after = None
     if token is not None:
         try:
-            after = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            after = from_token(token).decode()
         except (ValueError, UnicodeDecodeError):
             raise QueryError(
                 "nextPageToken: the token is not one kiik gave; follow the Link header"
@@ -165,5 +174,5 @@ def known_values(
     page = found[:per_page]
     following = None
     if len(found) > per_page:
-        following = base64.urlsafe_b64encode(page[-1].encode()).decode().rstrip("=")
+        following = as_token(page[-1].encode())
     return page, following
