@@ -15,7 +15,7 @@ from kiik.custody.services.capture_jobs import settle_interrupted_jobs
 from kiik.db.engine import normalise_url
 
 
-def _ensure_database(url: str) -> None:
+def ensure_database(url: str) -> None:
     """Create the SQLite folder or the PostgreSQL database when it does not exist yet."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
@@ -39,7 +39,7 @@ def init(db: DbOption = None) -> None:
     """Create the database, or upgrade it to the current schema."""
     registry = registry_for(db)
     try:
-        _ensure_database(registry.settings.database_url)
+        ensure_database(registry.settings.database_url)
         upgrade(registry.engine)
         from kiik.cli.cites_setup import prepare
 

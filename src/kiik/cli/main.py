@@ -48,6 +48,8 @@ COMMANDS = {
     "verify-log": "log_commands",
     "partner": "partner_commands",
     "audit": "audit_command",
+    "backup": "backup_commands",
+    "restore": "backup_commands",
     "monitoring": "monitoring_commands",
 }
 
