@@ -72,3 +72,13 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The application of one of several worker processes (`kiik serve --workers N`), from the
+    environment that `kiik serve` set; the long-lived start-up objects leave the collector's scans."""
+    import gc
+
+    app = create_app(build(Settings.from_env()))
+    gc.freeze()
+    return app

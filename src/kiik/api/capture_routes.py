@@ -55,8 +55,10 @@ def capture_file(
                 batch_size=settings.capture_batch_size,
                 max_errors=settings.max_reported_errors,
                 max_events=settings.max_events_per_document,
+                leases=registry.job_leases,
             )
     finally:
+        registry.job_leases.release(job_id)  # also when the document could not even be opened
         os.unlink(path)
 
 
@@ -76,14 +78,14 @@ async def capture_document(
             f"the document exceeds {limit} bytes; split it",
             "CaptureLimitExceededException",
         )
-    job_id = start_job(registry.uow(), principal)
+    job_id = start_job(registry.uow(), principal, registry.job_leases)
     background.add_task(capture_file, registry, principal, job_id, path, request.headers.get("content-type"))
     return Response(status_code=202, headers={"Location": f"/epcis/capture/{job_id}"})
 
 
 @router.get("/capture/{capture_id}", summary="The state of a capture job")
 def capture_job(capture_id: str, registry: RegistryDep, principal: PrincipalDep) -> JSONResponse:
-    return JSONResponse(job_document(registry.uow(), principal, capture_id))
+    return JSONResponse(job_document(registry.uow, principal, capture_id, registry.job_leases))
 
 
 class _Single:

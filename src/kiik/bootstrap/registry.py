@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from kiik.bootstrap.unit_of_work import SqlUnitOfWork
 from kiik.config import Settings
+from kiik.custody.adapters.job_leases import JobLeases
 from kiik.db.engine import make_engine, normalise_url
 from kiik.ledger.adapters.key_files import KeyFiles
 
@@ -39,6 +40,11 @@ class Registry:
         """The private halves of the registry's signing keys (kiik.ledger.adapters.key_files),
         worked out from the settings once, not at every unit of work."""
         return KeyFiles(key_directory(self.settings))
+
+    @cached_property
+    def job_leases(self) -> JobLeases:
+        """Which capture jobs this process runs, as other processes can tell (custody.adapters.job_leases)."""
+        return JobLeases(self.engine)
 
     @property
     def uow(self) -> Callable[[], SqlUnitOfWork]:
