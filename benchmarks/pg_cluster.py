@@ -138,6 +138,29 @@ class Cluster:
     def stop(self) -> None:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
 
+    def replica(self, folder: Path, **settings: str | int) -> Cluster:
+        """A streaming replica of this (running) cluster: a base backup that follows its WAL."""
+        standby = Cluster(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        standby._own()
+        self._run(
+            _bin("pg_basebackup"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-D",
+            str(standby.data),
+            "-R",
+            "-X",
+            "stream",
+            "--checkpoint=fast",
+        )
+        standby.configure(hot_standby="on", **settings)
+        return standby
+
     def create_database(self, name: str) -> str:
         self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
         return self.url(name)

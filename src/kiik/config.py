@@ -36,6 +36,8 @@ def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str],
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # A streaming replica of a PostgreSQL primary that the EPCIS queries read from (docs/operations.md).
+    read_database_url: str | None = None
     # Off turns kiik into a plain EPCIS 2.0 repository: events are stored without custody rules.
     custody_rules: bool = True
     yields: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_YIELDS))
@@ -76,6 +78,7 @@ class Settings:
             yields.update({str(k): float(v) for k, v in json.loads(env["KIIK_YIELDS"]).items()})
         settings = cls(
             database_url=env.get("KIIK_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            read_database_url=env.get("KIIK_READ_DATABASE_URL") or None,
             custody_rules=_flag(env.get("KIIK_CUSTODY_RULES"), True),
             yields=yields,
             country=(env.get("KIIK_COUNTRY") or "KZ").upper(),

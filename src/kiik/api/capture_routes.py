@@ -57,6 +57,7 @@ def capture_file(
                 max_events=settings.max_events_per_document,
                 leases=registry.job_leases,
             )
+        registry.reads.wrote(principal.org_id)  # its next queries see what it stored
     finally:
         registry.job_leases.release(job_id)  # also when the document could not even be opened
         os.unlink(path)
@@ -118,6 +119,7 @@ async def capture_single_event(
     if not outcome.succeeded:
         detail = "; ".join(f"{e['rule']}: {e['message']}" for e in outcome.errors)
         return problem(400, "Event rejected", detail, "ValidationException", errors=outcome.errors)
+    registry.reads.wrote(principal.org_id)
     location = "/epcis/events/" + _event_id_of(registry, event)
     return Response(status_code=201, headers={"Location": location})
 

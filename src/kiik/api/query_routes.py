@@ -153,9 +153,11 @@ def events_answer(
     media_type = _media_type(request)
     if media_type is None:
         return _not_acceptable(request)
-    page = query_events(registry.uow(), principal, parameters)
+    source, uow = registry.read_uow(principal.org_id)
+    page = query_events(uow, principal, parameters)
     # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
     headers = {"Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
+    headers.update(read_from(registry, source))
     headers.update(next_page_headers(request, page.next_page_token))
     return JSONResponse(query_document(page.events), media_type=media_type, headers=headers)
 
@@ -172,5 +174,11 @@ def get_event(event_id: str, request: Request, registry: RegistryDep, principal:
     if request.url.query and event_id.startswith("ni:"):
         # A hash ID sent without encoding its `?ver=CBV2.0`: the query string is part of the ID.
         event_id = f"{event_id}?{request.url.query}"
-    events = event_by_id(registry.uow(), principal, event_id)
-    return JSONResponse(query_document(events), media_type=media_type)
+    source, uow = registry.read_uow(principal.org_id)
+    events = event_by_id(uow, principal, event_id)
+    return JSONResponse(query_document(events), media_type=media_type, headers=read_from(registry, source))
+
+
+def read_from(registry: Registry, source: str) -> dict[str, str]:
+    """Where a query was read, when a replica is configured: "replica" or "primary"."""
+    return {"Kiik-Read-From": source} if registry.settings.read_database_url else {}
