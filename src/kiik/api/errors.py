@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from kiik.api import cites_errors
 from kiik.custody.services.named_queries import QueryNameTaken
@@ -52,6 +53,20 @@ def install(app: FastAPI) -> None:
             "or give its published keys in the request"
         )
         return problem(502, "Partner registry unreachable", detail, "ImplementationException")
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        # The database cannot be reached or is busy (a restart, a failover, a lock held too long):
+        # nothing was written by this request; the client may send it again.
+        answer = problem(
+            503,
+            "Database unavailable",
+            "the registry's database did not answer and the request did not complete: send it again in a "
+            "few seconds (events already recorded are recognised, never stored twice)",
+            "ImplementationException",
+        )
+        answer.headers["Retry-After"] = "5"
+        return answer
 
     @app.exception_handler(InvalidSetting)
     async def _setting(_: Request, exc: InvalidSetting) -> JSONResponse:
