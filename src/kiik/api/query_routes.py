@@ -1,8 +1,9 @@
 """EPCIS 2.0 REST binding, query side: GET /epcis/events and GET /epcis/events/{eventID}.
 
 Answers are EPCISQueryDocuments in JSON-LD (`application/ld+json`, or `application/json` when the
-client asks for it). The next page is named in a `Link: <...>; rel="next"` header and its token
-in `GS1-Next-Page-Token`; the last page has neither.
+client asks for it) or in XML (`application/xml`, valid against GS1's query XSD). The next page is
+named in a `Link: <...>; rel="next"` header and its token in `GS1-Next-Page-Token`; the last page
+has neither.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.queries import event_by_id, query_events
 from kiik.directory.domain.permissions import Principal
+from kiik.epcis.adapters.xml_writer import query_document_xml
 from kiik.epcis.domain.event_builders import EPCIS_CONTEXT
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
@@ -27,6 +29,8 @@ router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
 # (kiik.http.security_headers.EpcisHeaders).
 JSON_LD = "application/ld+json"
 JSON = "application/json"
+XML = "application/xml"
+_XML_KINDS = (XML, "text/xml")
 
 _DESCRIPTIONS = {
     "eventType": "Event types, e.g. ObjectEvent|TransformationEvent",
@@ -64,7 +68,7 @@ QUERY_PARAMETERS = [
 
 
 def _media_type(request: Request) -> str | None:
-    """The JSON flavour the client accepts (JSON-LD unless it asks for plain JSON), None for neither."""
+    """The format the client accepts: JSON-LD unless it asks for plain JSON or XML; None for none."""
     accept = request.headers.get("accept", "").lower()
     if not accept.strip():
         return JSON_LD
@@ -73,6 +77,8 @@ def _media_type(request: Request) -> str | None:
         return JSON_LD
     if JSON in kinds:
         return JSON
+    if any(kind in kinds for kind in _XML_KINDS):
+        return XML
     return None
 
 
@@ -104,8 +110,8 @@ def shared_context(events: list[dict[str, Any]]) -> tuple[list[Any], list[dict[s
     return [EPCIS_CONTEXT, *([prefixes] if prefixes else [])], bare
 
 
-def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """An EPCISQueryDocument holding the events of one SimpleEventQuery page."""
+def query_document(events: list[dict[str, Any]], query_name: str | None = None) -> dict[str, Any]:
+    """An EPCISQueryDocument holding the events of one query page (SimpleEventQuery unless named)."""
     context, events = shared_context(events)
     return {
         "@context": context,
@@ -113,7 +119,10 @@ def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
         "schemaVersion": "2.0",
         "creationDate": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "epcisBody": {
-            "queryResults": {"queryName": "SimpleEventQuery", "resultsBody": {"eventList": events}},
+            "queryResults": {
+                "queryName": query_name or "SimpleEventQuery",
+                "resultsBody": {"eventList": events},
+            },
         },
     }
 
@@ -122,7 +131,7 @@ def _not_acceptable(request: Request) -> Response:
     return problem(
         406,
         "Not acceptable",
-        f"kiik answers queries in {JSON_LD} or {JSON}, not {request.headers.get('accept')}",
+        f"kiik answers queries in {JSON_LD}, {JSON} or {XML}, not {request.headers.get('accept')}",
         "NotAcceptableException",
     )
 
@@ -131,7 +140,7 @@ def _not_acceptable(request: Request) -> Response:
     "/events",
     summary="Query events (SimpleEventQuery)",
     openapi_extra={"parameters": QUERY_PARAMETERS},
-    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+    responses={200: {"content": {JSON_LD: {}, XML: {}}, "description": "An EPCISQueryDocument"}},
 )
 def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
     return events_answer(request, registry, principal, request.query_params.multi_items())
@@ -146,8 +155,25 @@ def next_page_headers(request: Request, token: str | None) -> dict[str, str]:
     return {"Link": f'<{following}>; rel="next"', "GS1-Next-Page-Token": token}
 
 
+def document_answer(
+    events: list[dict[str, Any]],
+    media_type: str,
+    headers: dict[str, str] | None = None,
+    query_name: str | None = None,
+) -> Response:
+    """An EPCISQueryDocument of `events` in the asked format."""
+    if media_type == XML:
+        body = query_document_xml(events, query_name or "SimpleEventQuery")
+        return Response(body, media_type=XML, headers=headers)
+    return JSONResponse(query_document(events, query_name), media_type=media_type, headers=headers)
+
+
 def events_answer(
-    request: Request, registry: Registry, principal: Principal, parameters: list[tuple[str, str]]
+    request: Request,
+    registry: Registry,
+    principal: Principal,
+    parameters: list[tuple[str, str]],
+    query_name: str | None = None,
 ) -> Response:
     """A page of the events matching `parameters`, as the binding answers a query."""
     media_type = _media_type(request)
@@ -157,13 +183,13 @@ def events_answer(
     # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
     headers = {"Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
     headers.update(next_page_headers(request, page.next_page_token))
-    return JSONResponse(query_document(page.events), media_type=media_type, headers=headers)
+    return document_answer(page.events, media_type, headers, query_name)
 
 
 @router.get(
     "/events/{event_id:path}",
     summary="One event and its error declarations, by eventID or Event Hash ID",
-    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+    responses={200: {"content": {JSON_LD: {}, XML: {}}, "description": "An EPCISQueryDocument"}},
 )
 def get_event(event_id: str, request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
     media_type = _media_type(request)
@@ -173,4 +199,4 @@ def get_event(event_id: str, request: Request, registry: RegistryDep, principal:
         # A hash ID sent without encoding its `?ver=CBV2.0`: the query string is part of the ID.
         event_id = f"{event_id}?{request.url.query}"
     events = event_by_id(registry.uow(), principal, event_id)
-    return JSONResponse(query_document(events), media_type=media_type)
+    return document_answer(events, media_type)
