@@ -12,7 +12,7 @@ from kiik.custody.services.stock import InvalidSetting
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
 from kiik.epcis.domain.identifiers import InvalidIdentifier
-from kiik.errors import NotFound, QueryError
+from kiik.errors import NotFound, QueryError, QueryTooLarge
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
 from kiik.http.deps import Unauthenticated
@@ -32,6 +32,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), "NoSuchResourceException")
+
+    @app.exception_handler(QueryTooLarge)
+    async def _too_large(_: Request, exc: QueryTooLarge) -> JSONResponse:
+        return problem(413, "Query too large", str(exc), "QueryTooLargeException")
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError) -> JSONResponse:

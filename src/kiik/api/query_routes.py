@@ -46,6 +46,8 @@ _DESCRIPTIONS = {
     "EQ_eventID": "eventIDs (or Event Hash IDs of events captured without one)",
     "EXISTS_errorDeclaration": "true: only error declarations",
     "orderBy": "eventTime (default) or recordTime",
+    "eventCountLimit": "At most this many events in all, over every page",
+    "maxEventCount": "Refuse (413 QueryTooLargeException) a query that matches more events than this",
     "orderDirection": "DESC (default) or ASC",
     "perPage": f"Events per page (default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE})",
     "nextPageToken": "The token of the next page (from the Link or GS1-Next-Page-Token header)",
@@ -61,7 +63,7 @@ QUERY_PARAMETERS = [
         "required": False,
         "description": _DESCRIPTIONS.get(name, _MATCH_HELP)
         + (" (several: separate with |)" if name in MULTI_VALUED else ""),
-        "schema": {"type": "integer" if name == "perPage" else "string"},
+        "schema": {"type": "integer" if name in ("perPage", "eventCountLimit", "maxEventCount") else "string"},
     }
     for name in [*_DESCRIPTIONS, *MATCH_ROLES]
 ]
