@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from kiik.api import cites_errors
 from kiik.custody.services.named_queries import QueryNameTaken
 from kiik.custody.services.stock import InvalidSetting
+from kiik.custody.services.subscriptions import SubscriptionError
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
 from kiik.epcis.domain.identifiers import InvalidIdentifier
@@ -32,6 +33,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), "NoSuchResourceException")
+
+    @app.exception_handler(SubscriptionError)
+    async def _subscription(_: Request, exc: SubscriptionError) -> JSONResponse:
+        return problem(400, "Invalid subscription", str(exc), "SubscriptionControlsException")
 
     @app.exception_handler(QueryTooLarge)
     async def _too_large(_: Request, exc: QueryTooLarge) -> JSONResponse:

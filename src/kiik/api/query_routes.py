@@ -8,7 +8,6 @@ has neither.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +17,7 @@ from kiik.bootstrap.registry import Registry
 from kiik.custody.services.queries import event_by_id, query_events
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.adapters.xml_writer import query_document_xml
-from kiik.epcis.domain.event_builders import EPCIS_CONTEXT
+from kiik.epcis.domain.query_document import query_document
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
 from kiik.http.problems import problem
@@ -63,7 +62,9 @@ QUERY_PARAMETERS = [
         "required": False,
         "description": _DESCRIPTIONS.get(name, _MATCH_HELP)
         + (" (several: separate with |)" if name in MULTI_VALUED else ""),
-        "schema": {"type": "integer" if name in ("perPage", "eventCountLimit", "maxEventCount") else "string"},
+        "schema": {
+            "type": "integer" if name in ("perPage", "eventCountLimit", "maxEventCount") else "string"
+        },
     }
     for name in [*_DESCRIPTIONS, *MATCH_ROLES]
 ]
@@ -82,51 +83,6 @@ def _media_type(request: Request) -> str | None:
     if any(kind in kinds for kind in _XML_KINDS):
         return XML
     return None
-
-
-def shared_context(events: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]]]:
-    """One `@context` for a query document, and its events without theirs.
-
-    Each event was captured with its own context: GS1's, and the prefixes of its extensions. Repeated
-    per event inside a document that has GS1's context already, it would redefine GS1's protected
-    terms, which a JSON-LD processor refuses. So GS1's context and every prefix the events define go
-    to the document, once; an event keeps only what clashes with another's (a prefix bound to
-    another namespace) or names another remote context, never GS1's again."""
-    prefixes: dict[str, Any] = {}
-    bare = []
-    for event in events:
-        own = event.get("@context")
-        rest = {k: v for k, v in event.items() if k != "@context"}
-        if own is None:
-            bare.append(rest)
-            continue
-        parts = own if isinstance(own, list) else [own]
-        defined = {k: v for part in parts if isinstance(part, dict) for k, v in part.items()}
-        remote = [part for part in parts if isinstance(part, str) and part != EPCIS_CONTEXT]
-        if remote or any(k in prefixes and prefixes[k] != v for k, v in defined.items()):
-            kept = [*remote, *([defined] if defined else [])]
-            bare.append({"@context": kept, **rest} if kept else rest)
-            continue
-        prefixes.update(defined)
-        bare.append(rest)
-    return [EPCIS_CONTEXT, *([prefixes] if prefixes else [])], bare
-
-
-def query_document(events: list[dict[str, Any]], query_name: str | None = None) -> dict[str, Any]:
-    """An EPCISQueryDocument holding the events of one query page (SimpleEventQuery unless named)."""
-    context, events = shared_context(events)
-    return {
-        "@context": context,
-        "type": "EPCISQueryDocument",
-        "schemaVersion": "2.0",
-        "creationDate": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "epcisBody": {
-            "queryResults": {
-                "queryName": query_name or "SimpleEventQuery",
-                "resultsBody": {"eventList": events},
-            },
-        },
-    }
 
 
 def _not_acceptable(request: Request) -> Response:

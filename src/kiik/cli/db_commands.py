@@ -80,6 +80,10 @@ def serve(
         console.print(f"capture jobs a stopped server left running: {len(settled)} settled, {failed} failed")
     console.print(f"kiik serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     __import__("kiik.cli.partner_commands", fromlist=["start_delivery"]).start_delivery(registry)
+    subscription_commands = __import__(
+        "kiik.cli.subscription_commands", fromlist=["start_subscription_delivery"]
+    )
+    subscription_commands.start_subscription_delivery(registry)
     app = create_app(registry)
     # What start-up made (modules, tables, compiled statements) lives as long as the process: out of
     # the collector's full collections, which would otherwise scan all of it (tens of milliseconds)

@@ -16,15 +16,15 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kiik.directory.domain.permissions import Permission, Principal, Viewer
 from kiik.directory.services.scope import restrict
 from kiik.epcis.domain.query_filters import MasterData
 from kiik.epcis.services.identifier_terms import stored_key
-from kiik.epcis.services.query_params import EventQuery, parse_query
+from kiik.epcis.services.query_params import PAGING, EventQuery, parse_query
 from kiik.errors import NotFound, QueryError, QueryTooLarge
 
 
@@ -243,3 +243,35 @@ def known_values(
     if len(found) > per_page:
         following = as_token(page[-1].encode())
     return page, following
+
+
+# What a subscription leaves out of its query: it delivers every matching event once, in the order
+# they were recorded, so paging, ordering and counting parameters have no say.
+_NOT_FOR_SUBSCRIPTIONS = PAGING | {"orderBy", "orderDirection", "eventCountLimit", "maxEventCount"}
+
+
+def events_recorded_after(
+    uow: ReadUnitOfWork,
+    principal: Principal,
+    parameters: Iterable[tuple[str, str]],
+    *,
+    since: datetime,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[StoredEvent]:
+    """The events the principal may see that match the parameters, recorded at `since` or later and
+    after the keyset `after` (recordTime, id), in the order they were recorded: what a subscription
+    delivers next."""
+    scope = restrict(principal, Permission.EVENTS_READ)
+    query = parse_query([(n, v) for n, v in parameters if n not in _NOT_FOR_SUBSCRIPTIONS])
+    since = naive(since)
+    start = since if query.record_time_from is None else max(query.record_time_from, since)
+    query = replace(query, order_by="recordTime", descending=False, record_time_from=start)
+    with uow:
+        page, _ = _matching(uow, query, scope.visible_to, limit, after)
+    return page
+
+
+def naive(moment: datetime) -> datetime:
+    """Stored times are naive UTC."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)

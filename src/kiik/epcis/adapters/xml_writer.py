@@ -248,18 +248,3 @@ def query_document_xml(
     for event in events:
         listed.append(event_dict_to_xml(event))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-def query_exception_xml(exception: str, reason: str, query_name: str | None = None) -> bytes:
-    """An EPCISQueryDocument carrying one of the standard's query exceptions (QueryTooLargeException…)."""
-    root = etree.Element(
-        f"{{{QUERY_NS}}}EPCISQueryDocument",
-        nsmap={"epcisq": QUERY_NS},
-        schemaVersion="2.0",
-        creationDate=_creation_date(),
-    )
-    raised = etree.SubElement(etree.SubElement(root, "EPCISBody"), f"{{{QUERY_NS}}}{exception}")
-    etree.SubElement(raised, "reason").text = reason
-    if query_name is not None and exception == "QueryTooLargeException":
-        etree.SubElement(raised, "queryName").text = query_name
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
