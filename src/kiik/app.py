@@ -23,13 +23,21 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     )
     app.state.registry = registry
     errors.install(app)
-    from kiik.api import capture_routes, epcis_resources, item_routes, named_query_routes, query_routes
+    from kiik.api import (
+        capture_routes,
+        epcis_resources,
+        item_routes,
+        named_query_routes,
+        query_routes,
+        subscription_routes,
+    )
     from kiik.web import item_page, pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
     app.include_router(epcis_resources.router)
     app.include_router(named_query_routes.router)
+    app.include_router(subscription_routes.router)
     app.include_router(item_routes.router)
     app.include_router(pages.router)
     app.include_router(item_page.router)

@@ -69,6 +69,10 @@ class Settings:
     # absolute bound (a scale's resolution on a horn) and a share of what left (drying, calibration).
     reconcile_tolerance_kg: float = 0.005
     reconcile_tolerance_percent: float = 0.5
+    # Query subscriptions (docs/epcis-binding.md): where webhooks may go (host names and IP networks,
+    # nothing allowed by default) and how often `kiik serve` delivers (0 turns it off).
+    webhook_allow: tuple[str, ...] = ()
+    subscription_delivery_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -92,6 +96,10 @@ class Settings:
             login_attempts_per_minute=_number(env, "KIIK_LOGIN_ATTEMPTS_PER_MINUTE", 30, int),
             public_requests_per_minute=_number(env, "KIIK_PUBLIC_REQUESTS_PER_MINUTE", 300, int),
             key_dir=env.get("KIIK_KEY_DIR") or None,
+            webhook_allow=tuple(
+                e.strip() for e in (env.get("KIIK_WEBHOOK_ALLOW") or "").split(",") if e.strip()
+            ),
+            subscription_delivery_seconds=_number(env, "KIIK_SUBSCRIPTION_DELIVERY_SECONDS", 1.0, float),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -10,10 +10,11 @@ from sqlalchemy.exc import OperationalError
 from kiik.api import cites_errors
 from kiik.custody.services.named_queries import QueryNameTaken
 from kiik.custody.services.stock import InvalidSetting
+from kiik.custody.services.subscriptions import SubscriptionError
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
 from kiik.epcis.domain.identifiers import InvalidIdentifier
-from kiik.errors import NotFound, QueryError
+from kiik.errors import NotFound, QueryError, QueryTooLarge
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
 from kiik.http.deps import Unauthenticated
@@ -33,6 +34,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), "NoSuchResourceException")
+
+    @app.exception_handler(SubscriptionError)
+    async def _subscription(_: Request, exc: SubscriptionError) -> JSONResponse:
+        return problem(400, "Invalid subscription", str(exc), "SubscriptionControlsException")
+
+    @app.exception_handler(QueryTooLarge)
+    async def _too_large(_: Request, exc: QueryTooLarge) -> JSONResponse:
+        return problem(413, "Query too large", str(exc), "QueryTooLargeException")
 
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError) -> JSONResponse:

@@ -20,6 +20,7 @@ from kiik.custody.adapters.item_store import ItemStore
 from kiik.custody.adapters.job_store import JobStore
 from kiik.custody.adapters.lineage_store import LineageStore
 from kiik.custody.adapters.stock_store import StockStore
+from kiik.custody.adapters.subscription_store import SubscriptionStore
 from kiik.custody.services.event_rules import RuleFactory
 from kiik.directory.adapters.store import DirectoryStore
 from kiik.harvest.adapters.store import HarvestStore
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.directory = DirectoryStore(self._connection)
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
+        self.subscriptions = SubscriptionStore(self._connection)
         self.lineage = LineageStore(self._connection)
         self.harvest = HarvestStore(self._connection)
         self.cites = CitesStores(self._connection)

@@ -92,8 +92,12 @@ def serve(
         console.print(f"capture jobs a stopped server left running: {len(settled)} settled, {failed} failed")
     shown = f" with {workers} workers" if workers > 1 else ""
     console.print(f"kiik serving on http://{host}:{port}{shown}  (API docs: http://{host}:{port}/docs)")
-    # The outbox is delivered by this process only, whatever the number of workers.
+    # The outbox and the subscriptions are delivered by this process only, whatever the number of workers.
     __import__("kiik.cli.partner_commands", fromlist=["start_delivery"]).start_delivery(registry)
+    subscription_commands = __import__(
+        "kiik.cli.subscription_commands", fromlist=["start_subscription_delivery"]
+    )
+    subscription_commands.start_subscription_delivery(registry)
     if workers > 1:
         # Each worker builds its own registry from the environment: the same database and key folder.
         os.environ["KIIK_DATABASE_URL"] = registry.settings.database_url

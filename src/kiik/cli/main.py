@@ -51,6 +51,7 @@ COMMANDS = {
     "backup": "backup_commands",
     "restore": "backup_commands",
     "monitoring": "monitoring_commands",
+    "subscriptions": "subscription_commands",
 }
 
 

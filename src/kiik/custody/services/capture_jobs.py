@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from kiik.custody.services.capture import CaptureOutcome, DocumentEventLike, capture_events, new_capture_id
 from kiik.custody.services.ports import JobLeasesPort
+from kiik.custody.services.queries import as_token, from_token
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import NotFound, QueryError
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -134,6 +136,38 @@ def job_document(
         with uow_factory() as uow:
             job = uow.jobs.get(job_id)
         assert job is not None
+    return _document(job)
+
+
+def job_documents(
+    uow: UnitOfWork, principal: Principal, per_page: int, token: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """GET /epcis/capture: the capture jobs of the principal's organisation (every one for who sees
+    everything), newest first, one page; and the token of the next page."""
+    require(principal, Permission.CAPTURE_JOBS_READ)
+    after = None
+    if token is not None:
+        try:
+            made, _, job_id = from_token(token).decode().partition("|")
+            after = (datetime.fromisoformat(made), job_id)
+        except ValueError:
+            raise QueryError(
+                "nextPageToken: the token is not one kiik gave; follow the Link header"
+            ) from None
+    with uow:
+        jobs = uow.jobs.listed(
+            None if principal.sees_everything else principal.org_id, after=after, limit=per_page + 1
+        )
+    page = jobs[:per_page]
+    following = (
+        as_token(f"{page[-1].created_at.isoformat()}|{page[-1].id}".encode())
+        if len(jobs) > per_page
+        else None
+    )
+    return [_document(job) for job in page], following
+
+
+def _document(job: Any) -> dict[str, Any]:
     return {
         "captureID": job.id,
         "createdAt": job.created_at.isoformat(timespec="milliseconds") + "Z",
