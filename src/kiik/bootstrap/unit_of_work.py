@@ -22,6 +22,8 @@ from kiik.custody.adapters.lineage_store import LineageStore
 from kiik.custody.adapters.stock_store import StockStore
 from kiik.custody.services.event_rules import RuleFactory
 from kiik.directory.adapters.store import DirectoryStore
+from kiik.enforcement.adapters.registry_lookup import RegistryLookup
+from kiik.enforcement.adapters.store import EnforcementStore
 from kiik.harvest.adapters.store import HarvestStore
 from kiik.ledger.adapters.key_files import KeyFiles
 from kiik.ledger.adapters.merkle_store import MerkleStore
@@ -60,6 +62,8 @@ class SqlUnitOfWork:
         self.census = CensusStore(self._connection)
         self.offtake_plans = PlanStore(self._connection)
         self.camera_traps = CameraTrapStore(self._connection)
+        self.enforcement = EnforcementStore(self._connection)
+        self.registry_lookup = RegistryLookup(self._connection)
         return self
 
     @property

@@ -1,0 +1,59 @@
+"""A registry with a small season, and seizures built for enforcement tests (tests only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kiik.bootstrap.registry import Registry
+from kiik.directory.domain.permissions import Role
+from kiik.enforcement.domain.seizure import NewSeizure, Route, RouteCountry, Specimen
+from kiik.enforcement.services.regions import set_region
+from kiik.species.services.register import seed_register
+from tests.support.season import Season, small_season
+from tests.support.world import Member, make_world
+
+SAIGA = "Saiga tatarica"
+TORTOISE = "Testudo horsfieldii"
+NEVER_ISSUED = "urn:epc:id:sgtin:4870002.000001.99999"
+KYRGYZ_CODE = "urn:epc:id:sgtin:4700002.000001.5"
+
+
+@dataclass
+class EnforcementWorld:
+    registry: Registry
+    world: dict[str, Member]
+    season: Season
+
+
+def enforcement_world(registry: Registry) -> EnforcementWorld:
+    world = make_world(registry)
+    seed_register(registry.uow(), quotas=False)
+    season = small_season(registry, world, lot_count=1)
+    ministry = replace(world["ministry"].principal, role=Role.ADMIN)
+    set_region(registry.uow(), ministry, "trader", "West Kazakhstan")
+    set_region(registry.uow(), ministry, "inspector", "West Kazakhstan")
+    return EnforcementWorld(registry, world, season)
+
+
+def horn_seizure(reference: str, codes: list[str], pieces: int, **changes: object) -> NewSeizure:
+    seizure = NewSeizure(
+        reference=reference,
+        seized_on=date(2026, 10, 1),
+        agency="State Revenue Committee, customs",
+        detection_method="x-ray",
+        species=SAIGA,
+        specimens=(Specimen("HOR", pieces, "NAR", tuple(codes)),),
+        region="West Kazakhstan",
+        place="Zhaisan border post",
+        latitude=50.1,
+        longitude=51.2,
+        route=Route(
+            RouteCountry("KZ", True), RouteCountry("KZ", True), (RouteCountry("KG"),), RouteCountry("CN")
+        ),
+        transport_mode="road",
+        concealment="false floor of a lorry",
+        offenders=2,
+        offender_nationalities=("KZ", "KG"),
+    )
+    return replace(seizure, **changes)  # type: ignore[arg-type]
