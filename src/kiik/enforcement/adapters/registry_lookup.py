@@ -39,6 +39,7 @@ class RegistryLookup:
                 items.c.species,
                 items.c.product_type,
                 organisations.c.name,
+                organisations.c.kind,
             )
             .outerjoin(organisations, organisations.c.id == items.c.holder_org_id)
             .where(items.c.key.in_(keys))
@@ -72,6 +73,7 @@ class RegistryLookup:
                 last_event_id=event.event_id if event else None,
                 last_event_time=event.event_time if event else None,
                 last_step=event.biz_step if event else None,
+                holder_kind=row.kind,
             )
         return found
 

@@ -51,6 +51,7 @@ class RegisteredItem:
     last_event_id: str | None
     last_event_time: datetime | None
     last_step: str | None
+    holder_kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -97,20 +97,29 @@ def record_matched(
         )
     store.add_codes(seizure_id, rows)
     if status == "recorded":
-        seize_in_custody(uow, principal, seizure, matches, custody_rules=custody_rules)
-        by_holder: dict[int, list[str]] = {}
-        for m in matches:
-            if m.leaked and m.item is not None and m.item.holder is not None:
-                by_holder.setdefault(m.item.holder, []).append(m.code)
-        for holder, codes in sorted(by_holder.items()):
-            store.add_alert(
-                seizure_id,
-                holder,
-                regions.get(holder),
-                codes,
-                f"{principal.org_name} (seizure {seizure.reference})",
-            )
+        act_on(uow, principal, seizure, seizure_id, matches, regions, custody_rules=custody_rules)
     return seizure_id
+
+
+def act_on(
+    uow: UnitOfWork,
+    principal: Principal,
+    seizure: NewSeizure,
+    seizure_id: int,
+    matches: list[Match],
+    regions: dict[int, str],
+    *,
+    custody_rules: bool,
+) -> None:
+    """What recording a seizure does beyond storing it: seize in custody, alert each last holder."""
+    seize_in_custody(uow, principal, seizure, matches, custody_rules=custody_rules)
+    by_holder: dict[int, list[str]] = {}
+    for m in matches:
+        if m.leaked and m.item is not None and m.item.holder is not None:
+            by_holder.setdefault(m.item.holder, []).append(m.code)
+    for holder, codes in sorted(by_holder.items()):
+        actor = f"{principal.org_name} (seizure {seizure.reference})"
+        enforcement_store(uow).add_alert(seizure_id, holder, regions.get(holder), codes, actor)
 
 
 def seize_in_custody(
