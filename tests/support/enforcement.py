@@ -8,7 +8,12 @@ from datetime import date
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import Role
 from kiik.enforcement.domain.seizure import NewSeizure, Route, RouteCountry, Specimen
+from kiik.enforcement.domain.cases import NewCase
+from kiik.enforcement.services.alerts import list_alerts
+from kiik.enforcement.services.cases import open_case
 from kiik.enforcement.services.regions import set_region
+from kiik.enforcement.services.rehabilitation import admit_animals
+from kiik.enforcement.services.seizures import record_seizure
 from kiik.species.services.register import seed_register
 from tests.support.season import Season, small_season
 from tests.support.world import Member, make_world
@@ -57,3 +62,31 @@ def horn_seizure(reference: str, codes: list[str], pieces: int, **changes: objec
         offender_nationalities=("KZ", "KG"),
     )
     return replace(seizure, **changes)  # type: ignore[arg-type]
+
+
+def enforcement_objects(registry: Registry, world: dict[str, Member], trader_horn: str) -> dict[str, str]:
+    """The access world's enforcement objects: a seizure of the trader's horn with its alert, a
+    seizure of live tortoises with one animal in rehabilitation, and a case."""
+    ministry = replace(world["ministry"].principal, role=Role.ADMIN)
+    set_region(registry.uow(), ministry, "trader", "West Kazakhstan")
+    set_region(registry.uow(), ministry, "inspector", "West Kazakhstan")
+    customs, inspector = world["customs"].principal, world["inspector"].principal
+    record_seizure(
+        registry.uow(), customs, horn_seizure("MATRIX-1", [trader_horn], 1, seized_on=date(2026, 1, 2))
+    )
+    tortoises = replace(
+        horn_seizure("MATRIX-T", [], 1, seized_on=date(2026, 1, 2)),
+        species=TORTOISE,
+        specimens=(Specimen("LIV", 5, "NAR"),),
+    )
+    record_seizure(registry.uow(), inspector, tortoises)
+    admit_animals(registry.uow(), inspector, "MATRIX-T", ["MATRIX-T1"], "Matrix centre", date(2026, 1, 2))
+    open_case(registry.uow(), inspector, NewCase("339-MATRIX", "1", date(2026, 1, 2), 1, (), ("MATRIX-T",)))
+    [alert] = list_alerts(registry.uow(), world["ministry"].principal)
+    return {
+        "seizure": "MATRIX-1",
+        "tortoises": "MATRIX-T",
+        "rehab-animal": "MATRIX-T1",
+        "case": "339-MATRIX",
+        "alert": str(alert["id"]),
+    }

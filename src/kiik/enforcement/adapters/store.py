@@ -125,29 +125,36 @@ class EnforcementStore:
         )
         return _dicts(self.connection.execute(query))
 
-    def code_counts(self, seizure_ids: Sequence[int]) -> list[dict[str, Any]]:
-        """Per seizure, verdict and last holder: how many codes (for analytics)."""
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(seizure_ids), 1000):
-            chunk = list(seizure_ids[start : start + 1000])
-            query = (
-                select(
-                    seized_codes.c.seizure_id,
-                    seized_codes.c.verdict,
-                    seized_codes.c.holder_org_id,
-                    seized_codes.c.holder_region,
-                    func.count().label("codes"),
-                )
-                .where(seized_codes.c.seizure_id.in_(chunk))
-                .group_by(
-                    seized_codes.c.seizure_id,
-                    seized_codes.c.verdict,
-                    seized_codes.c.holder_org_id,
-                    seized_codes.c.holder_region,
-                )
+    def seizures_between(self, start: date, end: date) -> list[dict[str, Any]]:
+        query = select(seizures).where(
+            seizures.c.seized_on.between(start, end), seizures.c.status == "recorded"
+        )
+        return _dicts(self.connection.execute(query.order_by(seizures.c.seized_on, seizures.c.id)))
+
+    def specimens_between(self, start: date, end: date) -> list[dict[str, Any]]:
+        query = (
+            select(seizure_specimens)
+            .join(seizures, seizures.c.id == seizure_specimens.c.seizure_id)
+            .where(seizures.c.seized_on.between(start, end), seizures.c.status == "recorded")
+            .order_by(seizure_specimens.c.id)
+        )
+        return _dicts(self.connection.execute(query))
+
+    def code_counts_between(self, start: date, end: date) -> list[dict[str, Any]]:
+        """By verdict, last holder's kind and region: how many codes were seized (for analytics)."""
+        query = (
+            select(
+                seized_codes.c.verdict,
+                organisations.c.kind.label("holder_kind"),
+                seized_codes.c.holder_region,
+                func.count().label("codes"),
             )
-            found += _dicts(self.connection.execute(query))
-        return found
+            .join(seizures, seizures.c.id == seized_codes.c.seizure_id)
+            .outerjoin(organisations, organisations.c.id == seized_codes.c.holder_org_id)
+            .where(seizures.c.seized_on.between(start, end), seizures.c.status == "recorded")
+            .group_by(seized_codes.c.verdict, organisations.c.kind, seized_codes.c.holder_region)
+        )
+        return _dicts(self.connection.execute(query))
 
     def open_seized_codes(self) -> dict[str, str]:
         """Every code seized and not returned -> the reference of its (latest) seizure."""

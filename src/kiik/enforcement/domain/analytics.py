@@ -1,0 +1,142 @@
+"""Illegal-trade analytics over recorded seizures: counts by time, species, product, route and
+detection method; the seizure points; the share of seized codes that were registered (leaks);
+and the transaction and weight indices per country and year, adjusted for sampling bias.
+
+The adjustment (docs/enforcement.md, "Sampling bias"): what is seen of illegal trade in a country
+is its true trade thinned twice, by how often that country's trade is seized and how often its
+seizures are reported. With `rate(c) = seizure rate × reporting rate` for country `c` (the
+analyst's figures, e.g. from ETIS's law-enforcement and reporting ratios), each seizure implicating
+`c` stands for `1 / rate(c)` seizures (inverse-probability weighting, as in a Horvitz–Thompson
+estimator). The indices are then scaled so that their mean over all countries and years is 1: they
+compare countries and years, not absolute volumes. Countries without a rate are left unadjusted
+(rate 1) and the answer lists them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiik.enforcement.domain.cites_codes import weight_kg
+from kiik.enforcement.domain.seizure import Route
+
+
+@dataclass(frozen=True)
+class SeizureFacts:
+    """What analytics reads of one seizure."""
+
+    reference: str
+    seized_on: date
+    species: str
+    reporting_country: str
+    detection_method: str
+    route: Route
+    specimens: tuple[tuple[str, float, str], ...]  # (term, quantity, unit)
+    latitude: float | None = None
+    longitude: float | None = None
+    region: str | None = None
+
+    @property
+    def kg(self) -> float:
+        return sum(weight_kg(quantity, unit) or 0.0 for _, quantity, unit in self.specimens)
+
+    def countries(self) -> set[str]:
+        """Every country the seizure implicates: where it was seized and each of its trade chain."""
+        return {self.reporting_country} | {c.country for _, c in self.route.countries()}
+
+
+@dataclass
+class Index:
+    country: str
+    year: int
+    seizures: int
+    kg: float
+    transaction_index: float = 0.0
+    weight_index: float = 0.0
+    rate: float = 1.0
+
+
+@dataclass
+class Indices:
+    rows: list[Index] = field(default_factory=list)
+    unadjusted: list[str] = field(default_factory=list)  # countries without a rate
+
+
+def seizure_indices(seizures: Iterable[SeizureFacts], rates: Mapping[str, float]) -> Indices:
+    counts: dict[tuple[str, int], int] = Counter()
+    weights: dict[tuple[str, int], float] = defaultdict(float)
+    for seizure in seizures:
+        for country in seizure.countries():
+            counts[(country, seizure.seized_on.year)] += 1
+            weights[(country, seizure.seized_on.year)] += seizure.kg
+    rows = [
+        Index(country, year, n, weights[(country, year)], rate=rates.get(country, 1.0))
+        for (country, year), n in sorted(counts.items())
+    ]
+    adjusted_n = [row.seizures / row.rate for row in rows]
+    adjusted_kg = [row.kg / row.rate for row in rows]
+    mean_n = sum(adjusted_n) / len(rows) if rows else 0.0
+    mean_kg = sum(adjusted_kg) / len(rows) if rows else 0.0
+    for row, n, kg in zip(rows, adjusted_n, adjusted_kg, strict=True):
+        row.transaction_index = n / mean_n if mean_n else 0.0
+        row.weight_index = kg / mean_kg if mean_kg else 0.0
+    unadjusted = sorted({row.country for row in rows if row.country not in rates})
+    return Indices(rows, unadjusted)
+
+
+def breakdowns(seizures: list[SeizureFacts]) -> dict[str, list[dict[str, object]]]:
+    """Seizures by month and species, by species, by product (CITES term), route and detection."""
+    by_month: Counter[tuple[str, str]] = Counter()
+    by_species: Counter[str] = Counter()
+    by_term: Counter[str] = Counter()
+    by_route: Counter[str] = Counter()
+    by_detection: Counter[str] = Counter()
+    for s in seizures:
+        by_month[(s.seized_on.strftime("%Y-%m"), s.species)] += 1
+        by_species[s.species] += 1
+        for term in {term for term, _, _ in s.specimens}:
+            by_term[term] += 1
+        by_route[s.route.describe()] += 1
+        by_detection[s.detection_method] += 1
+
+    def listed(counter: Counter[str], name: str) -> list[dict[str, object]]:
+        return [
+            {name: key, "seizures": n} for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    return {
+        "overTime": [
+            {"month": month, "species": species, "seizures": n}
+            for (month, species), n in sorted(by_month.items())
+        ],
+        "bySpecies": listed(by_species, "species"),
+        "byProduct": listed(by_term, "term"),
+        "byRoute": listed(by_route, "route"),
+        "byDetection": listed(by_detection, "detectionMethod"),
+    }
+
+
+def leak_shares(code_counts: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """The share of seized codes that were registered (leaks), overall, by holder kind and region."""
+    total = 0
+    leaks = 0
+    by_kind: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    for row in code_counts:
+        n = int(row["codes"])  # type: ignore[call-overload]
+        total += n
+        if row["verdict"] == "leak":
+            leaks += n
+            by_kind[str(row.get("holder_kind") or "unknown")] += n
+            by_region[str(row.get("holder_region") or "no region set")] += n
+    return {
+        "seizedCodes": total,
+        "leaks": leaks,
+        "leakShare": leaks / total if total else 0.0,
+        "byHolderKind": [
+            {"holderKind": k, "leaks": n, "share": n / total} for k, n in sorted(by_kind.items())
+        ],
+        "byRegion": [{"region": k, "leaks": n, "share": n / total} for k, n in sorted(by_region.items())],
+    }
