@@ -7,8 +7,8 @@ from datetime import date
 
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import Role
-from kiik.enforcement.domain.seizure import NewSeizure, Route, RouteCountry, Specimen
 from kiik.enforcement.domain.cases import NewCase
+from kiik.enforcement.domain.seizure import NewSeizure, Route, RouteCountry, Specimen
 from kiik.enforcement.services.alerts import list_alerts
 from kiik.enforcement.services.cases import open_case
 from kiik.enforcement.services.regions import set_region
