@@ -49,6 +49,7 @@ COMMANDS = {
     "partner": "partner_commands",
     "audit": "audit_command",
     "monitoring": "monitoring_commands",
+    "enforcement": "enforcement_commands",
 }
 
 
