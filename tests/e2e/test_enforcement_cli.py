@@ -13,7 +13,7 @@ HEADER = "reference,seized_on,agency,detection_method,species,term,quantity,unit
 
 
 def test_import_list_inspect_and_report(registry: Registry, tmp_path: Path) -> None:
-    ew = enforcement_world(registry)
+    enforcement_world(registry)
     db = registry.settings.database_url
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "S-1,2026-10-01,Customs,x-ray,Saiga tatarica,HOR,2,PAILS,,KZ,CN\n")
@@ -25,12 +25,6 @@ def test_import_list_inspect_and_report(registry: Registry, tmp_path: Path) -> N
         "1 seizures, 1 specimen lines"
         in kiik("enforcement", "seizure-import", str(good), "--as", "customs", db=db).stdout
     )
-    assert (
-        "S-1  Saiga tatarica  2 NAR HOR  KZ → CN?"
-        in kiik("enforcement", "seizures", "--as", "customs", db=db).stdout
-    )
-    estimate = kiik("enforcement", "penalty", "2026-06-01", "--as", "inspector", db=db).stdout
-    assert "12,975,000 KZT" in estimate and "estimate" in estimate
     seized = kiik(
         "enforcement",
         "inspect",
@@ -54,4 +48,3 @@ def test_import_list_inspect_and_report(registry: Registry, tmp_path: Path) -> N
     with zipfile.ZipFile(out) as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
     assert "Testudo horsfieldii" in sheet and "S-1" in sheet
-    del ew
