@@ -23,6 +23,7 @@ from kiik.enforcement.services import (
     analytics,
     cases,
     custody,
+    exchange,
     market,
     regions,
     rehabilitation,
@@ -151,7 +152,11 @@ def post_seizure(
     principal: may(Permission.SEIZURES_RECORD),  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     return seizures.record_seizure(
-        registry.uow(), principal, _seizure(body), custody_rules=registry.settings.custody_rules
+        registry.uow(),
+        principal,
+        _seizure(body),
+        custody_rules=registry.settings.custody_rules,
+        home=registry.settings.country,
     )
 
 
@@ -217,6 +222,29 @@ def post_custody_step(
         body.note,
         custody_rules=registry.settings.custody_rules,
     )
+
+
+@router.post(
+    "/seizures/{reference}/partner-alerts",
+    summary="Send partner registries the codes of theirs in this seizure",
+)
+def post_partner_alerts(
+    reference: Reference,
+    registry: RegistryDep,
+    principal: may(Permission.SEIZURES_RECORD),  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    return exchange.send_seizure_alerts(registry.uow(), principal, reference, registry.settings.country)
+
+
+@router.get(
+    "/partner-exchanges", summary="Seizure alerts sent to and received from partners, with the answers"
+)
+def get_exchanges(
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    partner: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+) -> dict[str, Any]:
+    return {"exchanges": exchange.exchanges(registry.uow(), principal, partner)}
 
 
 # --- live animals --------------------------------------------------------------------------------

@@ -125,6 +125,17 @@ def custody_step(
     console.print(f"[green]{done['step']}:[/] {done['codes']} codes, event {done['eventID']}")
 
 
+@enforcement_app.command("partner-alert")
+def partner_alert(reference: str, org: AsOption, db: DbOption = None) -> None:
+    """Send partner registries the codes numbered in their country found in this seizure."""
+    from kiik.enforcement.services.exchange import send_seizure_alerts
+
+    registry = registry_for(db)
+    who = operator_for(registry, org)
+    done = _run(lambda: send_seizure_alerts(registry.uow(), who, reference, registry.settings.country))
+    console.print(f"[green]sent:[/] {done['sentTo']} (delivered by `kiik partner deliver` or the server)")
+
+
 @enforcement_app.command("alerts")
 def alerts_list(org: AsOption, db: DbOption = None) -> None:
     """Leak alerts: all (ministry), the region's (inspectorate), or those concerning the holder."""

@@ -43,22 +43,29 @@ def seized_at(seizure: NewSeizure) -> datetime:
     return datetime.combine(seizure.seized_on, time(12, 0))
 
 
-def match_seizure(uow: UnitOfWork, seizure: NewSeizure) -> list[Match]:
+def match_seizure(uow: UnitOfWork, seizure: NewSeizure, home: str = "KZ") -> list[Match]:
     found = registry_lookup(uow).registered(seizure.codes)
     moment = seized_at(seizure)
     return [
-        match_code(code, found.get(code), seizure.species, frozenset({specimen.term}), moment)
+        match_code(code, found.get(code), seizure.species, frozenset({specimen.term}), moment, home)
         for specimen in seizure.specimens
         for code in specimen.codes
     ]
 
 
 def record_matched(
-    uow: UnitOfWork, principal: Principal, seizure: NewSeizure, status: str, *, custody_rules: bool = True
+    uow: UnitOfWork,
+    principal: Principal,
+    seizure: NewSeizure,
+    status: str,
+    *,
+    custody_rules: bool = True,
+    home: str = "KZ",
 ) -> int:
-    """Store the seizure and its matched codes, capture the seizure event, raise the alerts."""
+    """Store the seizure and its matched codes, capture the seizure event, raise the alerts.
+    `home` is this registry's country: codes numbered elsewhere are asked of their registry."""
     store, lookup = enforcement_store(uow), registry_lookup(uow)
-    matches = match_seizure(uow, seizure)
+    matches = match_seizure(uow, seizure, home)
     moment = seized_at(seizure)
     holders = {m.item.holder for m in matches if m.leaked and m.item and m.item.holder is not None}
     regions = store.regions(holders)

@@ -43,7 +43,12 @@ def canonical_codes(seizure: NewSeizure, where: str = "") -> tuple[NewSeizure, l
 
 
 def record_seizure(
-    uow: UnitOfWork, principal: Principal, seizure: NewSeizure, *, custody_rules: bool = True
+    uow: UnitOfWork,
+    principal: Principal,
+    seizure: NewSeizure,
+    *,
+    custody_rules: bool = True,
+    home: str = "KZ",
 ) -> dict[str, Any]:
     """Record one seizure, match its codes, seize the registered ones and raise the leak alerts."""
     require(principal, Permission.SEIZURES_RECORD)
@@ -57,7 +62,9 @@ def record_seizure(
             )
         seizure = checked(seizure, register, _today())
         _not_recorded(uow, seizure.reference)
-        seizure_id = record_matched(uow, principal, seizure, "recorded", custody_rules=custody_rules)
+        seizure_id = record_matched(
+            uow, principal, seizure, "recorded", custody_rules=custody_rules, home=home
+        )
         uow.commit()
     return show_seizure(uow, principal, seizure.reference) | {"id": seizure_id}
 
@@ -71,7 +78,7 @@ def _not_recorded(uow: UnitOfWork, reference: str) -> None:
 
 
 def import_seizures(
-    uow: UnitOfWork, principal: Principal, text: str, *, custody_rules: bool = True
+    uow: UnitOfWork, principal: Principal, text: str, *, custody_rules: bool = True, home: str = "KZ"
 ) -> dict[str, Any]:
     """Import a CSV file of seizures whole: every row is checked first, and any problem stores nothing."""
     require(principal, Permission.SEIZURES_RECORD)
@@ -96,7 +103,7 @@ def import_seizures(
         if found:
             raise SeizureRowsInvalid(found)
         for seizure in ready:
-            record_matched(uow, principal, seizure, "recorded", custody_rules=custody_rules)
+            record_matched(uow, principal, seizure, "recorded", custody_rules=custody_rules, home=home)
         uow.commit()
     return {"seizures": len(ready), "specimenLines": sum(len(s.specimens) for s in ready)}
 
