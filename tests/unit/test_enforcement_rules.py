@@ -115,7 +115,8 @@ def test_a_seizure_names_every_wrong_field() -> None:
 
 
 HEADER = (
-    "reference,seized_on,agency,detection_method,species,term,quantity,unit,codes,origin,transit,destination\n"
+    "reference,seized_on,agency,detection_method,species,term,quantity,unit,codes,"
+    "origin,transit,destination\n"
 )
 
 

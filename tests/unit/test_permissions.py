@@ -70,6 +70,8 @@ for role in Role:
     for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):
         EXPECTED[(kind, role)] |= {P.SEIZURES_READ, P.ENFORCEMENT_ANALYTICS_READ}
     EXPECTED[(OrgKind.RESEARCH, role)] |= {P.ENFORCEMENT_ANALYTICS_READ}
+    for kind in (OrgKind.MINISTRY, OrgKind.INSPECTORATE):
+        EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_READ}
     for kind in (OrgKind.HARVESTER, OrgKind.WAREHOUSE, OrgKind.PROCESSOR, OrgKind.TRADER):
         EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_OWN}
 for role in (Role.OPERATOR, Role.ADMIN):

@@ -57,6 +57,7 @@ class Permission(StrEnum):
     MONITORING_ALERTS_READ = "monitoring_alerts:read"
     SEIZURES_READ = "seizures:read"
     SEIZURES_RECORD = "seizures:record"
+    LEAK_ALERTS_READ = "leak_alerts:read"
     LEAK_ALERTS_REVIEW = "leak_alerts:review"
     LEAK_ALERTS_OWN = "leak_alerts:own"
     CASES_MANAGE = "cases:manage"
@@ -205,6 +206,11 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset({Permission.SEIZURES_READ, Permission.ENFORCEMENT_ANALYTICS_READ}),
     ),
     (_ENFORCEMENT, _ACTING, frozenset({Permission.SEIZURES_RECORD, Permission.CASES_MANAGE})),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.INSPECTORATE}),
+        frozenset(Role),
+        frozenset({Permission.LEAK_ALERTS_READ}),
+    ),
     (
         frozenset({OrgKind.MINISTRY, OrgKind.INSPECTORATE}),
         _ACTING,

@@ -17,19 +17,19 @@ from kiik.errors import NotFound
 def list_alerts(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     with uow:
         store = enforcement_store(uow)
-        if principal.may(Permission.LEAK_ALERTS_REVIEW):
+        if principal.may(Permission.LEAK_ALERTS_READ):
             region = store.region_of(principal.org_id) if principal.org_kind is OrgKind.INSPECTORATE else None
             return [_full(alert) for alert in store.alerts(region=region)]
         if principal.may(Permission.LEAK_ALERTS_OWN):
             return [_to_holder(alert) for alert in store.alerts(holder=principal.org_id)]
-    raise NotAllowed(principal, Permission.LEAK_ALERTS_REVIEW)
+    raise NotAllowed(principal, Permission.LEAK_ALERTS_READ)
 
 
 def show_alert(uow: UnitOfWork, principal: Principal, alert_id: int) -> dict[str, Any]:
     with uow:
         store = enforcement_store(uow)
         alert = _visible(store, principal, alert_id)
-        if not principal.may(Permission.LEAK_ALERTS_REVIEW):
+        if not principal.may(Permission.LEAK_ALERTS_READ):
             return _to_holder(alert)
         steps = store.alert_steps(alert_id)
     return _full(alert) | {"steps": [_step(s) for s in steps]}
@@ -58,7 +58,7 @@ def _visible(store: Any, principal: Principal, alert_id: int) -> dict[str, Any]:
     )
     if alert is None:
         raise missing
-    if principal.may(Permission.LEAK_ALERTS_REVIEW):
+    if principal.may(Permission.LEAK_ALERTS_READ):
         if principal.org_kind is OrgKind.INSPECTORATE:
             region = store.region_of(principal.org_id)
             if region is not None and alert["region"] != region:
@@ -68,7 +68,7 @@ def _visible(store: Any, principal: Principal, alert_id: int) -> dict[str, Any]:
         return dict(alert)
     if principal.may(Permission.LEAK_ALERTS_OWN):
         raise missing
-    raise NotAllowed(principal, Permission.LEAK_ALERTS_REVIEW)
+    raise NotAllowed(principal, Permission.LEAK_ALERTS_READ)
 
 
 def _full(alert: dict[str, Any]) -> dict[str, Any]:
