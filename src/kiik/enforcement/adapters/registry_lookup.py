@@ -1,6 +1,6 @@
 """What matching reads of the registry for many codes at once: each item's custody state, its last
 event and its holder, and what else the holder still holds from that event (the same lot or
-shipment). A thousand codes per query; a seizure of 10,000 codes is ten (docs/benchmarks.md).
+shipment). 5,000 codes per query; a seizure of 10,000 codes is two (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from kiik.custody.adapters.item_store import chunked, one_of
 from kiik.custody.adapters.tables import event_identifiers, events, items
 from kiik.directory.adapters.tables import organisations
 from kiik.enforcement.domain.matching import RegisteredItem
 from kiik.permits.domain.lifecycle import TERM_OF_PRODUCT
 
-CHUNK = 1000
+CHUNK = 5000
 
 
 class RegistryLookup:
@@ -25,13 +26,20 @@ class RegistryLookup:
 
     def registered(self, keys: Sequence[str]) -> dict[str, RegisteredItem]:
         found: dict[str, RegisteredItem] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), CHUNK):
-            found.update(self._chunk(unique[start : start + CHUNK]))
+        for part in chunked(list(dict.fromkeys(keys)), CHUNK):
+            found.update(self._chunk(part))
         return found
 
-    def _chunk(self, keys: list[str]) -> dict[str, RegisteredItem]:
-        states = self.connection.execute(
+    def _chunk(self, keys: Sequence[str]) -> dict[str, RegisteredItem]:
+        """One query: each item's state and holder, and its last event through the (key, event)
+        index of `event_identifiers`, looked up once per item found."""
+        last = (
+            select(func.max(event_identifiers.c.event_pk))
+            .where(event_identifiers.c.key == items.c.key)
+            .correlate(items)
+            .scalar_subquery()
+        )
+        rows = self.connection.execute(
             select(
                 items.c.key,
                 items.c.status,
@@ -40,42 +48,29 @@ class RegistryLookup:
                 items.c.product_type,
                 organisations.c.name,
                 organisations.c.kind,
+                events.c.event_id,
+                events.c.event_time,
+                events.c.biz_step,
             )
             .outerjoin(organisations, organisations.c.id == items.c.holder_org_id)
-            .where(items.c.key.in_(keys))
-        ).all()
-        if not states:
-            return {}
-        last = (
-            select(event_identifiers.c.key, func.max(event_identifiers.c.event_pk).label("pk"))
-            .where(event_identifiers.c.key.in_([row.key for row in states]))
-            .group_by(event_identifiers.c.key)
-            .subquery()
+            .outerjoin(events, events.c.id == last)
+            .where(one_of(self.connection, items.c.key, keys))
         )
-        events_of = {
-            row.key: row
-            for row in self.connection.execute(
-                select(last.c.key, events.c.event_id, events.c.event_time, events.c.biz_step).join(
-                    events, events.c.id == last.c.pk
-                )
+        return {
+            row[0]: RegisteredItem(
+                row[0],
+                row[1],
+                row[2],
+                row[5] or "an unknown holder",
+                row[3],
+                TERM_OF_PRODUCT.get(row[4]) if row[4] else None,
+                row[7],
+                row[8],
+                row[9],
+                row[6],
             )
+            for row in rows
         }
-        found: dict[str, RegisteredItem] = {}
-        for row in states:
-            event = events_of.get(row.key)
-            found[row.key] = RegisteredItem(
-                key=row.key,
-                status=row.status,
-                holder=row.holder_org_id,
-                holder_name=row.name or "an unknown holder",
-                species=row.species,
-                product_term=TERM_OF_PRODUCT.get(row.product_type) if row.product_type else None,
-                last_event_id=event.event_id if event else None,
-                last_event_time=event.event_time if event else None,
-                last_step=event.biz_step if event else None,
-                holder_kind=row.kind,
-            )
-        return found
 
     def still_held(
         self, event_id: str, holder: int, besides: Sequence[str], limit: int = 20

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, String, Text, and_, cast, func, insert, select, update
 
 from kiik.directory.adapters.tables import organisations
 from kiik.enforcement.adapters.tables import (
@@ -130,6 +130,38 @@ class EnforcementStore:
             seizures.c.seized_on.between(start, end), seizures.c.status == "recorded"
         )
         return _dicts(self.connection.execute(query.order_by(seizures.c.seized_on, seizures.c.id)))
+
+    def analytics_rows(self, start: date, end: date) -> tuple[list[Any], list[Any]]:
+        """For analytics, as plain rows: each recorded seizure of the period (id, reference, day,
+        species, reporting country, detection method, route as JSON text, latitude, longitude, region)
+        and each
+        of its specimen lines (seizure id, term, quantity, unit)."""
+        period = and_(seizures.c.seized_on.between(start, end), seizures.c.status == "recorded")
+        found = self.connection.execute(
+            select(
+                seizures.c.id,
+                seizures.c.reference,
+                cast(seizures.c.seized_on, String),  # ISO text on both: parsed once, not per driver row
+                seizures.c.species,
+                seizures.c.reporting_country,
+                seizures.c.detection_method,
+                cast(seizures.c.route, Text),  # decoded once per distinct route by the caller
+                seizures.c.latitude,
+                seizures.c.longitude,
+                seizures.c.region,
+            ).where(period)
+        ).all()
+        lines = self.connection.execute(
+            select(
+                seizure_specimens.c.seizure_id,
+                seizure_specimens.c.term,
+                seizure_specimens.c.quantity,
+                seizure_specimens.c.unit,
+            )
+            .join(seizures, seizures.c.id == seizure_specimens.c.seizure_id)
+            .where(period)
+        ).all()
+        return list(found), list(lines)
 
     def specimens_between(self, start: date, end: date) -> list[dict[str, Any]]:
         query = (

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 
 from kiik.enforcement.domain.cites_codes import weight_kg
 from kiik.enforcement.domain.seizure import Route
@@ -38,13 +39,29 @@ class SeizureFacts:
     longitude: float | None = None
     region: str | None = None
 
-    @property
+    @cached_property
     def kg(self) -> float:
         return sum(weight_kg(quantity, unit) or 0.0 for _, quantity, unit in self.specimens)
 
-    def countries(self) -> set[str]:
+    @cached_property
+    def countries(self) -> frozenset[str]:
         """Every country the seizure implicates: where it was seized and each of its trade chain."""
-        return {self.reporting_country} | {c.country for _, c in self.route.countries()}
+        return _route_countries(self.route) | {self.reporting_country}
+
+    @property
+    def route_text(self) -> str:
+        return _route_text(self.route)
+
+
+# Seizures share few routes: each route's countries and text are worked out once.
+@lru_cache(maxsize=4096)
+def _route_countries(route: Route) -> frozenset[str]:
+    return frozenset(c.country for _, c in route.countries())
+
+
+@lru_cache(maxsize=4096)
+def _route_text(route: Route) -> str:
+    return route.describe()
 
 
 @dataclass
@@ -68,7 +85,7 @@ def seizure_indices(seizures: Iterable[SeizureFacts], rates: Mapping[str, float]
     counts: dict[tuple[str, int], int] = Counter()
     weights: dict[tuple[str, int], float] = defaultdict(float)
     for seizure in seizures:
-        for country in seizure.countries():
+        for country in seizure.countries:
             counts[(country, seizure.seized_on.year)] += 1
             weights[(country, seizure.seized_on.year)] += seizure.kg
     rows = [
@@ -98,7 +115,7 @@ def breakdowns(seizures: list[SeizureFacts]) -> dict[str, list[dict[str, object]
         by_species[s.species] += 1
         for term in {term for term, _, _ in s.specimens}:
             by_term[term] += 1
-        by_route[s.route.describe()] += 1
+        by_route[s.route_text] += 1
         by_detection[s.detection_method] += 1
 
     def listed(counter: Counter[str], name: str) -> list[dict[str, object]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -13,7 +14,7 @@ from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.enforcement.domain.analytics import SeizureFacts, breakdowns, leak_shares, seizure_indices
 from kiik.enforcement.domain.errors import EnforcementError
 from kiik.enforcement.domain.illegal_trade_report import COLUMNS, report_rows
-from kiik.enforcement.domain.seizure import route_from_json
+from kiik.enforcement.domain.seizure import Route, route_from_json
 from kiik.enforcement.services.ports import enforcement_store
 
 
@@ -45,27 +46,30 @@ def seizure_analytics(
         raise EnforcementError(f"the period ends ({end}) before it starts ({start})")
     with uow:
         store = enforcement_store(uow)
-        seizures = store.seizures_between(start, end)
-        specimens = store.specimens_between(start, end)
+        seizures, specimens = store.analytics_rows(start, end)
         codes = store.code_counts_between(start, end)
     lines: dict[int, list[tuple[str, float, str]]] = {}
-    for s in specimens:
-        lines.setdefault(s["seizure_id"], []).append((s["term"], s["quantity"], s["unit"]))
-    facts = [
-        SeizureFacts(
-            s["reference"],
-            s["seized_on"],
-            s["species"],
-            s["reporting_country"],
-            s["detection_method"],
-            route_from_json(s["route"]),
-            tuple(lines.get(s["id"], ())),
-            s["latitude"],
-            s["longitude"],
-            s["region"],
+    for seizure_id, term, quantity, unit in specimens:
+        lines.setdefault(seizure_id, []).append((term, quantity, unit))
+    routes: dict[str, Route] = {}  # seizures share few routes: each is read once
+    facts = []
+    for seizure_id, reference, day, species, country, method, route, latitude, longitude, region in seizures:
+        if route not in routes:
+            routes[route] = route_from_json(json.loads(route))
+        facts.append(
+            SeizureFacts(
+                reference,
+                date.fromisoformat(day[:10]),
+                species,
+                country,
+                method,
+                routes[route],
+                tuple(lines.get(seizure_id, ())),
+                latitude,
+                longitude,
+                region,
+            )
         )
-        for s in seizures
-    ]
     indices = seizure_indices(facts, rates or {})
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
