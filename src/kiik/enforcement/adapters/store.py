@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, and_, cast, func, insert, select, update
+from sqlalchemy import Connection, String, Text, and_, case, cast, func, insert, select, update
 
 from kiik.directory.adapters.tables import organisations
 from kiik.enforcement.adapters.tables import (
@@ -28,6 +28,7 @@ from kiik.enforcement.adapters.tables import (
     seizure_specimens,
     seizures,
 )
+from kiik.enforcement.domain.cites_codes import KG_PER_UNIT
 from kiik.enforcement.domain.seizure import NewSeizure
 
 
@@ -131,37 +132,54 @@ class EnforcementStore:
         )
         return _dicts(self.connection.execute(query.order_by(seizures.c.seized_on, seizures.c.id)))
 
-    def analytics_rows(self, start: date, end: date) -> tuple[list[Any], list[Any]]:
-        """For analytics, as plain rows: each recorded seizure of the period (id, reference, day,
-        species, reporting country, detection method, route as JSON text, latitude, longitude, region)
-        and each
-        of its specimen lines (seizure id, term, quantity, unit)."""
+    def analytics_counts(self, start: date, end: date) -> dict[str, list[Any]]:
+        """What analytics counts, counted by the database: seizures by month and species, by species,
+        by detection method, by CITES term; groups by year, reporting country and route (as JSON
+        text) with their kilograms; and the seizure points."""
         period = and_(seizures.c.seized_on.between(start, end), seizures.c.status == "recorded")
-        found = self.connection.execute(
+        day = cast(seizures.c.seized_on, String)
+        month, year = func.substr(day, 1, 7), func.substr(day, 1, 4)
+        route = cast(seizures.c.route, Text)
+        factor = case(
+            *((seizure_specimens.c.unit == unit, factor) for unit, factor in KG_PER_UNIT.items()), else_=0.0
+        )
+        kg = (
             select(
-                seizures.c.id,
-                seizures.c.reference,
-                cast(seizures.c.seized_on, String),  # ISO text on both: parsed once, not per driver row
-                seizures.c.species,
-                seizures.c.reporting_country,
-                seizures.c.detection_method,
-                cast(seizures.c.route, Text),  # decoded once per distinct route by the caller
-                seizures.c.latitude,
-                seizures.c.longitude,
-                seizures.c.region,
-            ).where(period)
-        ).all()
-        lines = self.connection.execute(
-            select(
-                seizure_specimens.c.seizure_id,
-                seizure_specimens.c.term,
-                seizure_specimens.c.quantity,
-                seizure_specimens.c.unit,
+                seizure_specimens.c.seizure_id, func.sum(seizure_specimens.c.quantity * factor).label("kg")
             )
+            .group_by(seizure_specimens.c.seizure_id)
+            .subquery()
+        )
+
+        def counted(*columns: Any) -> list[Any]:
+            query = select(*columns, func.count()).where(period).group_by(*columns)
+            return list(self.connection.execute(query).all())
+
+        terms = (
+            select(seizure_specimens.c.term, func.count(func.distinct(seizures.c.id)))
             .join(seizures, seizures.c.id == seizure_specimens.c.seizure_id)
             .where(period)
-        ).all()
-        return list(found), list(lines)
+            .group_by(seizure_specimens.c.term)
+        )
+        groups = (
+            select(
+                year, seizures.c.reporting_country, route, func.count(), func.coalesce(func.sum(kg.c.kg), 0.0)
+            )
+            .outerjoin(kg, kg.c.seizure_id == seizures.c.id)
+            .where(period)
+            .group_by(year, seizures.c.reporting_country, route)
+        )
+        points = select(
+            seizures.c.reference, seizures.c.latitude, seizures.c.longitude, seizures.c.species, day
+        ).where(period, seizures.c.latitude.is_not(None), seizures.c.longitude.is_not(None))
+        return {
+            "months": counted(month, seizures.c.species),
+            "species": counted(seizures.c.species),
+            "detection": counted(seizures.c.detection_method),
+            "terms": list(self.connection.execute(terms).all()),
+            "groups": list(self.connection.execute(groups).all()),
+            "points": list(self.connection.execute(points).all()),
+        }
 
     def specimens_between(self, start: date, end: date) -> list[dict[str, Any]]:
         query = (

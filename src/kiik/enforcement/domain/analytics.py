@@ -48,10 +48,6 @@ class SeizureFacts:
         """Every country the seizure implicates: where it was seized and each of its trade chain."""
         return _route_countries(self.route) | {self.reporting_country}
 
-    @property
-    def route_text(self) -> str:
-        return _route_text(self.route)
-
 
 # Seizures share few routes: each route's countries and text are worked out once.
 @lru_cache(maxsize=4096)
@@ -81,13 +77,34 @@ class Indices:
     unadjusted: list[str] = field(default_factory=list)  # countries without a rate
 
 
+@dataclass(frozen=True)
+class SeizureGroup:
+    """Seizures of one year, reporting country and route: how many, and their kilograms."""
+
+    year: int
+    reporting_country: str
+    route: Route
+    seizures: int
+    kg: float
+
+    @property
+    def countries(self) -> frozenset[str]:
+        return _route_countries(self.route) | {self.reporting_country}
+
+
 def seizure_indices(seizures: Iterable[SeizureFacts], rates: Mapping[str, float]) -> Indices:
+    groups = (SeizureGroup(s.seized_on.year, s.reporting_country, s.route, 1, s.kg) for s in seizures)
+    return group_indices(groups, rates)
+
+
+def group_indices(groups: Iterable[SeizureGroup], rates: Mapping[str, float]) -> Indices:
+    """The transaction and weight indices per country and year (module docstring: the adjustment)."""
     counts: dict[tuple[str, int], int] = Counter()
     weights: dict[tuple[str, int], float] = defaultdict(float)
-    for seizure in seizures:
-        for country in seizure.countries:
-            counts[(country, seizure.seized_on.year)] += 1
-            weights[(country, seizure.seized_on.year)] += seizure.kg
+    for group in groups:
+        for country in group.countries:
+            counts[(country, group.year)] += group.seizures
+            weights[(country, group.year)] += group.kg
     rows = [
         Index(country, year, n, weights[(country, year)], rate=rates.get(country, 1.0))
         for (country, year), n in sorted(counts.items())
@@ -103,36 +120,16 @@ def seizure_indices(seizures: Iterable[SeizureFacts], rates: Mapping[str, float]
     return Indices(rows, unadjusted)
 
 
-def breakdowns(seizures: list[SeizureFacts]) -> dict[str, list[dict[str, object]]]:
-    """Seizures by month and species, by species, by product (CITES term), route and detection."""
-    by_month: Counter[tuple[str, str]] = Counter()
-    by_species: Counter[str] = Counter()
-    by_term: Counter[str] = Counter()
-    by_route: Counter[str] = Counter()
-    by_detection: Counter[str] = Counter()
-    for s in seizures:
-        by_month[(s.seized_on.strftime("%Y-%m"), s.species)] += 1
-        by_species[s.species] += 1
-        for term in {term for term, _, _ in s.specimens}:
-            by_term[term] += 1
-        by_route[s.route_text] += 1
-        by_detection[s.detection_method] += 1
+def listed(counts: Iterable[tuple[str, int]], name: str) -> list[dict[str, object]]:
+    """Counts as a list, the largest first."""
+    summed: Counter[str] = Counter()
+    for key, n in counts:
+        summed[key] += n
+    return [{name: key, "seizures": n} for key, n in sorted(summed.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    def listed(counter: Counter[str], name: str) -> list[dict[str, object]]:
-        return [
-            {name: key, "seizures": n} for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
 
-    return {
-        "overTime": [
-            {"month": month, "species": species, "seizures": n}
-            for (month, species), n in sorted(by_month.items())
-        ],
-        "bySpecies": listed(by_species, "species"),
-        "byProduct": listed(by_term, "term"),
-        "byRoute": listed(by_route, "route"),
-        "byDetection": listed(by_detection, "detectionMethod"),
-    }
+def by_route(groups: Iterable[SeizureGroup]) -> list[dict[str, object]]:
+    return listed(((_route_text(g.route), g.seizures) for g in groups), "route")
 
 
 def leak_shares(code_counts: Iterable[Mapping[str, object]]) -> dict[str, object]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.enforcement.domain.analytics import SeizureFacts, breakdowns, leak_shares, seizure_indices
+from kiik.enforcement.domain.analytics import SeizureGroup, by_route, group_indices, leak_shares, listed
 from kiik.enforcement.domain.errors import EnforcementError
 from kiik.enforcement.domain.illegal_trade_report import COLUMNS, report_rows
 from kiik.enforcement.domain.seizure import Route, route_from_json
@@ -46,45 +46,29 @@ def seizure_analytics(
         raise EnforcementError(f"the period ends ({end}) before it starts ({start})")
     with uow:
         store = enforcement_store(uow)
-        seizures, specimens = store.analytics_rows(start, end)
+        counts = store.analytics_counts(start, end)
         codes = store.code_counts_between(start, end)
-    lines: dict[int, list[tuple[str, float, str]]] = {}
-    for seizure_id, term, quantity, unit in specimens:
-        lines.setdefault(seizure_id, []).append((term, quantity, unit))
     routes: dict[str, Route] = {}  # seizures share few routes: each is read once
-    facts = []
-    for seizure_id, reference, day, species, country, method, route, latitude, longitude, region in seizures:
+    groups = []
+    for year, country, route, n, kg in counts["groups"]:
         if route not in routes:
             routes[route] = route_from_json(json.loads(route))
-        facts.append(
-            SeizureFacts(
-                reference,
-                date.fromisoformat(day[:10]),
-                species,
-                country,
-                method,
-                routes[route],
-                tuple(lines.get(seizure_id, ())),
-                latitude,
-                longitude,
-                region,
-            )
-        )
-    indices = seizure_indices(facts, rates or {})
+        groups.append(SeizureGroup(int(year), country, routes[route], int(n), float(kg or 0.0)))
+    indices = group_indices(groups, rates or {})
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "seizures": len(facts),
-        **breakdowns(facts),
+        "seizures": sum(g.seizures for g in groups),
+        "overTime": [
+            {"month": month, "species": species, "seizures": n}
+            for month, species, n in sorted(counts["months"])
+        ],
+        "bySpecies": listed(((species, n) for species, n in counts["species"]), "species"),
+        "byProduct": listed(((term, n) for term, n in counts["terms"]), "term"),
+        "byRoute": by_route(groups),
+        "byDetection": listed(((method, n) for method, n in counts["detection"]), "detectionMethod"),
         "map": [
-            {
-                "reference": f.reference,
-                "latitude": f.latitude,
-                "longitude": f.longitude,
-                "species": f.species,
-                "seizedOn": f.seized_on.isoformat(),
-            }
-            for f in facts
-            if f.latitude is not None and f.longitude is not None
+            {"reference": ref, "latitude": lat, "longitude": lon, "species": species, "seizedOn": day[:10]}
+            for ref, lat, lon, species, day in counts["points"]
         ],
         "leaks": leak_shares(codes),
         "indices": {
