@@ -118,6 +118,10 @@ def build_registry(registry, total: int) -> Principal:  # type: ignore[no-untype
                     for n in batch
                 ],
             )
+        if connection.dialect.name == "postgresql":  # ids were given: the sequence goes on after them
+            connection.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events"
+            )
     return Principal(customs, "customs", "Customs", OrgKind.CUSTOMS, Role.OPERATOR)
 
 
