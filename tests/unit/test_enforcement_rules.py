@@ -156,3 +156,9 @@ def test_the_review_and_custody_steps_go_in_order() -> None:
     assert next_step("S", "court", "science") == "science"
     with pytest.raises(EnforcementError, match="the next step is court"):
         next_step("S", "evidence", "returned")
+
+
+def test_the_workbook_names_its_columns_as_a_spreadsheet_does() -> None:
+    from kiik.enforcement.adapters.xlsx import column
+
+    assert [column(n) for n in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
