@@ -207,11 +207,11 @@ class EnforcementStore:
         return _dicts(self.connection.execute(query))
 
     def open_seized_codes(self) -> dict[str, str]:
-        """Every code seized and not returned -> the reference of its (latest) seizure."""
+        """Every code of a recorded seizure (not a draft) not returned -> the reference of its seizure."""
         query = (
             select(seized_codes.c.code, seizures.c.reference)
             .join(seizures, seizures.c.id == seized_codes.c.seizure_id)
-            .where(seized_codes.c.disposition != "returned")
+            .where(seized_codes.c.disposition != "returned", seizures.c.status == "recorded")
             .order_by(seized_codes.c.id)
         )
         return {row.code: row.reference for row in self.connection.execute(query)}
