@@ -66,6 +66,9 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import monitoring_routes
 
     monitoring_routes.install(app)
+    from kiik.api import enforcement_routes
+
+    enforcement_routes.install(app)
     from kiik.web import reconciliation_page
 
     app.include_router(reconciliation_page.router)

@@ -217,7 +217,9 @@ def test_concurrent_captures_cannot_both_take_the_last_animal(registry: Registry
         assert len(refusals) == 5  # every loser is told why
 
 
-def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_one(registry: Registry) -> None:
+def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_one(
+    registry: Registry,
+) -> None:
     """Under LOOK_UPS_BEFORE_LOADING_ALL animals a capture reads only the rows of the animals its
     events name (a single event late in a season reads two rows, not the season); past it, every
     row. The limits come out the same either way, within a document and across documents."""
@@ -231,7 +233,9 @@ def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_
     first = 2 * (LOOK_UPS_BEFORE_LOADING_ALL + 6)
     assert capture(registry, team.principal, [harvest(n, number) for n in range(1, first + 1)]).succeeded
     # A third horn for an animal of that document, alone: refused from the two rows of that animal.
-    assert refused(registry, team, [harvest(first + 1, number, animalID="URL-5")]) == ["harvest.too_many_horns"]
+    assert refused(registry, team, [harvest(first + 1, number, animalID="URL-5")]) == [
+        "harvest.too_many_horns"
+    ]
     # 20 more animals, one event at a time (each capture reads the rows it names only): all fit.
     for n in range(first + 1, first + 41, 2):
         assert capture(registry, team.principal, [harvest(n, number)]).succeeded

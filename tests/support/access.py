@@ -24,6 +24,7 @@ from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.event_hash import event_hash_id
 from kiik.epcis.domain.webhook_destinations import AllowList
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from tests.support.enforcement import enforcement_objects
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
@@ -121,7 +122,9 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         headers={"Authorization": f"Bearer {tokens['harvester']}"},
     )
     job = answer.headers["location"].rsplit("/", 1)[-1]
+    enforcement = enforcement_objects(registry, world, season.horns[-2])
     objects = {
+        **enforcement,
         "item": season.horns[-1],  # a whole horn the trader holds
         "event": event_hash_id(event),  # recorded by the harvester
         "job": job,  # the harvester's capture job

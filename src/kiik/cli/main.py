@@ -52,6 +52,7 @@ COMMANDS = {
     "restore": "backup_commands",
     "monitoring": "monitoring_commands",
     "subscriptions": "subscription_commands",
+    "enforcement": "enforcement_commands",
 }
 
 
