@@ -196,6 +196,8 @@ def subscriptions(args: argparse.Namespace) -> None:
             f"in {seconds:.2f} s; {complete} subscribers received all {args.events:,} events "
             f"({len(report.failed)} failed)"
         )
+        for subscription_id, why in list(report.failed.items())[:3]:
+            print(f"  {subscription_id}: {why}")
 
 
 def main() -> None:
