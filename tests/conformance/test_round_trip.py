@@ -1,6 +1,8 @@
 """With custody rules off, kiik is a plain EPCIS 2.0 repository: every GS1 example is captured and
 comes back from a query unchanged (the stored event plus the recordTime the repository adds), with
-the same Event Hash ID. Runs on SQLite and PostgreSQL."""
+the same Event Hash ID; and through every query path of the binding (the events query, one event,
+each event's type, business step and EPCs, a named query), in JSON-LD and in XML (valid against
+GS1's query XSD), with the same Event Hash IDs in both. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import io
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 from lxml import etree
 
+from kiik.app import create_app
 from kiik.custody.services.capture import capture_events
 from kiik.custody.services.queries import query_events
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
@@ -19,6 +24,7 @@ from kiik.epcis.adapters.reader import open_document
 from kiik.epcis.adapters.xml import iter_xml_events
 from kiik.epcis.adapters.xml_writer import query_document_xml
 from kiik.epcis.domain.event_hash import event_hash_id
+from tests.support.documents import listed_events
 from tests.support.world import make_world
 
 GS1 = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "epcis" / "gs1-EPCIS"
@@ -100,3 +106,37 @@ def test_example_captures_and_queries_back_unchanged(registry, path: Path) -> No
     written = query_document_xml(returned)
     assert query_xsd().validate(etree.fromstring(written)), query_xsd().error_log.last_error
     assert sorted(event_hash_id(e) for e in iter_xml_events(io.BytesIO(written))) == sorted(captured)
+    # Every query path, in both formats: each event is in the answers that name it, with its hash ID.
+    epc_fields = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
+    with TestClient(create_app(registry)) as client:
+        token = {"Authorization": f"Bearer {world['ministry'].token}"}
+        made = client.post("/epcis/queries", json={"name": "everything", "query": {}}, headers=token)
+        assert made.status_code == 201, made.text
+        paths = {
+            "/epcis/events?perPage=1000": set(captured),
+            "/epcis/queries/everything/events?perPage=1000": set(captured),
+        }
+        for event in returned:
+            hash_id = event_hash_id(event)
+            paths.setdefault(f"/epcis/events/{quote(event.get('eventID') or hash_id, safe='')}", set()).add(
+                hash_id
+            )
+            paths.setdefault(f"/epcis/eventTypes/{event['type']}/events?perPage=1000", set()).add(hash_id)
+            if isinstance(event.get("bizStep"), str):
+                step = quote(event["bizStep"], safe="")
+                paths.setdefault(f"/epcis/bizSteps/{step}/events?perPage=1000", set()).add(hash_id)
+            epcs = [e for name in epc_fields for e in event.get(name, [])]
+            if epcs:
+                paths.setdefault(f"/epcis/epcs/{quote(epcs[0], safe='')}/events?perPage=1000", set()).add(
+                    hash_id
+                )
+        for path, expected in paths.items():
+            in_json = client.get(path, headers=token)
+            assert in_json.status_code == 200, (path, in_json.text)
+            json_ids = {event_hash_id(e) for e in listed_events(in_json.json())}
+            in_xml = client.get(path, headers={**token, "Accept": "application/xml"})
+            assert in_xml.status_code == 200, (path, in_xml.text)
+            assert query_xsd().validate(etree.fromstring(in_xml.content)), query_xsd().error_log.last_error
+            xml_ids = {event_hash_id(e) for e in iter_xml_events(io.BytesIO(in_xml.content))}
+            assert json_ids == xml_ids, path
+            assert expected <= json_ids, path

@@ -35,6 +35,8 @@ class HttpWebhookSender:
         self.allowed = allowed
         self.timeout = timeout
         self.resolver = resolver
+        # One client for every send: its connections are kept and reused (it is safe across threads).
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
 
     def refusal(self, dest: str) -> str | None:
         try:
@@ -48,7 +50,7 @@ class HttpWebhookSender:
         if why is not None:
             raise WebhookRefused(why)
         try:
-            answer = httpx.post(dest, content=body, headers=dict(headers), timeout=self.timeout)
+            answer = self.client.post(dest, content=body, headers=dict(headers))
         except httpx.HTTPError as exc:
             raise WebhookRefused(f"{dest} could not be reached: {exc}") from exc
         if not 200 <= answer.status_code < 300:

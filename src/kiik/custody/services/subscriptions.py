@@ -16,7 +16,9 @@ import hashlib
 import hmac
 import json
 import uuid
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -25,7 +27,7 @@ from kiik.custody.services.named_queries import as_parameters, read_query
 from kiik.custody.services.queries import ReadUnitOfWork, as_captured, epcis_time, events_recorded_after
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.epcis.domain.event_facts import parse_time
-from kiik.epcis.domain.query_document import query_document
+from kiik.epcis.domain.query_document import query_document, shared_context
 from kiik.epcis.domain.query_schedule import Schedule, ScheduleError
 from kiik.errors import NotFound
 
@@ -215,88 +217,176 @@ class DeliveryReport:
     ended: dict[str, str] = field(default_factory=dict)  # subscription -> why it ended
 
 
+@dataclass
+class _Planned:
+    """One document to send to one subscriber, and what sending it moves the subscription to."""
+
+    subscription: Any
+    body: bytes
+    headers: dict[str, str]
+    after: tuple[datetime, int] | None
+    count: int
+    full: bool  # a whole batch: more may follow
+
+
+class _Round:
+    """One delivery round. Subscribers of the same query, as the same organisation and role, share
+    one run of the query (from the earliest point any of them is at) and one encoding of each slice
+    of its events; what the round changes is written in one transaction per step."""
+
+    def __init__(
+        self, uow_factory: Callable[[], ReadUnitOfWork], now: datetime, report: DeliveryReport
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.now = now
+        self.report = report
+        self.sent: set[str] = set()
+
+    @staticmethod
+    def start(subscription: Any) -> tuple[datetime, int]:
+        """Where a subscription is: after this (recordTime, id); an id of 0 takes its start time in."""
+        return subscription.after or (subscription.initial_record_time or subscription.created_at, 0)
+
+    def due_again(self, subscription: Any) -> datetime:
+        return self.now if subscription.stream else Schedule.read(subscription.schedule).next_run(self.now)
+
+    def plan(
+        self, pending: list[Any]
+    ) -> tuple[list[_Planned], list[tuple[str, datetime]], list[tuple[str, str]]]:
+        """The documents to send now, the subscriptions with nothing to send (and when they are due
+        again), and those that end (and why)."""
+        planned: list[_Planned] = []
+        idle: list[tuple[str, datetime]] = []
+        ended: list[tuple[str, str]] = []
+        groups: dict[tuple[str, int, str], list[tuple[Any, Principal]]] = {}
+        with self.uow_factory() as uow:
+            for subscription in pending:
+                subscriber = uow.subscriptions.subscriber(subscription)  # type: ignore[attr-defined]
+                if subscriber is None or subscriber.token_revoked:
+                    ended.append((subscription.id, "the subscriber's token was revoked"))
+                    continue
+                principal = Principal(
+                    subscription.org_id,
+                    subscriber.org_code,
+                    subscriber.org_name,
+                    OrgKind(subscriber.org_kind),
+                    Role(subscription.role),
+                    subscriber.org_country,
+                )
+                key = (subscription.query_name, subscription.org_id, subscription.role)
+                groups.setdefault(key, []).append((subscription, principal))
+        for (query_name, _, _), members in groups.items():
+            principal = members[0][1]
+            try:
+                parameters = as_parameters(read_query(self.uow_factory(), principal, query_name))
+            except NotFound:
+                ended += [(s.id, f"the query {query_name!r} is gone") for s, _ in members]
+                continue
+            earliest = min(self.start(s) for s, _ in members)
+            page = events_recorded_after(
+                self.uow_factory(),
+                principal,
+                parameters,
+                since=earliest[0],
+                after=earliest,
+                limit=DELIVERY_BATCH,
+            )
+            positions = [(e.record_time, e.pk) for e in page]
+            slices: dict[int, tuple[list[Any], str]] = {}  # first event -> context, encoded events
+            for subscription, _ in members:
+                first = bisect_right(positions, self.start(subscription))
+                if first not in slices:
+                    context, events = shared_context([as_captured(e) for e in page[first:]])
+                    slices[first] = (context, json.dumps(events))
+                context, encoded = slices[first]
+                wanted = subscription.schedule is not None and subscription.report_if_empty
+                if first == len(page) and (subscription.id in self.sent or not wanted):
+                    idle.append((subscription.id, self.due_again(subscription)))
+                    continue
+                body = _body(context, encoded, query_name, subscription.id)
+                headers = {"Content-Type": "application/ld+json", "GS1-EPCIS-Version": "2.0.0"}
+                if subscription.signature_token:
+                    headers["GS1-Signature"] = signature(body, subscription.signature_token)
+                after = positions[-1] if len(page) > first else None
+                planned.append(
+                    _Planned(
+                        subscription, body, headers, after, len(page) - first, len(page) == DELIVERY_BATCH
+                    )
+                )
+        return planned, idle, ended
+
+    def record(
+        self,
+        sends: list[tuple[_Planned, Exception | None]],
+        idle: list[tuple[str, datetime]],
+        ended: list[tuple[str, str]],
+    ) -> list[Any]:
+        """Write what a step did, in one transaction; the subscriptions that may have more to send."""
+        more: list[str] = []
+        with self.uow_factory() as uow:
+            stores: Any = uow
+            for subscription_id, why in ended:
+                stores.subscriptions.remove(subscription_id)
+                self.report.ended[subscription_id] = why
+            for subscription_id, due in idle:
+                stores.subscriptions.next_due(subscription_id, due)
+            for planned, error in sends:
+                subscription = planned.subscription
+                if error is not None:
+                    attempts = subscription.attempts + 1
+                    stores.subscriptions.failed(
+                        subscription.id, str(error), attempts, self.now + backoff(attempts)
+                    )
+                    self.report.failed[subscription.id] = str(error)
+                    continue
+                # Each document delivered moves the subscription on: a later failure resumes after it.
+                due = self.now if planned.full else self.due_again(subscription)
+                stores.subscriptions.delivered(subscription.id, planned.after, self.now, due)
+                self.report.delivered[subscription.id] = (
+                    self.report.delivered.get(subscription.id, 0) + planned.count
+                )
+                self.sent.add(subscription.id)
+                if planned.full:
+                    more.append(subscription.id)
+            stores.commit()
+            return [stores.subscriptions.get(i) for i in more]
+
+
+def _body(context: list[Any], encoded_events: str, query_name: str, subscription_id: str) -> bytes:
+    """The delivered document, with the events encoded once for every subscriber that gets them."""
+    document = query_document([], query_name, subscription_id)
+    document["@context"] = context
+    text = json.dumps(document)
+    empty = '"eventList": []'
+    at = text.rindex(empty)
+    return (text[:at] + '"eventList": ' + encoded_events + text[at + len(empty) :]).encode()
+
+
 def deliver_subscriptions(
-    uow_factory: Callable[[], ReadUnitOfWork], sender: WebhookSender, now: datetime | None = None
+    uow_factory: Callable[[], ReadUnitOfWork],
+    sender: WebhookSender,
+    now: datetime | None = None,
+    *,
+    workers: int = 16,
 ) -> DeliveryReport:
-    """Deliver every subscription that is due; each one's outcome in its own transaction."""
+    """Deliver every subscription that is due. The sends of a round go out side by side (a slow
+    subscriber does not hold the others back); each outcome is recorded in its own transaction."""
     now = now or _now()
     report = DeliveryReport()
+    delivery = _Round(uow_factory, now, report)
     with uow_factory() as uow:
-        due = list(uow.subscriptions.due(now, limit=1000))  # type: ignore[attr-defined]
-    for subscription in due:
-        _deliver(uow_factory, sender, subscription, now, report)
+        pending = list(uow.subscriptions.due(now, limit=1000))  # type: ignore[attr-defined]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while pending:
+            planned, idle, ended = delivery.plan(pending)
+            outcomes = list(pool.map(lambda p: _send(sender, p), planned))
+            pending = delivery.record(list(zip(planned, outcomes, strict=True)), idle, ended)
     return report
 
 
-def _end(
-    uow_factory: Callable[[], ReadUnitOfWork], subscription: Any, why: str, report: DeliveryReport
-) -> None:
-    with uow_factory() as uow:
-        stores: Any = uow
-        stores.subscriptions.remove(subscription.id)
-        stores.commit()
-    report.ended[subscription.id] = why
-
-
-def _deliver(
-    uow_factory: Callable[[], ReadUnitOfWork],
-    sender: WebhookSender,
-    subscription: Any,
-    now: datetime,
-    report: DeliveryReport,
-) -> None:
-    with uow_factory() as uow:
-        subscriber = uow.subscriptions.subscriber(subscription)  # type: ignore[attr-defined]
-    if subscriber is None or subscriber.token_revoked:
-        _end(uow_factory, subscription, "the subscriber's token was revoked", report)
-        return
-    principal = Principal(
-        subscription.org_id,
-        subscriber.org_code,
-        subscriber.org_name,
-        OrgKind(subscriber.org_kind),
-        Role(subscription.role),
-        subscriber.org_country,
-    )
+def _send(sender: WebhookSender, planned: _Planned) -> Exception | None:
     try:
-        parameters = as_parameters(read_query(uow_factory(), principal, subscription.query_name))
-    except NotFound:
-        _end(uow_factory, subscription, f"the query {subscription.query_name!r} is gone", report)
-        return
-    after, sent = subscription.after, 0
-    since = subscription.initial_record_time or subscription.created_at
-    while True:
-        page = events_recorded_after(
-            uow_factory(), principal, parameters, since=since, after=after, limit=DELIVERY_BATCH
-        )
-        if not page and (sent or subscription.stream or not subscription.report_if_empty):
-            break
-        body = json.dumps(
-            query_document([as_captured(e) for e in page], subscription.query_name, subscription.id)
-        ).encode()
-        headers = {"Content-Type": "application/ld+json", "GS1-EPCIS-Version": "2.0.0"}
-        if subscription.signature_token:
-            headers["GS1-Signature"] = signature(body, subscription.signature_token)
-        try:
-            sender.send(subscription.dest, body, headers)
-        except Exception as exc:  # the subscriber's silence or refusal is recorded and tried again
-            attempts = subscription.attempts + 1
-            with uow_factory() as uow:
-                uow.subscriptions.failed(subscription.id, str(exc), attempts, now + backoff(attempts))  # type: ignore[attr-defined]
-                uow.commit()  # type: ignore[attr-defined]
-            report.failed[subscription.id] = str(exc)
-            return
-        if page:
-            after = (page[-1].record_time, page[-1].pk)
-        sent += max(len(page), 1)
-        with uow_factory() as uow:
-            # Each document delivered moves the subscription on: a later failure resumes after it.
-            uow.subscriptions.delivered(subscription.id, after, now, now)  # type: ignore[attr-defined]
-            uow.commit()  # type: ignore[attr-defined]
-        report.delivered[subscription.id] = report.delivered.get(subscription.id, 0) + len(page)
-        if len(page) < DELIVERY_BATCH:
-            break
-    next_due = now if subscription.stream else Schedule.read(subscription.schedule).next_run(now)
-    with uow_factory() as uow:
-        uow.subscriptions.next_due(subscription.id, next_due)  # type: ignore[attr-defined]
-        uow.commit()  # type: ignore[attr-defined]
+        sender.send(planned.subscription.dest, planned.body, planned.headers)
+    except Exception as exc:  # the subscriber's silence or refusal is recorded and tried again
+        return exc
+    return None

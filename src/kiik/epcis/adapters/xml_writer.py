@@ -60,18 +60,8 @@ _QUANTITY_LISTS = frozenset({"quantityList", "childQuantityList", "inputQuantity
 _PLAIN = frozenset({"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "parentID", "action"})
 _PLAIN |= {"transformationID", "certificationInfo"}
 _REPORT_WORDS = {"type": "sensorType", "exception": "exception", "component": "component"}
-
-
-def _keys(value: Any) -> Iterable[str]:
-    """Every key of every object inside a JSON value."""
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            if key != "@context":
-                yield key
-                yield from _keys(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _keys(inner)
+# Fields that are one string in every event kiik stores (the common case, written at once).
+_SIMPLE_TEXT = frozenset({"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "action"})
 
 
 def _word(kind: str, value: Any) -> str:
@@ -108,7 +98,7 @@ class _Writer:
             return
         for item in value if isinstance(value, list) else [value]:
             element = etree.SubElement(parent, self.tag(key))
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
                 for child_key, child in item.items():
                     if child_key == "@value":
                         element.text = _scalar(child)
@@ -124,11 +114,10 @@ class _Writer:
 
     def event(self, event: Mapping[str, Any]) -> Any:
         kind = str(event.get("type"))
-        # Declared on the event with the prefixes the JSON used, so a reader gives back the same keys.
-        prefixes = {key.partition(":")[0] for key in _keys(event) if ":" in key and not key.startswith("@")}
-        element = etree.Element(
-            kind, nsmap={p: self.namespaces.get(p, p + ":") for p in sorted(prefixes) if p.isidentifier()}
-        )
+        # Every prefix the event may use is declared on it, so that a reader gives back the same keys;
+        # cleanup_namespaces then drops those it did not use.
+        nsmap = {p: ns for p, ns in self.namespaces.items() if p.isidentifier()}
+        element = etree.Element(kind, nsmap=nsmap)
         for name in (*_BASE, *FIELD_ORDER.get(kind, ())):
             if name in event:
                 self.field(element, name, event[name])
@@ -136,10 +125,13 @@ class _Writer:
             # JSON-LD's comment has no XML element; hashers skip it in both forms.
             element.append(etree.Comment(" " + str(event["comment"]).replace("--", "- -") + " "))
         self.extensions(element, event)
+        etree.cleanup_namespaces(element)
         return element
 
     def field(self, parent: Any, name: str, value: Any) -> None:
-        if name in _PLAIN:
+        if name in _SIMPLE_TEXT:
+            etree.SubElement(parent, name).text = value if isinstance(value, str) else _scalar(value)
+        elif name in _PLAIN:
             for item in value if isinstance(value, list) else [value]:
                 etree.SubElement(parent, name).text = _scalar(item)
         elif name in ("bizStep", "disposition"):
