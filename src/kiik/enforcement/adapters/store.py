@@ -143,13 +143,6 @@ class EnforcementStore:
         factor = case(
             *((seizure_specimens.c.unit == unit, factor) for unit, factor in KG_PER_UNIT.items()), else_=0.0
         )
-        kg = (
-            select(
-                seizure_specimens.c.seizure_id, func.sum(seizure_specimens.c.quantity * factor).label("kg")
-            )
-            .group_by(seizure_specimens.c.seizure_id)
-            .subquery()
-        )
 
         def counted(*columns: Any) -> list[Any]:
             query = select(*columns, func.count()).where(period).group_by(*columns)
@@ -161,11 +154,18 @@ class EnforcementStore:
             .where(period)
             .group_by(seizure_specimens.c.term)
         )
+        # One level of grouping over seizures joined with their lines (no aggregated subquery, which
+        # a planner without fresh statistics may run again for every seizure).
         groups = (
             select(
-                year, seizures.c.reporting_country, route, func.count(), func.coalesce(func.sum(kg.c.kg), 0.0)
+                year,
+                seizures.c.reporting_country,
+                route,
+                func.count(func.distinct(seizures.c.id)),
+                func.coalesce(func.sum(seizure_specimens.c.quantity * factor), 0.0),
             )
-            .outerjoin(kg, kg.c.seizure_id == seizures.c.id)
+            .select_from(seizures)
+            .outerjoin(seizure_specimens, seizure_specimens.c.seizure_id == seizures.c.id)
             .where(period)
             .group_by(year, seizures.c.reporting_country, route)
         )
