@@ -17,7 +17,7 @@ from kiik.enforcement.domain.errors import EnforcementError
 from kiik.enforcement.domain.market import LEGAL, market_verdict
 from kiik.enforcement.domain.matching import Match, match_code
 from kiik.enforcement.domain.seizure import NewSeizure, Specimen, checked
-from kiik.enforcement.services.matching import act_on, record_matched, seized_at
+from kiik.enforcement.services.matching import act_on, noon, record_matched, seized_at
 from kiik.enforcement.services.ports import enforcement_store, registry_lookup, species_register
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.services.identifier_terms import item_key
@@ -99,9 +99,7 @@ def _scanned(uow: UnitOfWork, principal: Principal, scan: MarketScan) -> dict[st
             key = None
     if key is not None:
         found = registry_lookup(uow).registered([key]).get(key)
-        match = match_code(
-            key, found, scan.species, frozenset({scan.term.upper()}), seized_at(_draft_day(scan))
-        )
+        match = match_code(key, found, scan.species, frozenset({scan.term.upper()}), noon(scan.inspected_on))
     verdict, explanation = market_verdict(match)
     reference = None
     if verdict != LEGAL:
@@ -114,10 +112,6 @@ def _scanned(uow: UnitOfWork, principal: Principal, scan: MarketScan) -> dict[st
     if reference:
         answer |= {"seizure": reference, "seizureStatus": "draft"}
     return answer
-
-
-def _draft_day(scan: MarketScan) -> NewSeizure:
-    return NewSeizure("", scan.inspected_on, "", "", scan.species, ())
 
 
 def _record(

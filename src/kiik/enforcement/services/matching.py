@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from kiik.custody.services.capture import capture_within
@@ -39,8 +39,13 @@ def is_lot(key: str) -> bool:
     return "/10/" in key and "/21/" not in key
 
 
+def noon(day: date) -> datetime:
+    """The moment a day's seizure or inspection is dated to (the hour is not recorded)."""
+    return datetime.combine(day, time(12, 0))
+
+
 def seized_at(seizure: NewSeizure) -> datetime:
-    return datetime.combine(seizure.seized_on, time(12, 0))
+    return noon(seizure.seized_on)
 
 
 def match_seizure(uow: UnitOfWork, seizure: NewSeizure, home: str = "KZ") -> list[Match]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
@@ -20,7 +20,7 @@ from kiik.epcis.services.identifier_terms import item_key
 from kiik.errors import NotFound
 
 
-def _today() -> Any:
+def _today() -> date:
     return datetime.now(UTC).date()
 
 
