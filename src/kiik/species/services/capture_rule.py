@@ -5,8 +5,9 @@ of the event, an operation the ban forbids. A commissioning (taking) is refused,
 species is not in the register (once the register lists any), when the species has open seasons
 and the day is outside all of them, or when its product type is not one the species trades as.
 
-The species of an item is the one the projection holds (harvest ILMD `kiik:species`; lots inherit their inputs'); a commissioning's is in its ILMD;
-items commissioned earlier in the same document are remembered here.
+The species of an item is the one the projection holds (harvest ILMD `kiik:species`; lots inherit
+their inputs'); a commissioning's is in its ILMD; items commissioned earlier in the same document
+are remembered here.
 """
 
 from __future__ import annotations
