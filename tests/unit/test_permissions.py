@@ -64,6 +64,12 @@ for kind in OrgKind:
 for role in (Role.OPERATOR, Role.ADMIN):
     EXPECTED[(OrgKind.MINISTRY, role)] |= {P.OFFTAKE_PLANS_MANAGE, P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
     EXPECTED[(OrgKind.RESEARCH, role)] |= {P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
+# Legal trade: everyone reads trade and proceeds; the ministry registers culls and sets fee rules.
+for kind in OrgKind:
+    for role in Role:
+        EXPECTED[(kind, role)] |= {P.TRADE_READ, P.PROCEEDS_READ}
+for role in (Role.OPERATOR, Role.ADMIN):
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.CULLS_MANAGE, P.PROCEEDS_MANAGE}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

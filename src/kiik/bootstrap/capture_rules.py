@@ -13,11 +13,13 @@ from kiik.partners.services.export_notice import ExportNotices
 from kiik.partners.services.onward_processing import OnwardProcessing
 from kiik.permits.services.capture_rule import PermitExports
 from kiik.species.services.capture_rule import SpeciesRules
+from kiik.trade.services.capture_rule import TradeRules
 
 RULE_FACTORIES: tuple[RuleFactory, ...] = (
     HarvestRule,
     SpeciesRules,
     PermitExports,
+    TradeRules,
     OriginRecorder,
     StockCounts,
     LogAppender,

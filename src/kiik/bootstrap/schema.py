@@ -15,6 +15,7 @@ from kiik.monitoring.adapters import tables as monitoring_tables
 from kiik.partners.adapters import tables as partner_tables
 from kiik.permits.adapters import tables as permit_tables
 from kiik.species.adapters import tables as species_tables
+from kiik.trade.adapters import tables as trade_tables
 
 CAPABILITY_TABLES = (
     directory_tables,
@@ -25,6 +26,7 @@ CAPABILITY_TABLES = (
     ledger_tables,
     partner_tables,
     monitoring_tables,
+    trade_tables,
 )
 
 __all__ = ["CAPABILITY_TABLES", "metadata"]

@@ -31,6 +31,7 @@ from kiik.monitoring.adapters.census_store import CensusStore, PlanStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
 from kiik.permits.adapters.exports import exported_keys
+from kiik.trade.adapters.store import TradeStore
 
 visibility.read_exports_from(exported_keys)
 
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.census = CensusStore(self._connection)
         self.offtake_plans = PlanStore(self._connection)
         self.camera_traps = CameraTrapStore(self._connection)
+        self.trade = TradeStore(self._connection)
         return self
 
     @property

@@ -55,6 +55,10 @@ class Permission(StrEnum):
     CAMERA_TRAPS_READ = "camera_traps:read"
     CAMERA_TRAPS_IMPORT = "camera_traps:import"
     MONITORING_ALERTS_READ = "monitoring_alerts:read"
+    TRADE_READ = "trade:read"
+    CULLS_MANAGE = "culls:manage"
+    PROCEEDS_READ = "proceeds:read"
+    PROCEEDS_MANAGE = "proceeds:manage"
 
 
 _READ = frozenset(
@@ -183,6 +187,14 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset({OrgKind.MINISTRY, OrgKind.RESEARCH, OrgKind.CUSTOMS}),
         frozenset(Role),
         frozenset({Permission.CAMERA_TRAPS_READ, Permission.MONITORING_ALERTS_READ}),
+    ),
+    # Legal trade: culls, meat lots and sales are read by every organisation, and so are the proceeds
+    # and where they went (public money); the ministry registers culls and sets fee and allocation rules.
+    (frozenset(OrgKind), frozenset(Role), frozenset({Permission.TRADE_READ, Permission.PROCEEDS_READ})),
+    (
+        frozenset({OrgKind.MINISTRY}),
+        _ACTING,
+        frozenset({Permission.CULLS_MANAGE, Permission.PROCEEDS_MANAGE}),
     ),
 )
 

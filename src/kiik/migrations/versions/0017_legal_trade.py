@@ -4,7 +4,9 @@ Revision ID: 0017
 Revises: 0015
 Create Date: 2026-12-06
 
-Legal trade (issue 15): the product types each listed species trades as.
+Legal trade (issue 15): the product types each listed species trades as; cull operations, carcass
+batches, processing runs and meat lots; domestic sales of marked derivatives with their prices; the
+proceeds' fee and allocation rules and the double-entry ledger.
 """
 
 import sqlalchemy as sa
@@ -18,6 +20,65 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "cull_operations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=60), nullable=False),
+        sa.Column("population", sa.String(length=40), nullable=False),
+        sa.Column("area", sa.String(length=300), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=False),
+        sa.Column("ends", sa.Date(), nullable=False),
+        sa.Column("authorisation", sa.String(length=100), nullable=False),
+        sa.Column("animals_allowed", sa.Integer(), nullable=False),
+        sa.Column("team_org_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_org_id"], ["organisations.id"], name=op.f("fk_cull_operations_team_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cull_operations")),
+        sa.UniqueConstraint("number", name=op.f("uq_cull_operations_number")),
+    )
+    op.create_table(
+        "derivative_sales",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("seller_org_id", sa.Integer(), nullable=False),
+        sa.Column("buyer_kind", sa.String(length=20), nullable=False),
+        sa.Column("buyer", sa.String(length=200), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("lots", sa.JSON(), nullable=False),
+        sa.Column("mass_kg", sa.Float(), nullable=False),
+        sa.Column("price_kzt", sa.Float(), nullable=False),
+        sa.Column("sold_at", sa.DateTime(), nullable=False),
+        sa.Column("event_id", sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["seller_org_id"],
+            ["organisations.id"],
+            name=op.f("fk_derivative_sales_seller_org_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_derivative_sales")),
+    )
+    op.create_index(
+        op.f("ix_derivative_sales_seller_org_id"), "derivative_sales", ["seller_org_id"], unique=False
+    )
+    op.create_index(op.f("ix_derivative_sales_sold_at"), "derivative_sales", ["sold_at"], unique=False)
+    op.create_table(
+        "processing_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plant_org_id", sa.Integer(), nullable=False),
+        sa.Column("product_type", sa.String(length=64), nullable=False),
+        sa.Column("made_on", sa.Date(), nullable=False),
+        sa.Column("vet_certificate", sa.String(length=100), nullable=False),
+        sa.Column("input_kg", sa.Float(), nullable=False),
+        sa.Column("output_kg", sa.Float(), nullable=False),
+        sa.Column("inputs", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["plant_org_id"], ["organisations.id"], name=op.f("fk_processing_runs_plant_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_processing_runs")),
+    )
+    op.create_index(
+        op.f("ix_processing_runs_plant_org_id"), "processing_runs", ["plant_org_id"], unique=False
+    )
+    op.create_table(
         "traded_products",
         sa.Column("taxon_id", sa.Integer(), nullable=False),
         sa.Column("product_type", sa.String(length=64), nullable=False),
@@ -26,7 +87,52 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["taxon_id"], ["taxa.id"], name=op.f("fk_traded_products_taxon_id_taxa")),
         sa.PrimaryKeyConstraint("taxon_id", "product_type", name=op.f("pk_traded_products")),
     )
+    op.create_table(
+        "carcass_batches",
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("cull_id", sa.Integer(), nullable=False),
+        sa.Column("carcasses", sa.Integer(), nullable=False),
+        sa.Column("mass_kg", sa.Float(), nullable=False),
+        sa.Column("delivered_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cull_id"], ["cull_operations.id"], name=op.f("fk_carcass_batches_cull_id_cull_operations")
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_carcass_batches")),
+    )
+    op.create_index(op.f("ix_carcass_batches_cull_id"), "carcass_batches", ["cull_id"], unique=False)
+    op.create_table(
+        "meat_lots",
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("gtin", sa.String(length=14), nullable=False),
+        sa.Column("batch", sa.String(length=20), nullable=False),
+        sa.Column("packs", sa.Integer(), nullable=False),
+        sa.Column("pack_mass_kg", sa.Float(), nullable=False),
+        sa.Column("use_by", sa.Date(), nullable=False),
+        sa.Column("population", sa.String(length=40), nullable=False),
+        sa.Column("cull_from", sa.Date(), nullable=False),
+        sa.Column("cull_to", sa.Date(), nullable=False),
+        sa.Column("culls", sa.JSON(), nullable=False),
+        sa.Column("packs_sold", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("recalled_on", sa.Date(), nullable=True),
+        sa.Column("recall_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["processing_runs.id"], name=op.f("fk_meat_lots_run_id_processing_runs")
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_meat_lots")),
+    )
+    op.create_index(op.f("ix_meat_lots_run_id"), "meat_lots", ["run_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_meat_lots_run_id"), table_name="meat_lots")
+    op.drop_table("meat_lots")
+    op.drop_index(op.f("ix_carcass_batches_cull_id"), table_name="carcass_batches")
+    op.drop_table("carcass_batches")
     op.drop_table("traded_products")
+    op.drop_index(op.f("ix_processing_runs_plant_org_id"), table_name="processing_runs")
+    op.drop_table("processing_runs")
+    op.drop_index(op.f("ix_derivative_sales_sold_at"), table_name="derivative_sales")
+    op.drop_index(op.f("ix_derivative_sales_seller_org_id"), table_name="derivative_sales")
+    op.drop_table("derivative_sales")
+    op.drop_table("cull_operations")

@@ -1,0 +1,138 @@
+"""Meat lots at the plant and on their way to the shop: processing, moves, packs sold, recalls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiik.custody.services.capture import CaptureOutcome
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.permissions import OrgKind, Permission, Principal, require
+from kiik.epcis.services.identifier_terms import item_key
+from kiik.errors import NotFound
+from kiik.trade.domain import events
+from kiik.trade.domain.errors import TradeError
+from kiik.trade.domain.meat import LotPlan, ProcessingRun, check_run
+from kiik.trade.domain.packs import MeatLot
+from kiik.trade.services.ports import organisation, record, site_of, trade_store
+
+
+@dataclass(frozen=True)
+class Process:
+    product_type: str
+    gtin: str
+    vet_certificate: str
+    inputs: tuple[tuple[str, float], ...]  # carcass batch codes and the kg taken from each
+    lots: tuple[LotPlan, ...]
+    at: datetime
+
+
+def process(uow: UnitOfWork, principal: Principal, command: Process, yields: dict[str, float]) -> list[str]:
+    """A plant makes lots of one meat product from carcass batches it holds; returns the lots' codes."""
+    if principal.org_kind is not OrgKind.PROCESSOR:
+        raise TradeError("meat lots are made by a processing plant: act as the plant")
+    inputs = tuple((item_key(code), kg) for code, kg in command.inputs)
+    run = ProcessingRun(
+        command.product_type, command.gtin, command.at.date(), command.vet_certificate, inputs, command.lots
+    )
+    keys = check_run(run)
+    with uow:
+        store = trade_store(uow)
+        origins = store.carcass_origins(key for key, _ in inputs)
+        unknown = [key for key, _ in inputs if key not in origins]
+        if unknown:
+            raise TradeError(
+                f"{', '.join(unknown)} is no carcass batch of a registered cull: meat is made from carcasses "
+                "delivered under a cull operation"
+            )
+        event = events.processed(
+            inputs,
+            [(key, lot.mass_kg) for key, lot in zip(keys, run.lots, strict=True)],
+            command.at,
+            site_of(uow, principal),
+            run.product_type,
+            run.vet_certificate,
+        )
+        record(uow, principal, [event], f"the processing run of {run.product_type}", yields)
+        run_id = store.add_run(run, principal.org_id)
+        days = [day for _, day, _ in origins.values()]
+        origin = {
+            "population": ", ".join(sorted({population for population, _, _ in origins.values()})),
+            "cull_from": min(days),
+            "cull_to": max(days),
+            "culls": sorted({number for _, _, number in origins.values()}),
+        }
+        store.add_lots(run_id, run.gtin, list(zip(keys, run.lots, strict=True)), origin)
+        uow.commit()
+    return keys
+
+
+def ship_lot(
+    uow: UnitOfWork, principal: Principal, code: str, to: str, at: datetime, yields: dict[str, float]
+) -> CaptureOutcome:
+    """The holder sends a whole lot (or carcass batch) to a wholesaler, a trading network or a shop."""
+    key = item_key(code)
+    with uow:
+        buyer = organisation(uow, to)
+        if not buyer.pgln:
+            raise TradeError(f"{to} has no GLN (PGLN): register it before it receives goods")
+        source = uow.directory.organisation(principal.org_code)
+        places = uow.directory.sites(buyer.id)
+        event = events.lot_shipped(
+            key,
+            at,
+            site_of(uow, principal),
+            source.pgln if source else None,
+            buyer.pgln,
+            places[0].sgln if places else None,
+        )
+        outcome = record(uow, principal, [event], f"the shipment of {key} to {to}", yields)
+        uow.commit()
+    return outcome
+
+
+def receive_lot(
+    uow: UnitOfWork, principal: Principal, code: str, at: datetime, yields: dict[str, float]
+) -> CaptureOutcome:
+    key = item_key(code)
+    with uow:
+        event = events.lot_received(key, at, site_of(uow, principal))
+        outcome = record(uow, principal, [event], f"the receipt of {key}", yields)
+        uow.commit()
+    return outcome
+
+
+def sell_packs(
+    uow: UnitOfWork, principal: Principal, code: str, packs: int, at: datetime, yields: dict[str, float]
+) -> CaptureOutcome:
+    """A shop records packs of a lot sold (a day's till total, say)."""
+    key = item_key(code)
+    if packs <= 0:
+        raise TradeError("record more than 0 packs sold")
+    with uow:
+        event = events.packs_sold(key, packs, at, site_of(uow, principal))
+        outcome = record(uow, principal, [event], f"the sale of {packs} packs of {key}", yields)
+        uow.commit()
+    return outcome
+
+
+def recall_lot(
+    uow: UnitOfWork, principal: Principal, code: str, reason: str, at: datetime, yields: dict[str, float]
+) -> CaptureOutcome:
+    """The plant or an authority recalls a lot: from then on none of its packs is legal to sell."""
+    key = item_key(code)
+    if not reason.strip():
+        raise TradeError("a recall says why (e.g. the laboratory report that found the fault)")
+    with uow:
+        if trade_store(uow).lot(key) is None:
+            raise NotFound(f"no meat lot {key}: check the code on the label")
+        event = events.recall(key, at, site_of(uow, principal), reason)
+        outcome = record(uow, principal, [event], f"the recall of {key}", yields)
+        uow.commit()
+    return outcome
+
+
+def meat_lots(uow: UnitOfWork, principal: Principal, limit: int = 200, offset: int = 0) -> list[MeatLot]:
+    require(principal, Permission.TRADE_READ)
+    with uow:
+        return trade_store(uow).lots(limit, offset)
