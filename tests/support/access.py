@@ -26,6 +26,7 @@ from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
 from tests.support.season import open_register, small_season
 from tests.support.small_passage import write_small_passage
+from tests.support.trade import meat_lot_of_the_plant
 from tests.support.world import make_world
 
 MATRIX = Path(__file__).resolve().parents[1] / "e2e" / "access_matrix.toml"
@@ -111,6 +112,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         headers={"Authorization": f"Bearer {tokens['harvester']}"},
     )
     job = answer.headers["location"].rsplit("/", 1)[-1]
+    cull, lot = meat_lot_of_the_plant(registry, world)
     objects = {
         "item": season.horns[-1],  # a whole horn the trader holds
         "event": event_hash_id(event),  # recorded by the harvester
@@ -123,6 +125,10 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "rule": "1",
         "package": "small-passage",  # the scientists'
         "query": "warehouse-shipments",  # the warehouse's named query
+        "cull": cull,  # the harvester team's cull operation
+        "lot": lot,  # a meat lot the plant made and holds
+        "lot-gtin": lot.split("/")[-3],  # its GTIN and batch, as a pack's QR code carries them
+        "lot-batch": lot.split("/")[-1],
     }
     return AccessWorld(tokens, objects)
 

@@ -94,3 +94,36 @@ def make_cuts(meat: MeatWorld, inputs: list[tuple[str, float]], lots: list[tuple
         Process("meat_cuts", CUTS_GTIN, "VET-KZ-2025-0815", tuple(inputs), plans, at(date(2025, 8, 6))),
         meat.yields,
     )
+
+
+def meat_lot_of_the_plant(registry: Registry, world: dict[str, Member]) -> tuple[str, str]:
+    """In an existing world: a cull of the harvester team, a delivery to the plant, one lot the plant
+    holds. Returns the cull's number and the lot's code."""
+    seed_register(registry.uow())
+    number = "CULL-2025-URL-MATRIX"
+    register_cull(
+        registry.uow(),
+        world["ministry"].principal,
+        RegisterCull(
+            number,
+            "Ural",
+            "hunting grounds 9",
+            date(2025, 7, 1),
+            date(2025, 11, 30),
+            "KZ-2025-URL-CULL",
+            50,
+            "harvester",
+        ),
+    )
+    yields = registry.settings.yields
+    batch = deliver_carcasses(
+        registry.uow(),
+        world["harvester"].principal,
+        DeliverCarcasses(number, CARCASS_GTIN, "DM1", 10, 150.0, "plant", at(date(2025, 8, 1))),
+        yields,
+    )
+    receive_lot(registry.uow(), world["plant"].principal, batch, at(date(2025, 8, 1), 16), yields)
+    plans = (LotPlan("LM1", 100, 0.5, date(2028, 1, 1)),)
+    command = Process("canned_meat", CUTS_GTIN, "VET-M", ((batch, 100.0),), plans, at(date(2025, 8, 2)))
+    [lot] = process(registry.uow(), world["plant"].principal, command, yields)
+    return number, lot

@@ -49,6 +49,7 @@ COMMANDS = {
     "partner": "partner_commands",
     "audit": "audit_command",
     "monitoring": "monitoring_commands",
+    "trade": "trade_commands",
 }
 
 

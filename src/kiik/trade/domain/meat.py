@@ -120,4 +120,3 @@ def _check_lot(run: ProcessingRun, lot: LotPlan) -> None:
             f"lot {lot.batch}: use-by {lot.use_by} must fall after the day it was made ({run.made_on}) "
             f"and within {LONGEST_SHELF_LIFE_DAYS} days of it"
         )
-

@@ -88,6 +88,7 @@ def deliver_carcasses(
     uow: UnitOfWork, principal: Principal, command: DeliverCarcasses, yields: dict[str, float]
 ) -> str:
     """The team commissions a batch of carcasses under its cull and ships it to the plant (its code back)."""
+    require(principal, Permission.EVENTS_CAPTURE)
     key = lot_key(command.gtin, command.batch)
     with uow:
         operation = trade_store(uow).cull(command.cull)

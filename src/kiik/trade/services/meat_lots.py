@@ -29,6 +29,7 @@ class Process:
 
 def process(uow: UnitOfWork, principal: Principal, command: Process, yields: dict[str, float]) -> list[str]:
     """A plant makes lots of one meat product from carcass batches it holds; returns the lots' codes."""
+    require(principal, Permission.EVENTS_CAPTURE)
     if principal.org_kind is not OrgKind.PROCESSOR:
         raise TradeError("meat lots are made by a processing plant: act as the plant")
     inputs = tuple((item_key(code), kg) for code, kg in command.inputs)
@@ -67,12 +68,27 @@ def process(uow: UnitOfWork, principal: Principal, command: Process, yields: dic
     return keys
 
 
+def _in_reach(uow: UnitOfWork, principal: Principal, key: str) -> None:
+    """A lot (or carcass batch) is acted on by its holder, the organisation it is sent to, its plant or
+    an authority (the rules then say what each may do); to anyone else it is as unknown as a code
+    never registered."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    if principal.sees_everything:
+        return
+    state = uow.items.load([key]).get(key)
+    reach = {state.holder, state.destination} if state is not None else set()
+    if principal.org_id in reach or trade_store(uow).plant_of(key) == principal.org_id:
+        return
+    raise NotFound(f"no lot {key} that you hold or are sent: check the code on the label")
+
+
 def ship_lot(
     uow: UnitOfWork, principal: Principal, code: str, to: str, at: datetime, yields: dict[str, float]
 ) -> CaptureOutcome:
     """The holder sends a whole lot (or carcass batch) to a wholesaler, a trading network or a shop."""
     key = item_key(code)
     with uow:
+        _in_reach(uow, principal, key)
         buyer = organisation(uow, to)
         if not buyer.pgln:
             raise TradeError(f"{to} has no GLN (PGLN): register it before it receives goods")
@@ -96,6 +112,7 @@ def receive_lot(
 ) -> CaptureOutcome:
     key = item_key(code)
     with uow:
+        _in_reach(uow, principal, key)
         event = events.lot_received(key, at, site_of(uow, principal))
         outcome = record(uow, principal, [event], f"the receipt of {key}", yields)
         uow.commit()
@@ -110,6 +127,7 @@ def sell_packs(
     if packs <= 0:
         raise TradeError("record more than 0 packs sold")
     with uow:
+        _in_reach(uow, principal, key)
         event = events.packs_sold(key, packs, at, site_of(uow, principal))
         outcome = record(uow, principal, [event], f"the sale of {packs} packs of {key}", yields)
         uow.commit()
@@ -126,6 +144,7 @@ def recall_lot(
     with uow:
         if trade_store(uow).lot(key) is None:
             raise NotFound(f"no meat lot {key}: check the code on the label")
+        _in_reach(uow, principal, key)
         event = events.recall(key, at, site_of(uow, principal), reason)
         outcome = record(uow, principal, [event], f"the recall of {key}", yields)
         uow.commit()
@@ -136,3 +155,15 @@ def meat_lots(uow: UnitOfWork, principal: Principal, limit: int = 200, offset: i
     require(principal, Permission.TRADE_READ)
     with uow:
         return trade_store(uow).lots(limit, offset)
+
+
+def label_link(uow: UnitOfWork, principal: Principal, code: str, base_url: str) -> str:
+    """What a pack's QR code carries: the lot's GS1 Digital Link on the registry's public host."""
+    require(principal, Permission.TRADE_READ)
+    key = item_key(code)
+    with uow:
+        lot = trade_store(uow).lot(key)
+    if lot is None:
+        raise NotFound(f"no meat lot {key}: `kiik trade lots` lists them")
+    path = lot.key[lot.key.index("/01/") :]  # the canonical link's path, percent-encoded already
+    return base_url.rstrip("/") + path
