@@ -32,6 +32,7 @@ def test_every_trade_event_is_valid_epcis() -> None:
             WHEN,
             SITE,
             "pharmacy",
+            "Apteka No. 1, Almaty",
             250000.0,
         ),
     ]

@@ -19,7 +19,7 @@ from kiik.http.problems import problem
 from kiik.trade.domain.errors import TradeError, TradeRefused
 from kiik.trade.domain.meat import LotPlan
 from kiik.trade.domain.packs import MeatLot
-from kiik.trade.services import culls, meat_lots
+from kiik.trade.services import culls, meat_lots, sales
 from kiik.trade.services.pack_check import check_pack_code
 
 router = APIRouter(prefix="/api/trade", tags=["Legal trade"])
@@ -227,3 +227,44 @@ def get_label(code: str, request: Request, registry: RegistryDep, principal: Pri
 @router.get("/packs/{code:path}", summary="The public check of a meat pack from its label's code (no token)")
 def get_pack(code: str, registry: RegistryDep) -> dict[str, Any]:
     return check_pack_code(registry.uow(), code, datetime.now(UTC).date()).to_json()
+
+
+class SaleLotIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=300)
+    mass_kg: Kilograms
+
+
+class DerivativeSaleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    buyer_kind: str = Field(description="pharmacy, manufacturer or person")
+    buyer: str = Field(min_length=1, max_length=200)
+    price_kzt: float = Field(gt=0, lt=1e13, description="the price the parties agreed, in tenge")
+    items: list[str] = Field(default_factory=list, max_length=10_000, description="marked items sold whole")
+    lots: list[SaleLotIn] = Field(default_factory=list, max_length=1000, description="kilograms of lots sold")
+    at: datetime | None = None
+
+
+@router.post("/sales", status_code=201, summary="Record a domestic sale of marked derivatives (the holder)")
+def post_sale_of_derivatives(
+    body: DerivativeSaleIn, registry: RegistryDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    command = sales.RecordSale(
+        body.buyer_kind,
+        body.buyer,
+        body.price_kzt,
+        _moment(body.at),
+        tuple(body.items),
+        tuple((lot.code, lot.mass_kg) for lot in body.lots),
+    )
+    return {"id": sales.record_sale(registry.uow(), principal, command, registry.settings.yields)}
+
+
+@router.get("/sales", summary="Domestic sales with their prices (an authority sees all, a seller its own)")
+def get_sales(registry: RegistryDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    return sales.list_sales(registry.uow(), principal)
+
+
+@router.get("/sale-prices", summary="What the market paid, per product and year (kiik never sets prices)")
+def get_sale_prices(registry: RegistryDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    return sales.sale_prices(registry.uow(), principal)

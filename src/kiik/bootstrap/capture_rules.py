@@ -14,12 +14,14 @@ from kiik.partners.services.onward_processing import OnwardProcessing
 from kiik.permits.services.capture_rule import PermitExports
 from kiik.species.services.capture_rule import SpeciesRules
 from kiik.trade.services.capture_rule import TradeRules
+from kiik.trade.services.sale_rule import DerivativeSales
 
 RULE_FACTORIES: tuple[RuleFactory, ...] = (
     HarvestRule,
     SpeciesRules,
     PermitExports,
     TradeRules,
+    DerivativeSales,
     OriginRecorder,
     StockCounts,
     LogAppender,

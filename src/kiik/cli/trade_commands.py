@@ -267,5 +267,54 @@ def check(code: str, db: DbOption = None) -> None:
     console.print_json(json.dumps(answer.to_json()))
 
 
+@trade_app.command("sale")
+def sale(
+    buyer_kind: Annotated[str, typer.Option(help="pharmacy, manufacturer or person")],
+    buyer: Annotated[str, typer.Option(help="Who bought")],
+    price: Annotated[float, typer.Option(help="The agreed price in tenge")],
+    org: AsOption,
+    item: Annotated[list[str] | None, typer.Option(help="A marked item sold whole (repeat)")] = None,
+    lot: Annotated[list[str] | None, typer.Option(help="CODE=KG: kilograms of a lot sold (repeat)")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a domestic sale of marked derivatives with the price agreed (the holder)."""
+    from kiik.trade.services.sales import RecordSale, record_sale
+
+    try:
+        lots = tuple((code, float(kg)) for code, kg in (entry.rsplit("=", 1) for entry in lot or ()))
+    except ValueError:
+        raise fail("--lot takes CODE=KG, e.g. --lot '(01)04870004000305(10)P1=0.5'") from None
+    registry = registry_for(db)
+    who = operator_for(registry, org)
+    command = RecordSale(buyer_kind, buyer, price, _when(at), tuple(item or ()), lots)
+    done = _run(lambda: record_sale(registry.uow(), who, command, registry.settings.yields))
+    console.print(f"[green]sale recorded:[/] {done} ({price:,.0f} KZT to {buyer})")
+
+
+@trade_app.command("prices")
+def prices(db: DbOption = None) -> None:
+    """What the market paid for marked derivatives, per product and year."""
+    from kiik.trade.services.sales import sale_prices
+
+    registry = registry_for(db)
+    table = Table("product", "year", "sales", "items", "kg", "KZT", "KZT per kg (lowest / median / highest)")
+    for row in _run(lambda: sale_prices(registry.uow(), root_operator())):
+        spread = row["pricePerKgKZT"]
+        per_kg = (
+            f"{spread['lowest']:,.0f} / {spread['median']:,.0f} / {spread['highest']:,.0f}" if spread else ""
+        )
+        table.add_row(
+            row["product"],
+            str(row["year"]),
+            str(row["sales"]),
+            str(row["items"]),
+            f"{row['massKg']:g}",
+            f"{row['totalKZT']:,.0f}",
+            per_kg,
+        )
+    console.print(table)
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.add_typer(trade_app, name="trade")

@@ -43,8 +43,8 @@ def upgrade() -> None:
         sa.Column("seller_org_id", sa.Integer(), nullable=False),
         sa.Column("buyer_kind", sa.String(length=20), nullable=False),
         sa.Column("buyer", sa.String(length=200), nullable=False),
-        sa.Column("items", sa.JSON(), nullable=False),
-        sa.Column("lots", sa.JSON(), nullable=False),
+        sa.Column("product_type", sa.String(length=64), nullable=False),
+        sa.Column("items", sa.Integer(), nullable=False),
         sa.Column("mass_kg", sa.Float(), nullable=False),
         sa.Column("price_kzt", sa.Float(), nullable=False),
         sa.Column("sold_at", sa.DateTime(), nullable=False),
@@ -101,6 +101,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_carcass_batches_cull_id"), "carcass_batches", ["cull_id"], unique=False)
     op.create_table(
+        "derivative_sale_lines",
+        sa.Column("sale_id", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("is_class", sa.Boolean(), nullable=False),
+        sa.Column("kg", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["sale_id"],
+            ["derivative_sales.id"],
+            name=op.f("fk_derivative_sale_lines_sale_id_derivative_sales"),
+        ),
+        sa.PrimaryKeyConstraint("sale_id", "key", name=op.f("pk_derivative_sale_lines")),
+    )
+    op.create_index("ix_derivative_sale_lines_key", "derivative_sale_lines", ["key"], unique=False)
+    op.create_table(
         "meat_lots",
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
@@ -127,6 +141,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_meat_lots_run_id"), table_name="meat_lots")
     op.drop_table("meat_lots")
+    op.drop_index("ix_derivative_sale_lines_key", table_name="derivative_sale_lines")
+    op.drop_table("derivative_sale_lines")
     op.drop_index(op.f("ix_carcass_batches_cull_id"), table_name="carcass_batches")
     op.drop_table("carcass_batches")
     op.drop_table("traded_products")

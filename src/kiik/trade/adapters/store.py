@@ -9,10 +9,18 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from kiik.directory.adapters.tables import organisations
-from kiik.trade.adapters.tables import carcass_batches, cull_operations, meat_lots, processing_runs
+from kiik.trade.adapters.tables import (
+    carcass_batches,
+    cull_operations,
+    derivative_sale_lines,
+    derivative_sales,
+    meat_lots,
+    processing_runs,
+)
 from kiik.trade.domain.culls import CullOperation
 from kiik.trade.domain.meat import LotPlan, ProcessingRun
 from kiik.trade.domain.packs import MeatLot
+from kiik.trade.domain.sales import DerivativeSale, SaleLine
 
 
 def _now() -> datetime:
@@ -230,3 +238,68 @@ class TradeStore:
             "packs_sold": sum(r.packs_sold for r in lots),
             "recalled_lots": sum(1 for r in lots if r.recalled_on is not None),
         }
+
+    # Domestic sales of marked derivatives.
+
+    def sold(self, keys: Iterable[str]) -> dict[str, float]:
+        """Each key's sold kilograms (0.0 for an item sold whole without a recorded mass)."""
+        query = (
+            select(derivative_sale_lines.c.key, func.sum(func.coalesce(derivative_sale_lines.c.kg, 0.0)))
+            .where(derivative_sale_lines.c.key.in_(list(keys)))
+            .group_by(derivative_sale_lines.c.key)
+        )
+        return {key: float(kg or 0.0) for key, kg in self.connection.execute(query)}
+
+    def add_sales(self, sales: Sequence[DerivativeSale], event_ids: Mapping[str, str]) -> None:
+        if not sales:
+            return
+        self.connection.execute(
+            insert(derivative_sales),
+            [
+                {
+                    "id": sale.id,
+                    "seller_org_id": sale.seller_org_id,
+                    "buyer_kind": sale.buyer_kind,
+                    "buyer": sale.buyer,
+                    "product_type": sale.product_type,
+                    "items": sale.items,
+                    "mass_kg": sale.mass_kg,
+                    "price_kzt": sale.price_kzt,
+                    "sold_at": sale.sold_at,
+                    "event_id": event_ids.get(sale.id, ""),
+                }
+                for sale in sales
+            ],
+        )
+        lines = [
+            {"sale_id": sale.id, "key": line.key, "is_class": line.is_class, "kg": line.kg}
+            for sale in sales
+            for line in sale.lines
+        ]
+        self.connection.execute(insert(derivative_sale_lines), lines)
+
+    def sales(self, seller_org_id: int | None = None) -> list[DerivativeSale]:
+        query = select(derivative_sales).order_by(derivative_sales.c.sold_at, derivative_sales.c.id)
+        if seller_org_id is not None:
+            query = query.where(derivative_sales.c.seller_org_id == seller_org_id)
+        headers = list(self.connection.execute(query))
+        lines: dict[str, list[SaleLine]] = {}
+        ids = [h.id for h in headers]
+        if ids:
+            for row in self.connection.execute(
+                select(derivative_sale_lines).where(derivative_sale_lines.c.sale_id.in_(ids))
+            ):
+                lines.setdefault(row.sale_id, []).append(SaleLine(row.key, row.is_class, row.kg))
+        return [
+            DerivativeSale(
+                h.id,
+                h.seller_org_id,
+                h.buyer_kind,
+                h.buyer,
+                h.product_type,
+                tuple(lines.get(h.id, ())),
+                h.price_kzt,
+                h.sold_at,
+            )
+            for h in headers
+        ]

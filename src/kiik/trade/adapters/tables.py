@@ -7,7 +7,20 @@ check (one row), the mass balance of a cull, the sales with their prices. A lot'
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from kiik.db.metadata import metadata
 
@@ -75,10 +88,21 @@ derivative_sales = Table(
     Column("seller_org_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
     Column("buyer_kind", String(20), nullable=False),
     Column("buyer", String(200), nullable=False),
-    Column("items", JSON, nullable=False),
-    Column("lots", JSON, nullable=False),  # [[lot key, kg], ...]
+    Column("product_type", String(64), nullable=False),  # the lines' product type, or "mixed"
+    Column("items", Integer, nullable=False),  # marked items sold (count)
     Column("mass_kg", Float, nullable=False),
     Column("price_kzt", Float, nullable=False),
     Column("sold_at", DateTime, nullable=False, index=True),
     Column("event_id", String(300), nullable=False),
+)
+
+# What each sale took: a marked item whole (kg: its mass, if known), or kilograms of a lot.
+derivative_sale_lines = Table(
+    "derivative_sale_lines",
+    metadata,
+    Column("sale_id", String(40), ForeignKey("derivative_sales.id"), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("is_class", Boolean, nullable=False),
+    Column("kg", Float, nullable=True),
+    Index("ix_derivative_sale_lines_key", "key"),
 )

@@ -30,6 +30,7 @@ SALE_URN = "urn:kiik:sale:"
 BTT_SALE = "urn:kiik:btt:domestic_sale"
 PRICE = f"{KIIK_PREFIX}:priceKZT"
 BUYER_KIND = f"{KIIK_PREFIX}:buyerKind"
+BUYER = f"{KIIK_PREFIX}:buyer"
 
 
 def _with_lot(event: dict[str, Any], key: str, quantity: float | None, uom: str | None) -> dict[str, Any]:
@@ -111,6 +112,7 @@ def derivative_sale(
     moment: datetime,
     site: str | None,
     buyer_kind: str,
+    buyer: str,
     price_kzt: float,
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
@@ -123,6 +125,7 @@ def derivative_sale(
         "bizTransactionList": [{"type": BTT_SALE, "bizTransaction": SALE_URN + sale_id}],
         "epcList": list(items),
         BUYER_KIND: buyer_kind,
+        BUYER: buyer,
         PRICE: price_kzt,
         "@context": [dict(KIIK_CONTEXT)],
     }
@@ -141,3 +144,20 @@ def sold_packs(facts_quantities: Sequence[Any]) -> dict[str, int]:
         if line.uom is None and line.quantity is not None:
             found[line.key] = found.get(line.key, 0) + int(line.quantity)
     return found
+
+
+def extension(event: Mapping[str, Any], name: str) -> Any:
+    """An extension field of kiik's namespace, whatever prefix the document gave it."""
+    for key, value in event.items():
+        if key == f"{KIIK_PREFIX}:{name}" or key.endswith(f":{name}"):
+            return value
+    return None
+
+
+def sale_id(event: Mapping[str, Any]) -> str | None:
+    """The sale a TransactionEvent records (its `urn:kiik:sale:` business transaction), if any."""
+    for entry in event.get("bizTransactionList") or ():
+        value = entry.get("bizTransaction") if isinstance(entry, Mapping) else None
+        if isinstance(value, str) and value.startswith(SALE_URN):
+            return value[len(SALE_URN) :]
+    return None
