@@ -12,6 +12,7 @@ from kiik.ledger.services.merkle_log import LogAppender
 from kiik.partners.services.export_notice import ExportNotices
 from kiik.partners.services.onward_processing import OnwardProcessing
 from kiik.permits.services.capture_rule import PermitExports
+from kiik.proceeds.services.capture_rule import ProceedsRule
 from kiik.species.services.capture_rule import SpeciesRules
 from kiik.trade.services.capture_rule import TradeRules
 from kiik.trade.services.sale_rule import DerivativeSales
@@ -24,6 +25,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     DerivativeSales,
     OriginRecorder,
     StockCounts,
+    ProceedsRule,
     LogAppender,
     ExportNotices,
     OnwardProcessing,

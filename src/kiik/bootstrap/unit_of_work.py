@@ -31,6 +31,7 @@ from kiik.monitoring.adapters.census_store import CensusStore, PlanStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
 from kiik.permits.adapters.exports import exported_keys
+from kiik.proceeds.adapters.store import ProceedsStore
 from kiik.trade.adapters.store import TradeStore
 
 visibility.read_exports_from(exported_keys)
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.offtake_plans = PlanStore(self._connection)
         self.camera_traps = CameraTrapStore(self._connection)
         self.trade = TradeStore(self._connection)
+        self.proceeds = ProceedsStore(self._connection)
         return self
 
     @property

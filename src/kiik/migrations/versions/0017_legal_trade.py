@@ -20,6 +20,52 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "allocation_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("shares", sa.JSON(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_allocation_rules")),
+    )
+    op.create_table(
+        "fee_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("charge", sa.String(length=16), nullable=False),
+        sa.Column("basis", sa.String(length=16), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("species", sa.String(length=120), nullable=True),
+        sa.Column("product_type", sa.String(length=64), nullable=True),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fee_rules")),
+    )
+    op.create_table(
+        "ledger_entries",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("population", sa.String(length=80), nullable=False),
+        sa.Column("payer", sa.String(length=64), nullable=True),
+        sa.Column("source", sa.String(length=300), nullable=True),
+        sa.Column("follows", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("corrects", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
+        sa.UniqueConstraint("corrects", name=op.f("uq_ledger_entries_corrects")),
+    )
+    op.create_index(op.f("ix_ledger_entries_day"), "ledger_entries", ["day"], unique=False)
+    op.create_index(op.f("ix_ledger_entries_follows"), "ledger_entries", ["follows"], unique=False)
+    op.create_index(op.f("ix_ledger_entries_source"), "ledger_entries", ["source"], unique=False)
+    op.create_table(
         "cull_operations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("number", sa.String(length=60), nullable=False),
@@ -60,6 +106,22 @@ def upgrade() -> None:
         op.f("ix_derivative_sales_seller_org_id"), "derivative_sales", ["seller_org_id"], unique=False
     )
     op.create_index(op.f("ix_derivative_sales_sold_at"), "derivative_sales", ["sold_at"], unique=False)
+    op.create_table(
+        "ledger_lines",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("account", sa.String(length=120), nullable=False),
+        sa.Column("debit", sa.BigInteger(), nullable=False),
+        sa.Column("credit", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["ledger_entries.id"], name=op.f("fk_ledger_lines_entry_id_ledger_entries")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_lines")),
+    )
+    op.create_index(op.f("ix_ledger_lines_account"), "ledger_lines", ["account"], unique=False)
+    op.create_index(op.f("ix_ledger_lines_entry_id"), "ledger_lines", ["entry_id"], unique=False)
     op.create_table(
         "processing_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -148,7 +210,16 @@ def downgrade() -> None:
     op.drop_table("traded_products")
     op.drop_index(op.f("ix_processing_runs_plant_org_id"), table_name="processing_runs")
     op.drop_table("processing_runs")
+    op.drop_index(op.f("ix_ledger_lines_entry_id"), table_name="ledger_lines")
+    op.drop_index(op.f("ix_ledger_lines_account"), table_name="ledger_lines")
+    op.drop_table("ledger_lines")
     op.drop_index(op.f("ix_derivative_sales_sold_at"), table_name="derivative_sales")
     op.drop_index(op.f("ix_derivative_sales_seller_org_id"), table_name="derivative_sales")
     op.drop_table("derivative_sales")
     op.drop_table("cull_operations")
+    op.drop_index(op.f("ix_ledger_entries_source"), table_name="ledger_entries")
+    op.drop_index(op.f("ix_ledger_entries_follows"), table_name="ledger_entries")
+    op.drop_index(op.f("ix_ledger_entries_day"), table_name="ledger_entries")
+    op.drop_table("ledger_entries")
+    op.drop_table("fee_rules")
+    op.drop_table("allocation_rules")
