@@ -50,6 +50,7 @@ COMMANDS = {
     "audit": "audit_command",
     "monitoring": "monitoring_commands",
     "trade": "trade_commands",
+    "proceeds": "proceeds_commands",
 }
 
 
