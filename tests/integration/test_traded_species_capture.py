@@ -11,6 +11,7 @@ from tests.support.documents import capture, rules_of
 from tests.support.world import make_world
 
 CODE = "urn:epc:id:sgtin:4870002.000009.{}"
+NO_PERMIT = "trade.take_permit_required"
 
 
 def taking(n: int, when: datetime, site: str, species: str, product: str | None = None) -> dict:
@@ -35,18 +36,18 @@ def test_unlisted_banned_out_of_season_or_untraded_products_are_refused(registry
     team = world["harvester"]
     october, may = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
     cases = [
-        (taking(1, october, team.sgln, "Ursus arctos"), "species.unlisted"),
-        (taking(2, october, team.sgln, "Panthera uncia"), "species.banned"),
-        (taking(3, october, team.sgln, "Falco cherrug", "live_bird"), "species.banned"),
-        (taking(4, may, team.sgln, "Ovis ammon", "hunting_trophy"), "species.out_of_season"),
-        (taking(5, october, team.sgln, "Ovis ammon", "root"), "species.product_not_traded"),
-    ]
-    for event, rule in cases:
+        (taking(1, october, team.sgln, "Ursus arctos"), ["species.unlisted"]),
+        (taking(2, october, team.sgln, "Panthera uncia"), ["species.banned"]),
+        (taking(3, october, team.sgln, "Falco cherrug", "live_bird"), ["species.banned"]),
+        # An argali is also taken only under its hunting permit (kiik.trade's rule).
+        (taking(4, may, team.sgln, "Ovis ammon", "hunting_trophy"), ["species.out_of_season", NO_PERMIT]),
+        (taking(5, october, team.sgln, "Moschus moschiferus", "root"), ["species.product_not_traded"]),
+    ]  # fmt: skip
+    for event, expected in cases:
         outcome = capture(registry, team.principal, [event])
-        assert rules_of(outcome) == [rule] and outcome.stored == 0, (rule, outcome.errors)
-    assert capture(
-        registry, team.principal, [taking(6, october, team.sgln, "Ovis ammon", "hunting_trophy")]
-    ).succeeded
+        assert rules_of(outcome) == expected and outcome.stored == 0, (expected, outcome.errors)
+    musk = taking(6, october, team.sgln, "Moschus moschiferus", "musk_pod")
+    assert capture(registry, team.principal, [musk]).succeeded
 
 
 def test_the_ministry_adds_a_product_type_and_it_is_then_accepted(registry) -> None:  # type: ignore[no-untyped-def]
@@ -54,9 +55,8 @@ def test_the_ministry_adds_a_product_type_and_it_is_then_accepted(registry) -> N
     seed_register(registry.uow())
     team = world["harvester"]
     july = datetime(2026, 7, 1, tzinfo=UTC)
-    event = taking(7, july, team.sgln, "Glycyrrhiza glabra", "rhizome")
+    event = taking(7, july, team.sgln, "Moschus moschiferus", "musk_grains")
     assert rules_of(capture(registry, team.principal, [event])) == ["species.product_not_traded"]
-    save_product(
-        registry.uow(), world["ministry"].principal, TradedProduct("Glycyrrhiza glabra", "rhizome", "KGM")
-    )
+    grains = TradedProduct("Moschus moschiferus", "musk_grains", "GRM")
+    save_product(registry.uow(), world["ministry"].principal, grains)
     assert capture(registry, team.principal, [event]).succeeded

@@ -19,7 +19,7 @@ from kiik.http.problems import problem
 from kiik.trade.domain.errors import TradeError, TradeRefused
 from kiik.trade.domain.meat import LotPlan
 from kiik.trade.domain.packs import MeatLot
-from kiik.trade.services import culls, meat_lots, sales
+from kiik.trade.services import culls, meat_lots, sales, takings
 from kiik.trade.services.pack_check import check_pack_code
 
 router = APIRouter(prefix="/api/trade", tags=["Legal trade"])
@@ -268,3 +268,46 @@ def get_sales(registry: RegistryDep, principal: PrincipalDep) -> list[dict[str, 
 @router.get("/sale-prices", summary="What the market paid, per product and year (kiik never sets prices)")
 def get_sale_prices(registry: RegistryDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     return sales.sale_prices(registry.uow(), principal)
+
+
+class TakePermitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    number: str = Field(min_length=1, max_length=60)
+    kind: str = Field(description="hunting (argali trophies) or collection (plants by mass)")
+    species: str = Field(min_length=3, max_length=120)
+    area: str = Field(min_length=1, max_length=300)
+    starts: date
+    ends: date
+    holder: str = Field(min_length=1, max_length=64, description="the code of the outfitter or collector")
+    limit: float = Field(gt=0, le=1e7, description="trophies (hunting) or kilograms (collection)")
+
+
+class TakeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    permit: str = Field(min_length=1, max_length=60)
+    code: str = Field(min_length=1, max_length=300, description="the trophy's code, or the collected lot's")
+    mass_kg: float | None = Field(default=None, gt=0, le=1e7)
+    at: datetime | None = None
+
+
+@router.post("/take-permits", status_code=201, summary="Issue a hunting or collection permit (ministry)")
+def post_take_permit(
+    body: TakePermitIn,
+    registry: RegistryDep,
+    principal: may(Permission.CULLS_MANAGE),  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    permit = takings.issue_take_permit(
+        registry.uow(), principal, takings.IssueTakePermit(**body.model_dump())
+    )
+    return {"number": permit.number, "kind": permit.kind.value, "species": permit.species}
+
+
+@router.get("/take-permits", summary="Hunting and collection permits, with what was taken under each")
+def get_take_permits(registry: RegistryDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    return takings.take_permits(registry.uow(), principal)
+
+
+@router.post("/takings", status_code=201, summary="Record a trophy or a collected lot under its permit")
+def post_taking(body: TakeIn, registry: RegistryDep, principal: PrincipalDep) -> dict[str, Any]:
+    command = takings.Take(body.permit, body.code, _moment(body.at), body.mass_kg)
+    return {"code": takings.take(registry.uow(), principal, command, registry.settings.yields)}

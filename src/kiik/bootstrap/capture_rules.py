@@ -16,6 +16,7 @@ from kiik.proceeds.services.capture_rule import ProceedsRule
 from kiik.species.services.capture_rule import SpeciesRules
 from kiik.trade.services.capture_rule import TradeRules
 from kiik.trade.services.sale_rule import DerivativeSales
+from kiik.trade.services.taking_rule import Takings
 
 RULE_FACTORIES: tuple[RuleFactory, ...] = (
     HarvestRule,
@@ -23,6 +24,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     PermitExports,
     TradeRules,
     DerivativeSales,
+    Takings,
     OriginRecorder,
     StockCounts,
     ProceedsRule,

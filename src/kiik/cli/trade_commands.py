@@ -316,5 +316,64 @@ def prices(db: DbOption = None) -> None:
     console.print(table)
 
 
+@trade_app.command("take-permit")
+def take_permit(
+    number: Annotated[str, typer.Option(help="The permit's number")],
+    kind: Annotated[str, typer.Option(help="hunting or collection")],
+    species: Annotated[str, typer.Option(help="e.g. 'Ovis ammon', 'Glycyrrhiza glabra'")],
+    area: Annotated[str, typer.Option(help="Where the taking is allowed")],
+    starts: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
+    ends: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD")],
+    holder: Annotated[str, typer.Option(help="Code of the outfitter's or collector's organisation")],
+    limit: Annotated[float, typer.Option(help="Trophies (hunting) or kilograms (collection)")],
+    org: AsOption,
+    db: DbOption = None,
+) -> None:
+    """Issue a hunting permit (argali) or a collection permit (liquorice, juniper, rose hips)."""
+    from kiik.trade.services.takings import IssueTakePermit, issue_take_permit
+
+    registry = registry_for(db)
+    command = IssueTakePermit(
+        number, kind, species, area, _day(starts, "--starts"), _day(ends, "--ends"), holder, limit
+    )
+    done = _run(lambda: issue_take_permit(registry.uow(), operator_for(registry, org), command))
+    what = f"{done.kind.value}, {done.species}, {done.limit:g} {done.unit}"
+    console.print(f"[green]permit issued:[/] {done.number} ({what})")
+
+
+@trade_app.command("take-permits")
+def take_permits(db: DbOption = None) -> None:
+    """Hunting and collection permits, with what was taken under each."""
+    from kiik.trade.services.takings import take_permits as listed
+
+    registry = registry_for(db)
+    table = Table("permit", "kind", "species", "area", "period", "limit", "taken")
+    for p in _run(lambda: listed(registry.uow(), root_operator())):
+        taken = sum(t["amount"] for t in p["taken"])
+        table.add_row(
+            p["number"], p["kind"], p["species"], p["area"], f"{p['starts']} to {p['ends']}",
+            f"{p['limit']:g} {p['unit']}", f"{taken:g}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@trade_app.command("take")
+def take_specimen(
+    permit: Annotated[str, typer.Option(help="The hunting or collection permit")],
+    code: Annotated[str, typer.Option(help="The trophy's code, or the collected lot's")],
+    org: AsOption,
+    kg: Annotated[float | None, typer.Option(help="The mass (required for a collection)")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a trophy or a collected lot under its permit (the permit's holder)."""
+    from kiik.trade.services.takings import Take, take
+
+    registry = registry_for(db)
+    who = operator_for(registry, org)
+    key = _run(lambda: take(registry.uow(), who, Take(permit, code, _when(at), kg), registry.settings.yields))
+    console.print(f"[green]taken:[/] {key} under {permit}")
+
+
 def register(app) -> None:  # type: ignore[no-untyped-def]
     app.add_typer(trade_app, name="trade")

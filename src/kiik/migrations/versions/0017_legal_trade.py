@@ -141,6 +141,24 @@ def upgrade() -> None:
         op.f("ix_processing_runs_plant_org_id"), "processing_runs", ["plant_org_id"], unique=False
     )
     op.create_table(
+        "take_permits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=60), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("species", sa.String(length=120), nullable=False),
+        sa.Column("area", sa.String(length=300), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=False),
+        sa.Column("ends", sa.Date(), nullable=False),
+        sa.Column("holder_org_id", sa.Integer(), nullable=False),
+        sa.Column("limit_amount", sa.Float(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["holder_org_id"], ["organisations.id"], name=op.f("fk_take_permits_holder_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_take_permits")),
+        sa.UniqueConstraint("number", name=op.f("uq_take_permits_number")),
+    )
+    op.create_table(
         "traded_products",
         sa.Column("taxon_id", sa.Integer(), nullable=False),
         sa.Column("product_type", sa.String(length=64), nullable=False),
@@ -198,9 +216,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_meat_lots")),
     )
     op.create_index(op.f("ix_meat_lots_run_id"), "meat_lots", ["run_id"], unique=False)
+    op.create_table(
+        "takings",
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("permit_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Float(), nullable=False),
+        sa.Column("taken_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["permit_id"], ["take_permits.id"], name=op.f("fk_takings_permit_id_take_permits")
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_takings")),
+    )
+    op.create_index(op.f("ix_takings_permit_id"), "takings", ["permit_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_takings_permit_id"), table_name="takings")
+    op.drop_table("takings")
     op.drop_index(op.f("ix_meat_lots_run_id"), table_name="meat_lots")
     op.drop_table("meat_lots")
     op.drop_index("ix_derivative_sale_lines_key", table_name="derivative_sale_lines")
@@ -208,6 +240,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_carcass_batches_cull_id"), table_name="carcass_batches")
     op.drop_table("carcass_batches")
     op.drop_table("traded_products")
+    op.drop_table("take_permits")
     op.drop_index(op.f("ix_processing_runs_plant_org_id"), table_name="processing_runs")
     op.drop_table("processing_runs")
     op.drop_index(op.f("ix_ledger_lines_entry_id"), table_name="ledger_lines")

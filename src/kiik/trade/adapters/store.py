@@ -16,11 +16,14 @@ from kiik.trade.adapters.tables import (
     derivative_sales,
     meat_lots,
     processing_runs,
+    take_permits,
+    takings,
 )
 from kiik.trade.domain.culls import CullOperation
 from kiik.trade.domain.meat import LotPlan, ProcessingRun
 from kiik.trade.domain.packs import MeatLot
 from kiik.trade.domain.sales import DerivativeSale, SaleLine
+from kiik.trade.domain.takings import TakeKind, TakePermit
 
 
 def _now() -> datetime:
@@ -303,3 +306,56 @@ class TradeStore:
             )
             for h in headers
         ]
+
+    # Permits to take wild specimens, and what was taken under them.
+
+    def add_take_permit(self, permit: TakePermit) -> int:
+        values = {
+            "number": permit.number,
+            "kind": permit.kind.value,
+            "species": permit.species,
+            "area": permit.area,
+            "starts": permit.starts,
+            "ends": permit.ends,
+            "holder_org_id": permit.holder_org_id,
+            "limit_amount": permit.limit,
+            "created_at": _now(),
+        }
+        return int(self.connection.execute(insert(take_permits).values(**values)).inserted_primary_key[0])
+
+    def _take_permit(self, row: Any) -> TakePermit:
+        return TakePermit(
+            row.number,
+            TakeKind(row.kind),
+            row.species,
+            row.area,
+            row.starts,
+            row.ends,
+            row.holder_org_id,
+            row.limit_amount,
+            row.id,
+        )
+
+    def take_permit(self, number: str) -> TakePermit | None:
+        row = self.connection.execute(select(take_permits).where(take_permits.c.number == number)).first()
+        return self._take_permit(row) if row else None
+
+    def take_permits(self) -> list[TakePermit]:
+        query = select(take_permits).order_by(take_permits.c.starts, take_permits.c.number)
+        return [self._take_permit(r) for r in self.connection.execute(query)]
+
+    def taken(self, permit_id: int) -> float:
+        query = select(func.coalesce(func.sum(takings.c.amount), 0.0)).where(takings.c.permit_id == permit_id)
+        return float(self.connection.scalar(query) or 0.0)
+
+    def takings_of(self, permit_id: int) -> list[tuple[str, float, date]]:
+        query = (
+            select(takings)
+            .where(takings.c.permit_id == permit_id)
+            .order_by(takings.c.taken_on, takings.c.key)
+        )
+        return [(r.key, r.amount, r.taken_on) for r in self.connection.execute(query)]
+
+    def add_takings(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.connection.execute(insert(takings), [dict(r) for r in rows])

@@ -106,3 +106,28 @@ derivative_sale_lines = Table(
     Column("kg", Float, nullable=True),
     Index("ix_derivative_sale_lines_key", "key"),
 )
+
+# Permits to take wild specimens (argali trophies, plants by mass) and what was taken under them.
+take_permits = Table(
+    "take_permits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(60), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("species", String(120), nullable=False),
+    Column("area", String(300), nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("holder_org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("limit_amount", Float, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+takings = Table(
+    "takings",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("permit_id", Integer, ForeignKey("take_permits.id"), nullable=False, index=True),
+    Column("amount", Float, nullable=False),
+    Column("taken_on", Date, nullable=False),
+)
