@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kiik.custody.services.capture import CaptureOutcome
 from kiik.db.unit_of_work import UnitOfWork
@@ -29,43 +30,67 @@ class Process:
 
 def process(uow: UnitOfWork, principal: Principal, command: Process, yields: dict[str, float]) -> list[str]:
     """A plant makes lots of one meat product from carcass batches it holds; returns the lots' codes."""
+    return process_runs(uow, principal, [command], yields)[0]
+
+
+def process_runs(
+    uow: UnitOfWork, principal: Principal, commands: Sequence[Process], yields: dict[str, float]
+) -> list[list[str]]:
+    """A plant's runs (a shift's, a day's) recorded together: one transformation each, one capture,
+    all or none. Returns each run's lots' codes."""
     require(principal, Permission.EVENTS_CAPTURE)
     if principal.org_kind is not OrgKind.PROCESSOR:
         raise TradeError("meat lots are made by a processing plant: act as the plant")
-    inputs = tuple((item_key(code), kg) for code, kg in command.inputs)
-    run = ProcessingRun(
-        command.product_type, command.gtin, command.at.date(), command.vet_certificate, inputs, command.lots
-    )
-    keys = check_run(run)
+    runs = [_run(command) for command in commands]
+    keys = [check_run(run) for run in runs]
     with uow:
         store = trade_store(uow)
-        origins = store.carcass_origins(key for key, _ in inputs)
-        unknown = [key for key, _ in inputs if key not in origins]
+        origins = store.carcass_origins({key for run in runs for key, _ in run.inputs})
+        unknown = sorted({key for run in runs for key, _ in run.inputs if key not in origins})
         if unknown:
             raise TradeError(
                 f"{', '.join(unknown)} is no carcass batch of a registered cull: meat is made from carcasses "
                 "delivered under a cull operation"
             )
-        event = events.processed(
-            inputs,
-            [(key, lot.mass_kg) for key, lot in zip(keys, run.lots, strict=True)],
-            command.at,
-            site_of(uow, principal),
-            run.product_type,
-            run.vet_certificate,
-        )
-        record(uow, principal, [event], f"the processing run of {run.product_type}", yields)
-        run_id = store.add_run(run, principal.org_id)
-        days = [day for _, day, _ in origins.values()]
-        origin = {
-            "population": ", ".join(sorted({population for population, _, _ in origins.values()})),
-            "cull_from": min(days),
-            "cull_to": max(days),
-            "culls": sorted({number for _, _, number in origins.values()}),
-        }
-        store.add_lots(run_id, run.gtin, list(zip(keys, run.lots, strict=True)), origin)
+        site = site_of(uow, principal)
+        made = [
+            events.processed(
+                run.inputs,
+                [(key, lot.mass_kg) for key, lot in zip(lot_keys, run.lots, strict=True)],
+                command.at,
+                site,
+                run.product_type,
+                run.vet_certificate,
+            )
+            for run, lot_keys, command in zip(runs, keys, commands, strict=True)
+        ]
+        record(uow, principal, made, f"{len(runs)} processing runs", yields)
+        for run, lot_keys in zip(runs, keys, strict=True):
+            run_id = store.add_run(run, principal.org_id)
+            store.add_lots(
+                run_id, run.gtin, list(zip(lot_keys, run.lots, strict=True)), _origin(run, origins)
+            )
         uow.commit()
     return keys
+
+
+def _run(command: Process) -> ProcessingRun:
+    inputs = tuple((item_key(code), kg) for code, kg in command.inputs)
+    return ProcessingRun(
+        command.product_type, command.gtin, command.at.date(), command.vet_certificate, inputs, command.lots
+    )
+
+
+def _origin(run: ProcessingRun, origins: Mapping[str, tuple[str, date, str]]) -> dict[str, object]:
+    """Where a run's lots come from: the populations, days and culls of its carcass batches."""
+    mine = [origins[key] for key, _ in run.inputs]
+    days = [day for _, day, _ in mine]
+    return {
+        "population": ", ".join(sorted({population for population, _, _ in mine})),
+        "cull_from": min(days),
+        "cull_to": max(days),
+        "culls": sorted({number for _, _, number in mine}),
+    }
 
 
 def _in_reach(uow: UnitOfWork, principal: Principal, key: str) -> None:

@@ -12,8 +12,9 @@ from kiik.trade.services.ports import trade_store
 
 
 def check_pack_code(uow: UnitOfWork, code: str, today: date) -> PackCheck:
-    """The check of the lot a pack's code names (Digital Link, element string or EPC class URI)."""
-    key = item_key(code)
+    """The check of the lot a pack's code names (Digital Link, or its path `01/<gtin>/10/<batch>`,
+    element string or EPC class URI)."""
+    key = item_key("https://id.gs1.org/" + code.lstrip("/") if code.lstrip("/").startswith("01/") else code)
     with uow:
         lot = trade_store(uow).lot(key)
     if lot is None:
