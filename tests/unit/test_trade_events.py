@@ -41,3 +41,10 @@ def test_every_trade_event_is_valid_epcis() -> None:
     assert len(read) == len(built)
     assert [e.problems for e in read] == [[] for _ in built]
     assert reader.document_problems() == []
+
+
+def test_packs_sold_are_counted_without_a_unit_or_in_pieces_never_in_kilograms() -> None:
+    from kiik.epcis.domain.event_facts import QuantityLine
+
+    lines = [QuantityLine(LOT, 3, None), QuantityLine(LOT, 2, "H87"), QuantityLine(BATCH, 1.5, "KGM")]
+    assert events.sold_packs(lines) == {LOT: 5}

@@ -137,11 +137,14 @@ def derivative_sale(
     return event
 
 
+COUNT_UNITS = (None, "H87", "EA")  # a count: no unit, pieces, each
+
+
 def sold_packs(facts_quantities: Sequence[Any]) -> dict[str, int]:
-    """Packs per lot in a retail sale's quantity lines (a count: no unit)."""
+    """Packs per lot in a retail sale's quantity lines (counted: no unit, or pieces)."""
     found: dict[str, int] = {}
     for line in facts_quantities:
-        if line.uom is None and line.quantity is not None:
+        if line.uom in COUNT_UNITS and line.quantity is not None:
             found[line.key] = found.get(line.key, 0) + int(line.quantity)
     return found
 
