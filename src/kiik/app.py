@@ -72,6 +72,12 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.web import reconciliation_page
 
     app.include_router(reconciliation_page.router)
+    from kiik.api import proceeds_routes, trade_routes
+    from kiik.web import pack_page
+
+    trade_routes.install(app)
+    proceeds_routes.install(app)
+    app.include_router(pack_page.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     # Outermost last: headers on every answer, then rates, then body sizes, then the application.
     app.add_middleware(BodyLimits, settings=registry.settings)

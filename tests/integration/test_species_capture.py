@@ -69,10 +69,10 @@ def test_without_a_register_nothing_is_refused_for_its_species(registry) -> None
 def test_rules_are_data_the_ministry_edits_with_an_audit_trail(registry) -> None:  # type: ignore[no-untyped-def]
     world = make_world(registry)
     ministry, team = world["ministry"].principal, world["harvester"]
-    assert seed_register(registry.uow()).taxa == 2
+    assert seed_register(registry.uow()).taxa == 9
     assert seed_register(registry.uow()).taxa == 0  # seeding twice adds nothing
     register = read_register(registry.uow(), team.principal)
-    assert {t.scientific_name for t in register.taxa} == {"Saiga tatarica", TORTOISE}
+    assert {"Saiga tatarica", TORTOISE} <= {t.scientific_name for t in register.taxa}
     ban = next(r for r in register.rules if r.scientific_name == TORTOISE)
     later = SaveRule(
         TORTOISE, "total_ban", "Total ban (from April)", date(2026, 4, 1), "amended order", date(2040, 12, 31)

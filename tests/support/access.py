@@ -30,6 +30,7 @@ from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
 from tests.support.season import open_register, small_season
 from tests.support.small_passage import write_small_passage
+from tests.support.trade import meat_lot_of_the_plant
 from tests.support.world import make_world
 
 MATRIX = Path(__file__).resolve().parents[1] / "e2e" / "access_matrix.toml"
@@ -123,6 +124,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
     )
     job = answer.headers["location"].rsplit("/", 1)[-1]
     enforcement = enforcement_objects(registry, world, season.horns[-2])
+    cull, lot = meat_lot_of_the_plant(registry, world)
     objects = {
         **enforcement,
         "item": season.horns[-1],  # a whole horn the trader holds
@@ -137,6 +139,10 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "package": "small-passage",  # the scientists'
         "query": "warehouse-shipments",  # the warehouse's named query
         "subscription": subscribed["subscriptionID"],  # the warehouse's, to its query
+        "cull": cull,  # the harvester team's cull operation
+        "lot": lot,  # a meat lot the plant made and holds
+        "lot-gtin": lot.split("/")[-3],  # its GTIN and batch, as a pack's QR code carries them
+        "lot-batch": lot.split("/")[-1],
     }
     return AccessWorld(tokens, objects)
 

@@ -80,6 +80,12 @@ for role in (Role.OPERATOR, Role.ADMIN):
     for kind in (OrgKind.MINISTRY, OrgKind.INSPECTORATE):
         EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_REVIEW, P.MARKET_INSPECT, P.REHABILITATION_RECORD}
     EXPECTED[(OrgKind.RESEARCH, role)] |= {P.REHABILITATION_RECORD}
+# Legal trade: everyone reads trade and proceeds; the ministry registers culls and sets fee rules.
+for kind in OrgKind:
+    for role in Role:
+        EXPECTED[(kind, role)] |= {P.TRADE_READ, P.PROCEEDS_READ}
+for role in (Role.OPERATOR, Role.ADMIN):
+    EXPECTED[(OrgKind.MINISTRY, role)] |= {P.CULLS_MANAGE, P.PROCEEDS_MANAGE}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

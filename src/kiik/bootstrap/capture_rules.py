@@ -13,15 +13,23 @@ from kiik.ledger.services.merkle_log import LogAppender
 from kiik.partners.services.export_notice import ExportNotices
 from kiik.partners.services.onward_processing import OnwardProcessing
 from kiik.permits.services.capture_rule import PermitExports
+from kiik.proceeds.services.capture_rule import ProceedsRule
 from kiik.species.services.capture_rule import SpeciesRules
+from kiik.trade.services.capture_rule import TradeRules
+from kiik.trade.services.sale_rule import DerivativeSales
+from kiik.trade.services.taking_rule import Takings
 
 RULE_FACTORIES: tuple[RuleFactory, ...] = (
     HarvestRule,
     SpeciesRules,
     PermitExports,
+    TradeRules,
+    DerivativeSales,
+    Takings,
     OriginRecorder,
     StockCounts,
     SeizedGoodsRule,
+    ProceedsRule,
     LogAppender,
     ExportNotices,
     OnwardProcessing,

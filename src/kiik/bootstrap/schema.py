@@ -15,7 +15,9 @@ from kiik.ledger.adapters import tables as ledger_tables
 from kiik.monitoring.adapters import tables as monitoring_tables
 from kiik.partners.adapters import tables as partner_tables
 from kiik.permits.adapters import tables as permit_tables
+from kiik.proceeds.adapters import tables as proceeds_tables
 from kiik.species.adapters import tables as species_tables
+from kiik.trade.adapters import tables as trade_tables
 
 CAPABILITY_TABLES = (
     directory_tables,
@@ -27,6 +29,8 @@ CAPABILITY_TABLES = (
     partner_tables,
     monitoring_tables,
     enforcement_tables,
+    trade_tables,
+    proceeds_tables,
 )
 
 __all__ = ["CAPABILITY_TABLES", "metadata"]

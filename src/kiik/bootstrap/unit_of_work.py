@@ -37,6 +37,8 @@ from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
 from kiik.partners.services import inbox
 from kiik.permits.adapters.exports import exported_keys
+from kiik.proceeds.adapters.store import ProceedsStore
+from kiik.trade.adapters.store import TradeStore
 
 visibility.read_exports_from(exported_keys)
 for _kind, _applier in seizure_exchange.APPLIERS.items():
@@ -71,6 +73,8 @@ class SqlUnitOfWork:
         self.camera_traps = CameraTrapStore(self._connection)
         self.enforcement = EnforcementStore(self._connection)
         self.registry_lookup = RegistryLookup(self._connection)
+        self.trade = TradeStore(self._connection)
+        self.proceeds = ProceedsStore(self._connection)
         return self
 
     @property

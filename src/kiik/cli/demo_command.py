@@ -50,6 +50,7 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
     if horns < 20:
         raise fail(f"--horns {horns} is too few for a season", "give at least 20 (ten animals)")
     from kiik.cli.cites_setup import prepare
+    from kiik.epcis.adapters.reader import validate_event
 
     console.print(prepare(registry))
     settings = registry.settings
@@ -64,12 +65,14 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             seed=seed,
             progress=_Bar(progress),
             camera_trap_files=_CameraTrapFiles(),
+            validate_event=validate_event,
         )
     if result.created and result.season is not None:
         console.print(f"[green]demo data loaded:[/] {result.events} events")
         _season(result.season)
         _monitoring(result.monitoring)
         _enforcement(result.enforcement)
+        _trade(result.trade)
     else:
         console.print("demo data already present; new login tokens made")
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
@@ -139,6 +142,33 @@ def _monitoring(monitoring) -> None:  # type: ignore[no-untyped-def]
         f"  detection rates: {BASE_URL}/api/monitoring/detection-rates?compareOpening=true", soft_wrap=True
     )
     console.print(f"  alerts (border service, scientists): {BASE_URL}/api/monitoring/alerts", soft_wrap=True)
+
+
+def _trade(trade) -> None:  # type: ignore[no-untyped-def]
+    if trade is None:
+        return
+    console.print("[bold]Legal trade[/]: a 2025 cull of the Ural population to two shops' shelves")
+    console.print("  scan a pack of meat cuts (Kazakh, Russian, English, Chinese; no login needed):")
+    for name, code in trade.lots.items():
+        path = code.removeprefix("https://id.gs1.org")
+        flag = " [red](recalled: not legal)[/]" if code == trade.recalled else ""
+        console.print(f"  {name}: {BASE_URL}{path}?lang=en{flag}", soft_wrap=True)
+    console.print(
+        f"  a pack label's QR code: {BASE_URL}/api/trade/lots/{trade.lots['CUT-0805-A']}/label",
+        soft_wrap=True,
+    )
+    console.print(f"  the cull's mass balance: {BASE_URL}/api/trade/culls", soft_wrap=True)
+    console.print(f"  pharmacy sales and prices: {BASE_URL}/api/trade/sale-prices", soft_wrap=True)
+    console.print(
+        f"  the 2025 proceeds and where they went: {BASE_URL}/api/proceeds/report?year=2025", soft_wrap=True
+    )
+    console.print(f"  an argali trophy: {BASE_URL}/items/{quote(trade.trophy, safe='')}", soft_wrap=True)
+    if trade.trophy_permit:
+        console.print(f"    exported under permit {trade.trophy_permit}", soft_wrap=True)
+    console.print(
+        f"  a liquorice collection: {BASE_URL}/items/{quote(trade.liquorice, safe='')}", soft_wrap=True
+    )
+    console.print(f"  hunting and collection permits: {BASE_URL}/api/trade/take-permits", soft_wrap=True)
 
 
 def _season(season: SeasonReport) -> None:

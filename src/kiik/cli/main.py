@@ -53,6 +53,8 @@ COMMANDS = {
     "monitoring": "monitoring_commands",
     "subscriptions": "subscription_commands",
     "enforcement": "enforcement_commands",
+    "trade": "trade_commands",
+    "proceeds": "proceeds_commands",
 }
 
 

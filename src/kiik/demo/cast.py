@@ -17,8 +17,10 @@ from kiik.demo.enforcement import EnforcementDemo, load_enforcement
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
+from kiik.demo.trade import TradeDemo, load_trade, set_proceeds_rules
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
 from kiik.directory.services.auth import add_organisation, add_site, create_token
+from kiik.permits.services.ports import EventValidator
 
 DEFAULT_HORNS = 600
 DEFAULT_SEED = 2025
@@ -46,6 +48,7 @@ class DemoResult:
     season: SeasonReport | None = None
     monitoring: MonitoringDemo | None = None
     enforcement: EnforcementDemo | None = None
+    trade: TradeDemo | None = None
 
 
 def load_demo(
@@ -58,6 +61,7 @@ def load_demo(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     camera_trap_files: PackageFiles | None = None,
+    validate_event: EventValidator | None = None,
 ) -> DemoResult:
     """Load the demo once (the cast and a season of about `horns` horns); on later runs only hand
     out fresh login tokens."""
@@ -69,6 +73,7 @@ def load_demo(
     report = None
     monitoring = None
     enforcement = None
+    trade = None
     if created:
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
@@ -76,6 +81,8 @@ def load_demo(
         principals = {code: _principal(uow_factory, code) for code, *_ in CAST}
         # Census and offtake plans first: the season's authorisations are checked against the plans.
         monitoring = load_monitoring(uow_factory, principals["kz-ministry"], camera_trap_files)
+        # Fee and allocation rules before the season: what it sells and exports owes its fees.
+        set_proceeds_rules(uow_factory, principals["kz-ministry"])
         capture = SeasonCapture(
             uow_factory,
             open_document,
@@ -88,10 +95,19 @@ def load_demo(
         # collects the young objects and the season's records are frozen (see SeasonCapture).
         with no_automatic_collections():
             report = Season(capture, principals["kz-ministry"], horns, seed).run()
+        trade = load_trade(uow_factory, principals, yields, report.pharmacy_packs, validate_event)
         shown = [i.code for i in report.irregularities if i.code is not None]
         enforcement = load_enforcement(uow_factory, principals, custody_rules=custody_rules, keep=shown)
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
-    return DemoResult(created, tokens, report.events if report else 0, report, monitoring, enforcement)
+    return DemoResult(
+        created,
+        tokens,
+        report.events if report else 0,
+        report,
+        monitoring,
+        enforcement=enforcement,
+        trade=trade,
+    )
 
 
 def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:

@@ -78,6 +78,7 @@ class SeasonReport:
     jobs: int = 0
     powder_lot: str | None = None
     pharmacy_pack: str | None = None
+    pharmacy_packs: list[tuple[str, float]] = field(default_factory=list)  # held by the pharmacy
     irregularities: list[Irregularity] = field(default_factory=list)
 
 
@@ -313,6 +314,7 @@ class Season:
         repack["bizStep"] = "repackaging"
         self.capture.capture("repacking for pharmacies", plant, [repack])
         self.report.powder_lot, self.report.pharmacy_pack = powder.key, packs[0][0]
+        self.report.pharmacy_packs = packs[: PACKS // 2]
         to, to_prefix = PHARMACY
         lines = [{"epcClass": key, "quantity": kg, "uom": "KGM"} for key, kg in packs[: PACKS // 2]]
         self.move_lots(plant, prefix, to, to_prefix, lines, day(2026, 1, 20), received=True)

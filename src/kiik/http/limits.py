@@ -19,7 +19,7 @@ from kiik.http.asgi import ASGIApp, Message, Receive, Scope, Send
 from kiik.http.problems import problem
 
 STREAMED = ("/epcis/capture", "/api/harvest/imports", "/api/partner/messages")
-PUBLIC = ("/items/", "/verify/permit/", "/api/keys", "/api/log/", "/lookup")
+PUBLIC = ("/items/", "/verify/permit/", "/api/keys", "/api/log/", "/lookup", "/01/", "/api/trade/packs/")
 WINDOW_SECONDS = 60.0
 
 

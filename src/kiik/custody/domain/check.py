@@ -24,6 +24,10 @@ DEFAULT_YIELDS: Mapping[str, float] = {
     "powder": 0.90,
     "granules": 0.92,
     "extract": 0.30,
+    # Saiga meat from carcasses (the most; kiik.trade.domain.meat also holds the least).
+    "meat_cuts": 0.75,
+    "minced_meat": 0.85,
+    "canned_meat": 0.80,
 }
 
 

@@ -64,6 +64,10 @@ class Permission(StrEnum):
     REHABILITATION_RECORD = "rehabilitation:record"
     MARKET_INSPECT = "market:inspect"
     ENFORCEMENT_ANALYTICS_READ = "enforcement_analytics:read"
+    TRADE_READ = "trade:read"
+    CULLS_MANAGE = "culls:manage"
+    PROCEEDS_READ = "proceeds:read"
+    PROCEEDS_MANAGE = "proceeds:manage"
 
 
 _READ = frozenset(
@@ -223,6 +227,14 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
     ),
     (frozenset({OrgKind.RESEARCH}), frozenset(Role), frozenset({Permission.ENFORCEMENT_ANALYTICS_READ})),
     (_HOLDERS, frozenset(Role), frozenset({Permission.LEAK_ALERTS_OWN})),
+    # Legal trade: culls, meat lots and sales are read by every organisation, and so are the proceeds
+    # and where they went (public money); the ministry registers culls and sets fee and allocation rules.
+    (frozenset(OrgKind), frozenset(Role), frozenset({Permission.TRADE_READ, Permission.PROCEEDS_READ})),
+    (
+        frozenset({OrgKind.MINISTRY}),
+        _ACTING,
+        frozenset({Permission.CULLS_MANAGE, Permission.PROCEEDS_MANAGE}),
+    ),
 )
 
 

@@ -62,12 +62,19 @@ def _text(value: Any) -> str | None:
     return None
 
 
+# Carcasses of a cull are counted against their cull operation (kiik.trade's rule), not against a
+# horn harvest authorisation: the horns of the same animals are registered one by one here.
+CARCASS = "carcass"
+
+
 def harvest_claim(facts: EventFacts) -> HarvestClaim | None:
     """The harvest an event records, or None when the event is no harvest."""
     if facts.declares_error or operation_of(facts) != "commission":
         return None
     # ILMD fields by local name, whatever prefix the document gave kiik's namespace (read once).
     origin = facts.ilmd_by_local_name
+    if origin.get("productType") == CARCASS:
+        return None
     authorisation = origin.get("harvestAuthorisation")
     species = origin.get("species")
     if authorisation is None and not is_saiga(species):

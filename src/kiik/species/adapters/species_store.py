@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from kiik.custody.adapters.tables import items
-from kiik.species.adapters.tables import register_audit, species_rules, taxa
+from kiik.species.adapters.tables import register_audit, species_rules, taxa, traded_products
 from kiik.species.domain.penalties import PenaltyProvision
+from kiik.species.domain.products import TradedProduct
 from kiik.species.domain.species import RuleKind, SpeciesRule, Taxon
 
 
@@ -113,6 +114,29 @@ class SpeciesStore:
             insert(taxa).values(scientific_name=taxon.scientific_name, created_at=now(), **values)
         )
         return int(result.inserted_primary_key[0])
+
+    def products(self) -> list[TradedProduct]:
+        query = (
+            select(traded_products, taxa.c.scientific_name)
+            .join(taxa, taxa.c.id == traded_products.c.taxon_id)
+            .order_by(taxa.c.scientific_name, traded_products.c.product_type)
+        )
+        return [
+            TradedProduct(r.scientific_name, r.product_type, r.unit, r.description)
+            for r in self.connection.execute(query)
+        ]
+
+    def save_product(self, taxon_id: int, product: TradedProduct) -> None:
+        key = (traded_products.c.taxon_id == taxon_id) & (
+            traded_products.c.product_type == product.product_type
+        )
+        values = {"unit": product.unit, "description": product.description}
+        if self.connection.scalar(select(traded_products.c.unit).where(key)) is not None:
+            self.connection.execute(update(traded_products).where(key).values(**values))
+        else:
+            self.connection.execute(
+                insert(traded_products).values(taxon_id=taxon_id, product_type=product.product_type, **values)
+            )
 
     def any_item_of(self, species: Sequence[str]) -> bool:
         """Whether the registry holds any item of these species (an indexed look-up)."""

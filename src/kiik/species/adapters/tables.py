@@ -57,6 +57,16 @@ species_rules = Table(
     Column("withdrawn_at", DateTime, nullable=True),
 )
 
+# The product types a species is traded as, and the unit each is counted in.
+traded_products = Table(
+    "traded_products",
+    metadata,
+    Column("taxon_id", Integer, ForeignKey("taxa.id"), primary_key=True),
+    Column("product_type", String(64), primary_key=True),
+    Column("unit", String(8), nullable=False),
+    Column("description", String(300), nullable=False, server_default=""),
+)
+
 register_audit = Table(
     "register_audit",
     metadata,

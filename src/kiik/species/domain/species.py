@@ -6,7 +6,9 @@ names the custody operations it forbids (see `rules.operation_of`). Two kinds ex
 - `total_ban`: no commissioning, transport, processing, sale or export at all (Testudo
   horsfieldii, 2026 to 2040); seizures, inspections and destruction by authorities stay allowed;
 - `export_under_quota`: commercial export of wild specimens only under a CITES export permit
-  within an open quota (Saiga tatarica); the export itself is checked by the permit rules.
+  within an open quota (Saiga tatarica); the export itself is checked by the permit rules;
+- `season`: an open season (argali hunting, liquorice collection): a species with season rules may
+  be taken (commissioned) only on a day inside one of them; outside, taking is refused.
 
 A refusal names the rule, its legal basis and, when the rule carries a penalty provision, the
 estimated penalty range for the date of the event.
@@ -26,12 +28,14 @@ from kiik.species.domain.penalties import PenaltyEstimate, PenaltyProvision, Unk
 class RuleKind(StrEnum):
     TOTAL_BAN = "total_ban"
     EXPORT_UNDER_QUOTA = "export_under_quota"
+    SEASON = "season"
 
 
 # The custody operations each kind forbids unless the rule lists its own.
 DEFAULT_OPERATIONS: dict[RuleKind, tuple[str, ...]] = {
     RuleKind.TOTAL_BAN: ("commission", "ship", "receive", "transform", "pack", "trade", "export"),
     RuleKind.EXPORT_UNDER_QUOTA: ("export",),
+    RuleKind.SEASON: ("commission",),
 }
 
 OPERATION_WORDS = {
@@ -150,3 +154,34 @@ def ban_message(rule: SpeciesRule, operation: str, day: date, key: str | None) -
     if penalty is not None:
         message += f". A violation is a criminal offence under {penalty.describe()}"
     return message + ". Do not record this event; report the specimens to the inspectorate"
+
+
+def out_of_season(
+    rules: Iterable[SpeciesRule], species: str | None, day: date, key: str | None
+) -> list[Violation]:
+    """Taking a species that has open seasons on a day outside all of them (one violation)."""
+    seasons = [r for r in rules if r.scientific_name == species and r.kind is RuleKind.SEASON]
+    seasons = [r for r in seasons if not r.withdrawn]
+    if not seasons or any(r.in_force(day) for r in seasons):
+        return []
+    periods = "; ".join(f"'{r.title}' ({r.period})" for r in seasons)
+    item = f" of {key}" if key else ""
+    return [
+        Violation(
+            "species.out_of_season",
+            f"taking{item} on {day.isoformat()} is outside every open season of {species}: {periods}. "
+            "Record the taking on a day inside a season, or ask the ministry for the season's rule",
+            key,
+        )
+    ]
+
+
+def unlisted(species: str, listed: Iterable[str], key: str | None) -> Violation:
+    item = f"{key} names" if key else "the event names"
+    return Violation(
+        "species.unlisted",
+        f"{item} the species {species!r}, which is not in the species register: only listed species "
+        "may be taken or traded. Check the scientific name (genus and species) or ask the ministry to "
+        f"add the taxon (listed: {', '.join(sorted(listed))})",
+        key,
+    )

@@ -1,9 +1,13 @@
 """The species rules, applied to every captured event (an `EventRule`, see custody/services/event_rules.py).
 
 An event is refused when it does, to an item of a species under a total ban in force on the day
-of the event, an operation the ban forbids. The species of an item is the one the projection
-holds (harvest ILMD `kiik:species`; lots inherit their inputs'); a commissioning's is in its ILMD;
-items commissioned earlier in the same document are remembered here.
+of the event, an operation the ban forbids. A commissioning (taking) is refused, too, when its
+species is not in the register (once the register lists any), when the species has open seasons
+and the day is outside all of them, or when its product type is not one the species trades as.
+
+The species of an item is the one the projection holds (harvest ILMD `kiik:species`; lots inherit
+their inputs'); a commissioning's is in its ILMD; items commissioned earlier in the same document
+are remembered here.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from kiik.custody.domain.state import Violation
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
-from kiik.species.domain.species import RuleKind, SpeciesRule, banned_operation
+from kiik.species.domain.products import TradedProduct, product_not_traded
+from kiik.species.domain.species import RuleKind, SpeciesRule, banned_operation, out_of_season, unlisted
 
 
 def named_keys(facts: EventFacts) -> list[str]:
@@ -37,7 +42,30 @@ class SpeciesRules:
         self.cites: Any = uow.cites  # type: ignore[attr-defined]
         self._rules: list[SpeciesRule] | None = None
         self._stored_banned: bool | None = None
+        self._listed: set[str] | None = None
+        self._products: list[TradedProduct] | None = None
         self.species_of: dict[str, str] = {}
+
+    def listed(self) -> set[str]:
+        if self._listed is None:
+            self._listed = {t.scientific_name for t in self.cites.species.taxa()}
+        return self._listed
+
+    def products(self) -> list[TradedProduct]:
+        if self._products is None:
+            self._products = list(self.cites.species.products())
+        return self._products
+
+    def taking(self, facts: EventFacts, species: str, key: str | None) -> list[Violation]:
+        """What is wrong with taking (commissioning) specimens of `species`, beyond its bans."""
+        listed = self.listed()
+        if listed and species not in listed:
+            return [unlisted(species, listed, key)]
+        violations = out_of_season(self.rules, species, facts.event_time.date(), key)
+        product_type = facts.ilmd_value("productType")
+        if isinstance(product_type, str):
+            violations += product_not_traded(self.products(), species, product_type, key)
+        return violations
 
     @property
     def rules(self) -> list[SpeciesRule]:
@@ -69,11 +97,14 @@ class SpeciesRules:
         operation = operation_of(facts)
         day = facts.event_time.date()
         found: dict[str, str] = {}
+        taking: list[Violation] = []
         if operation == "commission":
             species = facts.ilmd_value("species")
             if isinstance(species, str) and species:
                 found = {key: species for key, _ in object_keys(facts)}
                 self.species_of.update(found)
+                first = next(iter(found), None)
+                taking = self.taking(facts, species, first if len(found) == 1 else None)
         elif self.stored_items_may_be_banned():
             found = self.species(named_keys(facts))
         else:
@@ -83,7 +114,7 @@ class SpeciesRules:
             if len(inherited) == 1:
                 self.species_of.update({k: inherited[0] for k in facts.outputs})
                 self.species_of.update({q.key: inherited[0] for q in facts.output_quantities})
-        violations: list[Violation] = []
+        violations: list[Violation] = list(taking)
         for key, species in found.items():
             violations += banned_operation(self.rules, species, operation, day, key)
         return violations

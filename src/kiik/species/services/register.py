@@ -9,7 +9,8 @@ from typing import Any
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.errors import NotFound
 from kiik.species.domain.penalties import PenaltyProvision
-from kiik.species.domain.seed import QUOTAS, RULES, TAXA
+from kiik.species.domain.products import TradedProduct
+from kiik.species.domain.seed import PRODUCTS, QUOTAS, RULES, TAXA
 from kiik.species.domain.species import RegisterError, RuleKind, SpeciesRule, Taxon
 from kiik.species.services.ports import CitesUnitOfWork
 
@@ -60,12 +61,18 @@ class SaveRule:
 class Register:
     taxa: list[Taxon]
     rules: list[SpeciesRule] = field(default_factory=list)
+    products: list[TradedProduct] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "taxa": [
                 {
                     **asdict(t),
+                    "products": [
+                        {"product_type": p.product_type, "unit": p.unit, "description": p.description}
+                        for p in self.products
+                        if p.scientific_name == t.scientific_name
+                    ],
                     "rules": [rule_json(r) for r in self.rules if r.scientific_name == t.scientific_name],
                 }
                 for t in self.taxa
@@ -98,7 +105,8 @@ def _actor(principal: Principal | None) -> tuple[int | None, str]:
 def read_register(uow: CitesUnitOfWork, principal: Principal, *, withdrawn: bool = False) -> Register:
     require(principal, Permission.SPECIES_READ)
     with uow:
-        return Register(uow.cites.species.taxa(), uow.cites.species.rules(include_withdrawn=withdrawn))
+        species = uow.cites.species
+        return Register(species.taxa(), species.rules(include_withdrawn=withdrawn), species.products())
 
 
 def save_taxon(uow: CitesUnitOfWork, principal: Principal, taxon: Taxon) -> Taxon:
@@ -164,6 +172,18 @@ def withdraw_rule(uow: CitesUnitOfWork, principal: Principal, rule_id: int) -> S
     return after  # type: ignore[no-any-return]
 
 
+def save_product(uow: CitesUnitOfWork, principal: Principal, product: TradedProduct) -> TradedProduct:
+    """Add a product type a species is traded as (or change its unit or description)."""
+    require(principal, Permission.SPECIES_MANAGE)
+    with uow:
+        taxon_id = _taxon_id(uow, product.scientific_name)
+        uow.cites.species.save_product(taxon_id, product)
+        org, actor = _actor(principal)
+        uow.cites.species.audit(org, actor, "product.saved", product.scientific_name, None, asdict(product))
+        uow.commit()
+    return product
+
+
 def audit_trail(uow: CitesUnitOfWork, principal: Principal, subject: str | None = None) -> list[Any]:
     require(principal, Permission.SPECIES_READ)
     with uow:
@@ -192,7 +212,8 @@ class SeedResult:
 
 
 def seed_register(uow: CitesUnitOfWork, *, quotas: bool = True) -> SeedResult:
-    """Load the starting register (saiga, tortoise, their rules and the CoP20 quota) where absent.
+    """Load the starting register (the listed species, their rules and products, the CoP20 quota) where
+    absent.
 
     Run by `kiik init`, `kiik species seed` and the demo; the server operator acts, so there is
     no principal. A taxon already in the register keeps its rules and quotas as the ministry left them."""
@@ -210,6 +231,8 @@ def seed_register(uow: CitesUnitOfWork, *, quotas: bool = True) -> SeedResult:
                 saved = species.rule(rule_id)
                 species.audit(None, SEED_ACTOR, "rule.added", taxon.scientific_name, None, rule_json(saved))
                 added[1] += 1
+            for product in (p for p in PRODUCTS if p.scientific_name == taxon.scientific_name):
+                species.save_product(taxon_id, product)
             for quota in (q for q in QUOTAS if quotas and q.scientific_name == taxon.scientific_name):
                 uow.cites.quotas.add(taxon_id, quota)
                 species.audit(None, SEED_ACTOR, "quota.added", taxon.scientific_name, None, asdict(quota))

@@ -1,0 +1,1 @@
+"""Proceeds' tables and store."""

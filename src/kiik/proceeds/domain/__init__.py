@@ -1,0 +1,1 @@
+"""Proceeds' rules, plain Python: fee rules, allocation rules, journal entries that balance."""

@@ -1,0 +1,1 @@
+"""Proceeds' use cases: rules, the fee at capture, corrections, the report."""

@@ -1,0 +1,1 @@
+"""Trade's tables and stores."""

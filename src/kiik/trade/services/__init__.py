@@ -1,0 +1,1 @@
+"""Trade's use cases: each records its EPCIS events through capture, in one transaction."""
