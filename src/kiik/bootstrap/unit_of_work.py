@@ -21,6 +21,7 @@ from kiik.custody.adapters.job_store import JobStore
 from kiik.custody.adapters.lineage_store import LineageStore
 from kiik.custody.adapters.stock_store import StockStore
 from kiik.custody.services.event_rules import RuleFactory
+from kiik.directory.adapters.people_store import PeopleStore
 from kiik.directory.adapters.store import DirectoryStore
 from kiik.harvest.adapters.store import HarvestStore
 from kiik.ledger.adapters.key_files import KeyFiles
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.events = EventStore(self._connection)
         self.items = ItemStore(self._connection)
         self.directory = DirectoryStore(self._connection)
+        self.people = PeopleStore(self._connection)
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
         self.lineage = LineageStore(self._connection)
