@@ -57,7 +57,7 @@ def site(registry: Registry) -> Iterator[Site]:
 
 def _logged_in(browser, site: Site, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=viewport)
-    context.add_cookies([{"name": "kiik_token", "value": site.token, "url": site.base}])
+    context.set_extra_http_headers({"Authorization": f"Bearer {site.token}"})
     return context
 
 

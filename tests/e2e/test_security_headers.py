@@ -47,7 +47,7 @@ def test_names_and_codes_with_markup_are_shown_as_text(registry: Registry) -> No
             "/epcis/events", json={**event, "@context": [build.EPCIS_CONTEXT]},
             headers={"Authorization": f"Bearer {evil}"},
         ).status_code == 201
-        client.cookies.set("kiik_token", world["inspector"].token)
+        client.headers["Authorization"] = f"Bearer {world['inspector'].token}"
         page = client.get(f"/items/{quote(HORN, safe='')}")
         assert page.status_code == 200
         assert MARKUP not in page.text and "&lt;script&gt;" in page.text

@@ -24,6 +24,7 @@ from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
+from tests.support.people import person
 from tests.support.season import open_register, small_season
 from tests.support.small_passage import write_small_passage
 from tests.support.world import make_world
@@ -123,6 +124,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "rule": "1",
         "package": "small-passage",  # the scientists'
         "query": "warehouse-shipments",  # the warehouse's named query
+        "person": person(registry, "harvester", "harvest.person"),  # a person of the harvester
     }
     return AccessWorld(tokens, objects)
 

@@ -19,7 +19,7 @@ from kiik.directory.domain.people import (
 )
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.directory.services.audit import record
-from kiik.directory.services.passwords import hash_password
+from kiik.directory.services.passwords import hash_password, password_matches
 from kiik.directory.services.ports import people_store
 
 
@@ -165,4 +165,18 @@ def enrol_second_factor(
         person = _person(uow, principal.username)
         people_store(uow).change(person.id, totp_secret=secret)
         record(uow, principal, "person.second_factor_enrolled", person.username)
+        uow.commit()
+
+
+def change_own_password(uow: UnitOfWork, principal: Principal, current: str, new: str) -> None:
+    """A person changes their own password, knowing the current one; their other sessions go on."""
+    if principal.username is None:
+        raise PersonError("only a person logged in with a password has one to change")
+    with uow:
+        person = _person(uow, principal.username)
+        if not password_matches(person.password_hash, current):
+            raise PersonError("the current password is wrong: type the one you logged in with")
+        check_password(new, person.username)
+        people_store(uow).change(person.id, password_hash=hash_password(new))
+        record(uow, principal, "person.password_changed", person.username)
         uow.commit()
