@@ -8,12 +8,13 @@ the demo exercises the real path; see `season` for what the season holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiik.custody.services.collections import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
+from kiik.demo.people import DemoLogin, demo_people
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
@@ -44,6 +45,7 @@ class DemoResult:
     events: int
     season: SeasonReport | None = None
     monitoring: MonitoringDemo | None = None
+    people: list[DemoLogin] = field(default_factory=list)
 
 
 def load_demo(
@@ -86,7 +88,8 @@ def load_demo(
         with no_automatic_collections():
             report = Season(capture, principals["kz-ministry"], horns, seed).run()
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
-    return DemoResult(created, tokens, report.events if report else 0, report, monitoring)
+    people = demo_people(uow_factory)
+    return DemoResult(created, tokens, report.events if report else 0, report, monitoring, people)
 
 
 def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:
