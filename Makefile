@@ -8,7 +8,7 @@ PORT ?= 8000
 
 FONTS := src/kiik/permits/adapters/fonts
 
-.PHONY: install run test lint bench clean lock
+.PHONY: install run test lint bench clean lock messages
 
 install: $(VENV)/.installed $(FONTS)/DejaVuSans.ttf
 
@@ -27,6 +27,14 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The pages' catalogs (src/kiik/web/locale): every string the templates and page modules mark is
+# added to each language's .po file; translate the new ones there. Compiled in memory at start.
+WEB := src/kiik/web
+messages: install
+	$(BIN)/pybabel -q extract -F $(WEB)/babel.cfg --no-location --sort-output --omit-header -o $(WEB)/locale/messages.pot .
+	$(BIN)/pybabel -q update -i $(WEB)/locale/messages.pot -d $(WEB)/locale --no-fuzzy-matching --ignore-obsolete -w 100
+	rm $(WEB)/locale/messages.pot
 
 lock: install
 	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \

@@ -31,7 +31,7 @@ def refusal(request: Request, principal: Principal | None, permission: Permissio
         return RedirectResponse(f"/?next={quote(target, safe='')}", status_code=303)
     if permission is not None and not principal.may(permission):
         text = PageText(language_of(request))
-        message = text.text("Your role does not allow this page. Ask your organisation's administrator.")
+        message = text.gettext("Your role does not allow this page. Ask your organisation's administrator.")
         return render(request, "error.html", {"message": message, "needed": permission.value}, 403)
     return None
 

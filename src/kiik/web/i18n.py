@@ -90,10 +90,6 @@ class PageText:
         text = Markup(self.catalog.ngettext(singular, plural, count))
         return text % {"num": count, **variables}
 
-    def text(self, message: str) -> str:
-        """A plain translated string, for Python code (an error message, a redirect's notice)."""
-        return str(self.catalog.gettext(message))
-
     def date(self, value: date | datetime | None) -> str:
         if value is None:
             return ""

@@ -40,7 +40,7 @@ async def login(request: Request) -> Response:
     target = safe_next(form.get("next"))
     context = {"error": None, "next": target, "ask_code": False, "username": form.get("username", "")}
     if not anonymous_form_allowed(request, form):
-        context["error"] = text.text("This form has expired. It has been renewed: please log in again.")
+        context["error"] = text.gettext("This form has expired. It has been renewed: please log in again.")
         return render(request, "login.html", context, status_code=403)
     command = LogIn(form.get("username", ""), form.get("password", ""), form.get("code", ""))
     try:
@@ -55,9 +55,11 @@ async def login(request: Request) -> Response:
             )
         elif refused.reason == "code":
             context["ask_code"] = True
-            context["error"] = text.text("Enter the six-digit code your authenticator app shows now.")
+            context["error"] = text.gettext("Enter the six-digit code your authenticator app shows now.")
         else:
-            context["error"] = text.text("The username or the password is wrong. Check both and try again.")
+            context["error"] = text.gettext(
+                "The username or the password is wrong. Check both and try again."
+            )
         return render(request, "login.html", context, status_code=401)
     response = RedirectResponse(target, status_code=303)
     start_session(request, response, session.token)
@@ -84,7 +86,7 @@ async def choose_language(request: Request) -> Response:
     form = await form_of(request)
     if found is None and not anonymous_form_allowed(request, form):
         text = PageText(language_of(request))
-        message = text.text("This form has expired. It has been renewed: please choose again.")
+        message = text.gettext("This form has expired. It has been renewed: please choose again.")
         return render(request, "error.html", {"message": message}, status_code=403)
     language = form.get("lang", "")
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
