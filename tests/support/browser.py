@@ -111,3 +111,17 @@ def axe_problems(page: Any) -> list[str]:
                 + `(${v.nodes.map(n => n.target.join(" ")).join(", ")})`)"""
     )
     return list(found)
+
+
+JAVASCRIPT_BUDGET = 300 * 1024  # no page ships more (issue 14, point 7)
+
+
+def javascript_bytes(page: Any) -> int:
+    """How many bytes of JavaScript the page loaded (decoded), its own and the libraries'."""
+    return int(
+        page.evaluate(
+            """performance.getEntriesByType("resource")
+                .filter(e => e.initiatorType === "script" || e.name.endsWith(".js"))
+                .reduce((sum, e) => sum + e.decodedBodySize, 0)"""
+        )
+    )

@@ -33,3 +33,21 @@ ORG_KIND = {
 def word(table: dict[str, str], code: str) -> str:
     """The msgid for `code`, or the code itself when the table lacks it."""
     return table.get(code, code)
+
+PERMIT_STATUS = {
+    "applied": N_("awaiting review"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "issued": N_("issued"),
+    "used": N_("used at export"),
+    "cancelled": N_("cancelled"),
+    "replaced": N_("replaced"),
+    "expired": N_("expired"),
+    "closed": N_("closed (arrival confirmed)"),
+}
+
+ALERT = {
+    "person": N_("people seen"),
+    "vehicle": N_("vehicles seen"),
+    "species of concern": N_("leopards and other species of concern"),
+}
