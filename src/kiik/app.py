@@ -24,7 +24,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.state.registry = registry
     errors.install(app)
     from kiik.api import capture_routes, epcis_resources, item_routes, named_query_routes, query_routes
-    from kiik.web import account_pages, dashboard_page, item_page, pages, people_pages
+    from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
@@ -35,6 +35,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
+    app.include_router(harvest_pages.router)
     app.include_router(item_page.router)
     from kiik.api import cites_report_routes, permit_routes, species_routes
     from kiik.web import permit_pages

@@ -31,8 +31,15 @@ def used_strings() -> dict[str, set[str]]:
 
 
 def catalog(language: str) -> dict[str, str]:
+    """msgid -> its translation ("" when missing); a plural entry counts only with all its forms."""
+    found = {}
     with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        return {m.id: m.string for m in read_po(po, locale=language) if m.id and isinstance(m.id, str)}
+        for m in read_po(po, locale=language):
+            if isinstance(m.id, tuple):
+                found[m.id[0]] = " ".join(m.string) if all(m.string) else ""
+            elif m.id:
+                found[m.id] = m.string
+    return found
 
 
 USED = used_strings()
