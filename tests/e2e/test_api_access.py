@@ -150,6 +150,8 @@ def test_a_person_logs_in_and_the_session_answers_as_a_token_would(setting, regi
     csrf = csrf_of(home.text)
     protected = client.post("/epcis/events", content=body, headers={**json_type, "X-CSRF-Token": csrf})
     assert protected.status_code not in (401, 403), protected.text
+    stale = client.post("/logout", data={"csrf": "an older page's"}, headers={"Accept": "text/html"})
+    assert stale.status_code == 403 and "out of date" in stale.text and "<html" in stale.text
     client.post("/logout", data={"csrf": csrf})
     assert client.get("/epcis/events").status_code == 401
 

@@ -54,3 +54,13 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def stale_form(request: Request, detail: str) -> Response:
+    """A page's form whose CSRF token no longer matches the session (an older tab, a new log-in):
+    the person is told to reload, in their language, as a page rather than a JSON problem."""
+    text = PageText(language_of(request))
+    message = text.gettext(
+        "This form is out of date (you may have logged in again since). Reload the page and send it again."
+    )
+    return render(request, "error.html", {"message": message}, 403)
