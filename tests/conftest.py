@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -78,6 +79,44 @@ def postgres_url() -> Iterator[str]:
     yield url
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Names of databases that do not exist yet (`kiik init` or a restore makes them), on SQLite or
+    PostgreSQL as the test asks: `new_database("sqlite", "a")`; the PostgreSQL ones are dropped after."""
+    made: list[str] = []
+
+    def name(dialect: str, label: str) -> str:
+        if dialect == "sqlite":
+            return f"sqlite:///{tmp_path / label}.db"
+        if not _postgres_reachable():
+            if REQUIRE_POSTGRES:
+                pytest.fail(
+                    f"PostgreSQL is required (KIIK_REQUIRE_POSTGRES=1), unreachable at {POSTGRES_ADMIN_URL}"
+                )
+            pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}")
+        database = f"kiik_test_{_worker()}_{label}_{uuid.uuid4().hex[:8]}"
+        made.append(database)
+        return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{database}"
+
+    yield name
+    if made:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            for database in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=5).close()
+    except psycopg.OperationalError:
+        return False
+    return True
 
 
 _ENGINES: dict[str, Registry] = {}

@@ -23,13 +23,21 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     )
     app.state.registry = registry
     errors.install(app)
-    from kiik.api import capture_routes, epcis_resources, item_routes, named_query_routes, query_routes
+    from kiik.api import (
+        capture_routes,
+        epcis_resources,
+        item_routes,
+        named_query_routes,
+        query_routes,
+        subscription_routes,
+    )
     from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
     app.include_router(epcis_resources.router)
     app.include_router(named_query_routes.router)
+    app.include_router(subscription_routes.router)
     app.include_router(item_routes.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
@@ -63,6 +71,9 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import monitoring_routes
 
     monitoring_routes.install(app)
+    from kiik.api import enforcement_routes
+
+    enforcement_routes.install(app)
     from kiik.web import reconciliation_page
 
     app.include_router(reconciliation_page.router)
@@ -97,3 +108,13 @@ def _pages_answer_stale_forms_as_pages(app: FastAPI) -> None:
         return await json_answer(request, exc)  # type: ignore[no-any-return]
 
     app.add_exception_handler(CsrfRefused, answer)
+
+
+def create_worker_app() -> FastAPI:
+    """The application of one of several worker processes (`kiik serve --workers N`), from the
+    environment that `kiik serve` set; the long-lived start-up objects leave the collector's scans."""
+    import gc
+
+    app = create_app(build(Settings.from_env()))
+    gc.freeze()
+    return app

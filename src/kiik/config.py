@@ -38,6 +38,8 @@ def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str],
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # A streaming replica of a PostgreSQL primary that the EPCIS queries read from (docs/operations.md).
+    read_database_url: str | None = None
     # Off turns kiik into a plain EPCIS 2.0 repository: events are stored without custody rules.
     custody_rules: bool = True
     yields: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_YIELDS))
@@ -72,6 +74,10 @@ class Settings:
     # absolute bound (a scale's resolution on a horn) and a share of what left (drying, calibration).
     reconcile_tolerance_kg: float = 0.005
     reconcile_tolerance_percent: float = 0.5
+    # Query subscriptions (docs/epcis-binding.md): where webhooks may go (host names and IP networks,
+    # nothing allowed by default) and how often `kiik serve` delivers (0 turns it off).
+    webhook_allow: tuple[str, ...] = ()
+    subscription_delivery_seconds: float = 1.0
 
     @property
     def session_lifetime(self) -> SessionLifetime:
@@ -87,6 +93,7 @@ class Settings:
             yields.update({str(k): float(v) for k, v in json.loads(env["KIIK_YIELDS"]).items()})
         settings = cls(
             database_url=env.get("KIIK_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            read_database_url=env.get("KIIK_READ_DATABASE_URL") or None,
             custody_rules=_flag(env.get("KIIK_CUSTODY_RULES"), True),
             yields=yields,
             country=(env.get("KIIK_COUNTRY") or "KZ").upper(),
@@ -102,6 +109,10 @@ class Settings:
             session_idle_minutes=_number(env, "KIIK_SESSION_IDLE_MINUTES", 120, int),
             session_hours=_number(env, "KIIK_SESSION_HOURS", 12, int),
             key_dir=env.get("KIIK_KEY_DIR") or None,
+            webhook_allow=tuple(
+                e.strip() for e in (env.get("KIIK_WEBHOOK_ALLOW") or "").split(",") if e.strip()
+            ),
+            subscription_delivery_seconds=_number(env, "KIIK_SUBSCRIPTION_DELIVERY_SECONDS", 1.0, float),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -9,3 +9,7 @@ class NotFound(LookupError):
 
 class QueryError(ValueError):
     """A query parameter that cannot be understood; the message names it and says what is allowed."""
+
+
+class QueryTooLarge(QueryError):
+    """A query matches more events than its `maxEventCount` allows (the standard's QueryTooLargeException)."""

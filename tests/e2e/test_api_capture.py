@@ -142,3 +142,28 @@ def test_a_document_that_is_not_epcis_fails_its_job_with_a_reason(client, regist
     assert answer.status_code == 202
     job = client.get(answer.headers["location"], headers=auth(team.token)).json()
     assert job["success"] is False and job["errors"] and job["errors"][0]["message"]
+
+
+def test_capture_jobs_are_listed_for_their_organisation_newest_first_in_pages(client, registry) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(registry)
+    team = world["harvester"]
+    made = [
+        post_document(client, team.token, [build.commissioning([h], T0, team.sgln, ilmd={"massKg": 0.3})])[
+            "captureID"
+        ]
+        for h in HORNS
+    ]
+    listed: list[str] = []
+    url: str | None = "/epcis/capture?perPage=2"
+    while url:
+        answer = client.get(url, headers=auth(team.token))
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()) <= 2
+        listed += [job["captureID"] for job in answer.json()]
+        link = answer.headers.get("Link")
+        url = link.split(">")[0].lstrip("<") if link else None
+    assert listed == list(reversed(made))
+    assert client.get("/epcis/capture", headers=auth(world["trader"].token)).json() == []
+    everything = client.get("/epcis/capture?perPage=100", headers=auth(world["ministry"].token)).json()
+    assert set(made) <= {job["captureID"] for job in everything}
+    assert client.get("/epcis/capture?nextPageToken=nonsense", headers=auth(team.token)).status_code == 400

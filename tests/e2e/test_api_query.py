@@ -66,8 +66,9 @@ def test_a_query_answer_is_a_valid_epcis_query_document_of_the_captured_events(
 def test_plain_json_when_asked_and_406_for_what_kiik_cannot_give(client: TestClient, data: Season) -> None:
     asked = client.get("/epcis/events", headers={**auth(data, "ministry"), "Accept": "application/json"})
     assert asked.headers["content-type"].startswith("application/json")
-    refused = client.get("/epcis/events", headers={**auth(data, "ministry"), "Accept": "application/xml"})
+    refused = client.get("/epcis/events", headers={**auth(data, "ministry"), "Accept": "text/csv"})
     assert refused.status_code == 406
+    assert "application/xml" in refused.json()["detail"]
 
 
 def test_pages_are_linked_until_the_last(client: TestClient, data: Season) -> None:

@@ -55,7 +55,7 @@ def test_a_small_season_is_built_through_capture_and_its_irregularities_are_flag
             assert EXPECTED_FLAGS.get(irregularity.kind, set()) <= flags, (irregularity.kind, flags)
         else:
             assert irregularity.capture_id is not None
-            job = job_document(registry.uow(), inspector, irregularity.capture_id)
+            job = job_document(registry.uow, inspector, irregularity.capture_id)
             rules = {e["rule"] for e in job["errors"]}
             assert job["running"] is False and job["success"] is False
             assert EXPECTED_REFUSALS[irregularity.kind] in rules, (irregularity.kind, rules)

@@ -215,3 +215,48 @@ def test_concurrent_captures_cannot_both_take_the_last_animal(registry: Registry
     assert all(rules == ["harvest.animal_limit"] for rules in refusals)
     if registry.engine.dialect.name == "postgresql":
         assert len(refusals) == 5  # every loser is told why
+
+
+def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_one(
+    registry: Registry,
+) -> None:
+    """Under LOOK_UPS_BEFORE_LOADING_ALL animals a capture reads only the rows of the animals its
+    events name (a single event late in a season reads two rows, not the season); past it, every
+    row. The limits come out the same either way, within a document and across documents."""
+    from kiik.harvest.services.capture_rule import LOOK_UPS_BEFORE_LOADING_ALL
+
+    world = make_world(registry)
+    team = world["harvester"]
+    limit = LOOK_UPS_BEFORE_LOADING_ALL + 26  # 90 animals
+    number = authorise(registry, world, animals=limit)
+    # 70 animals in one document: the rule reads everything once 64 were looked up, mid-document.
+    first = 2 * (LOOK_UPS_BEFORE_LOADING_ALL + 6)
+    assert capture(registry, team.principal, [harvest(n, number) for n in range(1, first + 1)]).succeeded
+    # A third horn for an animal of that document, alone: refused from the two rows of that animal.
+    assert refused(registry, team, [harvest(first + 1, number, animalID="URL-5")]) == [
+        "harvest.too_many_horns"
+    ]
+    # 20 more animals, one event at a time (each capture reads the rows it names only): all fit.
+    for n in range(first + 1, first + 41, 2):
+        assert capture(registry, team.principal, [harvest(n, number)]).succeeded
+    # The 91st animal is refused, alone or inside a document large enough to read everything.
+    assert refused(registry, team, [harvest(first + 41, number)]) == ["harvest.animal_limit"]
+    seconds = [harvest(n, number) for n in range(first + 2, first + 41, 2)]  # second horns: no new animal
+    bulk = [*seconds, *(harvest(n, number) for n in range(first + 41, first + 41 + 2 * 60, 2))]
+    assert set(refused(registry, team, bulk)) == {"harvest.animal_limit"}
+    assert capture(registry, team.principal, seconds).succeeded
+    assert get_authorisation(registry.uow(), ministry(world), number).animals == limit
+
+
+def test_the_animals_of_a_document_still_count_once_the_rule_reads_every_row(registry: Registry) -> None:
+    """The rule switches to reading every row in the middle of a document, before that document's
+    horns are written: they still count, so the limit is reached inside the document."""
+    from kiik.harvest.services.capture_rule import LOOK_UPS_BEFORE_LOADING_ALL
+
+    world = make_world(registry)
+    team = world["harvester"]
+    limit = LOOK_UPS_BEFORE_LOADING_ALL + 6
+    number = authorise(registry, world, animals=limit)
+    one_too_many = [harvest(n, number) for n in range(1, 2 * (limit + 1) + 1)]
+    assert refused(registry, team, one_too_many) == ["harvest.animal_limit", "harvest.animal_limit"]
+    assert capture(registry, team.principal, one_too_many[: 2 * limit]).succeeded

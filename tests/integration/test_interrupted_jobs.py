@@ -36,9 +36,9 @@ def test_jobs_left_running_are_settled_by_what_was_stored(registry: Registry) ->
         connection.execute(update(events).values(capture_id=committed))
 
     assert settle_interrupted_jobs(registry.uow()) == {committed: "succeeded", lost: "failed"}
-    done = job_document(registry.uow(), team.principal, committed)
+    done = job_document(registry.uow, team.principal, committed)
     assert not done["running"] and done["success"] and done["storedCount"] == 1
-    failed = job_document(registry.uow(), team.principal, lost)
+    failed = job_document(registry.uow, team.principal, lost)
     assert not failed["running"] and not failed["success"]
     [error] = failed["errors"]
     assert error["rule"] == "capture.interrupted" and "send the document again" in error["message"]
@@ -65,9 +65,39 @@ def test_serve_settles_them_at_start(tmp_path: Path) -> None:
             lines.append(line)
             if "kiik serving on" in line:
                 break
-        assert not job_document(registry.uow(), team.principal, job)["running"]
+        assert not job_document(registry.uow, team.principal, job)["running"]
     finally:
         server.terminate()
         server.communicate(timeout=30)
         registry.engine.dispose()
     assert "capture jobs a stopped server left running: 1 settled, 1 failed" in "".join(lines)
+
+
+def test_a_job_whose_worker_died_is_settled_when_polled_and_a_live_one_is_not(registry: Registry) -> None:
+    """Two workers (two lease holders on one database): the one polling settles what the dead one
+    left, never what a live one runs. On PostgreSQL the dead worker's lease is a lock that its
+    connection's end frees; on SQLite (one server process) a job this process does not run is dead."""
+    from kiik.custody.adapters.job_leases import JobLeases
+
+    team = make_world(registry)["harvester"]
+    polling, other = JobLeases(registry.engine), JobLeases(registry.engine)
+    live = start_job(registry.uow(), team.principal, polling)
+    dead = start_job(registry.uow(), team.principal, other)
+    assert polling.alive(live) and other.alive(dead)
+    postgres = registry.engine.dialect.name == "postgresql"
+    # The other worker is killed: its connections end, and PostgreSQL frees their locks.
+    for connection in list(other._held.values()):
+        if connection is not None:
+            connection.invalidate()  # dropped as a killed process drops it: no unlock is sent
+    other._held.clear()
+
+    assert polling.alive(live)
+    assert not polling.alive(dead)
+    document = job_document(registry.uow, team.principal, dead, polling)
+    assert not document["running"] and document["errors"][0]["rule"] == "capture.interrupted"
+    assert job_document(registry.uow, team.principal, live, polling)["running"]
+    # A worker that starts settles only what no live process runs.
+    assert settle_interrupted_jobs(registry.uow(), JobLeases(registry.engine)) == (
+        {} if postgres else {live: "failed"}
+    )
+    polling.release(live)

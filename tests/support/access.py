@@ -17,10 +17,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kiik.bootstrap.registry import Registry
+from kiik.custody.adapters.webhooks import HttpWebhookSender
+from kiik.custody.services.subscriptions import SubscriptionRequest, create_subscription
 from kiik.directory.services.auth import create_token
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.event_hash import event_hash_id
+from kiik.epcis.domain.webhook_destinations import AllowList
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from tests.support.enforcement import enforcement_objects
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
@@ -104,6 +108,13 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         headers={"Authorization": f"Bearer {tokens['warehouse']}"},
     )
     assert kept.status_code == 201, kept.text
+    subscribed = create_subscription(
+        registry.uow(),
+        world["warehouse"].principal,
+        "warehouse-shipments",
+        SubscriptionRequest(dest="http://127.0.0.1:9/hook", stream=True),
+        HttpWebhookSender(AllowList.read(["127.0.0.1/32"])),
+    )
     horn = "urn:epc:id:sgtin:4870002.000001.901"
     event = build.commissioning([horn], datetime.now(UTC), world["harvester"].sgln, ilmd={"massKg": 0.3})
     answer = client.post(
@@ -112,7 +123,9 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         headers={"Authorization": f"Bearer {tokens['harvester']}"},
     )
     job = answer.headers["location"].rsplit("/", 1)[-1]
+    enforcement = enforcement_objects(registry, world, season.horns[-2])
     objects = {
+        **enforcement,
         "item": season.horns[-1],  # a whole horn the trader holds
         "event": event_hash_id(event),  # recorded by the harvester
         "job": job,  # the harvester's capture job
@@ -124,6 +137,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "rule": "1",
         "package": "small-passage",  # the scientists'
         "query": "warehouse-shipments",  # the warehouse's named query
+        "subscription": subscribed["subscriptionID"],  # the warehouse's, to its query
         "person": person(registry, "harvester", "harvest.person"),  # a person of the harvester
     }
     return AccessWorld(tokens, objects)

@@ -64,6 +64,22 @@ for kind in OrgKind:
 for role in (Role.OPERATOR, Role.ADMIN):
     EXPECTED[(OrgKind.MINISTRY, role)] |= {P.OFFTAKE_PLANS_MANAGE, P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
     EXPECTED[(OrgKind.RESEARCH, role)] |= {P.CENSUS_RECORD, P.CAMERA_TRAPS_IMPORT}
+# Enforcement: seizures and cases for this country's enforcement authorities only; holders see the
+# alerts that concern them; rehabilitation centres (research) record animals; scientists read analytics.
+for role in Role:
+    for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):
+        EXPECTED[(kind, role)] |= {P.SEIZURES_READ, P.ENFORCEMENT_ANALYTICS_READ}
+    EXPECTED[(OrgKind.RESEARCH, role)] |= {P.ENFORCEMENT_ANALYTICS_READ}
+    for kind in (OrgKind.MINISTRY, OrgKind.INSPECTORATE):
+        EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_READ}
+    for kind in (OrgKind.HARVESTER, OrgKind.WAREHOUSE, OrgKind.PROCESSOR, OrgKind.TRADER):
+        EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_OWN}
+for role in (Role.OPERATOR, Role.ADMIN):
+    for kind in (OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE):
+        EXPECTED[(kind, role)] |= {P.SEIZURES_RECORD, P.CASES_MANAGE}
+    for kind in (OrgKind.MINISTRY, OrgKind.INSPECTORATE):
+        EXPECTED[(kind, role)] |= {P.LEAK_ALERTS_REVIEW, P.MARKET_INSPECT, P.REHABILITATION_RECORD}
+    EXPECTED[(OrgKind.RESEARCH, role)] |= {P.REHABILITATION_RECORD}
 
 
 @pytest.mark.parametrize(("kind", "role"), sorted(EXPECTED, key=str))

@@ -1,4 +1,5 @@
-"""EPCIS 2.0 REST binding, capture side: POST /epcis/capture, GET /epcis/capture/{id}, POST /epcis/events."""
+"""EPCIS 2.0 REST binding, capture side: POST and GET /epcis/capture, GET /epcis/capture/{id}, POST
+/epcis/events."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.capture import capture_events
-from kiik.custody.services.capture_jobs import job_document, run_job, start_job
+from kiik.custody.services.capture_jobs import job_document, job_documents, run_job, start_job
 from kiik.directory.domain.permissions import Permission, Principal
 from kiik.epcis.adapters.capture_source import open_capture_document
 from kiik.epcis.adapters.reader import validate_event
@@ -55,8 +56,11 @@ def capture_file(
                 batch_size=settings.capture_batch_size,
                 max_errors=settings.max_reported_errors,
                 max_events=settings.max_events_per_document,
+                leases=registry.job_leases,
             )
+        registry.reads.wrote(principal.org_id)  # its next queries see what it stored
     finally:
+        registry.job_leases.release(job_id)  # also when the document could not even be opened
         os.unlink(path)
 
 
@@ -76,14 +80,30 @@ async def capture_document(
             f"the document exceeds {limit} bytes; split it",
             "CaptureLimitExceededException",
         )
-    job_id = start_job(registry.uow(), principal)
+    job_id = start_job(registry.uow(), principal, registry.job_leases)
     background.add_task(capture_file, registry, principal, job_id, path, request.headers.get("content-type"))
     return Response(status_code=202, headers={"Location": f"/epcis/capture/{job_id}"})
 
 
+@router.get("/capture", summary="The capture jobs of your organisation, newest first")
+def capture_jobs(
+    request: Request,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    per_page: Annotated[int, Query(alias="perPage", ge=1, le=1000)] = 30,
+    token: Annotated[str | None, Query(alias="nextPageToken", max_length=400)] = None,
+) -> JSONResponse:
+    jobs, following = job_documents(registry.uow(), principal, per_page, token)
+    headers = {}
+    if following is not None:
+        link = request.url.remove_query_params("nextPageToken").include_query_params(nextPageToken=following)
+        headers = {"Link": f'<{link}>; rel="next"', "GS1-Next-Page-Token": following}
+    return JSONResponse(jobs, headers=headers)
+
+
 @router.get("/capture/{capture_id}", summary="The state of a capture job")
 def capture_job(capture_id: str, registry: RegistryDep, principal: PrincipalDep) -> JSONResponse:
-    return JSONResponse(job_document(registry.uow(), principal, capture_id))
+    return JSONResponse(job_document(registry.uow, principal, capture_id, registry.job_leases))
 
 
 class _Single:
@@ -116,6 +136,7 @@ async def capture_single_event(
     if not outcome.succeeded:
         detail = "; ".join(f"{e['rule']}: {e['message']}" for e in outcome.errors)
         return problem(400, "Event rejected", detail, "ValidationException", errors=outcome.errors)
+    registry.reads.wrote(principal.org_id)
     location = "/epcis/events/" + _event_id_of(registry, event)
     return Response(status_code=201, headers={"Location": location})
 

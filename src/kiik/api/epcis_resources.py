@@ -126,7 +126,8 @@ def _values_of(resource: str) -> Any:
         perPage: PerPage = 30,
         nextPageToken: str | None = None,
     ) -> Response:
-        values, following = known_values(registry.uow(), principal, resource, perPage, nextPageToken)
+        _source, uow = registry.read_uow(principal.org_id)
+        values, following = known_values(uow, principal, resource, perPage, nextPageToken)
         return _page(request, values, following)
 
     return listed

@@ -5,14 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 
 from kiik.api import cites_errors
 from kiik.custody.services.named_queries import QueryNameTaken
 from kiik.custody.services.stock import InvalidSetting
+from kiik.custody.services.subscriptions import SubscriptionError
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.directory.services.auth import DirectoryError
 from kiik.epcis.domain.identifiers import InvalidIdentifier
-from kiik.errors import NotFound, QueryError
+from kiik.errors import NotFound, QueryError, QueryTooLarge
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
 from kiik.http.deps import CsrfRefused, Unauthenticated
@@ -37,6 +39,14 @@ def install(app: FastAPI) -> None:
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc), "NoSuchResourceException")
 
+    @app.exception_handler(SubscriptionError)
+    async def _subscription(_: Request, exc: SubscriptionError) -> JSONResponse:
+        return problem(400, "Invalid subscription", str(exc), "SubscriptionControlsException")
+
+    @app.exception_handler(QueryTooLarge)
+    async def _too_large(_: Request, exc: QueryTooLarge) -> JSONResponse:
+        return problem(413, "Query too large", str(exc), "QueryTooLargeException")
+
     @app.exception_handler(QueryError)
     async def _bad_query(_: Request, exc: QueryError) -> JSONResponse:
         return problem(400, "Invalid query", str(exc), "QueryParameterException")
@@ -56,6 +66,20 @@ def install(app: FastAPI) -> None:
             "or give its published keys in the request"
         )
         return problem(502, "Partner registry unreachable", detail, "ImplementationException")
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        # The database cannot be reached or is busy (a restart, a failover, a lock held too long):
+        # nothing was written by this request; the client may send it again.
+        answer = problem(
+            503,
+            "Database unavailable",
+            "the registry's database did not answer and the request did not complete: send it again in a "
+            "few seconds (events already recorded are recognised, never stored twice)",
+            "ImplementationException",
+        )
+        answer.headers["Retry-After"] = "5"
+        return answer
 
     @app.exception_handler(InvalidSetting)
     async def _setting(_: Request, exc: InvalidSetting) -> JSONResponse:

@@ -63,4 +63,4 @@ def remove_query(name: str, registry: RegistryDep, principal: PrincipalDep) -> R
 @router.get("/queries/{name}/events", summary="The events of a named query, for you")
 def get_query_events(name: str, request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
     parameters = query_parameters(registry.uow(), principal, name, request.query_params.multi_items())
-    return events_answer(request, registry, principal, parameters)
+    return events_answer(request, registry, principal, parameters, query_name=name)

@@ -1,13 +1,13 @@
 """EPCIS 2.0 REST binding, query side: GET /epcis/events and GET /epcis/events/{eventID}.
 
 Answers are EPCISQueryDocuments in JSON-LD (`application/ld+json`, or `application/json` when the
-client asks for it). The next page is named in a `Link: <...>; rel="next"` header and its token
-in `GS1-Next-Page-Token`; the last page has neither.
+client asks for it) or in XML (`application/xml`, valid against GS1's query XSD). The next page is
+named in a `Link: <...>; rel="next"` header and its token in `GS1-Next-Page-Token`; the last page
+has neither.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.queries import event_by_id, query_events
 from kiik.directory.domain.permissions import Principal
-from kiik.epcis.domain.event_builders import EPCIS_CONTEXT
+from kiik.epcis.adapters.xml_writer import query_document_xml
+from kiik.epcis.domain.query_document import query_document
 from kiik.epcis.services.query_params import DEFAULT_PER_PAGE, MATCH_ROLES, MAX_PER_PAGE, MULTI_VALUED
 from kiik.http.deps import PrincipalDep, RegistryDep
 from kiik.http.problems import problem
@@ -27,6 +28,8 @@ router = APIRouter(prefix="/epcis", tags=["EPCIS query"])
 # (kiik.http.security_headers.EpcisHeaders).
 JSON_LD = "application/ld+json"
 JSON = "application/json"
+XML = "application/xml"
+_XML_KINDS = (XML, "text/xml")
 
 _DESCRIPTIONS = {
     "eventType": "Event types, e.g. ObjectEvent|TransformationEvent",
@@ -42,6 +45,8 @@ _DESCRIPTIONS = {
     "EQ_eventID": "eventIDs (or Event Hash IDs of events captured without one)",
     "EXISTS_errorDeclaration": "true: only error declarations",
     "orderBy": "eventTime (default) or recordTime",
+    "eventCountLimit": "At most this many events in all, over every page",
+    "maxEventCount": "Refuse (413 QueryTooLargeException) a query that matches more events than this",
     "orderDirection": "DESC (default) or ASC",
     "perPage": f"Events per page (default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE})",
     "nextPageToken": "The token of the next page (from the Link or GS1-Next-Page-Token header)",
@@ -57,14 +62,16 @@ QUERY_PARAMETERS = [
         "required": False,
         "description": _DESCRIPTIONS.get(name, _MATCH_HELP)
         + (" (several: separate with |)" if name in MULTI_VALUED else ""),
-        "schema": {"type": "integer" if name == "perPage" else "string"},
+        "schema": {
+            "type": "integer" if name in ("perPage", "eventCountLimit", "maxEventCount") else "string"
+        },
     }
     for name in [*_DESCRIPTIONS, *MATCH_ROLES]
 ]
 
 
 def _media_type(request: Request) -> str | None:
-    """The JSON flavour the client accepts (JSON-LD unless it asks for plain JSON), None for neither."""
+    """The format the client accepts: JSON-LD unless it asks for plain JSON or XML; None for none."""
     accept = request.headers.get("accept", "").lower()
     if not accept.strip():
         return JSON_LD
@@ -73,56 +80,16 @@ def _media_type(request: Request) -> str | None:
         return JSON_LD
     if JSON in kinds:
         return JSON
+    if any(kind in kinds for kind in _XML_KINDS):
+        return XML
     return None
-
-
-def shared_context(events: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]]]:
-    """One `@context` for a query document, and its events without theirs.
-
-    Each event was captured with its own context: GS1's, and the prefixes of its extensions. Repeated
-    per event inside a document that has GS1's context already, it would redefine GS1's protected
-    terms, which a JSON-LD processor refuses. So GS1's context and every prefix the events define go
-    to the document, once; an event keeps only what clashes with another's (a prefix bound to
-    another namespace) or names another remote context, never GS1's again."""
-    prefixes: dict[str, Any] = {}
-    bare = []
-    for event in events:
-        own = event.get("@context")
-        rest = {k: v for k, v in event.items() if k != "@context"}
-        if own is None:
-            bare.append(rest)
-            continue
-        parts = own if isinstance(own, list) else [own]
-        defined = {k: v for part in parts if isinstance(part, dict) for k, v in part.items()}
-        remote = [part for part in parts if isinstance(part, str) and part != EPCIS_CONTEXT]
-        if remote or any(k in prefixes and prefixes[k] != v for k, v in defined.items()):
-            kept = [*remote, *([defined] if defined else [])]
-            bare.append({"@context": kept, **rest} if kept else rest)
-            continue
-        prefixes.update(defined)
-        bare.append(rest)
-    return [EPCIS_CONTEXT, *([prefixes] if prefixes else [])], bare
-
-
-def query_document(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """An EPCISQueryDocument holding the events of one SimpleEventQuery page."""
-    context, events = shared_context(events)
-    return {
-        "@context": context,
-        "type": "EPCISQueryDocument",
-        "schemaVersion": "2.0",
-        "creationDate": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "epcisBody": {
-            "queryResults": {"queryName": "SimpleEventQuery", "resultsBody": {"eventList": events}},
-        },
-    }
 
 
 def _not_acceptable(request: Request) -> Response:
     return problem(
         406,
         "Not acceptable",
-        f"kiik answers queries in {JSON_LD} or {JSON}, not {request.headers.get('accept')}",
+        f"kiik answers queries in {JSON_LD}, {JSON} or {XML}, not {request.headers.get('accept')}",
         "NotAcceptableException",
     )
 
@@ -131,7 +98,7 @@ def _not_acceptable(request: Request) -> Response:
     "/events",
     summary="Query events (SimpleEventQuery)",
     openapi_extra={"parameters": QUERY_PARAMETERS},
-    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+    responses={200: {"content": {JSON_LD: {}, XML: {}}, "description": "An EPCISQueryDocument"}},
 )
 def get_events(request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
     return events_answer(request, registry, principal, request.query_params.multi_items())
@@ -146,24 +113,43 @@ def next_page_headers(request: Request, token: str | None) -> dict[str, str]:
     return {"Link": f'<{following}>; rel="next"', "GS1-Next-Page-Token": token}
 
 
+def document_answer(
+    events: list[dict[str, Any]],
+    media_type: str,
+    headers: dict[str, str] | None = None,
+    query_name: str | None = None,
+) -> Response:
+    """An EPCISQueryDocument of `events` in the asked format."""
+    if media_type == XML:
+        body = query_document_xml(events, query_name or "SimpleEventQuery")
+        return Response(body, media_type=XML, headers=headers)
+    return JSONResponse(query_document(events, query_name), media_type=media_type, headers=headers)
+
+
 def events_answer(
-    request: Request, registry: Registry, principal: Principal, parameters: list[tuple[str, str]]
+    request: Request,
+    registry: Registry,
+    principal: Principal,
+    parameters: list[tuple[str, str]],
+    query_name: str | None = None,
 ) -> Response:
     """A page of the events matching `parameters`, as the binding answers a query."""
     media_type = _media_type(request)
     if media_type is None:
         return _not_acceptable(request)
-    page = query_events(registry.uow(), principal, parameters)
+    source, uow = registry.read_uow(principal.org_id)
+    page = query_events(uow, principal, parameters)
     # The page size used and kiik's ceiling: a client that asked for more sees that it got fewer.
     headers = {"Kiik-Per-Page": str(page.per_page), "Kiik-Max-Per-Page": str(MAX_PER_PAGE)}
+    headers.update(read_from(registry, source))
     headers.update(next_page_headers(request, page.next_page_token))
-    return JSONResponse(query_document(page.events), media_type=media_type, headers=headers)
+    return document_answer(page.events, media_type, headers, query_name)
 
 
 @router.get(
     "/events/{event_id:path}",
     summary="One event and its error declarations, by eventID or Event Hash ID",
-    responses={200: {"content": {JSON_LD: {}}, "description": "An EPCISQueryDocument"}},
+    responses={200: {"content": {JSON_LD: {}, XML: {}}, "description": "An EPCISQueryDocument"}},
 )
 def get_event(event_id: str, request: Request, registry: RegistryDep, principal: PrincipalDep) -> Response:
     media_type = _media_type(request)
@@ -172,5 +158,11 @@ def get_event(event_id: str, request: Request, registry: RegistryDep, principal:
     if request.url.query and event_id.startswith("ni:"):
         # A hash ID sent without encoding its `?ver=CBV2.0`: the query string is part of the ID.
         event_id = f"{event_id}?{request.url.query}"
-    events = event_by_id(registry.uow(), principal, event_id)
-    return JSONResponse(query_document(events), media_type=media_type)
+    source, uow = registry.read_uow(principal.org_id)
+    events = event_by_id(uow, principal, event_id)
+    return document_answer(events, media_type, read_from(registry, source))
+
+
+def read_from(registry: Registry, source: str) -> dict[str, str]:
+    """Where a query was read, when a replica is configured: "replica" or "primary"."""
+    return {"Kiik-Read-From": source} if registry.settings.read_database_url else {}

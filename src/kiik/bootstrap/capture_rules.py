@@ -7,6 +7,7 @@ from __future__ import annotations
 from kiik.custody.services.event_rules import RuleFactory
 from kiik.custody.services.origin_rule import OriginRecorder
 from kiik.custody.services.stock_count_rule import StockCounts
+from kiik.enforcement.services.capture_rule import SeizedGoodsRule
 from kiik.harvest.services.capture_rule import HarvestRule
 from kiik.ledger.services.merkle_log import LogAppender
 from kiik.partners.services.export_notice import ExportNotices
@@ -20,6 +21,7 @@ RULE_FACTORIES: tuple[RuleFactory, ...] = (
     PermitExports,
     OriginRecorder,
     StockCounts,
+    SeizedGoodsRule,
     LogAppender,
     ExportNotices,
     OnwardProcessing,

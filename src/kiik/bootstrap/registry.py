@@ -12,7 +12,9 @@ from sqlalchemy.engine import make_url
 
 from kiik.bootstrap.unit_of_work import SqlUnitOfWork
 from kiik.config import Settings
+from kiik.custody.adapters.job_leases import JobLeases
 from kiik.db.engine import make_engine, normalise_url
+from kiik.db.read_routing import ReadRouting
 from kiik.ledger.adapters.key_files import KeyFiles
 
 
@@ -39,6 +41,22 @@ class Registry:
         """The private halves of the registry's signing keys (kiik.ledger.adapters.key_files),
         worked out from the settings once, not at every unit of work."""
         return KeyFiles(key_directory(self.settings))
+
+    @cached_property
+    def job_leases(self) -> JobLeases:
+        """Which capture jobs this process runs, as other processes can tell (custody.adapters.job_leases)."""
+        return JobLeases(self.engine)
+
+    @cached_property
+    def reads(self) -> ReadRouting:
+        """Where the event queries read: the replica of KIIK_READ_DATABASE_URL, else the primary."""
+        url = self.settings.read_database_url
+        return ReadRouting(self.engine, make_engine(url) if url else None)
+
+    def read_uow(self, org_id: int | None) -> tuple[str, SqlUnitOfWork]:
+        """A unit of work for reading only, on the replica when it holds the organisation's own writes."""
+        source, engine = self.reads.engine_for(org_id)
+        return source, SqlUnitOfWork(engine, self.key_files)
 
     @property
     def uow(self) -> Callable[[], SqlUnitOfWork]:

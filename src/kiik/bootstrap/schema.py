@@ -9,6 +9,7 @@ from __future__ import annotations
 from kiik.custody.adapters import tables as custody_tables
 from kiik.db.metadata import metadata
 from kiik.directory.adapters import tables as directory_tables
+from kiik.enforcement.adapters import tables as enforcement_tables
 from kiik.harvest.adapters import tables as harvest_tables
 from kiik.ledger.adapters import tables as ledger_tables
 from kiik.monitoring.adapters import tables as monitoring_tables
@@ -25,6 +26,7 @@ CAPABILITY_TABLES = (
     ledger_tables,
     partner_tables,
     monitoring_tables,
+    enforcement_tables,
 )
 
 __all__ = ["CAPABILITY_TABLES", "metadata"]

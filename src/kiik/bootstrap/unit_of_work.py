@@ -1,7 +1,8 @@
 """One transaction per use case: the unit of work is the only thing that commits.
 
 It opens every capability's stores on one connection, and hands capture the rules of every
-capability (`capture_rules`). An importing country's authority reads what was exported to it under
+capability (`capture_rules`); the partner inbox applies enforcement's seizure alerts and
+answers. An importing country's authority reads what was exported to it under
 permits: custody's read conditions take that set of keys from the permits' tables here.
 """
 
@@ -20,9 +21,13 @@ from kiik.custody.adapters.item_store import ItemStore
 from kiik.custody.adapters.job_store import JobStore
 from kiik.custody.adapters.lineage_store import LineageStore
 from kiik.custody.adapters.stock_store import StockStore
+from kiik.custody.adapters.subscription_store import SubscriptionStore
 from kiik.custody.services.event_rules import RuleFactory
 from kiik.directory.adapters.people_store import PeopleStore
 from kiik.directory.adapters.store import DirectoryStore
+from kiik.enforcement.adapters.registry_lookup import RegistryLookup
+from kiik.enforcement.adapters.store import EnforcementStore
+from kiik.enforcement.services import exchange as seizure_exchange
 from kiik.harvest.adapters.store import HarvestStore
 from kiik.ledger.adapters.key_files import KeyFiles
 from kiik.ledger.adapters.merkle_store import MerkleStore
@@ -31,9 +36,12 @@ from kiik.monitoring.adapters.camtrap_store import CameraTrapStore
 from kiik.monitoring.adapters.census_store import CensusStore, PlanStore
 from kiik.partners.adapters.consignment_store import ConsignmentStore
 from kiik.partners.adapters.store import PartnerStore
+from kiik.partners.services import inbox
 from kiik.permits.adapters.exports import exported_keys
 
 visibility.read_exports_from(exported_keys)
+for _kind, _applier in seizure_exchange.APPLIERS.items():
+    inbox.apply_also(_kind, _applier)
 
 
 class SqlUnitOfWork:
@@ -51,6 +59,7 @@ class SqlUnitOfWork:
         self.people = PeopleStore(self._connection)
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
+        self.subscriptions = SubscriptionStore(self._connection)
         self.lineage = LineageStore(self._connection)
         self.harvest = HarvestStore(self._connection)
         self.cites = CitesStores(self._connection)
@@ -62,6 +71,8 @@ class SqlUnitOfWork:
         self.census = CensusStore(self._connection)
         self.offtake_plans = PlanStore(self._connection)
         self.camera_traps = CameraTrapStore(self._connection)
+        self.enforcement = EnforcementStore(self._connection)
+        self.registry_lookup = RegistryLookup(self._connection)
         return self
 
     @property

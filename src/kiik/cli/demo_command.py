@@ -69,6 +69,7 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
         console.print(f"[green]demo data loaded:[/] {result.events} events")
         _season(result.season)
         _monitoring(result.monitoring)
+        _enforcement(result.enforcement)
     else:
         console.print("demo data already present; new passwords and tokens made")
     # Plain lines, never a table: a narrow terminal must not cut a password short.
@@ -109,6 +110,27 @@ class _CameraTrapFiles:
         from kiik.monitoring.adapters.camtrap_reader import read_package
 
         return read_package(folder)
+
+
+def _enforcement(found) -> None:  # type: ignore[no-untyped-def]
+    if found is None:
+        return
+    api = f"{BASE_URL}/api/enforcement"
+    console.print(
+        f"enforcement: the 845-horn interception reported by Kyrgyzstan ({found.interception}): "
+        f"{found.leaked} horns leaked from {found.leaked_from}, the rest unmarked; alert {found.alert} "
+        f"confirmed; {found.released} seized tortoises released; a forged code at a pharmacy "
+        f"({found.forged_seizure}); case {found.case}"
+    )
+    console.print(
+        f"  the seizure and which horns leaked: {api}/seizures/{found.interception}", soft_wrap=True
+    )
+    console.print(f"  the alert's review: {api}/alerts/{found.alert}", soft_wrap=True)
+    console.print(f"  the tortoise case and its penalty estimate: {api}/cases/{found.case}", soft_wrap=True)
+    console.print(f"  released where: {api}/releases", soft_wrap=True)
+    console.print(
+        f"  the year's illegal trade report: {api}/illegal-trade-report?year=2026&format=xlsx", soft_wrap=True
+    )
 
 
 def _monitoring(monitoring) -> None:  # type: ignore[no-untyped-def]

@@ -49,7 +49,11 @@ COMMANDS = {
     "verify-log": "log_commands",
     "partner": "partner_commands",
     "audit": "audit_command",
+    "backup": "backup_commands",
+    "restore": "backup_commands",
     "monitoring": "monitoring_commands",
+    "subscriptions": "subscription_commands",
+    "enforcement": "enforcement_commands",
 }
 
 

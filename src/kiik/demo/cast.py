@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kiik.custody.services.collections import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
+from kiik.demo.enforcement import EnforcementDemo, load_enforcement
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
 from kiik.demo.people import DemoLogin, demo_people
 from kiik.demo.plan import TEAMS, main_site, pgln
@@ -45,6 +46,7 @@ class DemoResult:
     events: int
     season: SeasonReport | None = None
     monitoring: MonitoringDemo | None = None
+    enforcement: EnforcementDemo | None = None
     people: list[DemoLogin] = field(default_factory=list)
 
 
@@ -68,6 +70,7 @@ def load_demo(
     created = existing is None
     report = None
     monitoring = None
+    enforcement = None
     if created:
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
@@ -87,9 +90,13 @@ def load_demo(
         # collects the young objects and the season's records are frozen (see SeasonCapture).
         with no_automatic_collections():
             report = Season(capture, principals["kz-ministry"], horns, seed).run()
+        shown = [i.code for i in report.irregularities if i.code is not None]
+        enforcement = load_enforcement(uow_factory, principals, custody_rules=custody_rules, keep=shown)
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
     people = demo_people(uow_factory)
-    return DemoResult(created, tokens, report.events if report else 0, report, monitoring, people)
+    return DemoResult(
+        created, tokens, report.events if report else 0, report, monitoring, enforcement, people
+    )
 
 
 def _principal(uow_factory: Callable[[], UnitOfWork], code: str) -> Principal:

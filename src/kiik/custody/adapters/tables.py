@@ -175,6 +175,33 @@ named_queries = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# Subscriptions to named queries (EPCIS REST binding): where and when to deliver, as whom, and how
+# far delivery got (the record time and id of the last event delivered), so that a delivery that
+# failed resumes where it stopped. `due_at` is when to try next (a stream's next round, a schedule's
+# next run, or a retry after a backoff).
+query_subscriptions = Table(
+    "query_subscriptions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("query_name", String(200), nullable=False, index=True),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("token_id", Integer, ForeignKey("api_tokens.id"), nullable=True),
+    Column("dest", String(2000), nullable=False),
+    Column("signature_token", String(500), nullable=True),
+    Column("stream", Boolean, nullable=False),
+    Column("schedule", Document, nullable=True),
+    Column("report_if_empty", Boolean, nullable=False),
+    Column("initial_record_time", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("due_at", DateTime, nullable=False, index=True),
+    Column("after_time", DateTime, nullable=True),
+    Column("after_event", BigId, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=True),
+    Column("last_delivered_at", DateTime, nullable=True),
+)
+
 # The plausible masses the ministry set (kiik.custody.domain.mass_bounds; defaults where none):
 # one row per product type, item or lot, and species ("" for any species).
 mass_bounds = Table(

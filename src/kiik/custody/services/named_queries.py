@@ -79,6 +79,7 @@ def delete_query(uow: ReadUnitOfWork, principal: Principal, name: str) -> None:
         if found is None or found[0] != principal.org_id:
             raise NotFound(f"no query named {name!r} of yours: see GET /epcis/queries")
         stores.queries.delete_named(name)
+        stores.subscriptions.remove_of_query(name)  # its subscriptions end with it
         stores.commit()
 
 

@@ -4,6 +4,10 @@ Each event comes back as it was captured (its stored body, event-level `@context
 the `recordTime` the registry gave it, and nothing else: its Event Hash ID is the one computed at
 capture. Pages are keyset pages: the token holds the last event's order value and id, so a page
 costs the same however deep it is and events captured meanwhile do not shift it.
+
+Parameters that look inside an event's body (extensions, ILMD, sensor data, ...) are checked on the
+events SQL finds, batch after batch, until a page is full: a selective body filter costs a scan of
+the events the column filters leave, never a wrong page.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kiik.directory.domain.permissions import Permission, Principal, Viewer
 from kiik.directory.services.scope import restrict
-from kiik.epcis.services.query_params import EventQuery, parse_query
-from kiik.errors import NotFound, QueryError
+from kiik.epcis.domain.query_filters import MasterData
+from kiik.epcis.services.identifier_terms import stored_key
+from kiik.epcis.services.query_params import PAGING, EventQuery, parse_query
+from kiik.errors import NotFound, QueryError, QueryTooLarge
 
 
 class StoredEvent(Protocol):
@@ -87,26 +93,30 @@ def from_token(token: str) -> bytes:
     return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
 
 
-def page_token(query: EventQuery, last: StoredEvent) -> str:
-    """An opaque token for the page after `last`, bound to the query's filters and order."""
+def page_token(query: EventQuery, last: StoredEvent, given: int = 0) -> str:
+    """An opaque token for the page after `last`, bound to the query's filters and order; `given`
+    counts the events of the pages so far (what an eventCountLimit is spent against)."""
     data = {
         "o": query.order_by,
         "d": "DESC" if query.descending else "ASC",
         "v": last.order_value(query.order_by).isoformat(),
         "i": last.pk,
         "q": _fingerprint(query),
+        "n": given,
     }
     return as_token(json.dumps(data, separators=(",", ":")).encode())
 
 
-def read_page_token(query: EventQuery) -> tuple[datetime, int] | None:
-    """The keyset position a query's nextPageToken points after (None on the first page)."""
+def read_page_token(query: EventQuery) -> tuple[tuple[datetime, int], int] | None:
+    """The keyset position a query's nextPageToken points after, and how many events the pages
+    before gave (None on the first page)."""
     token = query.page_token
     if token is None:
         return None
     try:
         data = json.loads(from_token(token))
         position = (datetime.fromisoformat(data["v"]), int(data["i"]))
+        given = int(data.get("n", 0))
         bound = (data["o"], data["d"], data["q"])
     except (ValueError, KeyError, TypeError):
         raise QueryError(
@@ -117,7 +127,52 @@ def read_page_token(query: EventQuery) -> tuple[datetime, int] | None:
             "nextPageToken: the token belongs to a query with other parameters; repeat the query's "
             "parameters unchanged (perPage may change) or follow the Link header"
         )
-    return position
+    return position, given
+
+
+# Events read from SQL at a time when body filters pick among them.
+SCAN_BATCH = 500
+
+
+def _master_data(uow: ReadUnitOfWork) -> MasterData:
+    """Each site's master data by its SGLN (any spelling): its name, owner and owner's country."""
+    known: dict[str, dict[str, str]] = {}
+    for site in uow.directory.sites():
+        owner = uow.directory.organisation(site.org_id)
+        attributes = {"name": site.name}
+        if owner is not None:
+            attributes |= {"owningParty": owner.pgln or owner.code, "countryCode": owner.country}
+        known[stored_key(site.sgln)] = attributes
+
+    def lookup(place: str) -> dict[str, str] | None:
+        try:
+            return known.get(stored_key(place))
+        except ValueError:
+            return None
+
+    return lookup
+
+
+def _matching(
+    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[datetime, int] | None
+) -> tuple[list[StoredEvent], bool]:
+    """Up to `limit` events matching the query after `after`, and whether more follow."""
+    if not query.body_filters:
+        found = list(uow.queries.find(query, visible_to=visible_to, limit=limit + 1, after=after))
+        return found[:limit], len(found) > limit
+    master_data = _master_data(uow) if any(f.needs_master_data for f in query.body_filters) else None
+    batch = max(limit + 1, SCAN_BATCH)
+    kept: list[StoredEvent] = []
+    while True:
+        found = list(uow.queries.find(query, visible_to=visible_to, limit=batch, after=after))
+        for event in found:
+            if all(check(event.body, master_data) for check in query.body_filters):
+                kept.append(event)
+                if len(kept) > limit:
+                    return kept[:limit], True
+        if len(found) < batch:
+            return kept, False
+        after = (found[-1].order_value(query.order_by), found[-1].pk)
 
 
 def query_events(
@@ -126,14 +181,26 @@ def query_events(
     """GET /epcis/events: the events the principal may see that match the parameters, one page."""
     scope = restrict(principal, Permission.EVENTS_READ)
     query = parse_query(parameters)
-    after = read_page_token(query)
+    position = read_page_token(query)
+    after, given = position if position is not None else (None, 0)
+    size = query.per_page
+    if query.event_count_limit is not None:
+        size = min(size, query.event_count_limit - given)
     with uow:
-        found = list(
-            uow.queries.find(query, visible_to=scope.visible_to, limit=query.per_page + 1, after=after)
-        )
-    more = len(found) > query.per_page
-    page = found[: query.per_page]
-    token = page_token(query, page[-1]) if more else None
+        if query.max_event_count is not None and position is None:
+            # The whole answer is counted once, on the first page: more than allowed is refused.
+            counted, more = _matching(uow, query, scope.visible_to, query.max_event_count, None)
+            if more:
+                raise QueryTooLarge(
+                    f"maxEventCount: the query matches more than {query.max_event_count} events; narrow "
+                    "it with more parameters, or raise maxEventCount"
+                )
+            page, more = counted[:size], len(counted) > size
+        else:
+            page, more = _matching(uow, query, scope.visible_to, size, after) if size > 0 else ([], False)
+    if query.event_count_limit is not None and given + len(page) >= query.event_count_limit:
+        more = False
+    token = page_token(query, page[-1], given + len(page)) if more else None
     return EventPage([as_captured(e) for e in page], token, query.per_page)
 
 
@@ -176,3 +243,35 @@ def known_values(
     if len(found) > per_page:
         following = as_token(page[-1].encode())
     return page, following
+
+
+# What a subscription leaves out of its query: it delivers every matching event once, in the order
+# they were recorded, so paging, ordering and counting parameters have no say.
+_NOT_FOR_SUBSCRIPTIONS = PAGING | {"orderBy", "orderDirection", "eventCountLimit", "maxEventCount"}
+
+
+def events_recorded_after(
+    uow: ReadUnitOfWork,
+    principal: Principal,
+    parameters: Iterable[tuple[str, str]],
+    *,
+    since: datetime,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[StoredEvent]:
+    """The events the principal may see that match the parameters, recorded at `since` or later and
+    after the keyset `after` (recordTime, id), in the order they were recorded: what a subscription
+    delivers next."""
+    scope = restrict(principal, Permission.EVENTS_READ)
+    query = parse_query([(n, v) for n, v in parameters if n not in _NOT_FOR_SUBSCRIPTIONS])
+    since = naive(since)
+    start = since if query.record_time_from is None else max(query.record_time_from, since)
+    query = replace(query, order_by="recordTime", descending=False, record_time_from=start)
+    with uow:
+        page, _ = _matching(uow, query, scope.visible_to, limit, after)
+    return page
+
+
+def naive(moment: datetime) -> datetime:
+    """Stored times are naive UTC."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)

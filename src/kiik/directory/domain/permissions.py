@@ -56,6 +56,15 @@ class Permission(StrEnum):
     CAMERA_TRAPS_READ = "camera_traps:read"
     CAMERA_TRAPS_IMPORT = "camera_traps:import"
     MONITORING_ALERTS_READ = "monitoring_alerts:read"
+    SEIZURES_READ = "seizures:read"
+    SEIZURES_RECORD = "seizures:record"
+    LEAK_ALERTS_READ = "leak_alerts:read"
+    LEAK_ALERTS_REVIEW = "leak_alerts:review"
+    LEAK_ALERTS_OWN = "leak_alerts:own"
+    CASES_MANAGE = "cases:manage"
+    REHABILITATION_RECORD = "rehabilitation:record"
+    MARKET_INSPECT = "market:inspect"
+    ENFORCEMENT_ANALYTICS_READ = "enforcement_analytics:read"
 
 
 _READ = frozenset(
@@ -148,6 +157,8 @@ def permissions_of(kind: OrgKind, role: Role) -> frozenset[Permission]:
 
 # Species register, quotas and permits: who reads, who edits, who decides, applies and endorses.
 _ACTING = frozenset({Role.OPERATOR, Role.ADMIN})
+_ENFORCEMENT = frozenset({OrgKind.MINISTRY, OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+_HOLDERS = frozenset({OrgKind.HARVESTER, OrgKind.WAREHOUSE, OrgKind.PROCESSOR, OrgKind.TRADER})
 _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permission]], ...] = (
     (frozenset(OrgKind), frozenset(Role), frozenset({Permission.SPECIES_READ, Permission.PERMITS_READ})),
     (
@@ -188,6 +199,34 @@ _PERMIT_GRANTS: tuple[tuple[frozenset[OrgKind], frozenset[Role], frozenset[Permi
         frozenset(Role),
         frozenset({Permission.CAMERA_TRAPS_READ, Permission.MONITORING_ALERTS_READ}),
     ),
+    # Enforcement (docs/enforcement.md): only this country's enforcement authorities see seizures
+    # and cases; customs, the inspectorate and the ministry record them; the inspectorate and the
+    # ministry review leak alerts; the inspectorate inspects markets; rehabilitation centres (NGOs,
+    # research kind) record the animals in their care; scientists see the aggregate analytics. A
+    # holder sees only that an alert concerns it (leak_alerts:own), never the seizure or case.
+    (
+        _ENFORCEMENT,
+        frozenset(Role),
+        frozenset({Permission.SEIZURES_READ, Permission.ENFORCEMENT_ANALYTICS_READ}),
+    ),
+    (_ENFORCEMENT, _ACTING, frozenset({Permission.SEIZURES_RECORD, Permission.CASES_MANAGE})),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.INSPECTORATE}),
+        frozenset(Role),
+        frozenset({Permission.LEAK_ALERTS_READ}),
+    ),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.INSPECTORATE}),
+        _ACTING,
+        frozenset({Permission.LEAK_ALERTS_REVIEW, Permission.MARKET_INSPECT}),
+    ),
+    (
+        frozenset({OrgKind.MINISTRY, OrgKind.INSPECTORATE, OrgKind.RESEARCH}),
+        _ACTING,
+        frozenset({Permission.REHABILITATION_RECORD}),
+    ),
+    (frozenset({OrgKind.RESEARCH}), frozenset(Role), frozenset({Permission.ENFORCEMENT_ANALYTICS_READ})),
+    (_HOLDERS, frozenset(Role), frozenset({Permission.LEAK_ALERTS_OWN})),
 )
 
 

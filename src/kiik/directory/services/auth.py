@@ -32,6 +32,13 @@ def authenticate(uow: UnitOfWork, token: str) -> Principal | None:
     return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role(grant.role), org.country)
 
 
+def token_id(uow: UnitOfWork, token: str) -> int | None:
+    """The id of a valid API token (what a subscription made with it is bound to), None otherwise."""
+    with uow:
+        grant = uow.directory.grant_for(hash_token(token.strip()))
+    return None if grant is None else int(grant.token_id)
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str

@@ -95,10 +95,27 @@ def _event_validator(definition: str) -> Draft7Validator:
     return validator
 
 
+def _unescaped_patterns(schema: Any) -> Any:
+    """The query schema with its parameter-name patterns escaped once, as GS1 meant them.
+
+    GS1's file escapes them twice (`\\\\:\\\\w+` in JSON, a backslash then `w+` as a regex), so no
+    `EQ_prefix:field` name would ever match it and every extension parameter would be refused."""
+    if isinstance(schema, dict):
+        return {
+            key: {name.replace("\\\\", "\\"): _unescaped_patterns(v) for name, v in value.items()}
+            if key == "patternProperties"
+            else _unescaped_patterns(value)
+            for key, value in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_unescaped_patterns(item) for item in schema]
+    return schema
+
+
 @cache
 def _registry() -> tuple[Registry[Any], str, str]:
     epcis = epcis_schema()
-    query = load_schema_file("epcis_query_schema.json")
+    query = _unescaped_patterns(load_schema_file("epcis_query_schema.json"))
     registry: Registry[Any] = Registry().with_resources(
         [
             (epcis["$id"], Resource.from_contents(epcis, default_specification=DRAFT7)),

@@ -4,6 +4,7 @@ Standard fields are unqualified elements; anything in a namespace is a user exte
 `prefix:local` key, its namespace listed in the event's own `@context`. CBV 1.x URNs of known
 words become the bare words JSON-LD uses, numbers become numbers. EPCIS 1.2 `<extension>` and
 `<baseExtension>` wrappers are unwrapped, so 1.2-style and 2.0 documents give the same events.
+Writing events as XML is `kiik.epcis.adapters.xml_writer`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from kiik.epcis.domain.event_hash_values import BARE_WORDS
 __all__ = [
     "NotAnEpcisDocument",
     "XmlDocumentInfo",
-    "event_dict_to_xml",
     "iter_xml_events",
     "xml_event_to_dict",
 ]
@@ -388,8 +388,3 @@ def _discard(element: Any) -> None:
         if parent.tag != "extension":
             break
         node, parent = parent, parent.getparent()
-
-
-def event_dict_to_xml(event: dict[str, Any]) -> Any:
-    """Not provided yet: kiik writes events as JSON-LD."""
-    raise NotImplementedError("writing EPCIS XML is not supported yet")

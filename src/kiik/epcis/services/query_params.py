@@ -3,6 +3,8 @@
 Multi-valued parameters are pipe-delimited (`EQ_bizStep=shipping|receiving`); repeating a
 multi-valued parameter adds to its values. Anything unknown or malformed is a `QueryError`
 naming the parameter, so a client never gets a silently wider answer than it asked for.
+Parameters on what only an event's body holds (extensions, ILMD, sensor data, ...) become the
+filters of `kiik.epcis.domain.query_filters`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import datetime
 
 from kiik.epcis.domain.event_facts import parse_time
 from kiik.epcis.domain.identifiers import InvalidIdentifier
+from kiik.epcis.domain.query_filters import BodyFilter, body_filter, is_body_parameter, is_multi_valued
+from kiik.epcis.domain.query_values import FilterError
 from kiik.epcis.domain.vocabulary import bare_word
 from kiik.epcis.services.identifier_terms import match_terms, stored_key
 from kiik.epcis.services.records import naive_utc
@@ -44,6 +48,7 @@ MATCH_ROLES: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 MULTI_VALUED = frozenset(
     {"eventType", "EQ_action", "EQ_bizStep", "EQ_disposition", "EQ_readPoint", "EQ_bizLocation", "EQ_eventID"}
+    | {"WD_readPoint", "WD_bizLocation"}
     | set(MATCH_ROLES)
 )
 SINGLE_VALUED = frozenset(
@@ -57,6 +62,8 @@ SINGLE_VALUED = frozenset(
         "orderDirection",
         "perPage",
         "nextPageToken",
+        "eventCountLimit",
+        "maxEventCount",
     }
 )
 # Parameters that shape pages rather than choose events: a page token stays valid across them.
@@ -88,6 +95,10 @@ class EventQuery:
     event_ids: tuple[str, ...] = ()
     identifier_matches: tuple[IdentifierMatch, ...] = ()
     error_declarations_only: bool = False
+    # What the SQL columns cannot say, checked on each event's body (extensions, ILMD, sensors, ...).
+    body_filters: tuple[BodyFilter, ...] = ()
+    event_count_limit: int | None = None  # at most this many events in all (over every page)
+    max_event_count: int | None = None  # more matching events than this is a QueryTooLarge
     order_by: str = "eventTime"
     descending: bool = True
     per_page: int = DEFAULT_PER_PAGE
@@ -157,6 +168,31 @@ def _per_page(value: str) -> int:
     return min(number, MAX_PER_PAGE)
 
 
+def _count(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise QueryError(f"{name}: {value!r} is not a whole number") from None
+    if number < 1:
+        raise QueryError(f"{name}: {number} is too small; give a whole number of 1 or more")
+    return number
+
+
+def _body_filters(given: dict[str, list[str]]) -> tuple[BodyFilter, ...]:
+    found = []
+    for name, raw in given.items():
+        if name in MULTI_VALUED or name in SINGLE_VALUED:
+            continue
+        values = _split(name, raw) if is_multi_valued(name) else tuple(raw)
+        try:
+            made = body_filter(name, values)
+        except FilterError as exc:
+            raise QueryError(str(exc)) from exc
+        if made is not None:
+            found.append(made)
+    return tuple(found)
+
+
 def _identifier_match(name: str, values: tuple[str, ...]) -> IdentifierMatch:
     roles, classes = MATCH_ROLES[name]
     keys: list[str] = []
@@ -183,10 +219,17 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
     """Read the query parameters of GET /epcis/events (as (name, value) pairs, repeats allowed)."""
     given: dict[str, list[str]] = {}
     for name, value in parameters:
-        if name not in MULTI_VALUED and name not in SINGLE_VALUED:
-            known = ", ".join(sorted(MULTI_VALUED | SINGLE_VALUED))
-            raise QueryError(f"{name}: kiik does not support this query parameter; supported are {known}")
-        if name in SINGLE_VALUED and name in given:
+        known = name in MULTI_VALUED or name in SINGLE_VALUED
+        if not known and not is_body_parameter(name):
+            supported = ", ".join(sorted(MULTI_VALUED | SINGLE_VALUED))
+            raise QueryError(
+                f"{name}: kiik does not support this query parameter; supported are {supported}, and the "
+                "families of EPCIS 2.0 section 8.2.7.1 (EQ_/GT_/GE_/LT_/LE_/EXISTS_ on prefix:field, "
+                "with INNER_, ILMD_, ERROR_DECLARATION_, SENSORELEMENT_, SENSORMETADATA_, SENSORREPORT_; "
+                "EQ_bizTransaction_type, EQ_source_type, EQ_destination_type; sensor and quantity "
+                "parameters such as EQ_type or GE_value_CEL; HASATTR_, EQATTR_ on readPoint or bizLocation)"
+            )
+        if (name in SINGLE_VALUED or (not known and not is_multi_valued(name))) and name in given:
             raise QueryError(f"{name}: given more than once; give it once")
         given.setdefault(name, []).append(value)
     multi = {name: _split(name, raw) for name, raw in given.items() if name in MULTI_VALUED}
@@ -200,6 +243,14 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
     _one_of("orderBy", (order_by,), ORDER_FIELDS)
     direction = single.get("orderDirection", "DESC")
     _one_of("orderDirection", (direction,), ("ASC", "DESC"))
+    counts = {
+        name: _count(name, single[name]) for name in ("eventCountLimit", "maxEventCount") if name in single
+    }
+    if len(counts) == 2:
+        raise QueryError(
+            "eventCountLimit and maxEventCount: give one or the other; eventCountLimit returns the first "
+            "events, maxEventCount refuses a query that matches more (EPCIS 2.0 section 8.2.7.1)"
+        )
     return EventQuery(
         event_types=_event_types(multi.get("eventType", ())),
         event_time_from=times.get("GE_eventTime"),
@@ -209,13 +260,19 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         actions=_one_of("EQ_action", multi.get("EQ_action", ()), ACTIONS),
         biz_steps=_words("bizStep")(multi.get("EQ_bizStep", ())),
         dispositions=_words("disposition")(multi.get("EQ_disposition", ())),
-        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ())),
-        biz_locations=_keys("EQ_bizLocation", multi.get("EQ_bizLocation", ())),
+        # kiik keeps no hierarchy of places: a place's descendants are the place itself.
+        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ()) + multi.get("WD_readPoint", ())),
+        biz_locations=_keys(
+            "EQ_bizLocation", multi.get("EQ_bizLocation", ()) + multi.get("WD_bizLocation", ())
+        ),
         event_ids=multi.get("EQ_eventID", ()),
         identifier_matches=tuple(_identifier_match(n, v) for n, v in multi.items() if n in MATCH_ROLES),
         error_declarations_only=_flag("EXISTS_errorDeclaration", single["EXISTS_errorDeclaration"])
         if "EXISTS_errorDeclaration" in single
         else False,
+        body_filters=_body_filters(given),
+        event_count_limit=counts.get("eventCountLimit"),
+        max_event_count=counts.get("maxEventCount"),
         order_by=order_by,
         descending=direction == "DESC",
         per_page=_per_page(single["perPage"]) if "perPage" in single else DEFAULT_PER_PAGE,

@@ -132,10 +132,8 @@ class HarvestStore:
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in self.connection.execute(query)}
 
-    def tally(self, authorisation_id: int) -> list[tuple[str, str, str | None]]:
-        """(horn, animal, sex) of every horn counted under an authorisation.
-
-        The authorisation's row is locked until the transaction ends, so that two captures under one
+    def _lock(self, authorisation_id: int) -> None:
+        """Lock the authorisation's row until the transaction ends, so that two captures under one
         authorisation count one after the other and cannot both take its last animal."""
         this = harvest_authorisations.c.id == authorisation_id
         if self.connection.dialect.name == "postgresql":
@@ -146,8 +144,34 @@ class HarvestStore:
             self.connection.execute(
                 update(harvest_authorisations).where(this).values(id=harvest_authorisations.c.id)
             )
+
+    def tally(self, authorisation_id: int) -> list[tuple[str, str, str | None]]:
+        """(horn, animal, sex) of every horn counted under an authorisation, read under its lock."""
+        self._lock(authorisation_id)
         query = select(harvested_horns.c.horn_key, harvested_horns.c.animal_id, harvested_horns.c.sex).where(
             harvested_horns.c.authorisation_id == authorisation_id
+        )
+        return [(row[0], row[1], row[2]) for row in self.connection.execute(query)]
+
+    def lock_and_count(self, authorisation_id: int) -> int:
+        """The animals counted under an authorisation, read under its lock (an index-only count)."""
+        self._lock(authorisation_id)
+        query = select(func.count(func.distinct(harvested_horns.c.animal_id))).where(
+            harvested_horns.c.authorisation_id == authorisation_id
+        )
+        return int(self.connection.scalar(query) or 0)
+
+    def tally_rows(
+        self, authorisation_id: int, animal_ids: Sequence[str], horn_keys: Sequence[str]
+    ) -> list[tuple[str, str, str | None]]:
+        """(horn, animal, sex) of every horn under the authorisation of these animals, and of the
+        animals that these horns were counted for."""
+        under = harvested_horns.c.authorisation_id == authorisation_id
+        owners = select(harvested_horns.c.animal_id).where(
+            under, harvested_horns.c.horn_key.in_(list(horn_keys))
+        )
+        query = select(harvested_horns.c.horn_key, harvested_horns.c.animal_id, harvested_horns.c.sex).where(
+            under, harvested_horns.c.animal_id.in_(list(animal_ids)) | harvested_horns.c.animal_id.in_(owners)
         )
         return [(row[0], row[1], row[2]) for row in self.connection.execute(query)]
 

@@ -107,16 +107,35 @@ class Animal:
 
 
 class AuthorisationTally:
-    """The animals and horns registered under one authorisation: the stored ones and this document's."""
+    """The animals and horns registered under one authorisation: the stored ones and this document's.
 
-    def __init__(self, stored: Iterable[tuple[str, str, str | None]] = ()) -> None:
+    Either every stored row is given at once, or (`animal_count` given) only the rows of the animals
+    and horns that the events at hand name, with the number of animals stored: the count then goes
+    on from there as horns are recorded. Either way `animal_count` is the animals registered."""
+
+    def __init__(
+        self, stored: Iterable[tuple[str, str, str | None]] = (), animal_count: int | None = None
+    ) -> None:
         self.animals: dict[str, Animal] = {}
         self.animal_of_horn: dict[str, str] = {}
         # Whether each point met so far lies inside the authorisation's area (both horns of an
         # animal carry its point, and a polygon test costs as much as the rest of the rule).
         self.inside: dict[Point, bool] = {}
+        self.animal_count = 0
         for horn, animal_id, sex in stored:
             self.record(horn, animal_id, sex)
+        if animal_count is not None:
+            self.animal_count = animal_count
+
+    def load(self, stored: Iterable[tuple[str, str, str | None]]) -> None:
+        """Stored rows read later, already in `animal_count`; rows known already are left as they are."""
+        for horn, animal_id, sex in stored:
+            if horn in self.animal_of_horn:
+                continue
+            animal = self.animals.setdefault(animal_id, Animal(sex))
+            animal.sex = animal.sex or sex
+            animal.horns.add(horn)
+            self.animal_of_horn[horn] = animal_id
 
     def record(self, horn: str, animal_id: str, sex: str | None) -> bool:
         """Count a horn for an animal; True when the horn was counted before (a corrected re-registration)."""
@@ -126,6 +145,9 @@ class AuthorisationTally:
             before.horns.discard(horn)
             if not before.horns:
                 del self.animals[earlier]
+                self.animal_count -= 1
+        if animal_id not in self.animals:
+            self.animal_count += 1
         animal = self.animals.setdefault(animal_id, Animal(sex))
         animal.sex = animal.sex or sex
         animal.horns.add(horn)
@@ -326,7 +348,7 @@ def _animal(
         if (owner := tally.animal_of_horn.get(horn)) not in (None, animal)
         and tally.animals[owner].horns <= set(claim.horns)
     }
-    registered = len(tally.animals) - len(freed)
+    registered = tally.animal_count - len(freed)
     if known is None and registered >= authorisation.max_animals:
         _fail(
             violations,

@@ -1,8 +1,12 @@
 """The harvest rule at capture: every harvest commissioning falls inside its authorisation.
 
-The rule reads each authorisation, and the animals already counted under it, once per capture;
-it counts this document's horns in memory and writes them to the `harvested_horns` projection
-after each written batch, in the capture's transaction (see `kiik.custody.services.event_rules`).
+The rule reads each authorisation once per capture, and the animals already counted under it as
+the events need them: for the first few events under an authorisation only the rows of the animals
+and horns they name (with the number of animals counted), so that a single event late in a season
+does not read the season's horns; past that, every row at once, which is cheaper for a document of
+many events. It counts this document's horns in memory and writes them to the `harvested_horns`
+projection after each written batch, in the capture's transaction (see
+`kiik.custody.services.event_rules`).
 """
 
 from __future__ import annotations
@@ -27,12 +31,18 @@ from kiik.harvest.domain.rules import (
 )
 from kiik.harvest.services.ports import harvest_store
 
+# Events under one authorisation checked by reading only the rows they name, before all are read.
+LOOK_UPS_BEFORE_LOADING_ALL = 64
+
 
 class HarvestRule:
     def __init__(self, uow: UnitOfWork) -> None:
         self.store = harvest_store(uow)
         self.authorisations: dict[str, HarvestAuthorisation | None] = {}
         self.tallies: dict[int, AuthorisationTally] = {}
+        # Per authorisation: the animals and horns whose stored rows were read; those read in full.
+        self.looked_up: dict[int, tuple[set[str], set[str]]] = {}
+        self.complete: set[int] = set()
         self.pending: list[HarvestedHorn] = []
         self.replaced: set[str] = set()
 
@@ -41,7 +51,7 @@ class HarvestRule:
         if claim is None:
             return []
         authorisation = self._authorisation(claim.number)
-        tally = self._tally(authorisation)
+        tally = self._tally(authorisation, claim)
         actor = f"{principal.org_name} ({principal.org_code})"
         violations = check_harvest(claim, authorisation, tally, principal.org_id, actor)
         if violations or authorisation is None or authorisation.id is None or tally is None:
@@ -64,12 +74,37 @@ class HarvestRule:
             self.authorisations[number] = self.store.authorisation(number)
         return self.authorisations[number]
 
-    def _tally(self, authorisation: HarvestAuthorisation | None) -> AuthorisationTally | None:
+    def _tally(
+        self, authorisation: HarvestAuthorisation | None, claim: HarvestClaim
+    ) -> AuthorisationTally | None:
         if authorisation is None or authorisation.id is None:
             return None
-        if authorisation.id not in self.tallies:
-            self.tallies[authorisation.id] = AuthorisationTally(self.store.tally(authorisation.id))
-        return self.tallies[authorisation.id]
+        key = authorisation.id
+        tally = self.tallies.get(key)
+        if tally is None:
+            tally = self.tallies[key] = AuthorisationTally(animal_count=self.store.lock_and_count(key))
+            self.looked_up[key] = (set(), set())
+        if key in self.complete:
+            return tally
+        animals, horns = self.looked_up[key]
+        if len(animals) >= LOOK_UPS_BEFORE_LOADING_ALL:
+            # Many events under this authorisation: read every row once, then replay this capture's
+            # counting on top (its horns not yet written are in the tally, not in the table).
+            full = AuthorisationTally(self.store.tally(key))
+            full.inside = tally.inside
+            for horn in self.pending:
+                if horn.authorisation_id == key:
+                    full.record(horn.horn_key, horn.animal_id, horn.sex)
+            self.tallies[key] = full
+            self.complete.add(key)
+            return full
+        wanted_animals = [] if claim.animal_id is None or claim.animal_id in animals else [claim.animal_id]
+        wanted_horns = [horn for horn in claim.horns if horn not in horns]
+        if wanted_animals or wanted_horns:
+            tally.load(self.store.tally_rows(key, wanted_animals, wanted_horns))
+            animals.update(wanted_animals)
+            horns.update(wanted_horns)
+        return tally
 
 
 def _microchip(facts: EventFacts) -> str | None:

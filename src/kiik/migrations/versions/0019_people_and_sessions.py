@@ -1,7 +1,7 @@
 """people and their log-in sessions
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-06
 
 People log in to the web pages with a username and password (argon2id hashes only), optionally a
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,9 @@ from kiik.ledger.domain.signed_documents import BadSignedDocument, SignedDocumen
 
 TYPE = "kiik-partner+jws"
 EXPORT_NOTICE = "export-notice"
-KINDS = frozenset({EXPORT_NOTICE, "import-confirmation", "onward-processing"})
+SEIZURE_ALERT = "seizure-alert"  # codes of this registry found in a partner's seizure (docs/enforcement.md)
+SEIZURE_ANSWER = "seizure-answer"  # what the owning registry knows of each of those codes
+KINDS = frozenset({EXPORT_NOTICE, "import-confirmation", "onward-processing", SEIZURE_ALERT, SEIZURE_ANSWER})
 
 
 class MessageRefused(Exception):

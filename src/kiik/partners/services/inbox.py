@@ -75,11 +75,17 @@ def receive_message(uow: UnitOfWork, text: str, *, country: str, max_bytes: int,
     return Applied(message_id, kind, sender, already=False)
 
 
-APPLIERS = {
+APPLIERS: dict[str, Any] = {
     "export-notice": apply_export_notice,
     "import-confirmation": apply_import_confirmation,
     "onward-processing": apply_onward_processing,
 }
+
+
+def apply_also(kind: str, applier: Any) -> None:
+    """What a message of `kind` does, for a capability above the exchange (enforcement's seizure
+    alerts and answers); wired once by `kiik.bootstrap.unit_of_work`."""
+    APPLIERS[kind] = applier
 
 
 def apply_partner_message(uow: UnitOfWork, payload: dict[str, Any]) -> None:

@@ -1,0 +1,114 @@
+"""Capture rate into a registry that already holds millions of events, beside the raw insert into the
+same database in the same run: how much the size of the tables and their indexes slows capture.
+
+    PG=postgresql://postgres@127.0.0.1:5432
+    .venv/bin/python benchmarks/bench_history.py --db $PG/kiik_bench_history
+    .venv/bin/python benchmarks/bench_capture_at_scale.py --db $PG/kiik_bench_history
+    .venv/bin/python benchmarks/bench_history.py --db $PG/kiik_bench_10m --horns 1000000
+    .venv/bin/python benchmarks/bench_capture_at_scale.py --db $PG/kiik_bench_10m
+
+The first pair is the registry at 1,000,560 events, the second at 10,000,560 (issue 18 asks that
+capture at ten million be no more than 20 % below capture at one million). Each run captures one new
+document of harvest commissioning events under a new authorisation through the service (as `kiik
+capture` does, every rule on, committed: the registry grows by that document), and inserts the same
+events raw (event and identifier rows through the event store's bulk path) in a transaction it rolls
+back, so the raw figure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_capture import through_service  # noqa: E402
+from bench_history import event_count, make_orgs  # noqa: E402
+from common import commissioning_document  # noqa: E402
+
+from kiik.bootstrap.registry import Registry  # noqa: E402
+from kiik.config import Settings  # noqa: E402
+from kiik.custody.adapters.event_store import EventStore  # noqa: E402
+from kiik.db.engine import make_engine  # noqa: E402
+from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
+from kiik.epcis.services.records import NewEventRow  # noqa: E402
+from kiik.harvest.domain.authorisations import SAIGA  # noqa: E402
+from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest  # noqa: E402
+
+
+def raw_rate(registry: Registry, path: Path, site: str) -> float:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    tag = random.getrandbits(40)
+    bodies = json.loads(path.read_text())["epcisBody"]["eventList"]
+    rows = [
+        NewEventRow(
+            hash_id=f"raw-{tag}-{n}",
+            event_id=f"raw-{tag}-{n}",
+            event_type="ObjectEvent",
+            event_time=now,
+            record_time=now,
+            action="ADD",
+            biz_step="commissioning",
+            disposition="active",
+            read_point=site,
+            biz_location=site,
+            declares_error=False,
+            org_id=1,
+            capture_id="raw",
+            body=body,
+            identifiers=[("epc", body["epcList"][0])],
+        )
+        for n, body in enumerate(bodies)
+    ]
+    with registry.engine.connect() as connection:
+        transaction = connection.begin()
+        started = time.perf_counter()
+        store = EventStore(connection)
+        for offset in range(0, len(rows), 2000):
+            store.add(rows[offset : offset + 2000])
+        connection.execute(__import__("sqlalchemy").text("SELECT 1"))  # everything sent and done
+        elapsed = time.perf_counter() - started
+        transaction.rollback()
+    return len(rows) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="a database built by bench_history.py")
+    parser.add_argument("--events", type=int, default=20_000)
+    args = parser.parse_args()
+    engine = make_engine(args.db)
+    registry = Registry(Settings(database_url=args.db), engine)
+    before = event_count(engine)
+    orgs = make_orgs(registry)
+    ministry = Principal(orgs["ministry"].id, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
+    team = orgs["harvester"]
+    command = AuthoriseHarvest("harvester", "Ural", date(2025, 8, 1), date(2025, 12, 31), args.events)
+    number = authorise_harvest(registry.uow(), ministry, command).authorisation.identifier
+    origin = {
+        "species": SAIGA,
+        "population": "Ural",
+        "sex": "male",
+        "harvestPoint": "50.95,51.35",
+        "harvestAuthorisation": number,
+    }
+    reference = f"9{random.randrange(10**5):05d}"  # a new item reference each run: new horns
+    with tempfile.TemporaryDirectory() as folder:
+        path = commissioning_document(Path(folder) / "doc.json", args.events, reference, team.site, origin)
+        raw = raw_rate(registry, path, team.site)
+        operator = Principal(team.id, "harvester", "Ural harvest team 1", OrgKind.HARVESTER, Role.OPERATOR)
+        service = through_service(registry, operator, path, args.events)
+    print(
+        f"{engine.dialect.name} at {before:,} events: raw insert {raw:,.0f} events/s; validated capture "
+        f"{service:,.0f} events/s ({service / raw:.0%} of raw), {args.events:,} events"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Enforcement's tables, stores and file writers."""

@@ -1,0 +1,1 @@
+"""Enforcement's rules in plain Python: seizures, matching, alerts, cases, rehabilitation, analytics."""

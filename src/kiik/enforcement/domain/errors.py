@@ -1,0 +1,16 @@
+"""Enforcement's errors: each message says what is wrong and how to put it right (mapped in the API)."""
+
+from __future__ import annotations
+
+
+class EnforcementError(ValueError):
+    """A seizure, alert, case, animal or inspection that cannot be recorded as asked; nothing changed."""
+
+
+class SeizureRowsInvalid(EnforcementError):
+    """A seizure file with bad rows: `problems` names each row and field (nothing was stored)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        super().__init__(f"the seizure file has {len(problems)} problems, nothing was recorded: {shown}")
+        self.problems = problems

@@ -1,0 +1,1 @@
+"""Enforcement's use cases, each (unit of work, actor, command) -> result."""

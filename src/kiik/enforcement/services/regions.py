@@ -1,0 +1,22 @@
+"""The region of each organisation: a leak alert goes to the inspectorate of the holder's region."""
+
+from __future__ import annotations
+
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.enforcement.domain.errors import EnforcementError
+from kiik.enforcement.services.ports import enforcement_store
+from kiik.errors import NotFound
+
+
+def set_region(uow: UnitOfWork, principal: Principal, org: str, region: str) -> dict[str, str]:
+    require(principal, Permission.ORGANISATIONS_MANAGE)
+    if not region.strip():
+        raise EnforcementError("region: name the region (oblast) the organisation works in")
+    with uow:
+        found = uow.directory.organisation(org)
+        if found is None:
+            raise NotFound(f"no organisation {org!r}: check its code (`kiik org list`)")
+        enforcement_store(uow).set_region(found.id, region.strip())
+        uow.commit()
+    return {"organisation": found.code, "region": region.strip()}
