@@ -31,7 +31,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         query_routes,
         subscription_routes,
     )
-    from kiik.web import item_page, pages
+    from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
@@ -40,6 +40,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(subscription_routes.router)
     app.include_router(item_routes.router)
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(people_pages.router)
+    app.include_router(dashboard_page.router)
+    app.include_router(harvest_pages.router)
+    _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)
     from kiik.api import cites_report_routes, permit_routes, species_routes
     from kiik.web import permit_pages
@@ -89,6 +94,26 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _pages_answer_stale_forms_as_pages(app: FastAPI) -> None:
+    """A refused CSRF token: a page for a browser's form, the JSON problem for everything else."""
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from kiik.http.deps import CsrfRefused
+    from kiik.web.guard import stale_form
+
+    json_answer = app.exception_handlers[CsrfRefused]
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        if "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(
+            ("/api", "/epcis")
+        ):
+            return stale_form(request, str(exc))
+        return await json_answer(request, exc)  # type: ignore[no-any-return]
+
+    app.add_exception_handler(CsrfRefused, answer)
 
 
 def create_worker_app() -> FastAPI:

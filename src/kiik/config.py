@@ -6,9 +6,11 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import TypeVar
 
 from kiik.custody.domain.rules import DEFAULT_YIELDS
+from kiik.directory.domain.people import SessionLifetime
 
 DEFAULT_DATABASE_URL = "sqlite:///./kiik.db"
 T = TypeVar("T", int, float)
@@ -54,6 +56,9 @@ class Settings:
     # public pages and answers that need no token (a scanned label, a permit's QR code, the log).
     login_attempts_per_minute: int = 30
     public_requests_per_minute: int = 300
+    # A person's session ends after this long without a request, and this long after logging in.
+    session_idle_minutes: int = 120
+    session_hours: int = 12
     # Where the private halves of the signing keys are kept (None: beside a SQLite file, else under
     # ~/.kiik/keys; see kiik.ledger.adapters.key_files).
     key_dir: str | None = None
@@ -73,6 +78,12 @@ class Settings:
     # nothing allowed by default) and how often `kiik serve` delivers (0 turns it off).
     webhook_allow: tuple[str, ...] = ()
     subscription_delivery_seconds: float = 1.0
+
+    @property
+    def session_lifetime(self) -> SessionLifetime:
+        return SessionLifetime(
+            timedelta(minutes=self.session_idle_minutes), timedelta(hours=self.session_hours)
+        )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -95,6 +106,8 @@ class Settings:
             max_request_bytes=_number(env, "KIIK_MAX_REQUEST_BYTES", 1024 * 1024, int),
             login_attempts_per_minute=_number(env, "KIIK_LOGIN_ATTEMPTS_PER_MINUTE", 30, int),
             public_requests_per_minute=_number(env, "KIIK_PUBLIC_REQUESTS_PER_MINUTE", 300, int),
+            session_idle_minutes=_number(env, "KIIK_SESSION_IDLE_MINUTES", 120, int),
+            session_hours=_number(env, "KIIK_SESSION_HOURS", 12, int),
             key_dir=env.get("KIIK_KEY_DIR") or None,
             webhook_allow=tuple(
                 e.strip() for e in (env.get("KIIK_WEBHOOK_ALLOW") or "").split(",") if e.strip()

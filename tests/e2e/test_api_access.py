@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from kiik.app import create_app
 from kiik.directory.services.auth import add_organisation, create_token
 from kiik.epcis.domain import event_builders as build
+from tests.support.people import PASSWORD, csrf_of, log_in, person
 from tests.support.world import make_world
 
 T0 = datetime(2025, 9, 12, 8, 0, tzinfo=UTC)
@@ -118,24 +119,41 @@ def test_another_organisations_events_are_never_listed(setting) -> None:  # type
         assert len(answer.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]) == expected, caller
 
 
-def test_the_first_page_logs_in_with_a_token(setting) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_logs_in_and_the_session_answers_as_a_token_would(setting, registry) -> None:  # type: ignore[no-untyped-def]
     client, tokens, _ = setting
+    person(registry, "harvester", "team.lead")
     page = client.get("/")
     assert page.status_code == 200 and "Log in" in page.text
-    refused = client.post(
-        "/login", content="token=kiik_wrong", headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
-    assert refused.status_code == 401 and "unknown or revoked" in refused.text
-    accepted = client.post(
-        "/login",
-        content=f"token={tokens['ministry']}",
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        follow_redirects=False,
-    )
-    assert accepted.status_code == 303 and "kiik_token" in accepted.headers["set-cookie"]
-    assert "httponly" in accepted.headers["set-cookie"].lower()
+    refused = log_in(client, "team.lead", "not the password at all")
+    assert refused.status_code == 401 and "username or the password is wrong" in refused.text
+    forged = client.post("/login", data={"username": "team.lead", "password": PASSWORD, "csrf": "forged"})
+    assert forged.status_code == 403  # the form's token must match its cookie
+    accepted = log_in(client, "team.lead")
+    cookie = accepted.headers["set-cookie"].lower()
+    assert accepted.status_code == 303 and "kiik_session=" in cookie
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie  # plain HTTP here
     home = client.get("/")
-    assert "Committee of Forestry and Wildlife" in home.text and "items by status" in home.text
+    assert "Ural harvest team 1" in home.text and "items by status" in home.text
+    def events(headers: dict[str, str]) -> list[str]:
+        answer = client.get("/epcis/events", headers=headers).json()
+        return [e["eventID"] for e in answer["epcisBody"]["queryResults"]["resultsBody"]["eventList"]]
+
+    by_token = events({"Authorization": f"Bearer {tokens['harvester']}"})
+    assert events({}) == by_token and len(by_token) == 1  # the same organisation's view
+    event = build.commissioning(
+        ["urn:epc:id:sgtin:4870002.000001.555"], datetime(2025, 9, 12, tzinfo=UTC), None, ilmd={"massKg": 0.3}
+    )
+    body = json.dumps({**event, "@context": [build.EPCIS_CONTEXT]})
+    json_type = {"Content-Type": "application/json"}
+    unprotected = client.post("/epcis/events", content=body, headers=json_type)
+    assert unprotected.status_code == 403 and "security token" in unprotected.json()["detail"]
+    csrf = csrf_of(home.text)
+    protected = client.post("/epcis/events", content=body, headers={**json_type, "X-CSRF-Token": csrf})
+    assert protected.status_code not in (401, 403), protected.text
+    stale = client.post("/logout", data={"csrf": "an older page's"}, headers={"Accept": "text/html"})
+    assert stale.status_code == 403 and "out of date" in stale.text and "<html" in stale.text
+    client.post("/logout", data={"csrf": csrf})
+    assert client.get("/epcis/events").status_code == 401
 
 
 # An importing country's authority over HTTP: the lots exported to its country (and their horns)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
+import pytest
+
+from kiik.bootstrap.registry import build
+from kiik.config import Settings
+from kiik.directory.services.sessions import LogIn, LoginRefused, log_in
 from tests.e2e.test_cli import kiik
+
+NOW = datetime(2026, 3, 1, 9, 0)
 
 
 def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Path) -> None:
@@ -24,7 +33,24 @@ def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Pat
         assert rule in out
     assert "http://127.0.0.1:8000/items/urn%3Aepc%3Aclass%3Algtin%3A4870004.000002.PWD-2025-0001" in out
     assert "kz-inspectorate: kiik_" in out
+    first = printed_logins(out)
+    assert set(first) >= {"ministry.admin", "harvest.team", "warehouse.clerk", "customs.officer", "inspector"}
+    registry = build(Settings(database_url=db))
+    session = log_in(registry.uow(), LogIn("customs.officer", first["customs.officer"]), NOW)
+    assert session.principal.org_code == "kz-customs"
     again = kiik("demo", "--horns", "40", db=db)
     assert "already present" in again.stdout
+    second = printed_logins(again.stdout)
+    assert second["inspector"] != first["inspector"]  # new passwords each run; the old ones stop working
+    with pytest.raises(LoginRefused):
+        log_in(registry.uow(), LogIn("inspector", first["inspector"]), NOW)
+    assert (
+        log_in(registry.uow(), LogIn("inspector", second["inspector"]), NOW).principal.username == "inspector"
+    )
     few = kiik("demo", "--horns", "5", db=db, check=False)
     assert few.returncode == 1 and "at least 20" in few.stderr
+
+
+def printed_logins(out: str) -> dict[str, str]:
+    """username -> password, as `kiik demo` prints them (one person a line)."""
+    return dict(re.findall(r"^  ([a-z.]+) +([0-9a-f]{6}-[0-9a-f]{6}-[0-9a-f]{6}):", out, re.M))

@@ -17,6 +17,7 @@ from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.custody.adapters.tables import events
 from kiik.epcis.domain import event_builders as build
+from tests.support.people import log_in
 from tests.support.world import Member, make_world
 
 T0 = datetime(2025, 9, 12, 8, tzinfo=UTC)
@@ -124,19 +125,16 @@ def test_a_page_larger_than_the_ceiling_is_cut_and_says_so(registry: Registry) -
 
 def test_log_in_attempts_and_unknown_tokens_are_limited_per_address(registry: Registry) -> None:
     team = make_world(registry)["harvester"]
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
     with client_for(registry, login_attempts_per_minute=3) as client:
         assert (
             client.get("/epcis/events", headers=as_(team)).status_code == 200
         )  # a good token spends nothing
-        answers = [
-            client.post("/login", content="token=kiik_guess", headers=form).status_code for _ in range(2)
-        ]
+        answers = [log_in(client, "nobody", "a guessed password").status_code for _ in range(2)]
         answers.append(
             client.get("/epcis/events", headers={"Authorization": "Bearer kiik_guess"}).status_code
         )
         assert answers == [401, 401, 401]
-        blocked = client.post("/login", content="token=kiik_guess", headers=form)
+        blocked = client.post("/login", data={"username": "nobody", "password": "another guess"})
         assert blocked.status_code == 429 and 1 <= int(blocked.headers["retry-after"]) <= 60
         assert blocked.headers["content-type"] == "application/problem+json"
         assert "try again in" in blocked.json()["detail"]

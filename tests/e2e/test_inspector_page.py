@@ -57,7 +57,7 @@ def site(registry: Registry) -> Iterator[Site]:
 
 def _logged_in(browser, site: Site, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=viewport)
-    context.add_cookies([{"name": "kiik_token", "value": site.token, "url": site.base}])
+    context.set_extra_http_headers({"Authorization": f"Bearer {site.token}"})
     return context
 
 
@@ -89,8 +89,8 @@ def test_flagged_items_say_why(site: Site) -> None:
         headline = page.locator("#verdict h1").inner_text()
         assert headline.startswith("Flagged: seized by State Revenue Committee")
         assert "last legal holder was Ural harvest team 1" in verdict
-        assert horizontal_overflow(page) == 0
         screenshot(page, "inspector-seized-horn-phone")
+        assert horizontal_overflow(page) == 0
         page.goto(site.item("seized_unknown_code"))
         assert "never had a legal origin" in page.locator("#verdict").inner_text()
         page.goto(site.item("near_yield_limit"))

@@ -198,9 +198,13 @@ def test_the_whole_loop_from_harvest_to_the_partners_product(loop) -> None:  # t
     assert imported["made_by"]["hash_id"] == lot_step["hash_id"]
 
     # The inspector's pages show the same: the harvest from China's side, the extract from Kazakhstan's.
-    page = httpx.get(f"{cn_url}/items/{quote(extract, safe='')}", cookies={"kiik_token": plant.token})
+    page = httpx.get(
+        f"{cn_url}/items/{quote(extract, safe='')}", headers={"Authorization": f"Bearer {plant.token}"}
+    )
     assert page.status_code == 200 and "Ural" in page.text
-    page = httpx.get(f"{kz_url}/items/{quote(horns[0], safe='')}", cookies={"kiik_token": ministry})
+    page = httpx.get(
+        f"{kz_url}/items/{quote(horns[0], safe='')}", headers={"Authorization": f"Bearer {ministry}"}
+    )
     assert page.status_code == 200 and "made in CN: reported by the CN registry" in page.text
 
     shown = CliRunner().invoke(app, ["trace", horns[0], "--db", kz.settings.database_url])

@@ -129,8 +129,8 @@ def test_bad_parameters_are_named(consignment) -> None:  # type: ignore[no-untyp
 def test_the_page_puts_the_counts_first_then_what_is_wrong_per_permit(consignment) -> None:  # type: ignore[no-untyped-def]
     c = consignment
     assert httpx.get(f"{c['kz_url']}/partner/reconciliation").status_code == 303  # to the log-in page
-    cookies = {"kiik_token": c["tokens"]["ministry"]}
-    page = httpx.get(f"{c['kz_url']}/partner/reconciliation", cookies=cookies)
+    bearer = {"Authorization": f"Bearer {c['tokens']['ministry']}"}
+    page = httpx.get(f"{c['kz_url']}/partner/reconciliation", headers=bearer)
     assert page.status_code == 200
     text = page.text
     counts = text.index("1 consignments: 1 with discrepancies, 0 agree, 0 awaiting arrival")
@@ -144,10 +144,10 @@ def test_the_page_puts_the_counts_first_then_what_is_wrong_per_permit(consignmen
         assert words in text
     assert "Download as CSV" in text
     refused = httpx.get(
-        f"{c['kz_url']}/partner/reconciliation", cookies={"kiik_token": c["tokens"]["trader"]}
+        f"{c['kz_url']}/partner/reconciliation", headers={"Authorization": f"Bearer {c['tokens']['trader']}"}
     )
     assert refused.status_code == 403 and "may not reconciliation:read" in refused.text
-    wrong = httpx.get(f"{c['kz_url']}/partner/reconciliation", params={"to": "soon"}, cookies=cookies)
+    wrong = httpx.get(f"{c['kz_url']}/partner/reconciliation", params={"to": "soon"}, headers=bearer)
     assert wrong.status_code == 400 and "to=&#39;soon&#39; is not a date" in wrong.text
 
 

@@ -44,7 +44,7 @@ def test_item_page_shows_the_verdict_holder_and_origin(registry) -> None:  # typ
         public = client.get("/items/" + quote(HORN, safe=""))
         assert public.status_code == 200 and "Legal origin: yes" in public.text
         assert "Saiga tatarica" in public.text and "Ural harvest team 1" not in public.text
-        client.cookies.set("kiik_token", world["inspector"].token)
+        client.headers["Authorization"] = f"Bearer {world['inspector'].token}"
         page = client.get("/lookup", params={"code": "(01)04870002000010(21)7"}, follow_redirects=True)
         assert page.status_code == 200
         assert "Legal: registered, origin traced" in page.text

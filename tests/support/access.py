@@ -28,6 +28,7 @@ from tests.support.enforcement import enforcement_objects
 from tests.support.exports import export_to, partner_authority
 from tests.support.harvest import authorise
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
+from tests.support.people import person
 from tests.support.season import open_register, small_season
 from tests.support.small_passage import write_small_passage
 from tests.support.trade import meat_lot_of_the_plant
@@ -143,6 +144,7 @@ def build_world(registry: Registry, client: TestClient) -> AccessWorld:
         "lot": lot,  # a meat lot the plant made and holds
         "lot-gtin": lot.split("/")[-3],  # its GTIN and batch, as a pack's QR code carries them
         "lot-batch": lot.split("/")[-1],
+        "person": person(registry, "harvester", "harvest.person"),  # a person of the harvester
     }
     return AccessWorld(tokens, objects)
 

@@ -90,3 +90,38 @@ def screenshot(page: Any, name: str) -> Path:
 def horizontal_overflow(page: Any) -> int:
     """How many pixels the page is wider than the viewport (0: no horizontal scroll)."""
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+PHONE_360 = {"width": 360, "height": 740}
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each (none: an empty list).
+
+    axe is injected as a script, so the page's context must be made with bypass_csp=True (the
+    pages' own Content-Security-Policy allows no script but theirs)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make install` takes it from npm (package.json)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.impact} ${v.id}: ${v.help} `
+                + `(${v.nodes.map(n => n.target.join(" ")).join(", ")})`)"""
+    )
+    return list(found)
+
+
+JAVASCRIPT_BUDGET = 300 * 1024  # no page ships more (issue 14, point 7)
+
+
+def javascript_bytes(page: Any) -> int:
+    """How many bytes of JavaScript the page loaded (decoded), its own and the libraries'."""
+    return int(
+        page.evaluate(
+            """performance.getEntriesByType("resource")
+                .filter(e => e.initiatorType === "script" || e.name.endsWith(".js"))
+                .reduce((sum, e) => sum + e.decodedBodySize, 0)"""
+        )
+    )

@@ -17,7 +17,7 @@ from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.errors import NotFound, QueryError, QueryTooLarge
 from kiik.harvest.domain.authorisations import HarvestError
 from kiik.harvest.services.sheet_import import IdempotencyKeyReused
-from kiik.http.deps import Unauthenticated
+from kiik.http.deps import CsrfRefused, Unauthenticated
 from kiik.http.problems import problem
 from kiik.partners.adapters.client import PartnerUnreachable
 
@@ -26,6 +26,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Unauthenticated)
     async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
         return problem(401, "Unauthorized", str(exc), "SecurityException")
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(_: Request, exc: CsrfRefused) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc), "SecurityException")
 
     @app.exception_handler(NotAllowed)
     async def _forbidden(_: Request, exc: NotAllowed) -> JSONResponse:

@@ -23,6 +23,7 @@ from kiik.custody.adapters.lineage_store import LineageStore
 from kiik.custody.adapters.stock_store import StockStore
 from kiik.custody.adapters.subscription_store import SubscriptionStore
 from kiik.custody.services.event_rules import RuleFactory
+from kiik.directory.adapters.people_store import PeopleStore
 from kiik.directory.adapters.store import DirectoryStore
 from kiik.enforcement.adapters.registry_lookup import RegistryLookup
 from kiik.enforcement.adapters.store import EnforcementStore
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.events = EventStore(self._connection)
         self.items = ItemStore(self._connection)
         self.directory = DirectoryStore(self._connection)
+        self.people = PeopleStore(self._connection)
         self.jobs = JobStore(self._connection)
         self.queries = EventQueryStore(self._connection)
         self.subscriptions = SubscriptionStore(self._connection)

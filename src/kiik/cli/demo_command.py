@@ -41,7 +41,7 @@ class _Bar:
 
 
 def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOption = DEFAULT_SEED) -> None:
-    """Load a demo season (once) and print login tokens, the irregularities kiik flags and where to look."""
+    """Load a demo season (once) and print logins, tokens, the irregularities kiik flags and where to look."""
     from kiik.bootstrap.migrate import is_current
 
     registry = registry_for(db)
@@ -74,13 +74,23 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
         _enforcement(result.enforcement)
         _trade(result.trade)
     else:
-        console.print("demo data already present; new login tokens made")
+        console.print("demo data already present; new passwords and tokens made")
+    # Plain lines, never a table: a narrow terminal must not cut a password short.
+    console.print(f"[bold]Log in at {BASE_URL}/ as one of these people[/] (username  password: what they do)")
+    width = max(len(login.username) for login in result.people)
+    for login in result.people:
+        who = f"({login.organisation}, {login.role})"
+        console.print(
+            f"  {login.username:<{width}}  {login.password}: {login.does} {who}",
+            soft_wrap=True,
+            highlight=False,
+        )
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
     console.print(
         Panel(
-            "\n".join(lines) + f"\n\nOpen {BASE_URL}/ and paste a token, or call the API with\n"
+            "\n".join(lines) + "\n\nFor machines: call the API with\n"
             f"  curl -H 'Authorization: Bearer <token>' {BASE_URL}/epcis/events",
-            title="Log in with one of these tokens",
+            title="API tokens",
             expand=False,
         )
     )

@@ -32,6 +32,7 @@ COMMANDS = {
     "org": "directory_commands",
     "site": "directory_commands",
     "token": "directory_commands",
+    "person": "people_commands",
     "capture": "capture_command",
     "demo": "demo_command",
     "trace": "trace_command",

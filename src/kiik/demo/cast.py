@@ -8,13 +8,14 @@ the demo exercises the real path; see `season` for what the season holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiik.custody.services.collections import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
 from kiik.demo.enforcement import EnforcementDemo, load_enforcement
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
+from kiik.demo.people import DemoLogin, demo_people
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
 from kiik.demo.trade import TradeDemo, load_trade, set_proceeds_rules
@@ -49,6 +50,7 @@ class DemoResult:
     monitoring: MonitoringDemo | None = None
     enforcement: EnforcementDemo | None = None
     trade: TradeDemo | None = None
+    people: list[DemoLogin] = field(default_factory=list)
 
 
 def load_demo(
@@ -99,6 +101,7 @@ def load_demo(
         shown = [i.code for i in report.irregularities if i.code is not None]
         enforcement = load_enforcement(uow_factory, principals, custody_rules=custody_rules, keep=shown)
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
+    people = demo_people(uow_factory)
     return DemoResult(
         created,
         tokens,
@@ -107,6 +110,7 @@ def load_demo(
         monitoring,
         enforcement=enforcement,
         trade=trade,
+        people=people,
     )
 
 

@@ -10,14 +10,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.directory.services.auth import authenticate
+from kiik.http.sessions import CsrfRefused as CsrfRefused
+from kiik.http.sessions import Unauthenticated as Unauthenticated
+from kiik.http.sessions import caller
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `kiik token create`")
-
-
-class Unauthenticated(Exception):
-    """No valid token (mapped to 401)."""
-
 
 def get_registry(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
@@ -27,18 +24,17 @@ def get_registry(request: Request) -> Registry:
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
-    registry: RegistryDep,
+    # Declared so that the API's description offers the Bearer scheme; `caller` reads the header.
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    token = credentials.credentials if credentials else request.cookies.get("kiik_token")
-    if not token:
-        raise Unauthenticated("this needs an API token: send 'Authorization: Bearer <token>'")
-    principal = authenticate(registry.uow(), token)
-    if principal is None:
-        raise Unauthenticated("the API token is unknown or revoked: ask for a new one (`kiik token create`)")
-    return principal
+    found = await caller(request)
+    if found is None:
+        raise Unauthenticated(
+            "this needs an API token ('Authorization: Bearer <token>') or a log-in (the page at /)"
+        )
+    return found.principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

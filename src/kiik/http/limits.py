@@ -122,7 +122,7 @@ class RateLimits:
             return
         client = (scope.get("client") or ("unknown", 0))[0]
         path = str(scope.get("path", ""))
-        credentials = _header(scope, b"authorization") is not None or "kiik_token=" in (
+        credentials = _header(scope, b"authorization") is not None or "kiik_session=" in (
             _header(scope, b"cookie") or ""
         )
         login = path == "/login" and scope["method"] == "POST"

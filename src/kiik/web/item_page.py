@@ -13,14 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kiik.custody.services.lineage import Step
-from kiik.directory.services.auth import authenticate
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.inspection.trace import HistoryEntry
 from kiik.inspection.verdict import inspect_item, public_check
+from kiik.web.guard import Visitor
 from kiik.web.harvest_map import POPULATION_CODES, harvest_map
-from kiik.web.pages import COOKIE, templates
+from kiik.web.rendering import public_page, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,28 +62,26 @@ def made_words(step: Step) -> str:
 
 
 @router.get("/items/{code:path}", response_class=HTMLResponse)
-def item_page(request: Request, code: str) -> Response:
+def item_page(request: Request, principal: Visitor, code: str) -> Response:
     """An item's verdict first, then its holder, history and where it came from."""
     registry = get_registry(request)
-    token = request.cookies.get(COOKIE)
-    principal = authenticate(registry.uow(), token) if token else None
     yields = registry.settings.yields
     context: dict[str, Any] = {"principal": principal, "code": code, "problem": None}
     try:
         if principal is None:
-            verdict = public_check(registry.uow(), code, yields)
-            context["public"] = verdict
-            return templates.TemplateResponse(
-                request, "item_public.html", context, status_code=200 if verdict.known else 404
-            )
+            return _public(request, context)
         inspection = inspect_item(registry.uow(), principal, code, yields)
     except NotFound:
+        # Someone logged in who may not see this item in detail still gets what anyone may see.
+        public = _public(request, context)
+        if public.status_code == 200:
+            return public
         context["problem"] = "Unknown code: kiik has no record of it that you may see."
-        return templates.TemplateResponse(request, "item.html", context, status_code=404)
+        return render(request, "item.html", context, status_code=404)
     except InvalidIdentifier as exc:
         context["problem"] = f"This is not a valid code: {exc}"
         page = "item.html" if principal is not None else "item_public.html"
-        return templates.TemplateResponse(request, page, context, status_code=400)
+        return render(request, page, context, status_code=400)
     context.update(
         inspection=inspection,
         trace=inspection.trace,
@@ -92,4 +90,12 @@ def item_page(request: Request, code: str) -> Response:
         step_words=step_words,
         made_words=made_words,
     )
-    return templates.TemplateResponse(request, "item.html", context)
+    return render(request, "item.html", context)
+
+
+def _public(request: Request, context: dict[str, Any]) -> Response:
+    registry = get_registry(request)
+    public_page(request)
+    verdict = public_check(registry.uow(), context["code"], registry.settings.yields)
+    context["public"] = verdict
+    return render(request, "item_public.html", context, status_code=200 if verdict.known else 404)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.errors import NotFound
@@ -17,7 +18,11 @@ from kiik.http.deps import get_registry
 from kiik.trade.adapters.translations import choose_language, gettext
 from kiik.trade.domain.errors import TradeError
 from kiik.trade.services.pack_check import check_pack_code
-from kiik.web.pages import templates
+from kiik.web.rendering import TEMPLATE_FOLDER
+
+# The pack check is a page of its own (no menu, no session), worded from trade's catalogs: it does
+# not go through the staff pages' context (kiik.web.rendering), whose words would replace its own.
+templates = Jinja2Templates(directory=TEMPLATE_FOLDER)
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,41 +1,31 @@
 """GET /verify/permit/{number}: where a permit's QR code points; a page for people, JSON for machines.
 
-No token is needed: the public sees the minimum. A token (Bearer header or the login cookie) of
+No token is needed: the public sees the minimum. A token (Bearer header) or a person's session of
 customs, the partner authority, the ministry, the inspectorate or the exporter shows the details.
 JSON is answered to `Accept: application/json` or `?format=json`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from kiik.directory.domain.permissions import Principal
-from kiik.directory.services.auth import authenticate
 from kiik.http.deps import get_registry
 from kiik.permits.domain.lifecycle import PermitError
 from kiik.permits.services.verification import verify_permit
+from kiik.web.guard import Visitor
+from kiik.web.rendering import public_page, render
 
 router = APIRouter(tags=["Permits"])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-
-
-def _principal(request: Request) -> Principal | None:
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get("kiik_token")
-    return authenticate(get_registry(request).uow(), token) if token else None
 
 
 @router.get("/verify/permit/{number:path}", summary="Verify a permit (page or JSON); the QR code points here")
 def verify_page(
-    request: Request, number: str, seal: str | None = None, format: str | None = None
+    request: Request, principal: Visitor, number: str, seal: str | None = None, format: str | None = None
 ) -> Response:
     wants_json = format == "json" or "application/json" in request.headers.get("accept", "")
-    principal = _principal(request)
     try:
         answer: dict[str, Any] = verify_permit(get_registry(request).uow(), principal, number, seal=seal)
     except PermitError as exc:
@@ -44,4 +34,5 @@ def verify_page(
     if wants_json:
         return JSONResponse(answer, status_code=status)
     context = {"principal": principal, "answer": answer}
-    return templates.TemplateResponse(request, "verify_permit.html", context, status_code=status)
+    public_page(request)
+    return render(request, "verify_permit.html", context, status_code=status)

@@ -1,6 +1,6 @@
 """GET /partner/reconciliation: the ministry's page of consignments reconciled with the partner
 registries. Summary counts first, then each permit that needs attention with what is wrong, then
-those that agree. The same service as GET /api/partner/reconciliation; the login cookie (or a
+those that agree. The same service as GET /api/partner/reconciliation; a person's session (or a
 Bearer token) authenticates, and the reconciliation permission decides."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kiik.directory.domain.permissions import NotAllowed
-from kiik.directory.services.auth import authenticate
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.partners.domain.reconciliation import Kind, Period, ReconciliationError, Side
 from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
 from kiik.permits.domain.lifecycle import PermitError, parse_number
-from kiik.web.pages import COOKIE, templates
+from kiik.web.guard import Visitor
+from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,15 +31,8 @@ KIND_WORDS = {
 }
 
 
-def _principal(request: Request) -> Any:
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(COOKIE)
-    return authenticate(get_registry(request).uow(), token) if token else None
-
-
 @router.get("/partner/reconciliation", response_class=HTMLResponse)
-def reconciliation_page(request: Request, permit: str = "", side: str = "") -> Response:
-    principal = _principal(request)
+def reconciliation_page(request: Request, principal: Visitor, permit: str = "", side: str = "") -> Response:
     if principal is None:
         return RedirectResponse("/", status_code=303)
     # The period's fields are named from/to, as the API's parameters (from is a Python keyword).
@@ -66,13 +59,13 @@ def reconciliation_page(request: Request, permit: str = "", side: str = "") -> R
         )
     except NotAllowed as exc:
         context["problem"] = str(exc)
-        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=403)
+        return render(request, "reconciliation.html", context, status_code=403)
     except (ReconciliationError, PermitError) as exc:
         context["problem"] = str(exc)
-        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=400)
+        return render(request, "reconciliation.html", context, status_code=400)
     except NotFound as exc:
         context["problem"] = str(exc)
-        return templates.TemplateResponse(request, "reconciliation.html", context, status_code=404)
+        return render(request, "reconciliation.html", context, status_code=404)
     permits = sorted(report.permits, key=lambda p: (p.status != "discrepancies", p.consignment.permit))
     context.update(report=report, summary=report.summary(), permits=permits)
-    return templates.TemplateResponse(request, "reconciliation.html", context)
+    return render(request, "reconciliation.html", context)

@@ -60,3 +60,38 @@ admin_audit = Table(
     Column("subject", String(300), nullable=False),
     Column("details", Document, nullable=False),
 )
+
+
+# People who log in with a username and password, each in one organisation with one role. Only an
+# argon2id hash of the password is kept; `totp_secret` is set when the person enrolled a second factor.
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("full_name", String(200), nullable=False, server_default=""),
+    Column("password_hash", String(200), nullable=False),
+    Column("totp_secret", String(64), nullable=True),
+    Column("language", String(8), nullable=True),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("last_failed_at", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("disabled_at", DateTime, nullable=True),
+)
+
+# Log-in sessions: the cookie carries a random token, of which only the SHA-256 is kept. A session
+# ends when it is idle or old (kiik.directory.domain.people.SessionLifetime), when its person logs
+# out, or when an administrator ends it (`ended_at`).
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+)

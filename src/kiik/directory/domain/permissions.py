@@ -32,6 +32,7 @@ class Permission(StrEnum):
     ORGANISATIONS_READ = "organisations:read"
     ORGANISATIONS_MANAGE = "organisations:manage"
     TOKENS_MANAGE = "tokens:manage"
+    PEOPLE_MANAGE = "people:manage"
     HARVEST_AUTHORISATIONS_READ = "harvest_authorisations:read"
     HARVEST_AUTHORISATIONS_ISSUE = "harvest_authorisations:issue"
     SPECIES_READ = "species:read"
@@ -85,7 +86,8 @@ _CAPTURE = _READ | {Permission.EVENTS_CAPTURE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: _READ,
     Role.OPERATOR: _CAPTURE,
-    Role.ADMIN: _CAPTURE | {Permission.TOKENS_MANAGE},
+    # An organisation's administrator makes its tokens and its people's accounts (the ministry's, any).
+    Role.ADMIN: _CAPTURE | {Permission.TOKENS_MANAGE, Permission.PEOPLE_MANAGE},
 }
 
 # Kinds whose staff record nothing in this registry, whatever their role: a partner authority
@@ -124,6 +126,8 @@ class Principal:
     org_kind: OrgKind
     role: Role
     org_country: str | None = None
+    # Who logged in, when a person did (a session); None for an API token or the command line.
+    username: str | None = None
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -23,6 +23,8 @@ def actor_name(actor: Principal | None) -> str:
     """Who acted: an organisation's member with their role, or the operator at the command line."""
     if actor is None:
         return OPERATOR
+    if actor.username:
+        return f"{actor.username} of {actor.org_code} ({actor.role.value})"
     return f"{actor.org_code} ({actor.role.value})"
 
 

@@ -1,0 +1,66 @@
+"""Who is looking at a page, and the answer when they may not: the log-in page for nobody, a
+page saying what is missing for someone whose role does not allow it."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+from urllib.parse import parse_qs, quote
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kiik.directory.domain.permissions import Permission, Principal
+from kiik.http.sessions import caller
+from kiik.web.i18n import PageText, language_of
+from kiik.web.rendering import LOGIN_CSRF_COOKIE, render
+
+
+async def visitor(request: Request) -> Principal | None:
+    found = await caller(request)
+    return found.principal if found else None
+
+
+Visitor = Annotated[Principal | None, Depends(visitor)]
+
+
+def refusal(request: Request, principal: Principal | None, permission: Permission | None) -> Response | None:
+    """None when `principal` may open the page; else the answer to send instead."""
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/?next={quote(target, safe='')}", status_code=303)
+    if permission is not None and not principal.may(permission):
+        text = PageText(language_of(request))
+        message = text.gettext("Your role does not allow this page. Ask your organisation's administrator.")
+        return render(request, "error.html", {"message": message, "needed": permission.value}, 403)
+    return None
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """A posted form (application/x-www-form-urlencoded), each field's first value."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[0] for name, values in fields.items()}
+
+
+def anonymous_form_allowed(request: Request, form: dict[str, str]) -> bool:
+    """An anonymous form (log in, language) shows the token of its cookie (double submit)."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    sent = form.get("csrf", "")
+    return bool(cookie) and hmac.compare_digest(cookie, sent)
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: a path of this site only (never another site's address)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def stale_form(request: Request, detail: str) -> Response:
+    """A page's form whose CSRF token no longer matches the session (an older tab, a new log-in):
+    the person is told to reload, in their language, as a page rather than a JSON problem."""
+    text = PageText(language_of(request))
+    message = text.gettext(
+        "This form is out of date (you may have logged in again since). Reload the page and send it again."
+    )
+    return render(request, "error.html", {"message": message}, 403)

@@ -1,0 +1,40 @@
+"""The menu: each page a person may open, by what their role allows (declared once, here). A page
+not in someone's menu still checks the permission itself; the menu only spares them dead ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiik.directory.domain.permissions import OrgKind, Permission, Principal
+from kiik.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class Entry:
+    href: str
+    label: str  # a msgid, translated where the menu is drawn
+    permission: Permission | None = None
+    # Whose daily work it is (None: anyone with the permission); others may still open the page.
+    kinds: frozenset[OrgKind] | None = None
+
+
+# The most used first. Other capabilities' pages join here (docs/web.md).
+MENU = (
+    Entry("/", N_("Home")),
+    Entry("/dashboard", N_("Dashboard"), Permission.REPORTS_READ),
+    Entry("/harvest/sheets", N_("Field sheets"), Permission.EVENTS_CAPTURE, frozenset({OrgKind.HARVESTER})),
+    Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
+    Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
+    Entry("/account", N_("My account")),
+)
+
+
+def menu_for(principal: Principal | None) -> list[Entry]:
+    if principal is None:
+        return []
+    return [
+        e
+        for e in MENU
+        if (e.permission is None or principal.may(e.permission))
+        and (e.kinds is None or principal.org_kind in e.kinds)
+    ]

@@ -1,0 +1,102 @@
+"""`/people`: an organisation's administrator adds people, sets and resets their passwords and
+ends their sessions (the ministry's administrator for every organisation). The same services as
+`kiik person ...`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from kiik.directory.domain.people import PersonError
+from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, Role
+from kiik.directory.services.people import AddPerson, add_person, end_sessions, list_people, set_password
+from kiik.http.deps import get_registry
+from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+NEEDED = Permission.PEOPLE_MANAGE
+
+
+def _page(request: Request, principal: Principal, status: int = 200, **extra: Any) -> Response:
+    registry = get_registry(request)
+    people = list_people(registry.uow(), principal)
+    with registry.uow() as uow:
+        organisations = [
+            o
+            for o in uow.directory.organisations()
+            if o.id == principal.org_id or principal.may(Permission.ORGANISATIONS_MANAGE)
+        ]
+    context: dict[str, Any] = {
+        "people": people,
+        "organisations": organisations,
+        "roles": [r.value for r in Role],
+        "errors": {},
+        "form": {},
+        "notice": request.query_params.get("done", ""),
+    }
+    context.update(extra)
+    return render(request, "people.html", context, status)
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_page(request: Request, principal: Visitor) -> Response:
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    return _page(request, principal)
+
+
+@router.post("/people")
+async def add(request: Request) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    form = await form_of(request)
+    command = AddPerson(
+        form.get("org", principal.org_code),
+        form.get("username", ""),
+        form.get("role", ""),
+        form.get("password", ""),
+        form.get("full_name", ""),
+    )
+    try:
+        await run_in_threadpool(add_person, get_registry(request).uow(), command, principal)
+    except PersonError as exc:
+        form.pop("password", None)
+        return await run_in_threadpool(_page, request, principal, 400, errors={"add": str(exc)}, form=form)
+    return RedirectResponse("/people?done=added", status_code=303)
+
+
+@router.post("/people/{username}/password")
+async def reset_password(request: Request, username: str) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    form = await form_of(request)
+    try:
+        await run_in_threadpool(
+            set_password, get_registry(request).uow(), username, form.get("password", ""), principal
+        )
+    except PersonError as exc:
+        errors = {f"password-{username}": str(exc)}
+        return await run_in_threadpool(_page, request, principal, 400, errors=errors)
+    return RedirectResponse("/people?done=password", status_code=303)
+
+
+@router.post("/people/{username}/sessions/end")
+async def end(request: Request, username: str) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    try:
+        await run_in_threadpool(end_sessions, get_registry(request).uow(), username, principal)
+    except (PersonError, NotAllowed) as exc:
+        return await run_in_threadpool(_page, request, principal, 404, errors={"list": str(exc)})
+    return RedirectResponse("/people?done=sessions", status_code=303)

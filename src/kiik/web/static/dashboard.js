@@ -1,0 +1,119 @@
+// The ministry's dashboard: the map (Leaflet over world-atlas's country outlines, no tile server)
+// and the charts (uPlot). The figures come from the page itself (#dashboard-data); the tables beside
+// each chart carry the same numbers for those who do not see the charts.
+"use strict";
+
+(function () {
+  const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  const labels = data.labels;
+  const palette = ["#8a5a14", "#1f7a3d", "#2f5d8a", "#b3261e", "#6b4c9a"];
+
+  function drawMap() {
+    const element = document.getElementById("map");
+    if (!element || typeof L === "undefined") return;
+    const map = L.map(element, { zoomSnap: 0.25, attributionControl: false });
+    // Kazakhstan first: layers are drawn into a view, so the map needs one before they are added.
+    map.fitBounds([[40.5, 46.5], [55.5, 87.3]]);
+    fetch("/static/vendor/countries-110m.json")
+      .then((answer) => answer.json())
+      .then((world) => {
+        const countries = topojson.feature(world, world.objects.countries);
+        L.geoJSON(countries, {
+          style: (feature) => ({
+            color: "#7d8a83",
+            weight: 1,
+            fillColor: feature.id === "398" ? "#f1ecdf" : "#dfe3dd",
+            fillOpacity: 1,
+          }),
+          interactive: false,
+        }).addTo(map).bringToBack();
+      });
+    const ranges = L.geoJSON(data.map.ranges, {
+      style: () => ({ color: "#8a5a14", weight: 2, fillColor: "#c99a4b", fillOpacity: 0.35 }),
+      onEachFeature: (feature, layer) => {
+        const p = feature.properties;
+        const figures = [];
+        if (p.planned !== null && p.planned !== undefined) figures.push(`${labels.plannedAnimals}: ${p.planned}`);
+        if (p.registered !== null && p.registered !== undefined) figures.push(`${labels.registeredAnimals}: ${p.registered}`);
+        const text = document.createElement("div");
+        const title = document.createElement("strong");
+        title.textContent = p.population;
+        text.append(title, document.createElement("br"), p.where);
+        for (const line of figures) text.append(document.createElement("br"), line);
+        layer.bindPopup(text);
+      },
+    }).addTo(map);
+    for (const passage of data.map.passages) {
+      L.circleMarker([passage.lat, passage.lon], { radius: 6, color: "#2f5d8a", fillOpacity: 0.9 })
+        .bindPopup(`${passage.name} (${passage.region}, ${passage.border})`)
+        .addTo(map);
+    }
+  }
+
+  function width(element) {
+    return Math.max(280, element.clientWidth);
+  }
+
+  function chart(id, series, columns, bars, names) {
+    const element = document.getElementById(id);
+    if (!element || typeof uPlot === "undefined" || columns[0].length === 0) return;
+    const paths = bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
+    const options = {
+      width: width(element),
+      height: 220,
+      // Bars are drawn over each other (cap behind, what was used in front), half a step from the edges.
+      scales: { x: { time: false, range: (u, min, max) => (bars ? [min - 0.5, max + 0.5] : [min, max]) } },
+      axes: [
+        {
+          values: (u, ticks) =>
+            ticks.map((t) => (!Number.isInteger(t) ? "" : names ? names[t] || "" : String(t))),
+        },
+        { size: 80 },
+      ],
+      series: [{}].concat(
+        series.map((label, index) => ({
+          label: label,
+          stroke: palette[index % palette.length],
+          fill: bars ? palette[index % palette.length] + "99" : undefined,
+          width: 2,
+          paths: paths,
+        })),
+      ),
+    };
+    const plot = new uPlot(options, columns, element);
+    window.addEventListener("resize", () => plot.setSize({ width: width(element), height: 220 }));
+  }
+
+  function censusColumns() {
+    const populations = Object.keys(data.charts.census);
+    const years = [...new Set(populations.flatMap((p) => data.charts.census[p].map((point) => point[0])))];
+    years.sort((a, b) => a - b);
+    const columns = [years];
+    for (const population of populations) {
+      const byYear = new Map(data.charts.census[population]);
+      columns.push(years.map((year) => (byYear.has(year) ? byYear.get(year) : null)));
+    }
+    return [populations, columns];
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    drawMap();
+    const quota = data.charts.quota;
+    chart(
+      "quota-chart",
+      [labels.cap, labels.reserved, labels.used],
+      [quota.map((q) => q[0]), quota.map((q) => q[1]), quota.map((q) => q[3]), quota.map((q) => q[2])],
+      true,
+    );
+    const [populations, columns] = censusColumns();
+    chart("census-chart", populations, columns, false);
+    const seasons = data.charts.offtake.filter((row) => row[2] !== null);
+    chart(
+      "offtake-chart",
+      [labels.planned, labels.registered],
+      [seasons.map((_, i) => i), seasons.map((row) => row[2]), seasons.map((row) => row[3])],
+      true,
+      seasons.map((row) => `${row[0]} ${row[1]}`),
+    );
+  });
+})();
