@@ -12,7 +12,7 @@ from tests.e2e.test_cli import kiik
 def test_init_seeds_the_register_and_makes_a_signing_key_once(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'kiik.db'}"
     first = kiik("init", db=db).stdout
-    assert "2 taxa, 2 rules, 1 quotas added" in first and " made" in first
+    assert "9 taxa, 10 rules, 1 quotas added" in first and " made" in first
     again = kiik("init", db=db).stdout
     assert "0 taxa, 0 rules, 0 quotas added" in again and " made" not in again
     listing = kiik("species", "list", db=db).stdout
