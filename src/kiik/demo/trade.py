@@ -141,7 +141,8 @@ def _meat(
         receive_lot(uow_factory(), plant, batch, day + timedelta(hours=8), yields)
         batches.append((batch, kg))
     runs = (
-        ("meat_cuts", batches[0], (("CUT-0805-A", 2_000, 0.5), ("CUT-0805-B", 2_000, 0.5)), 20),
+        # Frozen cuts keep 18 months, so the demo's packs still check as legal a year after the cull.
+        ("meat_cuts", batches[0], (("CUT-0805-A", 2_000, 0.5), ("CUT-0805-B", 2_000, 0.5)), 540),
         ("minced_meat", batches[1], (("MIN-0812-A", 3_600, 0.4),), 12),
         ("canned_meat", batches[2], (("CAN-0819-A", 5_000, 0.325),), 730),
     )
