@@ -86,7 +86,7 @@ def test_discovery_lists_resources_and_their_events(registry: Registry) -> None:
         assert options.status_code == 204 and options.headers["allow"] == "GET, OPTIONS"
         assert client.options("/epcis/events").headers["allow"] == "GET, POST, OPTIONS"
         assert client.options("/epcis/queries/x").headers["allow"] == "GET, DELETE, OPTIONS"
-        assert client.options("/epcis/capture").headers["allow"] == "POST, OPTIONS"
+        assert client.options("/epcis/capture").headers["allow"] == "GET, POST, OPTIONS"
         assert client.options("/epcis/no-such-thing").status_code == 404
 
 
