@@ -71,8 +71,15 @@ def _event(n: int, pick: random.Random, site: str) -> dict[str, Any]:
             reports.append({"type": "RelativeHumidity", "value": pick.randint(10, 90), "uom": "P1"})
         metadata = {
             "time": build.epcis_time(moment - timedelta(minutes=30)),
+            "startTime": build.epcis_time(moment - timedelta(hours=n % 5)),
+            "endTime": build.epcis_time(moment),
             "deviceID": pick.choice(DEVICES),
         }
+        reports[0] |= {"minValue": reports[0]["value"] - 2, "maxValue": reports[0]["value"] + 2}
+        if pick.random() < 0.5:
+            reports.append(
+                {"type": "Dimensionless", "booleanValue": pick.random() < 0.5, "stringValue": f"s{n % 3}"}
+            )
         event["sensorElementList"] = [{"sensorMetadata": metadata, "sensorReport": reports}]
     if pick.random() < 0.3:
         event["persistentDisposition"] = {"set": ["completeness_verified"]}
@@ -96,6 +103,7 @@ def corpus(registry: Registry) -> Corpus:
     pick = random.Random(16)
     site = world["warehouse"].sgln
     events = [_event(n, pick, site) for n in range(40)]
+
     outcome = capture(registry, ministry.principal, events, rules=False)
     assert outcome.succeeded, outcome.errors
     with registry.uow() as uow:
@@ -114,7 +122,7 @@ def _reports(e: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _temperatures(e: dict[str, Any]) -> list[float]:
-    return [r["value"] for r in _reports(e) if r["uom"] == "CEL"]
+    return [r["value"] for r in _reports(e) if r.get("uom") == "CEL"]
 
 
 def _region(e: dict[str, Any]) -> str | None:
@@ -156,7 +164,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], Callable[[dict[str, Any]], bool]]]
     "GE_value with its unit": ([("GE_value_CEL", "20")], lambda e: any(t >= 20 for t in _temperatures(e))),
     "LT_value with its unit": ([("LT_value_CEL", "0")], lambda e: any(t < 0 for t in _temperatures(e))),
     "a unit nobody used": ([("GE_value_FAH", "-1000")], lambda e: False),
-    "EQ_uom": ([("EQ_uom", "P1")], lambda e: any(r["uom"] == "P1" for r in _reports(e))),
+    "EQ_uom": ([("EQ_uom", "P1")], lambda e: any(r.get("uom") == "P1" for r in _reports(e))),
     "EQ_deviceID": (
         [("EQ_deviceID", DEVICES[0])],
         lambda e: any(s["sensorMetadata"]["deviceID"] == DEVICES[0] for s in e.get("sensorElementList", [])),
@@ -168,6 +176,34 @@ CASES: dict[str, tuple[list[tuple[str, str]], Callable[[dict[str, Any]], bool]]]
         ),
     ),
     "EXISTS_sensorElementList": ([("EXISTS_sensorElementList", "")], lambda e: "sensorElementList" in e),
+    "EQ_booleanValue": (
+        [("EQ_booleanValue", "true")],
+        lambda e: any(r.get("booleanValue") is True for r in _reports(e)),
+    ),
+    "EQ_stringValue": (
+        [("EQ_stringValue", "s1|s2")],
+        lambda e: any(r.get("stringValue") in ("s1", "s2") for r in _reports(e)),
+    ),
+    "GE_startTime and LT_endTime": (
+        [("GE_startTime", "2025-09-12T20:00:00Z"), ("LT_endTime", "2025-09-13T12:00:00Z")],
+        lambda e: (
+            any(
+                s["sensorMetadata"]["startTime"] >= "2025-09-12T20:00:00.000Z"
+                for s in e.get("sensorElementList", [])
+            )
+            and any(
+                s["sensorMetadata"]["endTime"] < "2025-09-13T12:00:00.000Z"
+                for s in e.get("sensorElementList", [])
+            )
+        ),
+    ),
+    "GE_maxValue and LT_minValue with units": (
+        [("GE_maxValue_CEL", "30"), ("LT_minValue_CEL", "33")],
+        lambda e: (
+            any(r.get("maxValue", -999) >= 30 for r in _reports(e) if r.get("uom") == "CEL")
+            and any(r.get("minValue", 999) < 33 for r in _reports(e) if r.get("uom") == "CEL")
+        ),
+    ),
     "EQ_bizTransaction_po": (
         [("EQ_bizTransaction_po", "urn:epcglobal:cbv:bt:4870001000004:PO-1")],
         lambda e: e["bizTransactionList"][0]["bizTransaction"].endswith("PO-1"),
@@ -290,3 +326,25 @@ def test_the_language_works_on_every_query_path(registry: Registry, corpus: Corp
             got = client.get(path, params=params, headers=headers)
             assert got.status_code == 200, got.text
             assert sorted(event_hash_id(e) for e in listed_events(got.json())) == storing_ural, path
+
+
+def test_eq_transformation_id(registry: Registry) -> None:
+    ministry = make_world(registry)["ministry"]
+    made = [
+        {
+            **build.transformation(
+                [f"urn:epc:id:sgtin:4870002.000001.{2000 + n}"],
+                [(f"urn:epc:class:lgtin:4870002.000002.T{n}", 0.2)],
+                START + timedelta(days=3, hours=n),
+                None,
+                "powder",
+            ),
+            "transformationID": f"urn:epc:id:gdti:4870002.00001.{n}",
+        }
+        for n in range(3)
+    ]
+    assert capture(registry, ministry.principal, made, rules=False).succeeded
+    found = answer(
+        registry, ministry.principal, [("EQ_transformationID", "urn:epc:id:gdti:4870002.00001.1|x:y")]
+    )
+    assert [event_hash_id(e) for e in found] == [event_hash_id(made[1])]
