@@ -120,6 +120,9 @@ def test_a_ministry_administrator_adds_a_second_factor_and_then_needs_it(registr
     later = T0 + timedelta(minutes=5)
     good = log_in(registry.uow(), LogIn("aigerim", PASSWORD, totp.code_at(secret, _unix(later))), later)
     assert good.principal.username == "aigerim"
+    # A lost phone: the password set anew without the second factor, which the person enrols again.
+    set_password(registry.uow(), "aigerim", "a password for a new phone", clear_second_factor=True)
+    assert log_in(registry.uow(), LogIn("aigerim", "a password for a new phone"), later).principal.username
 
 
 def _unix(naive: datetime) -> float:

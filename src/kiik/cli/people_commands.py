@@ -75,12 +75,15 @@ def person_password(
     password: Annotated[
         str | None, typer.Option(help="The new password (default: a random one, printed once)")
     ] = None,
+    clear_second_factor: Annotated[
+        bool, typer.Option(help="Also turn off their TOTP (a lost phone): they enrol again at /account")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Set or reset a person's password; their sessions end and a lock-out is lifted."""
     chosen = password or new_password()
     try:
-        ended = set_password(registry_for(db).uow(), username, chosen)
+        ended = set_password(registry_for(db).uow(), username, chosen, None, clear_second_factor)
     except PersonError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]password set[/] for {username}; {ended} session(s) ended")

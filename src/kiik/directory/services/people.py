@@ -85,17 +85,34 @@ def _person(uow: UnitOfWork, username: str) -> Person:
     return person
 
 
-def set_password(uow: UnitOfWork, username: str, password: str, actor: Principal | None = None) -> int:
-    """Set a person's password; their sessions end and a lock-out is lifted. Returns how many
-    sessions were ended."""
+def set_password(
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    actor: Principal | None = None,
+    clear_second_factor: bool = False,
+) -> int:
+    """Set a person's password; their sessions end and a lock-out is lifted; with
+    `clear_second_factor` their TOTP is turned off too (a lost phone: they enrol again). Returns how
+    many sessions were ended."""
     with uow:
         person = _person(uow, username)
         _may_manage(uow, actor, person.org_id)
         check_password(password, person.username)
         store = people_store(uow)
-        store.change(person.id, password_hash=hash_password(password), failed_logins=0, last_failed_at=None)
+        changes: dict[str, object] = {"password_hash": hash_password(password), "failed_logins": 0}
+        if clear_second_factor:
+            changes["totp_secret"] = None
+        store.change(person.id, last_failed_at=None, **changes)
         ended = store.end_sessions(utcnow(), person_id=person.id)
-        record(uow, actor, "person.password_set", person.username, sessions_ended=ended)
+        record(
+            uow,
+            actor,
+            "person.password_set",
+            person.username,
+            sessions_ended=ended,
+            second_factor_cleared=clear_second_factor,
+        )
         uow.commit()
     return ended
 
