@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from kiik.bootstrap.registry import Registry
@@ -218,12 +219,16 @@ def test_concurrent_captures_cannot_both_take_the_last_animal(registry: Registry
 
 
 def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_one(
-    registry: Registry,
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Under LOOK_UPS_BEFORE_LOADING_ALL animals a capture reads only the rows of the animals its
     events name (a single event late in a season reads two rows, not the season); past it, every
     row. The limits come out the same either way, within a document and across documents."""
+    from kiik.harvest.services import capture_rule
     from kiik.harvest.services.capture_rule import LOOK_UPS_BEFORE_LOADING_ALL
+
+    # As under an authorisation with many animals: read only the rows named, to begin with.
+    monkeypatch.setattr(capture_rule, "READ_ALL_BELOW", 0)
 
     world = make_world(registry)
     team = world["harvester"]
@@ -248,10 +253,16 @@ def test_the_count_holds_whether_the_rule_reads_only_the_animals_named_or_every_
     assert get_authorisation(registry.uow(), ministry(world), number).animals == limit
 
 
-def test_the_animals_of_a_document_still_count_once_the_rule_reads_every_row(registry: Registry) -> None:
+def test_the_animals_of_a_document_still_count_once_the_rule_reads_every_row(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The rule switches to reading every row in the middle of a document, before that document's
     horns are written: they still count, so the limit is reached inside the document."""
+    from kiik.harvest.services import capture_rule
     from kiik.harvest.services.capture_rule import LOOK_UPS_BEFORE_LOADING_ALL
+
+    # As under an authorisation with many animals: read only the rows named, to begin with.
+    monkeypatch.setattr(capture_rule, "READ_ALL_BELOW", 0)
 
     world = make_world(registry)
     team = world["harvester"]

@@ -1,10 +1,10 @@
 """The harvest rule at capture: every harvest commissioning falls inside its authorisation.
 
-The rule reads each authorisation once per capture, and the animals already counted under it as
-the events need them: for the first few events under an authorisation only the rows of the animals
-and horns they name (with the number of animals counted), so that a single event late in a season
-does not read the season's horns; past that, every row at once, which is cheaper for a document of
-many events. It counts this document's horns in memory and writes them to the `harvested_horns`
+The rule reads each authorisation once per capture, and the animals already counted under it: all
+of them at once while they are few; under an authorisation with many, only the rows of the animals
+and horns the first events name (with the number of animals counted, an index-only count), so that
+a single event late in a season does not read the season's horns, and every row once a document
+has named many animals. It counts this document's horns in memory and writes them to the `harvested_horns`
 projection after each written batch, in the capture's transaction (see
 `kiik.custody.services.event_rules`).
 """
@@ -31,7 +31,10 @@ from kiik.harvest.domain.rules import (
 )
 from kiik.harvest.services.ports import harvest_store
 
-# Events under one authorisation checked by reading only the rows they name, before all are read.
+# Under an authorisation with fewer animals than this, a capture reads every row at once (one query
+# of at most a few thousand rows); above it, it reads only the rows its events name, for the first
+# LOOK_UPS_BEFORE_LOADING_ALL animals, then every row (a large document under a large authorisation).
+READ_ALL_BELOW = 2_000
 LOOK_UPS_BEFORE_LOADING_ALL = 64
 
 
@@ -84,6 +87,11 @@ class HarvestRule:
         if tally is None:
             tally = self.tallies[key] = AuthorisationTally(animal_count=self.store.lock_and_count(key))
             self.looked_up[key] = (set(), set())
+            if tally.animal_count < READ_ALL_BELOW:  # few rows: reading them all is the cheapest
+                full = self.tallies[key] = AuthorisationTally(self.store.tally(key))
+                full.inside = tally.inside
+                self.complete.add(key)
+                return full
         if key in self.complete:
             return tally
         animals, horns = self.looked_up[key]
