@@ -35,7 +35,7 @@ from kiik.harvest.services.ports import harvest_store
 # of at most a few thousand rows); above it, it reads only the rows its events name, for the first
 # LOOK_UPS_BEFORE_LOADING_ALL animals, then every row (a large document under a large authorisation).
 READ_ALL_BELOW = 2_000
-LOOK_UPS_BEFORE_LOADING_ALL = 64
+LOOK_UPS_BEFORE_LOADING_ALL = 8
 
 
 class HarvestRule:
