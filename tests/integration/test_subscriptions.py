@@ -253,3 +253,54 @@ def test_the_same_events_over_a_websocket(allowed: Registry) -> None:
                 "/epcis/queries/ws/events", headers={"Authorization": "Bearer nope"}
             ) as s:
                 s.receive_json()
+
+
+def test_a_websocket_subscriber_receives_events_from_a_running_server(allowed: Registry) -> None:
+    """The same over a real connection: uvicorn serving kiik on a loopback port (its WebSocket
+    protocol from wsproto, as `kiik serve` runs it), a client speaking RFC 6455 with wsproto."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, CloseConnection, RejectConnection, Request, TextMessage
+
+    from tests.support.browser import served
+
+    world = make_world(allowed)
+    ministry, team = world["ministry"], world["harvester"]
+    with served(create_app(allowed)) as base:
+        host, port = urlsplit(base).hostname, urlsplit(base).port
+        assert host is not None and port is not None
+        import httpx
+
+        created = httpx.post(
+            f"{base}/epcis/queries",
+            json={"name": "live", "query": {"EQ_bizStep": ["commissioning"]}},
+            headers=auth(ministry),
+        )
+        assert created.status_code == 201, created.text
+        connection = WSConnection(ConnectionType.CLIENT)
+        token = auth(ministry)["Authorization"].encode()
+        new = horns(team, 90, 3)
+        with socket.create_connection((host, port), timeout=30) as sock:
+            request = Request(
+                host=f"{host}:{port}",
+                target="/epcis/queries/live/events",
+                extra_headers=[(b"authorization", token)],
+            )
+            sock.sendall(connection.send(request))
+            text, document = "", None
+            while document is None:
+                connection.receive_data(sock.recv(65536) or None)
+                for event in connection.events():
+                    if isinstance(event, AcceptConnection):
+                        assert capture(allowed, team.principal, new).succeeded
+                    elif isinstance(event, TextMessage):
+                        text += event.data
+                        if event.message_finished:
+                            document = json.loads(text)
+                    elif isinstance(event, (RejectConnection, CloseConnection)):
+                        raise AssertionError(f"the server ended the WebSocket: {event}")
+            sock.sendall(connection.send(CloseConnection(code=1000)))
+    assert sorted(event_hash_id(e) for e in listed_events(document)) == sorted(event_hash_id(e) for e in new)
