@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import httpx  # noqa: E402
 from common import HARVESTER_SITE as SITE  # noqa: E402
 from common import capture_file, commissioning_document, fresh_registry, harvest_setup, served  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from kiik.bootstrap.registry import Registry  # noqa: E402
 from kiik.custody.adapters.event_store import EventStore  # noqa: E402
@@ -39,22 +40,27 @@ from kiik.directory.domain.permissions import Principal  # noqa: E402
 from kiik.epcis.services.records import NewEventRow  # noqa: E402
 
 
-def raw_insert(registry: Registry, path: Path) -> float:
-    """The same events inserted unchecked, through the event store as capture inserts them: the ceiling."""
+def raw_insert(
+    registry: Registry, path: Path, *, site: str = SITE, tag: str = "raw", keep: bool = True
+) -> float:
+    """The same events inserted unchecked, through the event store as capture inserts them: the ceiling.
+
+    `tag` makes the rows' hash IDs unique in a registry that already holds a run's; with `keep` off
+    the rows are rolled back once timed (the registry is left as it was)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     bodies = json.loads(path.read_text())["epcisBody"]["eventList"]
     rows = [
         NewEventRow(
-            hash_id=f"raw-{n}",
-            event_id=f"raw-{n}",
+            hash_id=f"{tag}-{n}",
+            event_id=f"{tag}-{n}",
             event_type="ObjectEvent",
             event_time=now,
             record_time=now,
             action="ADD",
             biz_step="commissioning",
             disposition="active",
-            read_point=SITE,
-            biz_location=SITE,
+            read_point=site,
+            biz_location=site,
             declares_error=False,
             org_id=1,
             capture_id="raw",
@@ -63,12 +69,20 @@ def raw_insert(registry: Registry, path: Path) -> float:
         )
         for n, body in enumerate(bodies)
     ]
-    started = time.perf_counter()
-    with registry.engine.begin() as connection:
+    with registry.engine.connect() as connection:
+        transaction = connection.begin()
+        started = time.perf_counter()
         store = EventStore(connection)
         for offset in range(0, len(rows), 2000):
             store.add(rows[offset : offset + 2000])
-    return len(rows) / (time.perf_counter() - started)
+        if keep:
+            transaction.commit()
+        else:
+            connection.execute(text("SELECT 1"))  # every row sent and written before the clock stops
+        elapsed = time.perf_counter() - started
+        if not keep:
+            transaction.rollback()
+    return len(rows) / elapsed
 
 
 def through_service(registry: Registry, principal: Principal, path: Path, count: int) -> float:

@@ -18,64 +18,24 @@ back, so the raw figure leaves nothing behind.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import tempfile
-import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_capture import through_service  # noqa: E402
+from bench_capture import raw_insert, through_service  # noqa: E402
 from bench_history import event_count, make_orgs  # noqa: E402
 from common import commissioning_document  # noqa: E402
 
 from kiik.bootstrap.registry import Registry  # noqa: E402
 from kiik.config import Settings  # noqa: E402
-from kiik.custody.adapters.event_store import EventStore  # noqa: E402
 from kiik.db.engine import make_engine  # noqa: E402
 from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
-from kiik.epcis.services.records import NewEventRow  # noqa: E402
 from kiik.harvest.domain.authorisations import SAIGA  # noqa: E402
 from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest  # noqa: E402
-
-
-def raw_rate(registry: Registry, path: Path, site: str) -> float:
-    now = datetime.now(UTC).replace(tzinfo=None)
-    tag = random.getrandbits(40)
-    bodies = json.loads(path.read_text())["epcisBody"]["eventList"]
-    rows = [
-        NewEventRow(
-            hash_id=f"raw-{tag}-{n}",
-            event_id=f"raw-{tag}-{n}",
-            event_type="ObjectEvent",
-            event_time=now,
-            record_time=now,
-            action="ADD",
-            biz_step="commissioning",
-            disposition="active",
-            read_point=site,
-            biz_location=site,
-            declares_error=False,
-            org_id=1,
-            capture_id="raw",
-            body=body,
-            identifiers=[("epc", body["epcList"][0])],
-        )
-        for n, body in enumerate(bodies)
-    ]
-    with registry.engine.connect() as connection:
-        transaction = connection.begin()
-        started = time.perf_counter()
-        store = EventStore(connection)
-        for offset in range(0, len(rows), 2000):
-            store.add(rows[offset : offset + 2000])
-        connection.execute(__import__("sqlalchemy").text("SELECT 1"))  # everything sent and done
-        elapsed = time.perf_counter() - started
-        transaction.rollback()
-    return len(rows) / elapsed
 
 
 def main() -> None:
@@ -101,7 +61,7 @@ def main() -> None:
     reference = f"9{random.randrange(10**5):05d}"  # a new item reference each run: new horns
     with tempfile.TemporaryDirectory() as folder:
         path = commissioning_document(Path(folder) / "doc.json", args.events, reference, team.site, origin)
-        raw = raw_rate(registry, path, team.site)
+        raw = raw_insert(registry, path, site=team.site, tag=f"raw-{random.getrandbits(40)}", keep=False)
         operator = Principal(team.id, "harvester", "Ural harvest team 1", OrgKind.HARVESTER, Role.OPERATOR)
         service = through_service(registry, operator, path, args.events)
     print(

@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chaos_capture import kiik  # noqa: E402
 from pg_cluster import Cluster, free_port, scratch  # noqa: E402
 
 from kiik.epcis.domain import event_builders as build  # noqa: E402
@@ -32,13 +33,6 @@ from kiik.epcis.domain import event_builders as build  # noqa: E402
 KIIK = [sys.executable, "-m", "kiik.cli.main"]
 SITE = "urn:epc:id:sgln:4870002.00000.0"
 DELAY_S = 2
-
-
-def kiik(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run([*KIIK, *args], capture_output=True, text=True, env={**os.environ, **env})
-    if done.returncode != 0:
-        raise SystemExit(f"kiik {' '.join(args)} failed: {done.stdout}{done.stderr}")
-    return done.stdout.strip()
 
 
 def main() -> int:
@@ -78,8 +72,8 @@ def main() -> int:
         )
         kiik("org", "add", "mepr", "--name", "Ministry", "--kind", "ministry", "--db", db, env=env)
         kiik("site", "add", "--org", "ural-1", SITE, "--name", "Camp", "--db", db, env=env)
-        team = kiik("token", "create", "--org", "ural-1", "--role", "operator", "--db", db, env=env)
-        ministry = kiik("token", "create", "--org", "mepr", "--role", "viewer", "--db", db, env=env)
+        team = kiik("token", "create", "--org", "ural-1", "--role", "operator", "--db", db, env=env).strip()
+        ministry = kiik("token", "create", "--org", "mepr", "--role", "viewer", "--db", db, env=env).strip()
         time.sleep(DELAY_S + 1)  # the replica knows the organisations and tokens
         port = free_port()
         server = subprocess.Popen(
