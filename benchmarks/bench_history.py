@@ -121,7 +121,6 @@ class Loader:
         self.identifier_rows: list[dict[str, Any]] = []
         self.origin_rows: list[dict[str, Any]] = []
         self.next_pk = 1
-        self.recorded = START + timedelta(days=200)
         self.written = 0
 
     def add(self, body: dict[str, Any], org: str) -> None:
@@ -132,7 +131,8 @@ class Loader:
         hash_id = f"ni:///sha-256;{digest}?ver=CBV2.0"
         self.event_rows.append({
             "id": pk, "hash_id": hash_id, "event_id": hash_id, "event_type": facts.event_type,
-            "event_time": facts.event_time.replace(tzinfo=None), "record_time": self.recorded,
+            "event_time": facts.event_time.replace(tzinfo=None),
+            "record_time": facts.event_time + timedelta(minutes=30),
             "action": facts.action, "biz_step": facts.biz_step, "disposition": facts.disposition,
             "read_point": facts.read_point, "biz_location": facts.biz_location, "declares_error": False,
             "org_id": self.orgs[org].id, "capture_id": "bench", "body": body,
@@ -160,15 +160,21 @@ class Loader:
         print(f"\r  {self.written:,} events loaded", end="", flush=True)
 
 
+def harvested(n: int, per_season: int) -> datetime:
+    """When horn n was harvested: seasons a year apart, a horn every 40 seconds within one."""
+    season, k = divmod(n, per_season)
+    return START + timedelta(days=365 * season, seconds=40 * k)
+
+
 def _horn_events(
-    n: int, mass: float, processed: bool, o: dict[str, Org]
+    n: int, mass: float, processed: bool, o: dict[str, Org], per_season: int
 ) -> Iterator[tuple[dict[str, Any], str]]:
     h, w, p = o["harvester"], o["warehouse"], o["plant"]
-    t = START + timedelta(seconds=40 * n)
+    t = harvested(n, per_season)
     day = timedelta(days=1)
     epcs = [horn(n)]
     origin = {
-        "species": "Saiga tatarica", "population": "Ural", "animalID": f"URL-2025-{n // 2 + 1}",
+        "species": "Saiga tatarica", "population": "Ural", "animalID": f"URL-{t.year}-{n // 2 + 1}",
         "sex": "male", "harvestDate": t.date().isoformat(), "massKg": mass, "productType": "whole_horn",
         "harvestPoint": "50.95,51.35",
     }
@@ -189,30 +195,34 @@ def _horn_events(
             yield build.stock_count(epcs, t + (60 + 10 * k) * day, w.site), "warehouse"
 
 
-def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int) -> None:
+def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int, seasons: int = 1) -> None:
+    """The horns split into `seasons` seasons a year apart (the oldest processed first)."""
     rng = random.Random(seed)
     masses = [round(rng.uniform(0.20, 0.32), 3) for _ in range(horns)]
     processed = processed_horns_of(horns)
+    per_season = -(-horns // seasons)
     loader = Loader(engine, orgs)
     for n in range(horns):
-        for body, org in _horn_events(n, masses[n], n < processed, orgs):
+        for body, org in _horn_events(n, masses[n], n < processed, orgs, per_season):
             loader.add(body, org)
     p, t = orgs["plant"], orgs["trader"]
     item_rows: list[dict[str, Any]] = []
-    last = START + timedelta(seconds=40 * horns + 60 * 86400)
     lot_masses: list[float] = []
+    lot_times: list[datetime] = []
     for lot in range(processed // LOT_SIZE):
         inputs = list(range(lot * LOT_SIZE, (lot + 1) * LOT_SIZE))
         kg = round(sum(masses[i] for i in inputs) * 0.85, 3)
         lot_masses.append(kg)
-        when = last + timedelta(hours=lot)
+        # Two months after its last horn was harvested (its horns reached the plant 52 days after).
+        when = harvested(inputs[-1], per_season) + timedelta(days=60, minutes=lot % 60)
+        lot_times.append(when)
         loader.add(build.transformation([horn(i) for i in inputs], [(powder_lot(lot), kg)], when, p.site,
                                         "powder"), "plant")
         item_rows.append(_item(powder_lot(lot), True, p, "consumed", kg, "powder", when, quantity=0.0))
     for g in range(len(lot_masses) // LOTS_PER_GRANULES):
         lots = range(g * LOTS_PER_GRANULES, (g + 1) * LOTS_PER_GRANULES)
         kg = round(sum(lot_masses[i] for i in lots) * 0.9, 3)
-        when = last + timedelta(days=30, hours=g)
+        when = lot_times[lots[-1]] + timedelta(days=30)
         used = [(powder_lot(i), lot_masses[i]) for i in lots]
         loader.add(build.transformation([], [(granules_lot(g), kg)], when, p.site, "granules",
                                         input_quantities=used), "plant")
@@ -231,7 +241,7 @@ def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int) 
     for n in range(horns):
         holder = p if n < processed else w
         item_rows.append(_item(horn(n), False, holder, "consumed" if n < processed else "active", masses[n],
-                               "whole_horn", START + timedelta(seconds=40 * n, days=53)))
+                               "whole_horn", harvested(n, per_season) + timedelta(days=53)))
     with engine.begin() as connection:
         for start in range(0, len(item_rows), CHUNK):
             connection.execute(insert(items), item_rows[start : start + CHUNK])
@@ -330,6 +340,8 @@ def main() -> None:
     parser.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
     parser.add_argument("--horns", type=int, default=100_000, help="horns in the season (10 events each)")
     parser.add_argument("--samples", type=int, default=1000, help="random items per measure")
+    parser.add_argument("--seasons", type=int, default=1,
+                        help="seasons a year apart (10,000,000 events: --horns 1000000 --seasons 10)")
     parser.add_argument("--rebuild", action="store_true", help="build the database afresh")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
@@ -344,7 +356,7 @@ def main() -> None:
         started = time.perf_counter()
         reset(engine)
         orgs = make_orgs(registry)
-        build_database(engine, orgs, args.horns, args.seed)
+        build_database(engine, orgs, args.horns, args.seed, args.seasons)
         print(f"built in {time.perf_counter() - started:.0f} s")
     orgs = make_orgs(registry)
     total = event_count(engine)
