@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
 import os
 import random
 import statistics
@@ -30,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import JSON, Connection, Engine, Table, func, select, text
 
 from kiik.bootstrap.migrate import upgrade
 from kiik.bootstrap.registry import Registry
@@ -38,6 +39,7 @@ from kiik.config import Settings
 from kiik.custody.adapters.tables import event_identifiers, events, item_origins, items
 from kiik.custody.domain.origins import origin_rows
 from kiik.custody.services.queries import query_events
+from kiik.db.bulk_insert import insert_rows
 from kiik.db.engine import make_engine, normalise_url
 from kiik.db.metadata import metadata
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
@@ -112,6 +114,18 @@ def make_orgs(registry: Registry) -> dict[str, Org]:
     return orgs
 
 
+def write(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows (dicts with the same keys) through the registry's bulk path: COPY on PostgreSQL."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    encoded = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    insert_rows(
+        connection, table, names,
+        [tuple(json.dumps(row[n]) if n in encoded else row[n] for n in names) for row in rows],
+    )
+
+
 class Loader:
     """Rows for the events, identifiers and item states of the season, written in chunks."""
 
@@ -151,10 +165,9 @@ class Loader:
         if not self.event_rows:
             return
         with self.engine.begin() as connection:
-            connection.execute(insert(events), self.event_rows)
-            connection.execute(insert(event_identifiers), self.identifier_rows)
-            if self.origin_rows:
-                connection.execute(insert(item_origins), self.origin_rows)
+            write(connection, events, self.event_rows)
+            write(connection, event_identifiers, self.identifier_rows)
+            write(connection, item_origins, self.origin_rows)
         self.written += len(self.event_rows)
         self.event_rows, self.identifier_rows, self.origin_rows = [], [], []
         print(f"\r  {self.written:,} events loaded", end="", flush=True)
@@ -244,7 +257,7 @@ def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int, 
                                "whole_horn", harvested(n, per_season) + timedelta(days=53)))
     with engine.begin() as connection:
         for start in range(0, len(item_rows), CHUNK):
-            connection.execute(insert(items), item_rows[start : start + CHUNK])
+            write(connection, items, item_rows[start : start + CHUNK])
         if engine.dialect.name == "postgresql":
             connection.execute(
                 text("SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events")
