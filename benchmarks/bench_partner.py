@@ -21,11 +21,14 @@ import argparse
 import cProfile
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +36,6 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import (  # noqa: E402
-    HARVESTER_SITE,
     capture_file,
     commissioning_document,
     fresh_registry,
@@ -41,7 +43,10 @@ from common import (  # noqa: E402
     served,
 )
 
+from kiik.bootstrap.migrate import upgrade  # noqa: E402
 from kiik.bootstrap.registry import Registry  # noqa: E402
+from kiik.config import Settings  # noqa: E402
+from kiik.db.engine import make_engine  # noqa: E402
 from kiik.directory.domain.permissions import OrgKind, Principal, Role  # noqa: E402
 from kiik.directory.services.auth import add_organisation, add_site  # noqa: E402
 from kiik.epcis.adapters.reader import validate_event  # noqa: E402
@@ -63,7 +68,50 @@ from kiik.species.services.quotas import set_quota  # noqa: E402
 from kiik.species.services.register import seed_register  # noqa: E402
 
 T = TypeVar("T")
-MINISTRY = Principal(1, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The exporting side's organisations: codes and GS1 company prefixes (others in a registry
+    that already has the defaults, such as bench_history.py's)."""
+
+    team: str = "harvest"
+    team_prefix: str = "4870002"
+    trader: str = "trader"
+    trader_prefix: str = "4870005"
+    customs: str = "customs"
+    customs_gln: str = "4870006000003"
+
+
+def new_cast() -> Cast:
+    """Codes and company prefixes of their own, for a run on a registry that has others already."""
+    tag = f"{random.randrange(10_000):04d}"
+    return Cast(
+        f"kz-harvest-{tag}",
+        f"489{tag}",
+        f"kz-trader-{tag}",
+        f"488{tag}",
+        f"kz-customs-{tag}",
+        f"487{tag}000000",
+    )
+
+
+@contextmanager
+def existing_registry(url: str, **settings: object) -> Iterator[Registry]:
+    engine = make_engine(url)
+    upgrade(engine)
+    try:
+        yield Registry(Settings(database_url=url, **settings), engine)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def ministry_of(registry: Registry) -> Principal:
+    with registry.uow() as uow:
+        found = uow.directory.organisation("ministry")
+    # A registry without one (the importing side here) is still asked by a ministry's principal.
+    org_id = found.id if found is not None and found.id is not None else 1
+    return Principal(org_id, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
 
 
 def timed(what: str, figures: dict[str, float], call: Callable[[], T]) -> T:
@@ -86,22 +134,31 @@ def captured(registry: Registry, principal: Principal, source: Path | bytes) -> 
     assert outcome.succeeded, outcome.errors[:3]
 
 
-def exporter_ready(kz: Registry, items: int, folder: Path) -> tuple[str, list[str], Principal]:
+def exporter_ready(kz: Registry, items: int, folder: Path, cast: Cast) -> tuple[str, list[str], Principal]:
     """KZ with `items` horns harvested and held by the trader under an issued permit to CN."""
-    team, _, origin = harvest_setup(kz, animals=items // 2 + 1)
-    trader = member(kz, "trader", "trader", "4870005000004")
-    customs = member(kz, "customs", "customs", "4870006000003")
-    seed_register(kz.uow(), quotas=False)
+    team, _, origin = harvest_setup(kz, animals=items // 2 + 1, team=cast.team, prefix=cast.team_prefix)
+    ministry = ministry_of(kz)
+    trader = member(kz, cast.trader, "trader", f"{cast.trader_prefix}000004")
+    customs = member(kz, cast.customs, "customs", cast.customs_gln)
+    seed_register(kz.uow(), quotas=False)  # adds only what is missing
     year = datetime.now(UTC).year
-    set_quota(kz.uow(), MINISTRY, Quota(SAIGA, None, "KGM", "W", "T", None, year, year, 10_000.0, "CoP20"))
+    set_quota(kz.uow(), ministry, Quota(SAIGA, None, "KGM", "W", "T", None, year, year, 10_000.0, "CoP20"))
+    team_site = f"urn:epc:id:sgln:{cast.team_prefix}.00000.0"
     captured(
-        kz, team, commissioning_document(folder / "harvest.json", items, "000001", HARVESTER_SITE, origin)
+        kz,
+        team,
+        commissioning_document(
+            folder / "harvest.json", items, "000001", team_site, origin, prefix=cast.team_prefix
+        ),
     )
-    horns = [f"urn:epc:id:sgtin:4870002.000001.{n + 1}" for n in range(items)]
+    horns = [f"urn:epc:id:sgtin:{cast.team_prefix}.000001.{n + 1}" for n in range(items)]
     at = datetime(2025, 10, 1, tzinfo=UTC)
-    trader_site, trader_party = "urn:epc:id:sgln:4870005.00000.0", "urn:epc:id:pgln:4870005.00000"
+    trader_site, trader_party = (
+        f"urn:epc:id:sgln:{cast.trader_prefix}.00000.0",
+        f"urn:epc:id:pgln:{cast.trader_prefix}.00000",
+    )
     ship = build.shipping(
-        horns, at, HARVESTER_SITE, "urn:epc:id:pgln:4870002.00000", trader_party, trader_site
+        horns, at, team_site, f"urn:epc:id:pgln:{cast.team_prefix}.00000", trader_party, trader_site
     )
     captured(kz, team, json.dumps(build.document([ship])).encode())
     captured(
@@ -112,7 +169,7 @@ def exporter_ready(kz: Registry, items: int, folder: Path) -> tuple[str, list[st
     applied = apply_for_permit(
         kz.uow(), trader, ApplyForPermit(horns, "Tongrentang Import Co.", "CN", "Beijing")
     )
-    permit = issue_permit(kz.uow(), MINISTRY, IssuePermit(applied.id))
+    permit = issue_permit(kz.uow(), ministry, IssuePermit(applied.id))
     return str(permit.number), horns, customs
 
 
@@ -126,7 +183,9 @@ def introduce(kz: Registry, kz_url: str, cn: Registry, cn_url: str) -> None:
 
 def reconciled(registry: Registry, number: str, side: Side) -> Report:
     settings = ReconcileSettings.of(registry.settings)
-    return reconcile_partners(registry.uow(), MINISTRY, Reconcile(number, Period(), side), settings)
+    return reconcile_partners(
+        registry.uow(), ministry_of(registry), Reconcile(number, Period(), side), settings
+    )
 
 
 def summary_line(report: Report) -> str:
@@ -143,25 +202,40 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="sqlite (default) or a PostgreSQL admin URL")
     parser.add_argument("--runs", type=int, default=5, help="runs of reconciliation alone, each side")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the timed loop here")
+    parser.add_argument(
+        "--kz-registry",
+        default=None,
+        help="KZ is this existing PostgreSQL registry (e.g. bench_history.py's ten million events), "
+        "not a fresh one; the consignment's organisations get codes of their own",
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f}; {args.items:,} items; {args.db or 'SQLite'}", flush=True)
     figures: dict[str, float] = {}
     client = HttpPartnerClient(timeout=120)
     with (
-        fresh_registry(args.db, country="KZ", partner_delivery_seconds=0) as kz,
+        (
+            existing_registry(args.kz_registry, country="KZ", partner_delivery_seconds=0)
+            if args.kz_registry
+            else fresh_registry(args.db, country="KZ", partner_delivery_seconds=0)
+        ) as kz,
         fresh_registry(args.db, country="CN", partner_delivery_seconds=0) as cn,
         tempfile.TemporaryDirectory(prefix="kiik-bench-partner-") as folder,
     ):
         ensure_signing_key(kz.uow())
         ensure_signing_key(cn.uow())
         started = time.perf_counter()
-        number, horns, customs = exporter_ready(kz, args.items, Path(folder))
+        cast = new_cast() if args.kz_registry else Cast()
+        number, horns, customs = exporter_ready(kz, args.items, Path(folder), cast)
         cn_customs = member(cn, "cn-customs", "customs", "6900001000001", "CN")
         print(f"set-up (not timed): {time.perf_counter() - started:.1f} s; permit {number}", flush=True)
         with served(kz) as kz_url, served(cn) as cn_url:
             introduce(kz, kz_url, cn, cn_url)
             keys = [canonical_key(h) for h in horns]
-            missing, light, stray = keys[:3], keys[3:5], "urn:epc:id:sgtin:4870002.000001.999999999"
+            missing, light, stray = (
+                keys[:3],
+                keys[3:5],
+                f"urn:epc:id:sgtin:{cast.team_prefix}.000001.999999999",
+            )
             scanned = [k for k in keys if k not in missing] + [stray]
             profile = cProfile.Profile() if args.profile else None
             if profile:

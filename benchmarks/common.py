@@ -64,19 +64,31 @@ def fresh_registry(db: str | None, **settings: object) -> Iterator[Registry]:
 HARVESTER_SITE = "urn:epc:id:sgln:4870002.00000.0"
 
 
-def harvest_setup(registry: Registry, animals: int) -> tuple[Principal, str, dict[str, str]]:
-    """A ministry and a harvest team with an authorisation for `animals` Ural saigas in autumn 2025.
+def harvest_setup(
+    registry: Registry, animals: int, team: str = "harvest", prefix: str = "4870002"
+) -> tuple[Principal, str, dict[str, str]]:
+    """A ministry (the one there is, else a new one) and a harvest team (`team`, GS1 company prefix
+    `prefix`: its site is urn:epc:id:sgln:<prefix>.00000.0) with an authorisation for `animals` Ural
+    saigas in autumn 2025.
 
     Returns the team's principal, an API token of it, and the ILMD that places a horn inside the
     authorisation (to which each event adds its animal and mass)."""
-    add_organisation(registry.uow(), "ministry", "Ministry", "ministry", "urn:epc:id:pgln:4870001.00000")
-    org_id = add_organisation(
-        registry.uow(), "harvest", "Harvest team", "harvester", "urn:epc:id:pgln:4870002.00000"
+    with registry.uow() as uow:
+        found = uow.directory.organisation("ministry")
+    ministry_id = (
+        found.id
+        if found is not None
+        else add_organisation(
+            registry.uow(), "ministry", "Ministry", "ministry", "urn:epc:id:pgln:4870001.00000"
+        )
     )
-    add_site(registry.uow(), "harvest", HARVESTER_SITE, "Camp")
-    token = create_token(registry.uow(), "harvest", "operator").token
-    ministry = Principal(1, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
-    command = AuthoriseHarvest("harvest", "Ural", date(2025, 8, 1), date(2025, 12, 31), animals)
+    org_id = add_organisation(
+        registry.uow(), team, "Harvest team", "harvester", f"urn:epc:id:pgln:{prefix}.00000"
+    )
+    add_site(registry.uow(), team, f"urn:epc:id:sgln:{prefix}.00000.0", "Camp")
+    token = create_token(registry.uow(), team, "operator").token
+    ministry = Principal(ministry_id, "ministry", "Ministry", OrgKind.MINISTRY, Role.ADMIN)
+    command = AuthoriseHarvest(team, "Ural", date(2025, 8, 1), date(2025, 12, 31), animals)
     number = authorise_harvest(registry.uow(), ministry, command).authorisation.identifier
     origin = {
         "species": SAIGA,
@@ -85,11 +97,16 @@ def harvest_setup(registry: Registry, animals: int) -> tuple[Principal, str, dic
         "harvestPoint": "50.95,51.35",
         "harvestAuthorisation": number,
     }
-    return Principal(org_id, "harvest", "Harvest team", OrgKind.HARVESTER, Role.OPERATOR), token, origin
+    return Principal(org_id, team, "Harvest team", OrgKind.HARVESTER, Role.OPERATOR), token, origin
 
 
 def commissioning_document(
-    path: Path, count: int, item_reference: str, site: str, origin: dict[str, str] | None = None
+    path: Path,
+    count: int,
+    item_reference: str,
+    site: str,
+    origin: dict[str, str] | None = None,
+    prefix: str = "4870002",
 ) -> Path:
     """A document of `count` horn commissioning events, one horn each (two per animal), with origin ILMD."""
     start = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)
@@ -98,7 +115,7 @@ def commissioning_document(
         out.write(json.dumps(head)[: -len("[]}}")] + "[")
         for n in range(count):
             event = build.commissioning(
-                [f"urn:epc:id:sgtin:4870002.{item_reference}.{n + 1}"],
+                [f"urn:epc:id:sgtin:{prefix}.{item_reference}.{n + 1}"],
                 start + timedelta(seconds=n),
                 site,
                 ilmd={
