@@ -4,7 +4,7 @@ same database in the same run: how much the size of the tables and their indexes
     PG=postgresql://postgres@127.0.0.1:5432
     .venv/bin/python benchmarks/bench_history.py --db $PG/kiik_bench_history
     .venv/bin/python benchmarks/bench_capture_at_scale.py --db $PG/kiik_bench_history
-    .venv/bin/python benchmarks/bench_history.py --db $PG/kiik_bench_10m --horns 1000000
+    .venv/bin/python benchmarks/bench_history.py --db $PG/kiik_bench_10m --horns 1000000 --seasons 10
     .venv/bin/python benchmarks/bench_capture_at_scale.py --db $PG/kiik_bench_10m
 
 The first pair is the registry at 1,000,560 events, the second at 10,000,560 (issue 18 asks that
