@@ -49,7 +49,9 @@ class Desk:
         return self.client.get(url)
 
     def post(self, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        return self.client.post(url, data={**(data or {}), "csrf": self.csrf}, follow_redirects=False, **kwargs)
+        return self.client.post(
+            url, data={**(data or {}), "csrf": self.csrf}, follow_redirects=False, **kwargs
+        )
 
     def send(self, url: str, body: bytes, kind: str) -> Any:
         headers = {"X-CSRF-Token": self.csrf, "Content-Type": kind}
@@ -80,20 +82,34 @@ def test_an_exporter_applies_and_the_ministry_issues(scene) -> None:  # type: ig
         assert form.status_code == 200 and 'for="items"' in form.text
         # Errors next to the fields, in words: nothing filed.
         bad = exporter.post("/permits/apply", {"items": "", "importer_name": "", "import_country": "CN"})
-        assert bad.status_code == 400 and 'id="items-error"' in bad.text and 'id="importer_name-error"' in bad.text
+        assert (
+            bad.status_code == 400
+            and 'id="items-error"' in bad.text
+            and 'id="importer_name-error"' in bad.text
+        )
         wrong = exporter.post(
-            "/permits/apply", {"items": "\n".join(lots), "importer_name": "Tongrentang", "import_country": "KZ"}
+            "/permits/apply",
+            {"items": "\n".join(lots), "importer_name": "Tongrentang", "import_country": "KZ"},
         )
         assert wrong.status_code == 400 and 'id="import_country-error"' in wrong.text
         unknown = exporter.post(
             "/permits/apply",
-            {"items": "urn:epc:id:sgtin:4870002.000001.99999", "importer_name": "Tongrentang", "import_country": "CN"},
+            {
+                "items": "urn:epc:id:sgtin:4870002.000001.99999",
+                "importer_name": "Tongrentang",
+                "import_country": "CN",
+            },
         )
         assert unknown.status_code == 400 and "is not registered: check the code" in unknown.text
         assert rows(registry, permits) == 0
         applied = exporter.post(
             "/permits/apply",
-            {"items": "\n".join(lots), "importer_name": "Tongrentang", "import_country": "CN", "purpose": "T"},
+            {
+                "items": "\n".join(lots),
+                "importer_name": "Tongrentang",
+                "import_country": "CN",
+                "purpose": "T",
+            },
         )
         assert applied.status_code == 303, applied.text
         page = exporter.get(applied.headers["location"])
@@ -103,11 +119,19 @@ def test_an_exporter_applies_and_the_ministry_issues(scene) -> None:  # type: ig
 
         ministry = Desk(ministry_client, "ministry.officer")
         queue = ministry.get("/permits?status=applied")
-        assert queue.status_code == 200 and f"/permits/{permit_id}" in queue.text and "Saiga Export LLP" in queue.text
+        assert (
+            queue.status_code == 200
+            and f"/permits/{permit_id}" in queue.text
+            and "Saiga Export LLP" in queue.text
+        )
         assert f"/permits/{permit_id}" not in ministry.get("/permits?status=issued").text
         assert f"/permits/{permit_id}" in ministry.get("/permits?exporter=trader&species=Saiga+tatarica").text
         review = ministry.get(f"/permits/{permit_id}")
-        assert 'id="review-ok"' in review.text and "Left in" in review.text and "export only under a quota" in review.text
+        assert (
+            'id="review-ok"' in review.text
+            and "Left in" in review.text
+            and "export only under a quota" in review.text
+        )
         assert exporter.post(f"/permits/{permit_id}/issue").status_code == 403  # an exporter does not decide
         issued = ministry.post(f"/permits/{permit_id}/issue", {"valid_until": "", "note": "ok"})
         assert issued.status_code == 303
@@ -138,12 +162,19 @@ def test_a_rejection_carries_its_reason_to_the_exporter(scene) -> None:  # type:
     lots = list(season.lots)[:1]
     with client_of(registry) as exporter_client, client_of(registry) as ministry_client:
         exporter = Desk(exporter_client, "exporter.one")
-        applied = exporter.post("/permits/apply", {"items": lots[0], "importer_name": "Buyer", "import_country": "CN"})
+        applied = exporter.post(
+            "/permits/apply", {"items": lots[0], "importer_name": "Buyer", "import_country": "CN"}
+        )
         permit_id = int(applied.headers["location"].split("/")[2].split("?")[0])
         ministry = Desk(ministry_client, "ministry.officer")
         short = ministry.post(f"/permits/{permit_id}/reject", {"reason": "x"})
         assert short.status_code == 400 and 'id="reject-error"' in short.text
-        assert ministry.post(f"/permits/{permit_id}/reject", {"reason": "the importer is not registered"}).status_code == 303
+        assert (
+            ministry.post(
+                f"/permits/{permit_id}/reject", {"reason": "the importer is not registered"}
+            ).status_code
+            == 303
+        )
         seen = exporter.get(f"/permits/{permit_id}")
         assert "rejected" in seen.text and "the importer is not registered" in seen.text
         again = ministry.post(f"/permits/{permit_id}/issue")
@@ -162,7 +193,9 @@ def test_a_banned_species_is_refused_with_its_reason_and_nothing_recorded(scene)
     assert outcome.succeeded, outcome.errors
     with client_of(registry) as client:
         exporter = Desk(client, "exporter.one")
-        refused = exporter.post("/permits/apply", {"items": code, "importer_name": "Pet shop", "import_country": "CN"})
+        refused = exporter.post(
+            "/permits/apply", {"items": code, "importer_name": "Pet shop", "import_country": "CN"}
+        )
         assert refused.status_code == 400
         assert "The export of this species is banned" in refused.text and 'id="items-error"' in refused.text
         assert rows(registry, permits) == 0
@@ -180,12 +213,24 @@ def test_the_ministry_sets_a_quota_and_sees_its_use(scene) -> None:  # type: ign
         known = rows(registry, quotas)
         bad = ministry.post(
             "/quotas",
-            {"scientific_name": "Saiga tatarica", "yearly_cap": "lots", "first_year": str(year), "last_year": str(year), "legal_basis": "CoP20"},
+            {
+                "scientific_name": "Saiga tatarica",
+                "yearly_cap": "lots",
+                "first_year": str(year),
+                "last_year": str(year),
+                "legal_basis": "CoP20",
+            },
         )
         assert bad.status_code == 400 and 'id="yearly_cap-error"' in bad.text
         backwards = ministry.post(
             "/quotas",
-            {"scientific_name": "Saiga tatarica", "yearly_cap": "10", "first_year": str(year + 2), "last_year": str(year), "legal_basis": "CoP20"},
+            {
+                "scientific_name": "Saiga tatarica",
+                "yearly_cap": "10",
+                "first_year": str(year + 2),
+                "last_year": str(year),
+                "legal_basis": "CoP20",
+            },
         )
         assert backwards.status_code == 400 and 'id="last_year-error"' in backwards.text
         assert rows(registry, quotas) == known
@@ -212,12 +257,26 @@ def test_species_rules_added_and_withdrawn(scene) -> None:  # type: ignore[no-un
         ministry = Desk(client, "ministry.officer")
         bad = ministry.post(
             "/species/rules",
-            {"scientific_name": "Saiga tatarica", "kind": "season", "title": "Autumn season", "valid_from": "2026-10-01", "valid_until": "2026-09-01", "legal_basis": "Order 1"},
+            {
+                "scientific_name": "Saiga tatarica",
+                "kind": "season",
+                "title": "Autumn season",
+                "valid_from": "2026-10-01",
+                "valid_until": "2026-09-01",
+                "legal_basis": "Order 1",
+            },
         )
         assert bad.status_code == 400 and 'id="valid_until-error"' in bad.text
         added = ministry.post(
             "/species/rules",
-            {"scientific_name": "Saiga tatarica", "kind": "season", "title": "Autumn season 2030", "valid_from": "2030-10-01", "valid_until": "2030-12-01", "legal_basis": "Order 1"},
+            {
+                "scientific_name": "Saiga tatarica",
+                "kind": "season",
+                "title": "Autumn season 2030",
+                "valid_from": "2030-10-01",
+                "valid_until": "2030-12-01",
+                "legal_basis": "Order 1",
+            },
         )
         assert added.status_code == 303
         page = ministry.get("/species/rules")
@@ -235,7 +294,8 @@ def test_the_ministry_adds_an_organisation_with_its_region(scene) -> None:  # ty
         bad = admin.post("/organisations", {"code": "bad code!", "name": "X", "kind": "trader"})
         assert bad.status_code == 400 and 'id="code-error"' in bad.text
         made = admin.post(
-            "/organisations", {"code": "aral-export", "name": "Aral Export LLP", "kind": "trader", "region": "Kyzylorda"}
+            "/organisations",
+            {"code": "aral-export", "name": "Aral Export LLP", "kind": "trader", "region": "Kyzylorda"},
         )
         assert made.status_code == 303
         page = admin.get("/organisations")
@@ -276,17 +336,28 @@ def test_a_census_with_a_bad_row_names_it_and_records_nothing(registry: Registry
         scientist = Desk(client, "scientist.one")
         preview = scientist.send("/monitoring/census/preview", broken.encode(), "text/csv")
         assert preview.status_code == 400
-        assert '<td data-label="row">4</td>' in preview.text and '<td data-label="column">ural</td>' in preview.text
+        assert (
+            '<td data-label="row">4</td>' in preview.text
+            and '<td data-label="column">ural</td>' in preview.text
+        )
         sent = scientist.send("/monitoring/census", broken.encode(), "text/csv")
         assert sent.status_code == 400 and rows(registry, census_surveys) == 0
         fine = scientist.send("/monitoring/census/preview", good.encode(), "text/csv")
-        assert fine.status_code == 200 and 'id="census-rows"' in fine.text and rows(registry, census_surveys) == 0
+        assert (
+            fine.status_code == 200
+            and 'id="census-rows"' in fine.text
+            and rows(registry, census_surveys) == 0
+        )
         done = scientist.send("/monitoring/census", good.encode(), "text/csv")
         assert done.status_code == 200 and 'id="census-done"' in done.text
         recorded = rows(registry, census_surveys)
         assert recorded > 0
         page = scientist.get("/monitoring/census")
-        assert page.status_code == 200 and "Betpakdala" in page.text and 'data-chart="census-chart-data"' in page.text
+        assert (
+            page.status_code == 200
+            and "Betpakdala" in page.text
+            and 'data-chart="census-chart-data"' in page.text
+        )
 
 
 def test_a_camtrap_package_checked_then_imported(registry: Registry, tmp_path: Path) -> None:

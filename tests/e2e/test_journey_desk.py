@@ -26,8 +26,8 @@ from kiik.bootstrap.registry import Registry
 from kiik.custody.adapters.tables import items
 from kiik.demo.cast import load_demo
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
-from kiik.epcis.domain import event_builders as build
 from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.epcis.domain import event_builders as build
 from kiik.permits.services.assessment import assess
 from tests.support.access import unlimited
 from tests.support.browser import (
@@ -44,7 +44,11 @@ from tests.support.monitoring import zipped
 from tests.support.small_passage import write_small_passage
 
 # The page's heading in each language: proof that the page speaks it.
-APPLY = {"kk": "Экспортқа рұқсат алуға өтініш беру", "ru": "Заявка на разрешение на экспорт", "en": "Apply for an export permit"}
+APPLY = {
+    "kk": "Экспортқа рұқсат алуға өтініш беру",
+    "ru": "Заявка на разрешение на экспорт",
+    "en": "Apply for an export permit",
+}
 ISSUED = {"kk": "берілді", "ru": "выдано", "en": "issued"}
 CENSUS = {"kk": "Санақ", "ru": "Учёт численности", "en": "Census"}
 CENSUS_HEADER = "survey_year,season,total,ural,betpakdala,ustyurt,source_url\n"
@@ -72,7 +76,11 @@ def _member(registry: Registry, code: str) -> tuple[Principal, str, str]:
         org = uow.directory.organisation(code)
         assert org is not None and org.pgln
         site = uow.directory.sites(org.id)[0].sgln
-    return Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR, org.country), org.pgln, site
+    return (
+        Principal(org.id, org.code, org.name, OrgKind(org.kind), Role.OPERATOR, org.country),
+        org.pgln,
+        site,
+    )
 
 
 def sell_lots_to_the_exporter(registry: Registry, count: int) -> None:
@@ -106,7 +114,13 @@ def exportable_codes(registry: Registry) -> list[str]:
         good, refused = [], []
         for key in held:
             assessment = assess(
-                uow, exporter.id, exporter.name, [key], source="W", purpose="T", country="CN",
+                uow,
+                exporter.id,
+                exporter.name,
+                [key],
+                source="W",
+                purpose="T",
+                country="CN",
                 day=datetime.now(UTC).date(),
             )
             # No quota is open this year in the demo: the ministry opens one in the journey.
@@ -123,7 +137,12 @@ def exportable_codes(registry: Registry) -> list[str]:
 @pytest.fixture
 def demo(registry: Registry, tmp_path: Path) -> Iterator[Demo]:
     result = load_demo(
-        registry.uow, open_capture_document, custody_rules=True, yields=registry.settings.yields, horns=60, seed=3
+        registry.uow,
+        open_capture_document,
+        custody_rules=True,
+        yields=registry.settings.yields,
+        horns=60,
+        seed=3,
     )
     passwords = {login.username: login.password for login in result.people}
     sell_lots_to_the_exporter(registry, 6)
@@ -177,7 +196,7 @@ def _exporter_applies(browser: Any, demo: Demo, language: str, size: str, code: 
     assert page.locator(".notice").is_visible()
     _check(page, "exporter-applied", language, size)
     permit_path = page.url.replace(demo.base, "").split("?")[0]
-    demo.seen.append(f"exporter /permits/apply exporter-apply")
+    demo.seen.append("exporter /permits/apply exporter-apply")
     demo.seen.append(f"exporter {permit_path} exporter-applied")
     page.context.close()
     return permit_path
@@ -201,7 +220,7 @@ def _ministry_issues(browser: Any, demo: Demo, language: str, size: str, permit_
     _visit(page, demo, "/quotas", "ministry-quotas", language, size, "ministry.officer")
     _visit(page, demo, "/species/rules", "ministry-rules", language, size, "ministry.officer")
     assert page.locator(".banned").count() >= 1  # the tortoise's ban stands out
-    demo.seen.append(f"ministry.officer /permits?status=applied ministry-queue")
+    demo.seen.append("ministry.officer /permits?status=applied ministry-queue")
     demo.seen.append(f"ministry.officer {permit_path} ministry-review")
     page.context.close()
 
@@ -256,7 +275,9 @@ def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
     page.click('nav.menu a[href="/monitoring/census"]')
     assert page.locator("h1").inner_text() == CENSUS[language]
     census = demo.folder / "census-2026.csv"
-    census.write_text(CENSUS_HEADER + "2026,spring aerial,4100000,2500000,1500000,100000,https://example.org/c\n")
+    census.write_text(
+        CENSUS_HEADER + "2026,spring aerial,4100000,2500000,1500000,100000,https://example.org/c\n"
+    )
     page.set_input_files("#upload-file", str(census))
     page.wait_for_selector("#census-rows")
     with page.expect_response(lambda r: r.url.endswith("/monitoring/census")):
@@ -265,7 +286,9 @@ def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
     page.wait_for_selector("#census-trends .uplot")  # the chart is drawn
     _check(page, "scientist-census", language, size)
     package = demo.folder / f"passage-{language}.zip"
-    package.write_bytes(zipped(write_small_passage(demo.folder / f"passage-{language}", f"passage-{language}")))
+    package.write_bytes(
+        zipped(write_small_passage(demo.folder / f"passage-{language}", f"passage-{language}"))
+    )
     page.click('nav.menu a[href="/monitoring/camera-traps"]')
     page.set_input_files("#upload-file", str(package))
     page.wait_for_selector("#camtrap-valid")

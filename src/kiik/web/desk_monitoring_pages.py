@@ -30,6 +30,7 @@ from kiik.monitoring.services.census import census_trends, import_census
 from kiik.monitoring.services.passages import list_packages
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, refusal, visitor
+from kiik.web.i18n import N_
 
 router = APIRouter(include_in_schema=False)
 ROW_AND_COLUMN = re.compile(r"^row (\d+), ([^:]+): (.*)$", re.DOTALL)
@@ -49,8 +50,12 @@ def package_problem(message: str) -> dict[str, str]:
     """A Camtrap DP problem: the table (or datapackage.json), the row, the field, what is wrong."""
     found = WHERE.match(message)
     if found and found.group(1) in (*TABLES, "resource"):
-        return {"table": found.group(1), "row": found.group(2) or "", "field": found.group(3) or "",
-                "message": found.group(4)}
+        return {
+            "table": found.group(1),
+            "row": found.group(2) or "",
+            "field": found.group(3) or "",
+            "message": found.group(4),
+        }
     return {"table": "", "row": "", "field": "", "message": message}
 
 
@@ -60,7 +65,7 @@ def _census_chart(trends: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     for population, points in trends.items():
         by_year = {p["year"]: p["estimate"] for p in points}
         series.append({"label": population, "values": [by_year.get(year) for year in years]})
-    return {"x": years, "series": series, "bars": False}
+    return {"x": years, "series": series, "bars": False, "xLabel": N_("Year")}
 
 
 @router.get("/monitoring/census", response_class=HTMLResponse)
@@ -88,7 +93,9 @@ async def census_preview(request: Request) -> Response:
     except MonitoringError as exc:
         context = {"surveys": [], "problem": census_problem(str(exc)), "stage": "preview"}
         return desk_render(request, "census_result.html", context, 400)
-    return desk_render(request, "census_result.html", {"surveys": surveys, "problem": None, "stage": "preview"})
+    return desk_render(
+        request, "census_result.html", {"surveys": surveys, "problem": None, "stage": "preview"}
+    )
 
 
 @router.post("/monitoring/census", response_class=HTMLResponse)
@@ -116,7 +123,7 @@ def _rates_chart(rows: list[Any]) -> dict[str, Any]:
         for hour, count in enumerate(row.by_hour):
             hours[hour] += count
     series = [{"label": species, "values": hours} for species, hours in sorted(by_species.items())]
-    return {"x": list(range(24)), "series": series, "bars": True}
+    return {"x": list(range(24)), "series": series, "bars": True, "xLabel": N_("Hour")}
 
 
 @router.get("/monitoring/camera-traps", response_class=HTMLResponse)
@@ -145,9 +152,7 @@ def _counted(root: Path, descriptor: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _package(
-    body: bytes, principal: Principal, store: Any | None
-) -> tuple[dict[str, Any], Any]:
+def _package(body: bytes, principal: Principal, store: Any | None) -> tuple[dict[str, Any], Any]:
     """Check the zip (and with `store`, a unit of work: import it); the package's facts and outcome."""
     with tempfile.TemporaryDirectory(prefix="kiik-camtrap-page-") as work:
         archive = Path(work) / "package.zip"

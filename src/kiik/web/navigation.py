@@ -28,7 +28,12 @@ MENU = (
     Entry("/quotas", N_("Quotas"), Permission.QUOTAS_MANAGE),
     Entry("/species/rules", N_("Species rules"), Permission.SPECIES_MANAGE),
     Entry("/monitoring/census", N_("Census"), Permission.CENSUS_RECORD, frozenset({OrgKind.RESEARCH})),
-    Entry("/monitoring/camera-traps", N_("Camera traps"), Permission.CAMERA_TRAPS_IMPORT, frozenset({OrgKind.RESEARCH})),
+    Entry(
+        "/monitoring/camera-traps",
+        N_("Camera traps"),
+        Permission.CAMERA_TRAPS_IMPORT,
+        frozenset({OrgKind.RESEARCH}),
+    ),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
     Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
     Entry("/organisations", N_("Organisations"), Permission.ORGANISATIONS_MANAGE),

@@ -78,7 +78,9 @@ async def add(request: Request) -> Response:
             registry.settings.country,
         )
         if form.get("region", "").strip():
-            await run_in_threadpool(set_region, registry.uow(), principal, form["code"].strip(), form["region"])
+            await run_in_threadpool(
+                set_region, registry.uow(), principal, form["code"].strip(), form["region"]
+            )
     except DirectoryError as exc:
         return await run_in_threadpool(
             _page, request, principal, 400, errors={_field(str(exc)): str(exc)}, form=form, add_failed=True
@@ -94,7 +96,9 @@ async def region(request: Request, code: str) -> Response:
     assert principal is not None
     form = await form_of(request)
     try:
-        await run_in_threadpool(set_region, get_registry(request).uow(), principal, code, form.get("region", ""))
+        await run_in_threadpool(
+            set_region, get_registry(request).uow(), principal, code, form.get("region", "")
+        )
     except (EnforcementError, NotFound) as exc:
         status = 404 if isinstance(exc, NotFound) else 400
         return await run_in_threadpool(_page, request, principal, status, errors={f"region-{code}": str(exc)})

@@ -22,7 +22,13 @@ from kiik.permits.services.application import (
     apply_for_permit,
     withdraw_application,
 )
-from kiik.permits.services.decisions import IssuePermit, cancel_permit, issue_permit, reject_application, replace_permit
+from kiik.permits.services.decisions import (
+    IssuePermit,
+    cancel_permit,
+    issue_permit,
+    reject_application,
+    replace_permit,
+)
 from kiik.permits.services.desk import PermitFilter, permit_page, permit_record, review_application
 from kiik.permits.services.ports import PermitRefused
 from kiik.species.services.register import read_register
@@ -71,7 +77,9 @@ def permits_page(request: Request, principal: Visitor) -> Response:
     return desk_render(request, "permits.html", context)
 
 
-def _apply_page(request: Request, form: dict[str, str], errors: dict[str, list[str]], status: int) -> Response:
+def _apply_page(
+    request: Request, form: dict[str, str], errors: dict[str, list[str]], status: int
+) -> Response:
     context = {"form": form, "errors": errors, "purposes": sorted(PURPOSES), "sources": sorted(SOURCES)}
     return desk_render(request, "permit_apply.html", context, status)
 
@@ -140,7 +148,8 @@ def _permit_page(
         "permit": record.permit,
         "review": review,
         "decides": principal.may(Permission.PERMITS_DECIDE),
-        "applies": principal.may(Permission.PERMITS_APPLY) and record.permit.applicant_org_id == principal.org_id,
+        "applies": principal.may(Permission.PERMITS_APPLY)
+        and record.permit.applicant_org_id == principal.org_id,
         "errors": {},
         "notice": request.query_params.get("done", ""),
         "problem_text": problem_text,
@@ -170,7 +179,9 @@ async def _decide(request: Request, permit_id: int, action: str) -> Response:
     reason = form.get("reason", "").strip()
     try:
         if action in ("reject", "cancel") and len(reason) < 3:
-            raise PermitError(text.gettext("Write the reason (at least 3 characters): the exporter reads it."))
+            raise PermitError(
+                text.gettext("Write the reason (at least 3 characters): the exporter reads it.")
+            )
         if action == "issue":
             valid_until = _day(form.get("valid_until", ""), text)
             command = IssuePermit(permit_id, valid_until, form.get("note", ""))
@@ -190,7 +201,9 @@ async def _decide(request: Request, permit_id: int, action: str) -> Response:
                 return RedirectResponse(f"/permits/{new.id}?done=replaced", status_code=303)
     except PermitRefused as exc:
         messages = [problem_text(text, p) for p in exc.problems] or [str(exc)]
-        return await run_in_threadpool(_permit_page, request, principal, permit_id, 400, errors={action: messages})
+        return await run_in_threadpool(
+            _permit_page, request, principal, permit_id, 400, errors={action: messages}
+        )
     except (PermitError, TransitionRefused, NotFound) as exc:
         status = 404 if isinstance(exc, NotFound) else 400
         return await run_in_threadpool(

@@ -82,21 +82,27 @@ async def add_quota(request: Request) -> Response:
             destination=form.get("destination", "").strip().upper() or None,
             first_year=_number(form, "first_year", text.gettext("Write the first year, e.g. 2026.")),
             last_year=_number(form, "last_year", text.gettext("Write the last year, e.g. 2028.")),
-            yearly_cap=_number(form, "yearly_cap", text.gettext("Write the yearly cap in kg, e.g. 10000."), float),
+            yearly_cap=_number(
+                form, "yearly_cap", text.gettext("Write the yearly cap in kg, e.g. 10000."), float
+            ),
             legal_basis=form.get("legal_basis", "").strip(),
         )
         if len(quota.legal_basis) < 3:
             raise FieldProblem("legal_basis", text.gettext("Name the legal basis (e.g. the CITES decision)."))
         if not 1975 <= quota.first_year <= quota.last_year <= 2100:
-            raise FieldProblem("last_year", text.gettext("The years must run forward, between 1975 and 2100."))
+            raise FieldProblem(
+                "last_year", text.gettext("The years must run forward, between 1975 and 2100.")
+            )
         await run_in_threadpool(set_quota, get_registry(request).uow(), principal, quota)
     except FieldProblem as exc:
         return await run_in_threadpool(
             _quotas_page, request, principal, 400, errors={exc.field: str(exc)}, form=form
         )
     except (QuotaError, NotFound) as exc:
-        field = "scientific_name" if isinstance(exc, NotFound) else (
-            "yearly_cap" if "cap" in str(exc) else "last_year"
+        field = (
+            "scientific_name"
+            if isinstance(exc, NotFound)
+            else ("yearly_cap" if "cap" in str(exc) else "last_year")
         )
         return await run_in_threadpool(
             _quotas_page, request, principal, 400, errors={field: str(exc)}, form=form
@@ -152,7 +158,9 @@ async def add_rule_(request: Request) -> Response:
         if len(title) < 3:
             raise FieldProblem("title", text.gettext("Give the rule a title (at least 3 characters)."))
         if len(form.get("legal_basis", "").strip()) < 3:
-            raise FieldProblem("legal_basis", text.gettext("Name the legal basis (e.g. the order and its date)."))
+            raise FieldProblem(
+                "legal_basis", text.gettext("Name the legal basis (e.g. the order and its date).")
+            )
         max_mci = form.get("penalty_max_mci", "").strip()
         command = SaveRule(
             scientific_name=form.get("scientific_name", ""),
@@ -168,13 +176,21 @@ async def add_rule_(request: Request) -> Response:
         )
         await run_in_threadpool(add_rule, get_registry(request).uow(), principal, command)
     except FieldProblem as exc:
-        return await run_in_threadpool(_rules_page, request, principal, 400, errors={exc.field: str(exc)}, form=form)
+        return await run_in_threadpool(
+            _rules_page, request, principal, 400, errors={exc.field: str(exc)}, form=form
+        )
     except (RegisterError, NotFound) as exc:
         message = str(exc)
-        field = "scientific_name" if isinstance(exc, NotFound) else (
-            "valid_until" if "ends" in message else "penalty_max_mci" if "penalty" in message else "kind"
+        field = (
+            "scientific_name"
+            if isinstance(exc, NotFound)
+            else (
+                "valid_until" if "ends" in message else "penalty_max_mci" if "penalty" in message else "kind"
+            )
         )
-        return await run_in_threadpool(_rules_page, request, principal, 400, errors={field: message}, form=form)
+        return await run_in_threadpool(
+            _rules_page, request, principal, 400, errors={field: message}, form=form
+        )
     return RedirectResponse("/species/rules?done=added", status_code=303)
 
 

@@ -119,7 +119,9 @@ def review_application(
         permit = _visible(uow, principal, permit_id)
         review = Review(permit, today)
         if permit.scientific_name:
-            review.rules = rules_for(uow.cites.species.rules(permit.scientific_name), permit.scientific_name, today)
+            review.rules = rules_for(
+                uow.cites.species.rules(permit.scientific_name), permit.scientific_name, today
+            )
         if permit.status is not PermitStatus.APPLIED:
             return review
         org = uow.directory.organisation(permit.applicant_org_id)

@@ -16,7 +16,7 @@
       height: 240,
       scales: { x: { time: false } },
       axes: [{}, { size: 70 }],
-      series: [{}].concat(
+      series: [{ label: data.xLabel }].concat(
         data.series.map((line, n) => ({
           label: line.label,
           stroke: COLOURS[n % COLOURS.length],
