@@ -20,6 +20,7 @@ from kiik.bootstrap.registry import Registry
 from kiik.epcis.domain import event_builders as build
 from kiik.monitoring.adapters.tables import census_surveys
 from kiik.permits.adapters.tables import permits
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 from kiik.species.adapters.tables import quotas
 from tests.support.access import unlimited
 from tests.support.documents import capture
@@ -395,3 +396,18 @@ def test_a_camtrap_row_error_names_table_row_and_field(registry: Registry, tmp_p
         assert checked.status_code == 400
         assert '<td data-label="table">observations</td>' in checked.text
         assert '<td data-label="field">count</td>' in checked.text
+
+
+def test_the_queue_pages_with_its_filters(scene, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    registry, world, season = scene
+    monkeypatch.setattr("kiik.permits.services.desk.PAGE_SIZE", 1)
+    for lot in season.lots:
+        apply_for_permit(registry.uow(), world["trader"].principal, ApplyForPermit([lot], "Buyer", "CN"))
+    with client_of(registry) as client:
+        ministry = Desk(client, "ministry.officer")
+        first = ministry.get("/permits?status=applied&species=Saiga+tatarica")
+        assert "Page 1 of 3" in first.text and first.text.count('href="/permits/') == 1
+        following = re.search(r'href="(/permits\?[^"]+)" rel="next"', first.text)
+        assert following and "species=Saiga+tatarica" in following.group(1).replace("&amp;", "&")
+        second = ministry.get(following.group(1).replace("&amp;", "&"))
+        assert "Page 2 of 3" in second.text and 'rel="prev"' in second.text
