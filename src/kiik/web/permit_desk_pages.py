@@ -4,6 +4,7 @@ cancels or replaces (`/permits/{id}/...`). The same services as `/api/permits` a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -159,7 +160,7 @@ def _permit_page(
 
 
 @router.get("/permits/{permit_id:int}", response_class=HTMLResponse)
-def permit_page_(request: Request, principal: Visitor, permit_id: int) -> Response:
+def permit_view(request: Request, principal: Visitor, permit_id: int) -> Response:
     if (refused := refusal(request, principal, Permission.PERMITS_READ)) is not None:
         return refused
     assert principal is not None
@@ -213,9 +214,7 @@ async def _decide(request: Request, permit_id: int, action: str) -> Response:
     return RedirectResponse(f"/permits/{permit_id}?done={done}", status_code=303)
 
 
-def _day(value: str, text: PageText) -> Any:
-    from datetime import date
-
+def _day(value: str, text: PageText) -> date | None:
     if not value.strip():
         return None
     try:
