@@ -3,6 +3,7 @@
 "use strict";
 
 (function () {
+  const compact = new Intl.NumberFormat(document.documentElement.lang || "en", { notation: "compact" });
   const COLOURS = ["#8a5a14", "#1f7a3d", "#2f5d8a", "#b3261e", "#6b4a8a", "#4a5a51"];
 
   function draw(element) {
@@ -15,7 +16,11 @@
       width,
       height: 240,
       scales: { x: { time: false } },
-      axes: [{}, { size: 70 }],
+      axes: [
+        // Years and hours are whole numbers: no tick between them, no thousands separator.
+        { incrs: [1, 2, 5, 10], values: (plot, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : "")) },
+        { size: 60, values: (plot, ticks) => ticks.map((v) => compact.format(v)) },
+      ],
       series: [{ label: data.xLabel }].concat(
         data.series.map((line, n) => ({
           label: line.label,
