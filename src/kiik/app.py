@@ -44,6 +44,12 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
     app.include_router(harvest_pages.router)
+    from kiik.web import desk_monitoring_pages, organisation_pages, permit_desk_pages, register_pages
+
+    app.include_router(permit_desk_pages.router)  # the desk's pages (docs/web.md)
+    app.include_router(register_pages.router)
+    app.include_router(organisation_pages.router)
+    app.include_router(desk_monitoring_pages.router)
     _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)
     from kiik.api import cites_report_routes, permit_routes, species_routes

@@ -23,8 +23,20 @@ MENU = (
     Entry("/", N_("Home")),
     Entry("/dashboard", N_("Dashboard"), Permission.REPORTS_READ),
     Entry("/harvest/sheets", N_("Field sheets"), Permission.EVENTS_CAPTURE, frozenset({OrgKind.HARVESTER})),
+    Entry("/permits", N_("Permits"), Permission.PERMITS_APPLY, frozenset({OrgKind.TRADER})),
+    Entry("/permits", N_("Permit applications"), Permission.PERMITS_DECIDE),
+    Entry("/quotas", N_("Quotas"), Permission.QUOTAS_MANAGE),
+    Entry("/species/rules", N_("Species rules"), Permission.SPECIES_MANAGE),
+    Entry("/monitoring/census", N_("Census"), Permission.CENSUS_RECORD, frozenset({OrgKind.RESEARCH})),
+    Entry(
+        "/monitoring/camera-traps",
+        N_("Camera traps"),
+        Permission.CAMERA_TRAPS_IMPORT,
+        frozenset({OrgKind.RESEARCH}),
+    ),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
     Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
+    Entry("/organisations", N_("Organisations"), Permission.ORGANISATIONS_MANAGE),
     Entry("/account", N_("My account")),
 )
 

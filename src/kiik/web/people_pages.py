@@ -12,7 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.people import PersonError
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, Role
-from kiik.directory.services.people import AddPerson, add_person, end_sessions, list_people, set_password
+from kiik.directory.services.people import (
+    AddPerson,
+    add_person,
+    disable_person,
+    enable_person,
+    end_sessions,
+    list_people,
+    set_password,
+)
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_of, refusal, visitor
 from kiik.web.rendering import render
@@ -100,3 +108,27 @@ async def end(request: Request, username: str) -> Response:
     except (PersonError, NotAllowed) as exc:
         return await run_in_threadpool(_page, request, principal, 404, errors={"list": str(exc)})
     return RedirectResponse("/people?done=sessions", status_code=303)
+
+
+@router.post("/people/{username}/disable")
+async def disable(request: Request, username: str) -> Response:
+    return await _switch(request, username, disable_person, "disabled")
+
+
+@router.post("/people/{username}/enable")
+async def enable(request: Request, username: str) -> Response:
+    return await _switch(request, username, enable_person, "enabled")
+
+
+async def _switch(request: Request, username: str, change: Any, done: str) -> Response:
+    """Disable a person (log-in refused, sessions ended) or enable them again."""
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    try:
+        await run_in_threadpool(change, get_registry(request).uow(), username, principal)
+    except (PersonError, NotAllowed) as exc:
+        status = 404 if "no person" in str(exc) else 400
+        return await run_in_threadpool(_page, request, principal, status, errors={"list": str(exc)})
+    return RedirectResponse(f"/people?done={done}", status_code=303)

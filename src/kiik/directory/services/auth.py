@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from kiik.directory.services.audit import record
 from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
 
 TOKEN_PREFIX = "kiik_"
+ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class DirectoryError(ValueError):
@@ -79,6 +81,14 @@ def add_organisation(
         org_kind = OrgKind(kind)
     except ValueError:
         raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
+    code, name = code.strip(), name.strip()
+    if not ORG_CODE.match(code):
+        raise DirectoryError(
+            f"{code!r} is not a usable organisation code: 1 to 64 letters, digits, dots, dashes or "
+            "underscores, starting with a letter or digit (e.g. oral-plant)"
+        )
+    if not name or len(name) > 200:
+        raise DirectoryError("name the organisation (at most 200 characters)")
     canonical_pgln = _canonical(pgln, "pgln")
     country = _country(country, org_kind, home)
     with uow:

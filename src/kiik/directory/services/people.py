@@ -45,6 +45,7 @@ class PersonView:
     second_factor: bool
     locked: bool
     open_sessions: int
+    disabled: bool = False
 
 
 def _may_manage(uow: UnitOfWork, actor: Principal | None, org_id: int) -> None:
@@ -128,6 +129,34 @@ def end_sessions(uow: UnitOfWork, username: str, actor: Principal | None = None)
     return ended
 
 
+def disable_person(uow: UnitOfWork, username: str, actor: Principal | None = None) -> int:
+    """Someone who left or must not log in any more: log-in is refused and their sessions end at
+    once (the account and what it did stay on record). Returns how many sessions were ended."""
+    with uow:
+        person = _person(uow, username)
+        _may_manage(uow, actor, person.org_id)
+        if actor is not None and actor.username == person.username:
+            raise PersonError("you cannot disable yourself: ask another administrator")
+        store = people_store(uow)
+        now = utcnow()
+        if person.disabled_at is None:
+            store.change(person.id, disabled_at=now)
+        ended = store.end_sessions(now, person_id=person.id)
+        record(uow, actor, "person.disabled", person.username, sessions_ended=ended)
+        uow.commit()
+    return ended
+
+
+def enable_person(uow: UnitOfWork, username: str, actor: Principal | None = None) -> None:
+    """A disabled person may log in again (with the password they had, or one set anew)."""
+    with uow:
+        person = _person(uow, username)
+        _may_manage(uow, actor, person.org_id)
+        people_store(uow).change(person.id, disabled_at=None, failed_logins=0, last_failed_at=None)
+        record(uow, actor, "person.enabled", person.username)
+        uow.commit()
+
+
 def list_people(
     uow: UnitOfWork, actor: Principal | None = None, org_code: str | None = None
 ) -> list[PersonView]:
@@ -159,6 +188,7 @@ def list_people(
                 and until > now
             ),
             open_counts.get(p.id, 0),
+            p.disabled_at is not None,
         )
         for p in people
     ]

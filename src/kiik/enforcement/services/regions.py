@@ -20,3 +20,12 @@ def set_region(uow: UnitOfWork, principal: Principal, org: str, region: str) -> 
         enforcement_store(uow).set_region(found.id, region.strip())
         uow.commit()
     return {"organisation": found.code, "region": region.strip()}
+
+
+def organisation_regions(uow: UnitOfWork, principal: Principal) -> dict[str, str]:
+    """Organisation code -> the region it works in, for those whose region is set."""
+    require(principal, Permission.ORGANISATIONS_READ)
+    with uow:
+        codes = {o.id: o.code for o in uow.directory.organisations()}
+        found = enforcement_store(uow).regions(codes)
+    return {codes[org_id]: region for org_id, region in found.items()}

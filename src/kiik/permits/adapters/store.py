@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -116,6 +116,26 @@ class PermitStore:
         if status:
             query = query.where(permits.c.status == status)
         return [self._permit(r) for r in self.connection.execute(query)]
+
+    def page(
+        self,
+        applicant: int | None = None,
+        status: str | None = None,
+        species: str | None = None,
+        offset: int = 0,
+        limit: int = 25,
+    ) -> tuple[list[Permit], int]:
+        """One page of permits, newest first, without their items, and how many match in all."""
+        conditions = []
+        if applicant is not None:
+            conditions.append(permits.c.applicant_org_id == applicant)
+        if status:
+            conditions.append(permits.c.status == status)
+        if species:
+            conditions.append(permits.c.scientific_name == species)
+        query = select(permits).where(*conditions).order_by(permits.c.id.desc()).offset(offset).limit(limit)
+        total = self.connection.scalar(select(func.count()).select_from(permits).where(*conditions))
+        return [self._permit(r, with_items=False) for r in self.connection.execute(query)], int(total or 0)
 
     def due_to_expire(self, today: date, quota_id: int | None = None) -> list[int]:
         """Issued permits whose last valid day is before `today` (optionally of one quota)."""

@@ -1,0 +1,200 @@
+"""Scientists' pages: `/monitoring/census` imports the census CSV (a preview first, the problem
+named by row and column, nothing stored unless every row is right) and shows each population's
+trend as a chart; `/monitoring/camera-traps` imports a Camtrap DP package (checked whole first,
+every problem by table, row and field) and shows the detection rates at the fence passages, with
+activity by hour of day as a chart. The same services as `/api/monitoring/census/import`,
+`/api/monitoring/camtrap-packages` and `/api/monitoring/detection-rates`."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from kiik.directory.domain.permissions import NotAllowed, Permission, Principal
+from kiik.http.deps import get_registry
+from kiik.monitoring.adapters.camtrap_reader import read_package
+from kiik.monitoring.adapters.camtrap_writer import unzip_package
+from kiik.monitoring.domain.analysis import AnalysisRequest
+from kiik.monitoring.domain.census_csv import read_census_csv
+from kiik.monitoring.domain.errors import MonitoringError, PackageInvalid
+from kiik.monitoring.services.analysis import detection_rates
+from kiik.monitoring.services.camtrap_import import import_package
+from kiik.monitoring.services.census import census_trends, import_census
+from kiik.monitoring.services.passages import list_packages
+from kiik.web.desk_words import desk_render
+from kiik.web.guard import Visitor, refusal, visitor
+from kiik.web.i18n import N_
+
+router = APIRouter(include_in_schema=False)
+ROW_AND_COLUMN = re.compile(r"^row (\d+), ([^:]+): (.*)$", re.DOTALL)
+WHERE = re.compile(r"^(\w+)(?:, row (\d+))?(?:, field (\w+))?: (.*)$", re.DOTALL)
+TABLES = ("deployments", "media", "observations")
+
+
+def census_problem(message: str) -> dict[str, str]:
+    """A census error as the page shows it: the row and the column, and what is wrong."""
+    found = ROW_AND_COLUMN.match(message)
+    if found:
+        return {"row": found.group(1), "column": found.group(2), "message": found.group(3)}
+    return {"row": "", "column": "", "message": message}
+
+
+def package_problem(message: str) -> dict[str, str]:
+    """A Camtrap DP problem: the table (or datapackage.json), the row, the field, what is wrong."""
+    found = WHERE.match(message)
+    if found and found.group(1) in (*TABLES, "resource"):
+        return {
+            "table": found.group(1),
+            "row": found.group(2) or "",
+            "field": found.group(3) or "",
+            "message": found.group(4),
+        }
+    return {"table": "", "row": "", "field": "", "message": message}
+
+
+def _census_chart(trends: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    years = sorted({point["year"] for points in trends.values() for point in points})
+    series = []
+    for population, points in trends.items():
+        by_year = {p["year"]: p["estimate"] for p in points}
+        series.append({"label": population, "values": [by_year.get(year) for year in years]})
+    return {"x": years, "series": series, "bars": False, "xLabel": N_("Year")}
+
+
+@router.get("/monitoring/census", response_class=HTMLResponse)
+def census_page(request: Request, principal: Visitor) -> Response:
+    if (refused := refusal(request, principal, Permission.CENSUS_READ)) is not None:
+        return refused
+    assert principal is not None
+    trends = census_trends(get_registry(request).uow(), principal)
+    context = {
+        "trends": trends,
+        "chart": _census_chart(trends),
+        "imports": principal.may(Permission.CENSUS_RECORD),
+    }
+    return desk_render(request, "census.html", context)
+
+
+@router.post("/monitoring/census/preview", response_class=HTMLResponse)
+async def census_preview(request: Request) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, Permission.CENSUS_RECORD)) is not None:
+        return refused
+    text = (await request.body()).decode("utf-8", "replace")
+    try:
+        surveys = read_census_csv(text)
+    except MonitoringError as exc:
+        context = {"surveys": [], "problem": census_problem(str(exc)), "stage": "preview"}
+        return desk_render(request, "census_result.html", context, 400)
+    return desk_render(
+        request, "census_result.html", {"surveys": surveys, "problem": None, "stage": "preview"}
+    )
+
+
+@router.post("/monitoring/census", response_class=HTMLResponse)
+async def census_import(request: Request) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, Permission.CENSUS_RECORD)) is not None:
+        return refused
+    assert principal is not None
+    text = (await request.body()).decode("utf-8", "replace")
+    try:
+        done = await run_in_threadpool(import_census, get_registry(request).uow(), principal, text)
+    except MonitoringError as exc:
+        context = {"surveys": [], "problem": census_problem(str(exc)), "stage": "import"}
+        return desk_render(request, "census_result.html", context, 400)
+    context = {"surveys": [], "problem": None, "stage": "import", "done": done}
+    return desk_render(request, "census_result.html", context)
+
+
+def _rates_chart(rows: list[Any]) -> dict[str, Any]:
+    by_species: dict[str, list[int]] = {}
+    for row in rows:
+        if row.period != "all":
+            continue
+        hours = by_species.setdefault(row.species, [0] * 24)
+        for hour, count in enumerate(row.by_hour):
+            hours[hour] += count
+    series = [{"label": species, "values": hours} for species, hours in sorted(by_species.items())]
+    return {"x": list(range(24)), "series": series, "bars": True, "xLabel": N_("Hour")}
+
+
+@router.get("/monitoring/camera-traps", response_class=HTMLResponse)
+def camera_traps_page(request: Request, principal: Visitor) -> Response:
+    if (refused := refusal(request, principal, Permission.CAMERA_TRAPS_READ)) is not None:
+        return refused
+    assert principal is not None
+    registry = get_registry(request)
+    rows = detection_rates(registry.uow(), principal, AnalysisRequest())
+    context = {
+        "packages": list_packages(registry.uow(), principal),
+        "rates": [r for r in rows if r.period == "all"],
+        "chart": _rates_chart(rows),
+        "imports": principal.may(Permission.CAMERA_TRAPS_IMPORT),
+    }
+    return desk_render(request, "camera_traps.html", context)
+
+
+def _counted(root: Path, descriptor: dict[str, Any]) -> dict[str, int]:
+    counts = {}
+    for resource in descriptor.get("resources", []):
+        name, path = resource.get("name"), resource.get("path")
+        if name in TABLES and isinstance(path, str):
+            with open(root / path, encoding="utf-8") as table:
+                counts[name] = max(0, sum(1 for _ in table) - 1)
+    return counts
+
+
+def _package(body: bytes, principal: Principal, store: Any | None) -> tuple[dict[str, Any], Any]:
+    """Check the zip (and with `store`, a unit of work: import it); the package's facts and outcome."""
+    with tempfile.TemporaryDirectory(prefix="kiik-camtrap-page-") as work:
+        archive = Path(work) / "package.zip"
+        archive.write_bytes(body)
+        try:
+            root = unzip_package(archive, Path(work) / "package")
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise PackageInvalid([f"the file is not a usable zip of a Camtrap DP package: {exc}"]) from None
+        source = read_package(root, background=False)
+        facts = {
+            "id": str(source.descriptor.get("id") or source.descriptor.get("name") or ""),
+            "title": str(source.descriptor.get("title") or ""),
+            "counts": _counted(root, source.descriptor),
+        }
+        outcome = import_package(store, principal, source) if store is not None else None
+    return facts, outcome
+
+
+async def _camtrap(request: Request, store: bool) -> Response:
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, Permission.CAMERA_TRAPS_IMPORT)) is not None:
+        return refused
+    assert principal is not None
+    body = await request.body()
+    uow = get_registry(request).uow() if store else None
+    try:
+        facts, outcome = await run_in_threadpool(_package, body, principal, uow)
+    except PackageInvalid as exc:
+        context = {"problems": [package_problem(p) for p in exc.problems], "facts": None, "outcome": None}
+        return desk_render(request, "camtrap_result.html", context, 400)
+    except (MonitoringError, NotAllowed) as exc:
+        context = {"problems": [package_problem(str(exc))], "facts": None, "outcome": None}
+        return desk_render(request, "camtrap_result.html", context, 400)
+    context = {"problems": [], "facts": facts, "outcome": outcome}
+    return desk_render(request, "camtrap_result.html", context, 201 if outcome else 200)
+
+
+@router.post("/monitoring/camera-traps/preview", response_class=HTMLResponse)
+async def camtrap_preview(request: Request) -> Response:
+    return await _camtrap(request, store=False)
+
+
+@router.post("/monitoring/camera-traps", response_class=HTMLResponse)
+async def camtrap_import(request: Request) -> Response:
+    return await _camtrap(request, store=True)
