@@ -32,6 +32,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         subscription_routes,
     )
     from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
+    from kiik.web import list_pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
@@ -43,6 +44,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
+    app.include_router(list_pages.router)
     app.include_router(harvest_pages.router)
     _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)

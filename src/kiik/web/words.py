@@ -51,3 +51,12 @@ ALERT = {
     "vehicle": N_("vehicles seen"),
     "species of concern": N_("leopards and other species of concern"),
 }
+
+LEAK_STATUS = {
+    "open": N_("open"),
+    "investigating": N_("under investigation"),
+    "explained": N_("explained"),
+    "confirmed_leak": N_("confirmed leak"),
+}
+
+SEIZURE_STATUS = {"draft": N_("draft to confirm"), "recorded": N_("recorded")}

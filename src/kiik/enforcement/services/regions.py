@@ -20,3 +20,12 @@ def set_region(uow: UnitOfWork, principal: Principal, org: str, region: str) -> 
         enforcement_store(uow).set_region(found.id, region.strip())
         uow.commit()
     return {"organisation": found.code, "region": region.strip()}
+
+
+def organisation_regions(uow: UnitOfWork, principal: Principal) -> dict[str, str]:
+    """The region set for each organisation (code -> region as written), for those that have one."""
+    require(principal, Permission.ORGANISATIONS_READ)
+    with uow:
+        organisations = {o.id: o.code for o in uow.directory.organisations()}
+        found = enforcement_store(uow).regions(organisations)
+    return {organisations[org_id]: region for org_id, region in found.items()}
