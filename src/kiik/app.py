@@ -31,8 +31,15 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         query_routes,
         subscription_routes,
     )
-    from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
-    from kiik.web import list_pages
+    from kiik.web import (
+        account_pages,
+        dashboard_page,
+        harvest_pages,
+        item_page,
+        list_pages,
+        pages,
+        people_pages,
+    )
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)

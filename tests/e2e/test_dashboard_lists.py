@@ -37,7 +37,9 @@ def _made(registry: Registry) -> tuple[dict[str, Member], dict[str, str]]:
     ministry = replace(world["ministry"].principal, role=Role.ADMIN)
     set_region(registry.uow(), ministry, "trader", "West Kazakhstan")
     set_region(registry.uow(), ministry, "warehouse", "Алматы")  # the city, written in Kazakh
-    record_seizure(registry.uow(), world["customs"].principal, horn_seizure("DASH-1", [season.trader_horns[0]], 1))
+    record_seizure(
+        registry.uow(), world["customs"].principal, horn_seizure("DASH-1", [season.trader_horns[0]], 1)
+    )
     tokens = {code: member.token for code, member in world.items()}
     return world, tokens
 
@@ -80,7 +82,10 @@ def test_each_new_figure_links_to_a_list_with_the_same_number(registry: Registry
         assert _rows(client.get("/lists/flags", headers=ministry).text) == 1
         west = client.get("/lists/stock?region=KZ-27", headers=ministry).text
         assert 'data-label="holder">Saiga Export LLP<' in west
-        assert 'data-label="region">Batys Qazaqstan oblysy<' in west and 'data-label="region">Almaty<' not in west
+        assert (
+            'data-label="region">Batys Qazaqstan oblysy<' in west
+            and 'data-label="region">Almaty<' not in west
+        )
         assert _rows(west) >= 1
         assert _rows(client.get("/lists/stock?region=none&holder=trader", headers=ministry).text) == 0
         permits = client.get("/lists/permits", headers=ministry)
@@ -132,7 +137,10 @@ def test_the_dashboard_follows_a_capture_at_once(registry: Registry) -> None:
         assert recorded(client) == before  # kept
         team = world["harvester"]
         event = build.commissioning(
-            ["urn:epc:id:sgtin:4870002.000001.777"], datetime(2025, 9, 12, 8, tzinfo=UTC), team.sgln, ilmd={"massKg": 0.3}
+            ["urn:epc:id:sgtin:4870002.000001.777"],
+            datetime(2025, 9, 12, 8, tzinfo=UTC),
+            team.sgln,
+            ilmd={"massKg": 0.3},
         )
         assert capture(registry, team.principal, [event]).succeeded
         assert recorded(client) == before + 1

@@ -322,11 +322,15 @@ def test_a_subscription_made_in_a_session_ignores_an_old_token_cookie(
         client.cookies.set("kiik_token", trader.token)
         csrf = {"X-CSRF-Token": csrf_of(client.get("/account").text)}
         made = client.post(
-            "/epcis/queries", json={"name": "q-session", "query": {"EQ_bizStep": ["commissioning"]}}, headers=csrf
+            "/epcis/queries",
+            json={"name": "q-session", "query": {"EQ_bizStep": ["commissioning"]}},
+            headers=csrf,
         )
         assert made.status_code == 201, made.text
         body = {"dest": receiver.url, "stream": True}
-        assert client.post("/epcis/queries/q-session/subscriptions", json=body, headers=csrf).status_code == 201
+        assert (
+            client.post("/epcis/queries/q-session/subscriptions", json=body, headers=csrf).status_code == 201
+        )
     with allowed.uow() as uow:
         uow.directory.revoke_token(uow.directory.grant_for(hash_token(trader.token)).token_id)
         uow.commit()

@@ -1,17 +1,14 @@
 """The dashboard's figures, each a service's answer (the same the API and the command line give).
 
-Three of them are aggregates over every item or every harvested animal (items by status, stock by
-holder, harvest against plan): over a 100,000-horn season they cost 100-200 ms each. They are kept
-in a `FigureCache` until the next capture (the newest event's key changes) or for `KEEP_SECONDS` at
-most (a plan or an organisation's name changes without an event); the rest is read every time.
+Four of them are aggregates over every item or every harvested animal (items by status, stock by
+holder, harvest against plan, the harvest authorisations' use): over a 100,000-horn season they
+cost 100-200 ms each. They are kept in a `FigureCache` until the next capture (see
+`kiik.web.figure_cache`); the rest is read every time.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,34 +26,10 @@ from kiik.monitoring.services.census import census_trends
 from kiik.monitoring.services.passages import list_alerts, list_packages, list_passages
 from kiik.permits.services.queries import list_permits
 from kiik.permits.services.reports import quota_use
+from kiik.web.figure_cache import FigureCache
 from kiik.web.regions import region_of
 
-KEEP_SECONDS = 60.0
 AWAITING_REVIEW = ("open", "investigating")
-
-
-class FigureCache:
-    """Figures kept per (name, who) while their stamp is unchanged and for KEEP_SECONDS at most."""
-
-    def __init__(self, keep_seconds: float = KEEP_SECONDS) -> None:
-        self.keep_seconds = keep_seconds
-        self._kept: dict[tuple[str, Any], tuple[Any, float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str, who: Any, stamp: Any, compute: Callable[[], Any]) -> Any:
-        now = time.monotonic()
-        with self._lock:
-            kept = self._kept.get((name, who))
-        if kept is not None and kept[0] == stamp and now - kept[1] < self.keep_seconds:
-            return kept[2]
-        value = compute()
-        with self._lock:
-            self._kept[(name, who)] = (stamp, now, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
 
 
 @dataclass
@@ -137,14 +110,16 @@ def passages_with_detections(principal: Principal, registry: Any) -> list[dict[s
 
 
 def dashboard(principal: Principal, registry: Any, cache: FigureCache) -> Dashboard:
-    who = principal.org_id
+    who = (principal.org_id, principal.role)
     stamp = last_capture(registry.uow(), principal)
     summary = cache.get("overview", who, stamp, lambda: overview(registry.uow(), principal))
     held = cache.get("holders", who, stamp, lambda: holders(principal, registry))
     offtake = cache.get("offtake", who, stamp, lambda: offtake_report(registry.uow(), principal))
     permits = Counter(p.status.value for p in list_permits(registry.uow(), principal))
     may_see_traps = principal.may(Permission.CAMERA_TRAPS_READ)
-    alerts = Counter(a["kind"] for a in list_alerts(registry.uow(), principal)) if may_see_traps else Counter()
+    alerts = (
+        Counter(a["kind"] for a in list_alerts(registry.uow(), principal)) if may_see_traps else Counter()
+    )
     passages: list[dict[str, Any]] = []
     if may_see_traps:
         packages = len(list_packages(registry.uow(), principal))

@@ -18,23 +18,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiik.directory.domain.permissions import Permission
 from kiik.harvest.domain.populations import RANGES_FILE
-from kiik.web.dashboard_figures import Dashboard, FigureCache, dashboard
+from kiik.http.deps import get_registry
+from kiik.web.dashboard_figures import Dashboard, dashboard
+from kiik.web.figure_cache import figure_cache
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import language_of
-from kiik.http.deps import get_registry
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.REPORTS_READ
-
-
-def figure_cache(request: Request) -> FigureCache:
-    """The application's cache of the dashboard's costly figures (one per running application)."""
-    state = request.app.state
-    if not hasattr(state, "kiik_figures"):
-        state.kiik_figures = FigureCache()
-    found: FigureCache = state.kiik_figures
-    return found
 
 
 @cache

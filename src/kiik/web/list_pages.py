@@ -19,6 +19,7 @@ from kiik.http.deps import get_registry
 from kiik.permits.services.queries import list_permits
 from kiik.web import words
 from kiik.web.dashboard_figures import AWAITING_REVIEW, passages_with_detections
+from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_, language_of
 from kiik.web.listing import Column, Filter, Listing, chosen_filters, paged
@@ -46,7 +47,9 @@ def stock_list(request: Request, principal: Visitor) -> Response:
         return refused
     assert principal is not None
     registry, language = get_registry(request), language_of(request)
-    report = stock_report(registry.uow(), principal, statuses=["all"])
+    report = kept(
+        request, principal, "stock:all", lambda: stock_report(registry.uow(), principal, statuses=["all"])
+    )
     may_read = principal.may(Permission.ORGANISATIONS_READ)
     written = organisation_regions(registry.uow(), principal) if may_read else {}
     holder_names = sorted({(h.org.code, h.org.name) for h in report.holdings}, key=lambda c: c[1])
@@ -91,7 +94,9 @@ def stock_list(request: Request, principal: Visitor) -> Response:
         Column(N_("counted as"), "kind", words={}),
         Column(N_("mass (kg)"), "mass_kg", numeric=True, digits=3),
     ]
-    return _show(request, Listing("/lists/stock", N_("Stock by holder, region and status"), columns, filters), rows)
+    return _show(
+        request, Listing("/lists/stock", N_("Stock by holder, region and status"), columns, filters), rows
+    )
 
 
 @router.get("/lists/permits", response_class=HTMLResponse)
@@ -164,7 +169,9 @@ def leak_alert_list(request: Request, principal: Visitor) -> Response:
     assert principal is not None
     filters = chosen_filters(request, [Filter("status", N_("status"), list(words.LEAK_STATUS.items()))])
     wanted = (filters[0].chosen,) if filters[0].chosen else ALERT_STATUSES
-    listing = Listing("/lists/leak-alerts", N_("Leak alerts: seized codes found in the registry"), LEAK_COLUMNS, filters)
+    listing = Listing(
+        "/lists/leak-alerts", N_("Leak alerts: seized codes found in the registry"), LEAK_COLUMNS, filters
+    )
     return _show(request, listing, [] if filters[0].error else _leak_rows(principal, request, wanted))
 
 
@@ -184,7 +191,9 @@ def _seizure_rows(principal: Principal, request: Request) -> list[dict[str, Any]
         s
         | {
             "place": ", ".join(p for p in (s["place"], s["region"]) if p) or "—",
-            "specimens": "; ".join(f"{x['quantity']:g} {x['unit'] or ''} {x['term']}".strip() for x in s["specimens"]),
+            "specimens": "; ".join(
+                f"{x['quantity']:g} {x['unit'] or ''} {x['term']}".strip() for x in s["specimens"]
+            ),
         }
         for s in list_seizures(get_registry(request).uow(), principal)
     ]
@@ -205,7 +214,9 @@ def seizure_list(request: Request, principal: Visitor) -> Response:
         ],
     )
     year, status = (f.chosen for f in filters)
-    rows = [r for r in rows if (not year or r["seizedOn"][:4] == year) and (not status or r["status"] == status)]
+    rows = [
+        r for r in rows if (not year or r["seizedOn"][:4] == year) and (not status or r["status"] == status)
+    ]
     return _show(request, Listing("/lists/seizures", N_("Seizures"), SEIZURE_COLUMNS, filters), rows)
 
 
@@ -228,7 +239,9 @@ def passage_list(request: Request, principal: Visitor) -> Response:
         Column(N_("detections"), "detections", numeric=True),
         Column(N_("species seen"), "species"),
     ]
-    listing = Listing("/lists/passages", N_("Fence passages and their camera traps' detections"), columns, filters)
+    listing = Listing(
+        "/lists/passages", N_("Fence passages and their camera traps' detections"), columns, filters
+    )
     return _show(request, listing, rows)
 
 
@@ -244,11 +257,21 @@ def flag_list(request: Request, principal: Visitor) -> Response:
     kind = filters[0].chosen
     rows: list[dict[str, Any]] = []
     if kind in ("", "leak"):
-        rows += [r | {"kind": N_("leak alert"), "what": r["seizure"]} for r in _leak_rows(principal, request, AWAITING_REVIEW)]
+        rows += [
+            r | {"kind": N_("leak alert"), "what": r["seizure"]}
+            for r in _leak_rows(principal, request, AWAITING_REVIEW)
+        ]
     if kind in ("", "draft") and principal.may(Permission.SEIZURES_READ):
         rows += [
-            {"kind": N_("seizure draft"), "what": s["reference"], "status": s["status"], "opened": s["seizedOn"],
-             "holder": "—", "region": s["place"], "codes": sum(len(x.get("codes", ())) for x in s["specimens"])}
+            {
+                "kind": N_("seizure draft"),
+                "what": s["reference"],
+                "status": s["status"],
+                "opened": s["seizedOn"],
+                "holder": "—",
+                "region": s["place"],
+                "codes": sum(len(x.get("codes", ())) for x in s["specimens"]),
+            }
             for s in _seizure_rows(principal, request)
             if s["status"] == "draft"
         ]

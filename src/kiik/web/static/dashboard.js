@@ -68,7 +68,8 @@
     layers[labels.layers.holders] = holders;
     layers[labels.layers.seizures] = seizures;
     layers[labels.layers.passages] = passages;
-    L.control.layers(null, layers, { collapsed: false }).addTo(map);
+    // Open on a desktop; on a phone a button that opens it (the legend below the map stays visible).
+    L.control.layers(null, layers, { collapsed: window.innerWidth < 700 }).addTo(map);
   }
 
   // A popup's content built as elements (never as HTML text: names come from the registry's data).
