@@ -103,9 +103,13 @@ def check(page: Any, language: str, size: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-def test_a_field_sheet_reaches_the_ministrys_dashboard_and_map(site: str, tmp_path: Path, language: str) -> None:
+def test_a_field_sheet_reaches_the_ministrys_dashboard_and_map(
+    site: str, tmp_path: Path, language: str
+) -> None:
     with chromium() as browser:
-        for journey, size in enumerate(("phone", "desktop"), start=2 + 2 * ["kk", "ru", "en"].index(language)):
+        for journey, size in enumerate(
+            ("phone", "desktop"), start=2 + 2 * ["kk", "ru", "en"].index(language)
+        ):
             viewport = PHONE_360 if size == "phone" else DESKTOP
             ministry = log_in(browser, site, "aigerim", language, viewport)
             held, registered = figures(ministry, site, f"journey-dashboard-before-{language}-{size}")
@@ -123,7 +127,9 @@ def test_a_field_sheet_reaches_the_ministrys_dashboard_and_map(site: str, tmp_pa
             check(team, language, size)
 
             # The ministry sees six more horns held and three more animals under the authorisation.
-            after_held, after_registered = figures(ministry, site, f"journey-dashboard-after-{language}-{size}")
+            after_held, after_registered = figures(
+                ministry, site, f"journey-dashboard-after-{language}-{size}"
+            )
             assert (after_held, after_registered) == (held + 6, registered + 3)
             check(ministry, language, size)
             # The figure's list: the harvest team's horns, held, as a page.

@@ -7,6 +7,7 @@ customer scanning a label): legal origin yes or no, the species and the product,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,7 @@ from kiik.inspection.trace import HistoryEntry
 from kiik.inspection.verdict import inspect_item, public_check
 from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor
+from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.harvest_map import POPULATION_CODES, harvest_map
 from kiik.web.rendering import public_page, render
 
@@ -27,39 +29,40 @@ router = APIRouter(include_in_schema=False)
 
 # What a business step means to a person reading a timeline.
 STEP_WORDS = {
-    "commissioning": "registered",
-    "shipping": "shipped",
-    "departing": "left",
-    "receiving": "received",
-    "arriving": "arrived",
-    "accepting": "accepted",
-    "stock_taking": "stock count",
-    "cycle_counting": "stock count (partial)",
-    "packing": "packed",
-    "unpacking": "unpacked",
-    "repackaging": "repacked",
-    "seizing": "seized",
-    "destroying": "destroyed",
-    "decommissioning": "declared lost",
-    "inspecting": "inspected",
+    "commissioning": N_("registered"),
+    "shipping": N_("shipped"),
+    "departing": N_("left"),
+    "receiving": N_("received"),
+    "arriving": N_("arrived"),
+    "accepting": N_("accepted"),
+    "stock_taking": N_("stock count"),
+    "cycle_counting": N_("stock count (partial)"),
+    "packing": N_("packed"),
+    "unpacking": N_("unpacked"),
+    "repackaging": N_("repacked"),
+    "seizing": N_("seized"),
+    "destroying": N_("destroyed"),
+    "decommissioning": N_("declared lost"),
+    "inspecting": N_("inspected"),
 }
 
 
 def step_words(entry: HistoryEntry) -> str:
+    """What happened, as a msgid (the page translates it); an unknown step as written."""
     word = (entry.biz_step or "").rsplit(":", 1)[-1].rsplit("-", 1)[-1].rsplit("/", 1)[-1]
     if entry.event_type == "TransformationEvent":
-        return "repacked" if word == "repackaging" else "processed"
+        return N_("repacked") if word == "repackaging" else N_("processed")
     if word == "commissioning" and "output" not in entry.roles:
-        return "harvested and registered" if entry.action == "ADD" else "registered"
+        return N_("harvested and registered") if entry.action == "ADD" else N_("registered")
     if entry.declares_error:
-        return "correction: an earlier event declared erroneous"
+        return N_("correction: an earlier event declared erroneous")
     return STEP_WORDS.get(word, word or entry.event_type)
 
 
-def made_words(step: Step) -> str:
-    """How the item was made, from the transformation that produced it."""
+def made_words(step: Step, gettext: Callable[..., str]) -> str:
+    """How the item was made, from the transformation that produced it, in the page's language."""
     product = str(step.ilmd.get("kiik:productType") or "").replace("_", " ")
-    return f"Made into {product}" if product else "Made"
+    return gettext("Made into %(product)s", product=product) if product else gettext("Made")
 
 
 @router.get("/items/{code:path}", response_class=HTMLResponse)
@@ -67,6 +70,7 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
     """An item's verdict first, then its holder, history and where it came from."""
     registry = get_registry(request)
     yields = registry.settings.yields
+    text = PageText(language_of(request, public=principal is None))
     context: dict[str, Any] = {"principal": principal, "code": code, "problem": None}
     try:
         if principal is None:
@@ -80,10 +84,10 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
         public = _public(request, context)
         if public.status_code == 200:
             return public
-        context["problem"] = "Unknown code: kiik has no record of it that you may see."
+        context["problem"] = text.gettext("Unknown code: kiik has no record of it that you may see.")
         return render(request, "item.html", context, status_code=404)
     except InvalidIdentifier as exc:
-        context["problem"] = f"This is not a valid code: {exc}"
+        context["problem"] = text.gettext("This is not a valid code: %(detail)s", detail=str(exc))
         page = "item.html" if principal is not None else "item_public.html"
         return render(request, page, context, status_code=400)
     context.update(

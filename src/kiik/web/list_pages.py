@@ -76,7 +76,7 @@ def stock_list(request: Request, principal: Visitor) -> Response:
                 "region": found.named(language) if found else (written.get(h.org.code) or "—"),
                 "site": h.site_name or h.site or "—",
                 "species": h.species or "—",
-                "product": h.product_type or "—",
+                "product": (h.product_type or "—").replace("_", " "),
                 "status": h.status,
                 "count": h.count,
                 "kind": N_("items") if h.kind == "item" else N_("lots"),

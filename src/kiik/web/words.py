@@ -61,3 +61,21 @@ LEAK_STATUS = {
 }
 
 SEIZURE_STATUS = {"draft": N_("draft to confirm"), "recorded": N_("recorded")}
+
+# What a permit's verification says of it (kiik.permits.services.verification.VERDICTS, and the page's own).
+PERMIT_VERDICT = {
+    "valid": N_("valid"),
+    "used": N_("used"),
+    "used (arrival confirmed)": N_("used (arrival confirmed)"),
+    "cancelled": N_("cancelled"),
+    "replaced (void)": N_("replaced (void)"),
+    "expired": N_("expired"),
+    "unknown": N_("unknown"),
+    "invalid number": N_("not a permit number"),
+}
+
+RECONCILIATION_STATUS = {
+    "agrees": N_("agrees"),
+    "awaiting arrival": N_("awaiting arrival"),
+    "discrepancies": N_("discrepancies"),
+}
