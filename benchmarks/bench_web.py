@@ -107,10 +107,8 @@ def main() -> None:
             script = javascript(first.text)
             met = p95 < TARGET_MS and script <= JAVASCRIPT_BUDGET
             shown = page if len(page) < 48 else page[:45] + "..."
-            print(
-                f"{shown:<48} {cold:>9.1f} {statistics.median(times):>10.1f} {p95:>8.1f} {script / 1024:>7.1f}  "
-                + ("met" if met else "NOT MET")
-            )
+            figures = f"{cold:>9.1f} {statistics.median(times):>10.1f} {p95:>8.1f} {script / 1024:>7.1f}"
+            print(f"{shown:<48} {figures}  " + ("met" if met else "NOT MET"))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from kiik.inspection.trace import HistoryEntry
 from kiik.inspection.verdict import inspect_item, public_check
 from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor
-from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.harvest_map import POPULATION_CODES, harvest_map
+from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.rendering import public_page, render
 
 router = APIRouter(include_in_schema=False)
