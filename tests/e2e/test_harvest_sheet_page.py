@@ -48,6 +48,13 @@ def test_the_page_previews_and_records_a_sheet_once(registry: Registry, tmp_path
             and "mass_kg" in preview.text
             and '<td data-label="row">3</td>' in preview.text
         )
+        # The problem in the person's language; the API still answers in English.
+        kazakh = client.post(
+            "/harvest/sheets/preview",
+            content=broken_sheet(tmp_path).read_bytes(),
+            headers={**bearer, "Accept-Language": "kk"},
+        )
+        assert "mass_kg 'heavy' сан емес" in kazakh.text
         good = client.post("/harvest/sheets/preview", content=SHEET.read_bytes(), headers=bearer)
         assert good.status_code == 200 and "URL-T1-0001" in good.text
         assert stored_events(registry) == 0  # a preview stores nothing

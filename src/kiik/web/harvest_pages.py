@@ -99,6 +99,6 @@ async def upload(request: Request) -> Response:
         outcome = await run_in_threadpool(import_harvest_sheet, registry.uow(), principal, command, path)
     except (HarvestError, IdempotencyKeyReused) as exc:
         status = 422 if isinstance(exc, IdempotencyKeyReused) else 400
-        return render(request, "harvest_sheet_result.html", {"outcome": None, "problem": str(exc)}, status)
+        return render(request, "harvest_sheet_result.html", {"outcome": None, "problem": exc}, status)
     status = {"recorded": 201, "replayed": 200}.get(outcome.status, 400)
     return render(request, "harvest_sheet_result.html", {"outcome": outcome, "problem": None}, status)

@@ -22,6 +22,8 @@ from babel.support import Translations
 from markupsafe import Markup
 from starlette.requests import Request
 
+from kiik.errors import Wording
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 # Every staff page speaks these; the public check also Chinese (buyers of a labelled pack).
 STAFF_LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -89,6 +91,15 @@ class PageText:
     def ngettext(self, singular: str, plural: str, count: int, **variables: object) -> Markup:
         text = Markup(self.catalog.ngettext(singular, plural, count))
         return text % {"num": count, **variables}
+
+    def explain(self, message: object) -> Markup | str:
+        """A message from a service in this language: a `Wording` (kiik.errors) through the catalogs
+        with its values, an exception by its first argument, anything else as written."""
+        if isinstance(message, BaseException) and message.args:
+            message = message.args[0]
+        if isinstance(message, Wording):
+            return self.gettext(message.template, **{k: str(v) for k, v in message.values.items()})
+        return str(message)
 
     def date(self, value: date | datetime | None) -> str:
         if value is None:
