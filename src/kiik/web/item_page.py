@@ -14,14 +14,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kiik.custody.services.lineage import Step
+from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.inspection.trace import HistoryEntry
-from kiik.inspection.verdict import inspect_item, public_check
+from kiik.inspection.verdict import Inspection, inspect_item, public_check
 from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor
-from kiik.web.harvest_map import POPULATION_CODES, harvest_map
+from kiik.web.harvest_map import POPULATION_CODES, HarvestMap, harvest_map
 from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.rendering import public_page, render
 
@@ -69,15 +70,14 @@ def made_words(step: Step, gettext: Callable[..., str]) -> str:
 def item_page(request: Request, principal: Visitor, code: str) -> Response:
     """An item's verdict first, then its holder, history and where it came from."""
     registry = get_registry(request)
-    yields = registry.settings.yields
     text = PageText(language_of(request, public=principal is None))
     context: dict[str, Any] = {"principal": principal, "code": code, "problem": None}
     try:
         if principal is None:
             return _public(request, context)
-        # The lineage of a lot of 250 horns costs 100-300 ms to walk: kept until the next capture.
-        inspection = kept(
-            request, principal, "item:" + code, lambda: inspect_item(registry.uow(), principal, code, yields)
+        # The lineage of a lot of 250 horns and its map cost 100-300 ms: kept until the next capture.
+        inspection, drawn = kept(
+            request, principal, "item:" + code, lambda: _inspected(registry, principal, code)
         )
     except NotFound:
         # Someone logged in who may not see this item in detail still gets what anyone may see.
@@ -93,12 +93,17 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
     context.update(
         inspection=inspection,
         trace=inspection.trace,
-        map=harvest_map(inspection.sites),
+        map=drawn,
         population_codes=POPULATION_CODES,
         step_words=step_words,
         made_words=made_words,
     )
     return render(request, "item.html", context)
+
+
+def _inspected(registry: Any, principal: Principal, code: str) -> tuple[Inspection, HarvestMap]:
+    inspection = inspect_item(registry.uow(), principal, code, registry.settings.yields)
+    return inspection, harvest_map(inspection.sites)
 
 
 def _public(request: Request, context: dict[str, Any]) -> Response:
