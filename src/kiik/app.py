@@ -31,15 +31,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         query_routes,
         subscription_routes,
     )
-    from kiik.web import (
-        account_pages,
-        dashboard_page,
-        harvest_pages,
-        item_page,
-        list_pages,
-        pages,
-        people_pages,
-    )
+    from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
@@ -51,7 +43,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
+    # The lists behind the dashboard's figures (/lists/...).
+    from kiik.web import figure_lists, list_pages
+
     app.include_router(list_pages.router)
+    app.include_router(figure_lists.router)
     app.include_router(harvest_pages.router)
     _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)

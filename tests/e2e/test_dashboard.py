@@ -65,7 +65,14 @@ def test_the_dashboard_shows_each_figure_with_its_list(registry: Registry) -> No
         applied = client.get("/lists/permits?status=applied", headers=ministry).text
         assert '<p role="status">1 row.' in applied
         year = datetime.now(UTC).year
-        assert f'href="/api/reports/quota-use?year={year}"' in text
+        assert f'href="/lists/quota-use?year={year}"' in text
+        assert "/api/" not in text.split("<main", 1)[1].split("</main>", 1)[0]  # every list is a page
+        quota = client.get(f"/lists/quota-use?year={year}", headers=ministry).text
+        assert f'data-label="year">{year}<' in quota and "every exporter" in quota
+        census = client.get("/lists/census?population=Ural", headers=ministry).text
+        rows = int(re.search(r'<p role="status">(\d+) rows?\.', census)[1])  # type: ignore[index]
+        assert rows >= 1 and 'data-label="population">Betpakdala<' not in census
+        assert client.get("/lists/offtake", headers=ministry).status_code == 200
         data = json.loads(
             re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', text, re.S)[1]
         )

@@ -29,7 +29,7 @@ from kiik.web.rendering import render
 router = APIRouter(include_in_schema=False)
 
 
-def _show(request: Request, listing: Listing, rows: list[dict[str, Any]]) -> Response:
+def show(request: Request, listing: Listing, rows: list[dict[str, Any]]) -> Response:
     if any(f.error for f in listing.filters):
         return render(request, "list.html", {"listing": listing}, 400)
     listing = paged(request, listing, rows)
@@ -94,7 +94,7 @@ def stock_list(request: Request, principal: Visitor) -> Response:
         Column(N_("counted as"), "kind", words={}),
         Column(N_("mass (kg)"), "mass_kg", numeric=True, digits=3),
     ]
-    return _show(
+    return show(
         request, Listing("/lists/stock", N_("Stock by holder, region and status"), columns, filters), rows
     )
 
@@ -129,7 +129,7 @@ def permit_list(request: Request, principal: Visitor) -> Response:
         Column(N_("quota year"), "year"),
         Column(N_("applied"), "created", date=True),
     ]
-    return _show(request, Listing("/lists/permits", N_("Permits by status"), columns, filters), rows)
+    return show(request, Listing("/lists/permits", N_("Permits by status"), columns, filters), rows)
 
 
 def _leak_rows(principal: Principal, request: Request, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -172,7 +172,7 @@ def leak_alert_list(request: Request, principal: Visitor) -> Response:
     listing = Listing(
         "/lists/leak-alerts", N_("Leak alerts: seized codes found in the registry"), LEAK_COLUMNS, filters
     )
-    return _show(request, listing, [] if filters[0].error else _leak_rows(principal, request, wanted))
+    return show(request, listing, [] if filters[0].error else _leak_rows(principal, request, wanted))
 
 
 SEIZURE_COLUMNS = [
@@ -217,7 +217,7 @@ def seizure_list(request: Request, principal: Visitor) -> Response:
     rows = [
         r for r in rows if (not year or r["seizedOn"][:4] == year) and (not status or r["status"] == status)
     ]
-    return _show(request, Listing("/lists/seizures", N_("Seizures"), SEIZURE_COLUMNS, filters), rows)
+    return show(request, Listing("/lists/seizures", N_("Seizures"), SEIZURE_COLUMNS, filters), rows)
 
 
 @router.get("/lists/passages", response_class=HTMLResponse)
@@ -242,7 +242,7 @@ def passage_list(request: Request, principal: Visitor) -> Response:
     listing = Listing(
         "/lists/passages", N_("Fence passages and their camera traps' detections"), columns, filters
     )
-    return _show(request, listing, rows)
+    return show(request, listing, rows)
 
 
 @router.get("/lists/flags", response_class=HTMLResponse)
@@ -284,4 +284,4 @@ def flag_list(request: Request, principal: Visitor) -> Response:
         Column(N_("opened"), "opened"),
     ]
     listing = Listing("/lists/flags", N_("Flags awaiting review"), columns, filters)
-    return _show(request, listing, rows)
+    return show(request, listing, rows)
