@@ -27,6 +27,7 @@ from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.rendering import public_page, render
 
 router = APIRouter(include_in_schema=False)
+SOURCES_SHOWN = 50
 
 # What a business step means to a person reading a timeline.
 STEP_WORDS = {
@@ -94,6 +95,9 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
         inspection=inspection,
         trace=inspection.trace,
         map=drawn,
+        site_of={site.key: site for site in inspection.sites},
+        # A lot of hundreds of horns lists its first sources; the rest on asking (the page stays light).
+        shown_sources=10**9 if request.query_params.get("sources") == "all" else SOURCES_SHOWN,
         population_codes=POPULATION_CODES,
         step_words=step_words,
         made_words=made_words,
