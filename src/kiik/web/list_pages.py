@@ -229,7 +229,11 @@ def passage_list(request: Request, principal: Visitor) -> Response:
     filters = chosen_filters(request, [Filter("detections", N_("detections"), choices)])
     seen = filters[0].chosen
     rows = [
-        p | {"species": ", ".join(p["species"]) or "—", "where": f"{p['region']}, {p['border']}"}
+        p
+        | {
+            "species": ", ".join(p["species"]) or "—",
+            "where": ", ".join(filter(None, (p["region"], p["border"]))),
+        }
         for p in passages_with_detections(principal, get_registry(request))
         if not seen or (p["detections"] > 0) == (seen == "yes")
     ]
@@ -270,7 +274,6 @@ def flag_list(request: Request, principal: Visitor) -> Response:
                 "opened": s["seizedOn"],
                 "holder": "—",
                 "region": s["place"],
-                "codes": sum(len(x.get("codes", ())) for x in s["specimens"]),
             }
             for s in _seizure_rows(principal, request)
             if s["status"] == "draft"
