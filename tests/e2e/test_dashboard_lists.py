@@ -144,3 +144,31 @@ def test_the_dashboard_follows_a_capture_at_once(registry: Registry) -> None:
         )
         assert capture(registry, team.principal, [event]).succeeded
         assert recorded(client) == before + 1
+
+
+def test_passages_with_detections_are_counted_and_listed(registry: Registry, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.monitoring import scientists, zipped
+    from tests.support.small_passage import write_small_passage
+
+    tokens = _world(registry)
+    _, token = scientists(registry)
+    ministry = _auth(tokens["ministry"])
+    with TestClient(create_app(registry)) as client:
+        package = client.post(
+            "/api/monitoring/camtrap-packages",
+            content=zipped(write_small_passage(tmp_path)),
+            headers=_auth(token),
+        )
+        assert package.status_code == 201, package.text
+        board = client.get("/dashboard", headers=ministry).text
+        counted = re.search(
+            r'href="/lists/passages\?detections=yes"><strong>(\d+)</strong> passages with', board
+        )
+        assert counted and int(counted[1]) >= 1
+        listed = client.get("/lists/passages?detections=yes", headers=ministry).text
+        assert _rows(listed) == int(counted[1])
+        detections = re.findall(r'data-label="detections" class="num">([\d,]+)<', listed)
+        assert detections and all(int(d.replace(",", "")) > 0 for d in detections)
+        assert _rows(client.get("/lists/passages?detections=no", headers=ministry).text) + _rows(
+            listed
+        ) == _rows(client.get("/lists/passages", headers=ministry).text)
