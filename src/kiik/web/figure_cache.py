@@ -4,7 +4,7 @@ against plan, an item's lineage), kept per running application until the next ca
 A figure is kept with a stamp, the newest event's key (`last_capture`, one look-up in an index):
 any capture, correction included, changes it, so a page shows what was just captured. A figure is
 also kept for `KEEP_SECONDS` at most, for what changes without an event (a plan, an organisation's
-name, a region), and at most `MOST` figures are kept (the oldest go first).
+name, a region), and at most `MOST` figures are kept (the least recently counted go first).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from kiik.directory.domain.permissions import Permission, Principal
 from kiik.http.deps import get_registry
 
 KEEP_SECONDS = 60.0
-MOST = 512
+MOST = 128  # an item page of a 300-horn lot keeps about 1 MB: at most some 100 MB in all
 
 
 class FigureCache:
