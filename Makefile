@@ -12,7 +12,7 @@ FONTS := src/kiik/permits/adapters/fonts
 
 VENDOR := src/kiik/web/static/vendor
 
-install: $(VENV)/.installed $(FONTS)/DejaVuSans.ttf $(VENDOR)/leaflet.js
+install: $(VENV)/.installed $(FONTS)/DejaVuSans.ttf $(VENDOR)/leaflet.js $(VENDOR)/images/layers.png
 
 # Permit PDFs print Kazakh and Russian names in DejaVu Sans (the PDF core fonts have Latin-1 only):
 # taken from the npm registry at install time (package.json, package-lock.json), never committed.
@@ -33,6 +33,10 @@ $(VENDOR)/leaflet.js: package.json package-lock.json $(FONTS)/DejaVuSans.ttf
 	cp node_modules/leaflet/LICENSE $(VENDOR)/LICENSE-leaflet
 	cp node_modules/uplot/LICENSE $(VENDOR)/LICENSE-uplot
 	cp node_modules/world-atlas/LICENSE $(VENDOR)/LICENSE-world-atlas
+
+# Leaflet's images: the dashboard map's layer control button (a phone shows it collapsed).
+$(VENDOR)/images/layers.png: $(VENDOR)/leaflet.js
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/
 
 # Every dependency from requirements.lock, each checked against its recorded hashes; then kiik itself
 # (its own code, no dependency resolved again). `make lock` writes the lock from pyproject.toml.

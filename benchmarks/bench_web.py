@@ -7,7 +7,8 @@ The database should hold a demo season (`kiik init` then `kiik demo --horns 1000
 full-size one). A ministry administrator (`ministry.admin`, given a fresh password here) logs in once
 through the log-in form; each page is then asked `--requests` times through the ASGI application
 in this process (no network): the time includes the session look-up, every service the page calls,
-and rendering. Printed: median and p95 per page, against the 300 ms target (issue 14, point 7), and
+and rendering. Printed: the first request's time (what a page costs before its figures are kept,
+kiik.web.figure_cache), then median and p95 per page, against the 300 ms target (issue 14, point 7), and
 the JavaScript each page loads (its <script src> files, decoded), against the 300 KB budget.
 """
 
@@ -77,6 +78,9 @@ def main() -> None:
             text("SELECT key FROM items WHERE is_class AND key LIKE '%PWD%' ORDER BY key LIMIT 1")
         ).scalar()
     pages = ["/", "/dashboard", "/people", "/partner/reconciliation", "/account"]
+    # The lists behind the dashboard's figures (the largest: stock over every holder and status).
+    pages += ["/lists/stock", "/lists/stock?status=consumed", "/lists/permits", "/lists/seizures"]
+    pages += ["/lists/leak-alerts", "/lists/flags"]
     if lot:
         pages.append("/items/" + quote(lot, safe=""))
     with TestClient(create_app(registry)) as client:
@@ -88,9 +92,11 @@ def main() -> None:
         )
         assert answer.status_code == 303, answer.text
         print(f"database: {url} ({events} events)")
-        print(f"{'page':<48} {'median ms':>10} {'p95 ms':>8} {'JS KB':>7}  verdict")
+        print(f"{'page':<48} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} {'JS KB':>7}  verdict")
         for page in pages:
-            first = client.get(page)
+            start = time.perf_counter()
+            first = client.get(page)  # the first asks count what later ones find kept (kiik.web.figure_cache)
+            cold = (time.perf_counter() - start) * 1000
             assert first.status_code == 200, (page, first.status_code)
             times = []
             for _ in range(args.requests):
@@ -101,10 +107,8 @@ def main() -> None:
             script = javascript(first.text)
             met = p95 < TARGET_MS and script <= JAVASCRIPT_BUDGET
             shown = page if len(page) < 48 else page[:45] + "..."
-            print(
-                f"{shown:<48} {statistics.median(times):>10.1f} {p95:>8.1f} {script / 1024:>7.1f}  "
-                + ("met" if met else "NOT MET")
-            )
+            figures = f"{cold:>9.1f} {statistics.median(times):>10.1f} {p95:>8.1f} {script / 1024:>7.1f}"
+            print(f"{shown:<48} {figures}  " + ("met" if met else "NOT MET"))
 
 
 if __name__ == "__main__":

@@ -58,11 +58,21 @@ def test_the_dashboard_shows_each_figure_with_its_list(registry: Registry) -> No
         holders = {h["org"]["code"]: h["org"]["name"] for h in stock["holdings"]}
         assert "trader" in holders
         for code, name in holders.items():
-            assert f'href="/api/stock?org={code}">{name}</a>' in text
-        assert 'href="/api/stock?status=active"' in text
-        assert re.search(r'href="/api/permits\?status=applied"><strong>1</strong> awaiting review', text)
+            assert f'href="/lists/stock?holder={code}">{name}</a>' in text
+        assert 'href="/lists/stock?status=active"' in text
+        assert re.search(r'href="/lists/permits\?status=applied"><strong>1</strong> awaiting review', text)
+        # The list behind a figure is a page with the same number.
+        applied = client.get("/lists/permits?status=applied", headers=ministry).text
+        assert '<p role="status">1 row.' in applied
         year = datetime.now(UTC).year
-        assert f'href="/api/reports/quota-use?year={year}"' in text
+        assert f'href="/lists/quota-use?year={year}"' in text
+        assert "/api/" not in text.split("<main", 1)[1].split("</main>", 1)[0]  # every list is a page
+        quota = client.get(f"/lists/quota-use?year={year}", headers=ministry).text
+        assert f'data-label="year">{year}<' in quota and "every exporter" in quota
+        census = client.get("/lists/census?population=Ural", headers=ministry).text
+        rows = int(re.search(r'<p role="status">(\d+) rows?\.', census)[1])  # type: ignore[index]
+        assert rows >= 1 and 'data-label="population">Betpakdala<' not in census
+        assert client.get("/lists/offtake", headers=ministry).status_code == 200
         data = json.loads(
             re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', text, re.S)[1]
         )
@@ -111,6 +121,11 @@ def test_the_map_and_charts_draw_on_a_phone_and_a_desktop(site: str) -> None:
             )  # ranges and countries
             assert page.locator("#map path.leaflet-interactive").count() >= 3  # the three ranges
             assert page.locator("#quota-chart canvas").count() == 1
+            # The layer control names the five layers; the legend and the places' table say the same.
+            control = page.locator(".leaflet-control-layers")
+            assert control.locator("input[type=checkbox]").count() == 5
+            assert page.locator(".legend li").count() == 5
+            assert page.locator("#map-places tbody tr").count() >= 1
             assert errors == []
             assert javascript_bytes(page) <= JAVASCRIPT_BUDGET
             screenshot(page, f"dashboard-kk-{size}")

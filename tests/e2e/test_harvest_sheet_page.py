@@ -48,6 +48,13 @@ def test_the_page_previews_and_records_a_sheet_once(registry: Registry, tmp_path
             and "mass_kg" in preview.text
             and '<td data-label="row">3</td>' in preview.text
         )
+        # The problem in the person's language; the API still answers in English.
+        kazakh = client.post(
+            "/harvest/sheets/preview",
+            content=broken_sheet(tmp_path).read_bytes(),
+            headers={**bearer, "Accept-Language": "kk"},
+        )
+        assert "mass_kg 'heavy' сан емес" in kazakh.text
         good = client.post("/harvest/sheets/preview", content=SHEET.read_bytes(), headers=bearer)
         assert good.status_code == 200 and "URL-T1-0001" in good.text
         assert stored_events(registry) == 0  # a preview stores nothing
@@ -58,6 +65,17 @@ def test_the_page_previews_and_records_a_sheet_once(registry: Registry, tmp_path
         again = client.post("/harvest/sheets", content=SHEET.read_bytes(), headers=keyed)
         assert again.status_code == 200 and "This sheet was recorded before" in again.text
         assert stored_events(registry) == stored
+        # Left and come back: the upload's own address says what it recorded; the page lists it.
+        reopened = client.get("/harvest/sheets/uploads/sheet-page-1", headers=bearer)
+        assert reopened.status_code == 200 and "6 horns of 3 animals" in reopened.text
+        assert (
+            'href="/harvest/sheets/uploads/sheet-page-1"'
+            in client.get("/harvest/sheets", headers=bearer).text
+        )
+        unknown = client.get("/harvest/sheets/uploads/never-sent", headers=bearer)
+        assert unknown.status_code == 404 and "Nothing is recorded under this upload yet" in unknown.text
+        others = {"Authorization": f"Bearer {world['warehouse'].token}"}
+        assert client.get("/harvest/sheets/uploads/sheet-page-1", headers=others).status_code == 404
         other = client.post("/harvest/sheets", content=broken_sheet(tmp_path).read_bytes(), headers=keyed)
         assert other.status_code == 422 and "under a new key" in other.text
 
@@ -98,5 +116,10 @@ def test_a_harvest_team_uploads_its_sheet_from_a_phone(site: str, tmp_path: Path
         page.wait_for_selector("#result .notice")
         assert page.locator("#sheet-progress").get_attribute("value") == "100"
         screenshot(page, "harvest-sheet-recorded-kk-phone")
+        # The address is the upload's own: reopened later, it says the sheet is recorded.
+        assert "/harvest/sheets/uploads/" in page.url
+        page.goto(page.url)
+        page.wait_for_selector("#upload .notice")
+        screenshot(page, "harvest-sheet-reopened-kk-phone")
         assert horizontal_overflow(page) == 0
         assert axe_problems(page) == []

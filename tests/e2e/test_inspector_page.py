@@ -3,10 +3,12 @@ and what an anonymous visitor sees. Screenshots land in screenshots/ for a perso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from kiik.app import create_app
@@ -120,3 +122,17 @@ def test_anonymous_visitor_sees_legal_origin_species_and_product_only(site: Site
         text = page.locator("main").inner_text()
         assert "not confirmed" in text.lower() and "seized by the authorities" in text
         assert "customs" not in text.lower() and "harvest team" not in text.lower()
+
+
+def test_a_lot_lists_its_first_sources_and_the_rest_on_asking(site: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A lot of hundreds of horns keeps its page light: the first sources, then a link to all."""
+    from kiik.web import item_page
+
+    assert site.season.powder_lot is not None
+    monkeypatch.setattr(item_page, "SOURCES_SHOWN", 2)
+    bearer = {"Authorization": f"Bearer {site.token}"}
+    first = httpx.get(site.url(site.season.powder_lot), headers=bearer).text
+    total = int(re.search(r"Show all (\d+) source items", first)[1])  # type: ignore[index]
+    assert total > 2 and first.count('<li>\n        <a class="key"') == 2
+    everything = httpx.get(site.url(site.season.powder_lot) + "?sources=all", headers=bearer).text
+    assert everything.count('<li>\n        <a class="key"') == total and "Show all" not in everything

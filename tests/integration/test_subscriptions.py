@@ -304,3 +304,37 @@ def test_a_websocket_subscriber_receives_events_from_a_running_server(allowed: R
                         raise AssertionError(f"the server ended the WebSocket: {event}")
             sock.sendall(connection.send(CloseConnection(code=1000)))
     assert sorted(event_hash_id(e) for e in listed_events(document)) == sorted(event_hash_id(e) for e in new)
+
+
+def test_a_subscription_made_in_a_session_ignores_an_old_token_cookie(
+    allowed: Registry, receiver: Receiver
+) -> None:
+    """The old `kiik_token` cookie is not read: a subscription made in a session is bound to no token,
+    so revoking the token that an old cookie still carries does not end it."""
+    from kiik.directory.services.auth import hash_token
+    from tests.support.people import csrf_of, log_in, person
+
+    world = make_world(allowed)
+    trader = world["trader"]
+    person(allowed, trader.code, "dana", "admin")
+    with TestClient(create_app(allowed)) as client:
+        assert log_in(client, "dana").status_code == 303
+        client.cookies.set("kiik_token", trader.token)
+        csrf = {"X-CSRF-Token": csrf_of(client.get("/account").text)}
+        made = client.post(
+            "/epcis/queries",
+            json={"name": "q-session", "query": {"EQ_bizStep": ["commissioning"]}},
+            headers=csrf,
+        )
+        assert made.status_code == 201, made.text
+        body = {"dest": receiver.url, "stream": True}
+        assert (
+            client.post("/epcis/queries/q-session/subscriptions", json=body, headers=csrf).status_code == 201
+        )
+    with allowed.uow() as uow:
+        uow.directory.revoke_token(uow.directory.grant_for(hash_token(trader.token)).token_id)
+        uow.commit()
+    assert capture(allowed, world["trader"].principal, horns(trader, 70, 1)).succeeded
+    report = deliver_subscriptions(allowed.uow, sender())
+    assert report.ended == {}
+    assert len(receiver.received) == 1

@@ -15,7 +15,7 @@ from kiik.web.i18n import LOCALE_DIR, PUBLIC_LANGUAGES, STAFF_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 # The public pages (and the layout they share) are translated into Chinese too.
-PUBLIC_TEMPLATES = ("base.html", "item_public.html")
+PUBLIC_TEMPLATES = ("base.html", "item_public.html", "verify_permit.html")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

@@ -143,3 +143,17 @@ def test_random_points_fall_inside_the_area() -> None:
     area = population_range(Population.USTYURT)
     rng = random.Random(5)
     assert all(area.contains(point_inside(area, rng)) for _ in range(200))
+
+
+def test_a_sheet_problem_is_english_text_and_a_wording_the_pages_translate() -> None:
+    """The API and the command line show the English text; a page translates the template."""
+    from kiik.errors import Wording
+    from kiik.web.i18n import PageText
+
+    text = EXAMPLE.read_text().splitlines()
+    text[1] = text[1].replace(",male,", ",bull,", 1)
+    [problem] = read_sheet("\n".join(text).encode()).errors
+    assert isinstance(problem.message, Wording)
+    assert problem.to_json()["message"] == "sex 'bull' is not one of: male, female"
+    assert str(PageText("ru").explain(problem.message)) == "sex 'bull' не из списка: male, female"
+    assert str(PageText("en").explain(problem.message)) == "sex 'bull' is not one of: male, female"

@@ -55,10 +55,13 @@ def webhook_sender(registry: Registry) -> HttpWebhookSender:
 
 
 def _bearer(request: Request) -> str | None:
+    """The API token a subscription is bound to (it ends when the token is revoked). Only the
+    Authorization header counts: a session (kiik.http.sessions.caller) binds to no token, and the
+    old `kiik_token` cookie is not read any more."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get("kiik_token")
+    return None
 
 
 @router.post("/queries/{name}/subscriptions", status_code=201, summary="Subscribe to a named query")

@@ -169,7 +169,7 @@ def import_sheet(
     table = Table("row", "column", "rule", "problem")
     for error in outcome.errors:
         table.add_row(
-            "" if error.row is None else str(error.row), error.column or "", error.rule, error.message
+            "" if error.row is None else str(error.row), error.column or "", error.rule, str(error.message)
         )
     errors.print(table)
     raise typer.Exit(1)

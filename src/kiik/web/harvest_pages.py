@@ -1,12 +1,15 @@
 """`/harvest/sheets`: a harvest team uploads its field sheet (docs/harvest-sheet.md). The page
 previews the sheet (rows, animals, every problem by row and column) before it is sent, shows the
-upload's progress, and sends it under one idempotency key made with the page, so that sending again
-after a lost connection records it once. The same reading (`read_sheet`) and the same use case
-(`import_harvest_sheet`) as `POST /api/harvest/imports` and `kiik harvest import`."""
+upload's progress at an address of its own (`/harvest/sheets/uploads/{key}`, reopened after leaving
+the page; the latest are listed on the page), and sends it under one idempotency key made with the
+page, so that sending again after a lost connection records it once. The same reading (`read_sheet`)
+and the same use case (`import_harvest_sheet`) as `POST /api/harvest/imports` and `kiik harvest
+import`."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,7 +25,9 @@ from kiik.harvest.services.sheet_import import (
     CapturePath,
     IdempotencyKeyReused,
     ImportHarvestSheet,
+    find_import,
     import_harvest_sheet,
+    recent_imports,
 )
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, refusal, visitor
@@ -37,8 +42,30 @@ PREVIEW_ROWS = 20
 def sheet_page(request: Request, principal: Visitor) -> Response:
     if (refused := refusal(request, principal, NEEDED)) is not None:
         return refused
+    assert principal is not None
+    recent = recent_imports(get_registry(request).uow(), principal)
     # One key per page: every send from this page (a retry after a lost connection) is one upload.
-    return render(request, "harvest_sheet.html", {"key": str(uuid.uuid4())})
+    return render(request, "harvest_sheet.html", {"key": str(uuid.uuid4()), "recent": recent})
+
+
+@router.get("/harvest/sheets/uploads/{key}", response_class=HTMLResponse)
+def upload_page(request: Request, principal: Visitor, key: str) -> Response:
+    """An upload's own address (the page moves there when it sends a sheet): reopened after leaving,
+    it says whether the sheet under this key is recorded, and what it recorded."""
+    if (refused := refusal(request, principal, NEEDED)) is not None:
+        return refused
+    assert principal is not None
+    outcome = find_import(get_registry(request).uow(), principal, key)
+    recorded_at = _moment(outcome.recorded_at) if outcome else None
+    context = {"key": key, "outcome": outcome, "recorded_at": recorded_at}
+    return render(request, "harvest_sheet_upload.html", context, 200 if outcome else 404)
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
 
 
 @router.post("/harvest/sheets/preview", response_class=HTMLResponse)
@@ -72,6 +99,6 @@ async def upload(request: Request) -> Response:
         outcome = await run_in_threadpool(import_harvest_sheet, registry.uow(), principal, command, path)
     except (HarvestError, IdempotencyKeyReused) as exc:
         status = 422 if isinstance(exc, IdempotencyKeyReused) else 400
-        return render(request, "harvest_sheet_result.html", {"outcome": None, "problem": str(exc)}, status)
+        return render(request, "harvest_sheet_result.html", {"outcome": None, "problem": exc}, status)
     status = {"recorded": 201, "replayed": 200}.get(outcome.status, 400)
     return render(request, "harvest_sheet_result.html", {"outcome": outcome, "problem": None}, status)

@@ -14,13 +14,16 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.core import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import Translations
 from markupsafe import Markup
 from starlette.requests import Request
+
+from kiik.errors import Wording
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 # Every staff page speaks these; the public check also Chinese (buyers of a labelled pack).
@@ -90,6 +93,15 @@ class PageText:
         text = Markup(self.catalog.ngettext(singular, plural, count))
         return text % {"num": count, **variables}
 
+    def explain(self, message: object) -> Markup | str:
+        """A message from a service in this language: a `Wording` (kiik.errors) through the catalogs
+        with its values, an exception by its first argument, anything else as written."""
+        if isinstance(message, BaseException) and message.args:
+            message = message.args[0]
+        if isinstance(message, Wording):
+            return self.gettext(message.template, **{k: str(v) for k, v in message.values.items()})
+        return str(message)
+
     def date(self, value: date | datetime | None) -> str:
         if value is None:
             return ""
@@ -103,5 +115,12 @@ class PageText:
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if value is None:
             return ""
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.language)
+        locale, pattern = _number_format(self.language, digits)
+        return str(pattern.apply(value, locale))
+
+
+@cache
+def _number_format(language: str, digits: int) -> tuple[Locale, NumberPattern]:
+    """The locale and the parsed pattern, once (a page of 250 lots writes a thousand numbers:
+    `format_decimal` would parse both for each)."""
+    return Locale.parse(language), parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))

@@ -7,6 +7,7 @@ JSON is answered to `Accept: application/json` or `?format=json`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -33,6 +34,12 @@ def verify_page(
     status = 200 if answer["found"] else 404
     if wants_json:
         return JSONResponse(answer, status_code=status)
-    context = {"principal": principal, "answer": answer}
+    context = {
+        "principal": principal,
+        "answer": answer,
+        # Dates for the page to write in its language.
+        "valid_until": date.fromisoformat(answer["valid_until"]) if answer.get("valid_until") else None,
+        "issued_at": date.fromisoformat(answer["issued_at"][:10]) if answer.get("issued_at") else None,
+    }
     public_page(request)
     return render(request, "verify_permit.html", context, status_code=status)

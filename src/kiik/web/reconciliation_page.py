@@ -17,17 +17,18 @@ from kiik.partners.domain.reconciliation import Kind, Period, ReconciliationErro
 from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
 from kiik.permits.domain.lifecycle import PermitError, parse_number
 from kiik.web.guard import Visitor
+from kiik.web.i18n import N_
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 # What each kind of discrepancy means to the official reading the page.
 KIND_WORDS = {
-    Kind.NOT_ARRIVED.value: "exported, not arrived",
-    Kind.NOT_EXPORTED.value: "arrived, not exported",
-    Kind.MASS_DIFFERENCE.value: "mass differs",
-    Kind.CONFIRMATION_OVERDUE.value: "confirmation overdue",
-    Kind.NOT_NOTIFIED.value: "partner not notified",
+    Kind.NOT_ARRIVED.value: N_("exported, not arrived"),
+    Kind.NOT_EXPORTED.value: N_("arrived, not exported"),
+    Kind.MASS_DIFFERENCE.value: N_("mass differs"),
+    Kind.CONFIRMATION_OVERDUE.value: N_("confirmation overdue"),
+    Kind.NOT_NOTIFIED.value: N_("partner not notified"),
 }
 
 

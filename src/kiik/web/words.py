@@ -34,6 +34,7 @@ def word(table: dict[str, str], code: str) -> str:
     """The msgid for `code`, or the code itself when the table lacks it."""
     return table.get(code, code)
 
+
 PERMIT_STATUS = {
     "applied": N_("awaiting review"),
     "rejected": N_("rejected"),
@@ -50,4 +51,31 @@ ALERT = {
     "person": N_("people seen"),
     "vehicle": N_("vehicles seen"),
     "species of concern": N_("leopards and other species of concern"),
+}
+
+LEAK_STATUS = {
+    "open": N_("open"),
+    "investigating": N_("under investigation"),
+    "explained": N_("explained"),
+    "confirmed_leak": N_("confirmed leak"),
+}
+
+SEIZURE_STATUS = {"draft": N_("draft to confirm"), "recorded": N_("recorded")}
+
+# What a permit's verification says of it (kiik.permits.services.verification.VERDICTS, and the page's own).
+PERMIT_VERDICT = {
+    "valid": N_("valid"),
+    "used": N_("used"),
+    "used (arrival confirmed)": N_("used (arrival confirmed)"),
+    "cancelled": N_("cancelled"),
+    "replaced (void)": N_("replaced (void)"),
+    "expired": N_("expired"),
+    "unknown": N_("unknown"),
+    "invalid number": N_("not a permit number"),
+}
+
+RECONCILIATION_STATUS = {
+    "agrees": N_("agrees"),
+    "awaiting arrival": N_("awaiting arrival"),
+    "discrepancies": N_("discrepancies"),
 }

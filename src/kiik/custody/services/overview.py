@@ -33,3 +33,11 @@ def overview(uow: UnitOfWork, principal: Principal) -> Overview:
         event_count=events,
         items_by_status=[StatusCount(status, count, mass or 0.0) for status, count, mass in counts],
     )
+
+
+def last_capture(uow: UnitOfWork, principal: Principal) -> int:
+    """A number that grows with every captured event: figures counted from the events stay right
+    while it is unchanged (the dashboard keeps them that long, see kiik.web.dashboard_cache)."""
+    require(principal, Permission.ITEMS_READ)
+    with uow:
+        return int(uow.events.last_pk())

@@ -221,6 +221,19 @@ class HarvestStore:
             row.org_id, row.idempotency_key, row.sheet_sha256, row.capture_id, row.created_at, row.result
         )
 
+    def recent_imports(self, org_id: int, limit: int) -> list[SheetImport]:
+        """The organisation's latest recorded sheets, newest first."""
+        query = (
+            select(harvest_imports)
+            .where(harvest_imports.c.org_id == org_id)
+            .order_by(harvest_imports.c.created_at.desc(), harvest_imports.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            SheetImport(r.org_id, r.idempotency_key, r.sheet_sha256, r.capture_id, r.created_at, r.result)
+            for r in self.connection.execute(query)
+        ]
+
     def add_import(self, record: SheetImport) -> None:
         self.connection.execute(
             insert(harvest_imports).values(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiik.errors import N_, Wording
 from kiik.harvest.domain.events import HarvestedAnimal, MarkedHorn
 from kiik.harvest.domain.sheet_cells import (
     COLUMNS,
@@ -85,7 +86,7 @@ def read_sheet(data: bytes, read_code: CodeReader = read_printed_code) -> Sheet:
             RowError(
                 None,
                 None,
-                f"the sheet is not UTF-8 text ({exc.reason}): save it as 'CSV UTF-8'",
+                N_("the sheet is not UTF-8 text (%(reason)s): save it as 'CSV UTF-8'", reason=exc.reason),
                 "sheet.unreadable",
             )
         )
@@ -109,8 +110,13 @@ def read_sheet(data: bytes, read_code: CodeReader = read_printed_code) -> Sheet:
                     RowError(
                         row,
                         None,
-                        f"the row has {len(values)} cells but the header has {len(columns)}: "
-                        f"check for a stray or missing '{delimiter}'",
+                        N_(
+                            "the row has %(cells)s cells but the header has %(columns)s: "
+                            "check for a stray or missing '%(delimiter)s'",
+                            cells=len(values),
+                            columns=len(columns),
+                            delimiter=delimiter,
+                        ),
                         "sheet.unreadable",
                     )
                 )
@@ -121,12 +127,17 @@ def read_sheet(data: bytes, read_code: CodeReader = read_printed_code) -> Sheet:
                 sheet.rows.append(SheetRow(row, *record))
     except csv.Error as exc:
         sheet.errors.append(
-            RowError(reader.line_num, None, f"the CSV cannot be read: {exc}", "sheet.unreadable")
+            RowError(
+                reader.line_num,
+                None,
+                N_("the CSV cannot be read: %(detail)s", detail=str(exc)),
+                "sheet.unreadable",
+            )
         )
         return sheet
     if sheet.row_count == 0:
         sheet.errors.append(
-            RowError(None, None, "the sheet has no horn rows below its header", "sheet.empty")
+            RowError(None, None, N_("the sheet has no horn rows below its header"), "sheet.empty")
         )
     _across_rows(sheet)
     return sheet
@@ -138,20 +149,29 @@ def _header(header: list[str] | None, sheet: Sheet) -> list[str] | None:
             RowError(
                 1,
                 None,
-                f"the sheet has no header row: the first row names the columns ({', '.join(REQUIRED)}, ...)",
+                N_(
+                    "the sheet has no header row: the first row names the columns (%(columns)s, ...)",
+                    columns=", ".join(REQUIRED),
+                ),
                 "sheet.header",
             )
         )
         return None
     columns = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
-    problems = []
+    problems: list[Wording] = []
     for name in columns:
         if name not in COLUMNS:
-            problems.append(f"unknown column {name!r} (the columns are: {', '.join(COLUMNS)})")
+            known = ", ".join(COLUMNS)
+            problems.append(
+                N_("unknown column '%(name)s' (the columns are: %(known)s)", name=name, known=known)
+            )
     problems += [
-        f"column {name!r} appears twice" for name in sorted({c for c in columns if columns.count(c) > 1})
+        N_("column '%(name)s' appears twice", name=name)
+        for name in sorted({c for c in columns if columns.count(c) > 1})
     ]
-    problems += [f"required column {name!r} is missing" for name in REQUIRED if name not in columns]
+    problems += [
+        N_("required column '%(name)s' is missing", name=name) for name in REQUIRED if name not in columns
+    ]
     for problem in problems:
         sheet.errors.append(RowError(1, None, problem, "sheet.header"))
     return None if problems else columns
@@ -172,8 +192,12 @@ def _across_rows(sheet: Sheet) -> None:
                     RowError(
                         record.row,
                         column,
-                        f"{column} {mark} is the same as in row "
-                        f"{first_of_code[mark]}: every horn has its own code",
+                        N_(
+                            "%(column)s %(mark)s is the same as in row %(row)s: every horn has its own code",
+                            column=column,
+                            mark=mark,
+                            row=first_of_code[mark],
+                        ),
                         "sheet.duplicate_code",
                     )
                 )
@@ -191,8 +215,14 @@ def _across_rows(sheet: Sheet) -> None:
                     RowError(
                         record.row,
                         column,
-                        f"animal {animal.animal_id} has {column} "
-                        f"{mine or '(empty)'} here but {theirs or '(empty)'} in row {first.row}",
+                        N_(
+                            "animal %(animal)s has %(column)s %(mine)s here but %(theirs)s in row %(row)s",
+                            animal=animal.animal_id,
+                            column=column,
+                            mine=mine or "(empty)",
+                            theirs=theirs or "(empty)",
+                            row=first.row,
+                        ),
                         "sheet.animal_inconsistent",
                     )
                 )
@@ -203,8 +233,12 @@ def _across_rows(sheet: Sheet) -> None:
                     RowError(
                         record.row,
                         "horn_side",
-                        f"animal {animal.animal_id} has its "
-                        f"{horn.side} horn in row {sides[side_key]} already",
+                        N_(
+                            "animal %(animal)s has its %(side)s horn in row %(row)s already",
+                            animal=animal.animal_id,
+                            side=horn.side,
+                            row=sides[side_key],
+                        ),
                         "sheet.horn_side_repeated",
                     )
                 )

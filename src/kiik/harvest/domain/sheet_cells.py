@@ -14,6 +14,7 @@ from kiik.epcis.domain.identifiers import (
     identifier_from_element_strings,
     parse_identifier,
 )
+from kiik.errors import N_, Wording
 from kiik.harvest.domain.authorisations import (
     AGE_CLASSES,
     KAZAKHSTAN_TIME,
@@ -70,11 +71,11 @@ def read_printed_code(text: str) -> Identifier:
 class RowError:
     row: int | None  # None: the sheet as a whole
     column: str | None
-    message: str
+    message: str | Wording  # a Wording when the pages can translate it
     rule: str = "sheet.invalid_value"
 
     def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "rule": self.rule, "message": self.message}
+        return {"row": self.row, "column": self.column, "rule": self.rule, "message": str(self.message)}
 
 
 class CellReader:
@@ -90,16 +91,20 @@ class CellReader:
         """The problems of a row's cells, and the animal, horn and site it records when it has none."""
         errors: list[RowError] = []
 
-        def fail(column: str, message: str, rule: str = "sheet.invalid_value") -> None:
+        def fail(column: str, message: str | Wording, rule: str = "sheet.invalid_value") -> None:
             errors.append(RowError(row, column, message, rule))
 
         for name in REQUIRED:
             if not cells.get(name):
-                fail(name, f"{name} is empty: every horn row needs it", "sheet.missing_value")
+                fail(
+                    name,
+                    N_("%(column)s is empty: every horn row needs it", column=name),
+                    "sheet.missing_value",
+                )
         if not cells.get("datamatrix") and not cells.get("microchip"):
             fail(
                 "datamatrix",
-                "the horn has no mark: give its DataMatrix code, its microchip number or both",
+                N_("the horn has no mark: give its DataMatrix code, its microchip number or both"),
                 "sheet.missing_value",
             )
         sex = self._choice(cells, "sex", SEXES, fail, {"m": "male", "f": "female"})
@@ -140,7 +145,15 @@ class CellReader:
             return None
         value = (aliases or {}).get(value, value)
         if value not in allowed:
-            fail(column, f"{column} {cells[column]!r} is not one of: {', '.join(allowed)}")
+            fail(
+                column,
+                N_(
+                    "%(column)s '%(value)s' is not one of: %(allowed)s",
+                    column=column,
+                    value=cells[column],
+                    allowed=", ".join(allowed),
+                ),
+            )
             return None
         return value
 
@@ -153,8 +166,11 @@ class CellReader:
         except ValueError:
             fail(
                 "harvest_time",
-                f"harvest_time {text!r} is not a date and time: write it as "
-                "2025-09-12T07:40:00+05:00 (without an offset, Kazakhstan time UTC+5 is assumed)",
+                N_(
+                    "harvest_time '%(value)s' is not a date and time: write it as 2025-09-12T07:40:00+05:00 "
+                    "(without an offset, Kazakhstan time UTC+5 is assumed)",
+                    value=text,
+                ),
             )
             return None
         return moment if moment.tzinfo else moment.replace(tzinfo=KAZAKHSTAN_TIME)
@@ -171,7 +187,14 @@ class CellReader:
             try:
                 values[column] = self._float(text)
             except ValueError:
-                fail(column, f"{column} {text!r} is not a number in decimal degrees (e.g. 50.95)")
+                fail(
+                    column,
+                    N_(
+                        "%(column)s '%(value)s' is not a number in decimal degrees (e.g. 50.95)",
+                        column=column,
+                        value=text,
+                    ),
+                )
         if len(values) < 2:
             return None
         try:
@@ -199,14 +222,21 @@ class CellReader:
         try:
             value = self._float(text)
         except ValueError:
-            fail(column, f"{column} {text!r} is not a number")
+            fail(column, N_("%(column)s '%(value)s' is not a number", column=column, value=text))
             return None
         low, high = bounds
         if not low <= value <= high:
             fail(
                 column,
-                f"{column} {value:g} {unit} is outside the plausible {low:g}-{high:g} {unit} for a "
-                "saiga horn: check the unit (kilograms, centimetres)",
+                N_(
+                    "%(column)s %(value)s %(unit)s is outside the plausible %(low)s-%(high)s %(unit)s for a "
+                    "saiga horn: check the unit (kilograms, centimetres)",
+                    column=column,
+                    value=format(value, "g"),
+                    unit=unit,
+                    low=format(low, "g"),
+                    high=format(high, "g"),
+                ),
             )
             return None
         return value
@@ -217,7 +247,7 @@ class CellReader:
         try:
             identifier = (parse_identifier if kind == "microchip" else self.read_code)(text)
         except InvalidIdentifier as exc:
-            fail(column, f"{column} {text!r}: {exc}")
+            fail(column, N_("%(column)s '%(value)s': %(detail)s", column=column, value=text, detail=str(exc)))
             return None
         if identifier.kind != kind:
             wanted = {
@@ -225,6 +255,15 @@ class CellReader:
                 "microchip": "15 digits (ISO 11784)",
                 "sgln": "a site GLN (SGLN)",
             }[kind]
-            fail(column, f"{column} {text!r} is a {identifier.kind.upper()}; it must be {wanted}")
+            fail(
+                column,
+                N_(
+                    "%(column)s '%(value)s' is a %(kind)s; it must be %(wanted)s",
+                    column=column,
+                    value=text,
+                    kind=identifier.kind.upper(),
+                    wanted=wanted,
+                ),
+            )
             return None
         return identifier.canonical

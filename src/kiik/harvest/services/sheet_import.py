@@ -153,6 +153,23 @@ def import_harvest_sheet(
     return outcome
 
 
+def find_import(uow: UnitOfWork, principal: Principal, key: str) -> ImportOutcome | None:
+    """What the organisation's upload under `key` recorded, or None when nothing was recorded under
+    it (not received yet, or refused: a refused sheet stores nothing). For the page a person
+    reopens after leaving an upload."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    earlier = _recorded(uow, principal, key.strip())
+    return None if earlier is None else _answer(earlier, earlier.sheet_sha256)
+
+
+def recent_imports(uow: UnitOfWork, principal: Principal, limit: int = 10) -> list[ImportOutcome]:
+    """The organisation's latest recorded sheets, newest first."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    with uow:
+        found = harvest_store(uow).recent_imports(principal.org_id, limit)
+    return [_answer(earlier, earlier.sheet_sha256) for earlier in found]
+
+
 def _recorded(uow: UnitOfWork, principal: Principal, key: str) -> SheetImport | None:
     with uow:
         return harvest_store(uow).import_of(principal.org_id, key)

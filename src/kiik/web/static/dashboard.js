@@ -35,19 +35,51 @@
         const figures = [];
         if (p.planned !== null && p.planned !== undefined) figures.push(`${labels.plannedAnimals}: ${p.planned}`);
         if (p.registered !== null && p.registered !== undefined) figures.push(`${labels.registeredAnimals}: ${p.registered}`);
-        const text = document.createElement("div");
-        const title = document.createElement("strong");
-        title.textContent = p.population;
-        text.append(title, document.createElement("br"), p.where);
-        for (const line of figures) text.append(document.createElement("br"), line);
-        layer.bindPopup(text);
+        layer.bindPopup(popup(p.population, [p.where].concat(figures)));
       },
     }).addTo(map);
-    for (const passage of data.map.passages) {
-      L.circleMarker([passage.lat, passage.lon], { radius: 6, color: "#2f5d8a", fillOpacity: 0.9 })
-        .bindPopup(`${passage.name} (${passage.region}, ${passage.border})`)
-        .addTo(map);
-    }
+    const areas = L.geoJSON(data.map.areas, {
+      style: () => ({ color: "#1f7a3d", weight: 2, dashArray: "4 3", fillColor: "#8cc79f", fillOpacity: 0.3 }),
+      onEachFeature: (feature, layer) => {
+        const p = feature.properties;
+        layer.bindPopup(popup(p.number, [p.holder, p.label || p.population, `${labels.animals}: ${p.animals} / ${p.max}`]));
+      },
+    }).addTo(map);
+    const holders = L.layerGroup(
+      data.map.holders.map((h) =>
+        L.circleMarker([h.lat, h.lon], { radius: 7 + Math.min(8, Math.log10(1 + h.count)), color: "#6b4c9a", fillColor: "#b9a3da", fillOpacity: 0.9 })
+          .bindPopup(popup(`${h.name} (${h.code})`, [`${labels.holdersCount}: ${h.holders}`, `${labels.items}: ${h.count}`, `${labels.kg}: ${h.kg}`])),
+      ),
+    ).addTo(map);
+    const seizures = L.layerGroup(
+      data.map.seizures.map((z) =>
+        L.circleMarker([z.lat, z.lon], { radius: 6, color: "#b3261e", fillColor: "#e59a94", fillOpacity: 0.9 }).bindPopup(popup(z.reference, [z.on])),
+      ),
+    ).addTo(map);
+    const passages = L.layerGroup(
+      data.map.passages.map((p) =>
+        L.circleMarker([p.lat, p.lon], { radius: 6, color: "#2f5d8a", fillColor: "#8fb0d3", fillOpacity: 0.9 })
+          .bindPopup(popup(p.name, [`${p.region}, ${p.border}`, `${labels.detections}: ${p.detections}`])),
+      ),
+    ).addTo(map);
+    const layers = {};
+    layers[labels.layers.ranges] = ranges;
+    layers[labels.layers.areas] = areas;
+    layers[labels.layers.holders] = holders;
+    layers[labels.layers.seizures] = seizures;
+    layers[labels.layers.passages] = passages;
+    // Open on a desktop; on a phone a button that opens it (the legend below the map stays visible).
+    L.control.layers(null, layers, { collapsed: window.innerWidth < 700 }).addTo(map);
+  }
+
+  // A popup's content built as elements (never as HTML text: names come from the registry's data).
+  function popup(title, lines) {
+    const text = document.createElement("div");
+    const strong = document.createElement("strong");
+    strong.textContent = title;
+    text.append(strong);
+    for (const line of lines) if (line) text.append(document.createElement("br"), String(line));
+    return text;
   }
 
   function width(element) {
@@ -114,6 +146,14 @@
       [seasons.map((_, i) => i), seasons.map((row) => row[2]), seasons.map((row) => row[3])],
       true,
       seasons.map((row) => `${row[0]} ${row[1]}`),
+    );
+    const months = data.charts.seizures;
+    chart(
+      "seizure-chart",
+      [labels.seizures],
+      [months.map((m) => m[0]), months.map((m) => m[2])],
+      true,
+      Object.fromEntries(months.map((m) => [m[0], m[1]])),
     );
   });
 })();

@@ -27,6 +27,8 @@
     progress.hidden = false;
     progress.value = 0;
     result.textContent = form.dataset.sending;
+    // The upload's own address: reopened after leaving the page, it says whether the sheet is recorded.
+    history.replaceState(null, "", form.dataset.address);
     const request = new XMLHttpRequest();
     request.open("POST", "/harvest/sheets");
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);

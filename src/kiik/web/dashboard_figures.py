@@ -1,0 +1,150 @@
+"""The dashboard's figures, each a service's answer (the same the API and the command line give).
+
+Four of them are aggregates over every item or every harvested animal (items by status, stock by
+holder, harvest against plan, the harvest authorisations' use): over a 100,000-horn season they
+cost 100-200 ms each. They are kept in a `FigureCache` until the next capture (see
+`kiik.web.figure_cache`); the rest is read every time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiik.custody.services.overview import last_capture, overview
+from kiik.custody.services.stock import stock_report
+from kiik.directory.domain.permissions import Permission, Principal
+from kiik.enforcement.services.alerts import list_alerts as list_leak_alerts
+from kiik.enforcement.services.regions import organisation_regions
+from kiik.enforcement.services.seizures import list_seizures
+from kiik.harvest.services.authorisations import list_authorisations
+from kiik.harvest.services.offtake_report import offtake_report
+from kiik.monitoring.domain.analysis import AnalysisRequest
+from kiik.monitoring.services.analysis import detection_rates
+from kiik.monitoring.services.census import census_trends
+from kiik.monitoring.services.passages import list_alerts, list_packages, list_passages
+from kiik.permits.services.queries import list_permits
+from kiik.permits.services.reports import quota_use
+from kiik.web.figure_cache import FigureCache
+from kiik.web.regions import region_of
+
+AWAITING_REVIEW = ("open", "investigating")
+
+
+@dataclass
+class Dashboard:
+    items_by_status: list[Any]
+    events: int
+    holders: list[dict[str, Any]]
+    regions: list[dict[str, Any]]
+    permits_by_status: dict[str, int]
+    quota_years: list[dict[str, Any]]
+    offtake: list[dict[str, Any]]
+    census: dict[str, list[dict[str, Any]]]
+    alerts: dict[str, int]
+    passages: list[dict[str, Any]] = field(default_factory=list)
+    seizures: list[dict[str, Any]] = field(default_factory=list)
+    leak_alerts: dict[str, int] = field(default_factory=dict)
+    authorisations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def awaiting_review(self) -> int:
+        """Flags awaiting review: leak alerts open or under investigation, seizure drafts to confirm."""
+        drafts = sum(1 for s in self.seizures if s["status"] == "draft")
+        return sum(self.leak_alerts.get(status, 0) for status in AWAITING_REVIEW) + drafts
+
+    @property
+    def passages_with_detections(self) -> int:
+        return sum(1 for p in self.passages if p["detections"])
+
+
+def holders(principal: Principal, registry: Any) -> list[dict[str, Any]]:
+    """Stock per holder: items, lots and kg, the largest first."""
+    totals: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "lots": 0, "mass_kg": 0.0})
+    for holding in stock_report(registry.uow(), principal).holdings:
+        row = totals[holding.org.code]
+        row.update(code=holding.org.code, name=holding.org.name)
+        row["count" if holding.kind == "item" else "lots"] += holding.count
+        row["mass_kg"] += holding.mass_kg
+    return sorted(totals.values(), key=lambda r: -r["mass_kg"])
+
+
+def by_region(rows: list[dict[str, Any]], written: dict[str, str]) -> list[dict[str, Any]]:
+    """Stock per region (ISO 3166-2) from the stock per holder and each holder's region as written;
+    holders without a region, or one kiik cannot read, under the code "" (shown as such)."""
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        region = region_of(written.get(row["code"]))
+        code = region.code if region else ""
+        total = totals.setdefault(
+            code, {"code": code, "region": region, "holders": [], "count": 0, "lots": 0, "mass_kg": 0.0}
+        )
+        total["holders"].append(row["code"])
+        for figure in ("count", "lots", "mass_kg"):
+            total[figure] += row[figure]
+    return sorted(totals.values(), key=lambda r: (r["code"] == "", -r["mass_kg"]))
+
+
+def passages_with_detections(principal: Principal, registry: Any) -> list[dict[str, Any]]:
+    """Every fence passage with its camera traps' detection events (all species, whole period)."""
+    events: Counter[str] = Counter()
+    species: dict[str, set[str]] = defaultdict(set)
+    for row in detection_rates(registry.uow(), principal, AnalysisRequest()):
+        events[row.location_id] += row.events
+        if row.events:
+            species[row.location_id].add(row.species)
+    return [
+        {
+            "id": p.location_id,
+            "name": p.name,
+            "region": p.region,
+            "border": p.border,
+            "lat": p.latitude,
+            "lon": p.longitude,
+            "detections": events.get(p.location_id, 0),
+            "species": sorted(species.get(p.location_id, ())),
+        }
+        for p in list_passages(registry.uow(), principal)
+    ]
+
+
+def dashboard(principal: Principal, registry: Any, cache: FigureCache) -> Dashboard:
+    who = (principal.org_id, principal.role)
+    stamp = last_capture(registry.uow(), principal)
+    summary = cache.get("overview", who, stamp, lambda: overview(registry.uow(), principal))
+    held = cache.get("holders", who, stamp, lambda: holders(principal, registry))
+    offtake = cache.get("offtake", who, stamp, lambda: offtake_report(registry.uow(), principal))
+    permits = Counter(p.status.value for p in list_permits(registry.uow(), principal))
+    may_see_traps = principal.may(Permission.CAMERA_TRAPS_READ)
+    alerts = (
+        Counter(a["kind"] for a in list_alerts(registry.uow(), principal)) if may_see_traps else Counter()
+    )
+    passages: list[dict[str, Any]] = []
+    if may_see_traps:
+        packages = len(list_packages(registry.uow(), principal))
+        passages = cache.get("passages", who, packages, lambda: passages_with_detections(principal, registry))
+    seizures = list_seizures(registry.uow(), principal) if principal.may(Permission.SEIZURES_READ) else []
+    leaks = (
+        Counter(a["status"] for a in list_leak_alerts(registry.uow(), principal))
+        if principal.may(Permission.LEAK_ALERTS_READ)
+        else Counter()
+    )
+    areas = cache.get(
+        "areas", who, stamp, lambda: [v.to_json() for v in list_authorisations(registry.uow(), principal)]
+    )
+    return Dashboard(
+        summary.items_by_status,
+        summary.event_count,
+        held,
+        by_region(held, organisation_regions(registry.uow(), principal)),
+        dict(sorted(permits.items())),
+        quota_use(registry.uow(), principal)["years"],
+        offtake,
+        census_trends(registry.uow(), principal),
+        dict(alerts),
+        passages,
+        seizures,
+        dict(leaks),
+        areas,
+    )
