@@ -25,7 +25,7 @@ def as_parameters(definition: dict[str, Any]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for name, value in definition.items():
         values = value if isinstance(value, list) else [value]
-        texts = ["true" if v is True else "false" if v is False else str(v) for v in values]
+        texts = ["true" if v is True else "false" if v is False else "" if v is None else str(v) for v in values]
         if name in MULTI_VALUED:
             found.append((name, "|".join(texts)))
         else:

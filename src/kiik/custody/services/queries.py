@@ -23,8 +23,9 @@ from typing import Any, Protocol
 from kiik.directory.domain.permissions import Permission, Principal, Viewer
 from kiik.directory.services.scope import restrict
 from kiik.epcis.domain.query_filters import MasterData
+from kiik.epcis.domain.query_order import SortKey, is_after, sort_key
 from kiik.epcis.services.identifier_terms import stored_key
-from kiik.epcis.services.query_params import PAGING, EventQuery, parse_query
+from kiik.epcis.services.query_params import ORDER_FIELDS, PAGING, EventQuery, parse_query
 from kiik.errors import NotFound, QueryError, QueryTooLarge
 
 
@@ -93,13 +94,23 @@ def from_token(token: str) -> bytes:
     return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
 
 
+def _orders_by_field(query: EventQuery) -> bool:
+    return query.order_by not in ORDER_FIELDS
+
+
+def _position_value(query: EventQuery, last: StoredEvent) -> Any:
+    if _orders_by_field(query):
+        return sort_key(last.body, query.order_by)
+    return last.order_value(query.order_by).isoformat()
+
+
 def page_token(query: EventQuery, last: StoredEvent, given: int = 0) -> str:
     """An opaque token for the page after `last`, bound to the query's filters and order; `given`
     counts the events of the pages so far (what an eventCountLimit is spent against)."""
     data = {
         "o": query.order_by,
         "d": "DESC" if query.descending else "ASC",
-        "v": last.order_value(query.order_by).isoformat(),
+        "v": _position_value(query, last),
         "i": last.pk,
         "q": _fingerprint(query),
         "n": given,
@@ -107,7 +118,18 @@ def page_token(query: EventQuery, last: StoredEvent, given: int = 0) -> str:
     return as_token(json.dumps(data, separators=(",", ":")).encode())
 
 
-def read_page_token(query: EventQuery) -> tuple[tuple[datetime, int], int] | None:
+def _read_position_value(query: EventQuery, value: Any) -> Any:
+    if not _orders_by_field(query):
+        return datetime.fromisoformat(value)
+    if value is None:
+        return None
+    rank, key = value
+    if rank not in (0, 1, 2) or not isinstance(key, str if rank == 2 else int | float):
+        raise ValueError("not a sort key")
+    return (rank, key)
+
+
+def read_page_token(query: EventQuery) -> tuple[tuple[Any, int], int] | None:
     """The keyset position a query's nextPageToken points after, and how many events the pages
     before gave (None on the first page)."""
     token = query.page_token
@@ -115,7 +137,7 @@ def read_page_token(query: EventQuery) -> tuple[tuple[datetime, int], int] | Non
         return None
     try:
         data = json.loads(from_token(token))
-        position = (datetime.fromisoformat(data["v"]), int(data["i"]))
+        position = (_read_position_value(query, data["v"]), int(data["i"]))
         given = int(data.get("n", 0))
         bound = (data["o"], data["d"], data["q"])
     except (ValueError, KeyError, TypeError):
@@ -153,10 +175,53 @@ def _master_data(uow: ReadUnitOfWork) -> MasterData:
     return lookup
 
 
+# An orderBy on a field inside the event sorts every matching event in memory: up to this many.
+MAX_SORTED = 100_000
+# Events read from SQL at a time when every matching event is read.
+SORT_BATCH = 5_000
+
+
+def _sorted_by_field(
+    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[Any, int] | None
+) -> tuple[list[StoredEvent], bool]:
+    """Up to `limit` events matching the query after `after`, ordered by the field `query.order_by`
+    names (see `kiik.epcis.domain.query_order`), and whether more follow."""
+    scan = replace(query, order_by="eventTime", descending=False)
+    master_data = _master_data(uow) if any(f.needs_master_data for f in query.body_filters) else None
+    keyed: list[tuple[SortKey, StoredEvent]] = []
+    keyless: list[StoredEvent] = []
+    position: tuple[datetime, int] | None = None
+    while True:
+        found = list(uow.queries.find(scan, visible_to=visible_to, limit=SORT_BATCH, after=position))
+        for event in found:
+            if all(check(event.body, master_data) for check in query.body_filters):
+                key = sort_key(event.body, query.order_by)
+                if key is None:
+                    keyless.append(event)
+                else:
+                    keyed.append((key, event))
+        if len(keyed) + len(keyless) > MAX_SORTED:
+            raise QueryTooLarge(
+                f"orderBy: ordering by {query.order_by} sorts every matching event, and kiik sorts at most "
+                f"{MAX_SORTED:,}; narrow the query (GE_eventTime, EQ_bizStep, ...) or order by eventTime"
+            )
+        if len(found) < SORT_BATCH:
+            break
+        position = (found[-1].event_time, found[-1].pk)
+    keyed.sort(key=lambda pair: (pair[0], pair[1].pk), reverse=query.descending)
+    keyless.sort(key=lambda event: event.pk, reverse=query.descending)
+    ordered = [(key, event) for key, event in keyed] + [(None, event) for event in keyless]
+    if after is not None:
+        ordered = [(k, e) for k, e in ordered if is_after(k, e.pk, after, query.descending)]
+    return [event for _, event in ordered[:limit]], len(ordered) > limit
+
+
 def _matching(
-    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[datetime, int] | None
+    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[Any, int] | None
 ) -> tuple[list[StoredEvent], bool]:
     """Up to `limit` events matching the query after `after`, and whether more follow."""
+    if _orders_by_field(query):
+        return _sorted_by_field(uow, query, visible_to, limit, after)
     if not query.body_filters:
         found = list(uow.queries.find(query, visible_to=visible_to, limit=limit + 1, after=after))
         return found[:limit], len(found) > limit

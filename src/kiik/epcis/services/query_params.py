@@ -16,6 +16,7 @@ from datetime import datetime
 from kiik.epcis.domain.event_facts import parse_time
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.domain.query_filters import BodyFilter, body_filter, is_body_parameter, is_multi_valued
+from kiik.epcis.domain.query_order import is_field_name
 from kiik.epcis.domain.query_values import FilterError
 from kiik.epcis.domain.vocabulary import bare_word
 from kiik.epcis.services.identifier_terms import match_terms, stored_key
@@ -178,14 +179,21 @@ def _count(name: str, value: str) -> int:
     return number
 
 
+def _asked_unit(given: dict[str, list[str]]) -> str | None:
+    """The unit value parameters without one are read in: EQ_uom's, when it names one unit."""
+    units = set(_split("EQ_uom", given["EQ_uom"])) if "EQ_uom" in given else set()
+    return units.pop() if len(units) == 1 else None
+
+
 def _body_filters(given: dict[str, list[str]]) -> tuple[BodyFilter, ...]:
     found = []
+    unit = _asked_unit(given)
     for name, raw in given.items():
         if name in MULTI_VALUED or name in SINGLE_VALUED:
             continue
         values = _split(name, raw) if is_multi_valued(name) else tuple(raw)
         try:
-            made = body_filter(name, values)
+            made = body_filter(name, values, unit=unit)
         except FilterError as exc:
             raise QueryError(str(exc)) from exc
         if made is not None:
@@ -240,7 +248,11 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         if name in single
     }
     order_by = single.get("orderBy", "eventTime")
-    _one_of("orderBy", (order_by,), ORDER_FIELDS)
+    if order_by not in ORDER_FIELDS and not is_field_name(order_by):
+        raise QueryError(
+            f"orderBy: {order_by!r} is not a field kiik orders by; use eventTime, recordTime, or an "
+            "extension field by its full IRI (https://ns.example.com/epcis/field) or as prefix:field"
+        )
     direction = single.get("orderDirection", "DESC")
     _one_of("orderDirection", (direction,), ("ASC", "DESC"))
     counts = {
