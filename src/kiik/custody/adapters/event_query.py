@@ -24,13 +24,16 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
+    update,
 )
 
 from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, items, named_queries
 from kiik.custody.adapters.visibility import event_visible, names_held_item, recorded_by
 from kiik.directory.adapters.tables import organisations
 from kiik.directory.domain.permissions import ExportedTo, Viewer
+from kiik.epcis.services.query_params import DELIVERY_ORDER
 
 
 class IdentifierMatch(Protocol):
@@ -94,8 +97,11 @@ class QueriedEvent:
     declares_error: bool
     erroneous: bool
     body: dict[str, Any]
+    delivery_seq: int | None = None
 
-    def order_value(self, order_by: str) -> datetime:
+    def order_value(self, order_by: str) -> Any:
+        if order_by == DELIVERY_ORDER:
+            return self.delivery_seq
         return self.record_time if order_by == "recordTime" else self.event_time
 
 
@@ -124,7 +130,13 @@ FEW_HELD = 2000
 # The roles in which an identifier is an EPC of the event (not a class or a quantity).
 EPC_ROLES = ("epc", "parent", "child", "input", "output")
 
-_ORDER_COLUMNS = {"eventTime": events.c.event_time, "recordTime": events.c.record_time}
+_ORDER_COLUMNS = {
+    "eventTime": events.c.event_time,
+    "recordTime": events.c.record_time,
+    DELIVERY_ORDER: events.c.delivery_seq,
+}
+# Serialises numbering on PostgreSQL (SQLite runs one writer at a time).
+_NUMBERING_LOCK = 716_016
 
 
 def _is_erroneous() -> ColumnElement[bool]:
@@ -150,6 +162,7 @@ def _queried(row: Any) -> QueriedEvent:
         declares_error=bool(row.declares_error),
         erroneous=bool(row.erroneous),
         body=row.body,
+        delivery_seq=row.delivery_seq,
     )
 
 
@@ -228,7 +241,7 @@ class EventQueryStore:
         *,
         visible_to: Viewer,
         limit: int,
-        after: tuple[datetime, int] | None = None,
+        after: tuple[Any, int] | None = None,
     ) -> list[QueriedEvent]:
         """Up to `limit` events matching `criteria`, in the asked order, after the keyset `after`.
 
@@ -260,6 +273,30 @@ class EventQueryStore:
             conditions = [events.c.id.in_(page)]
         query = _selected().where(*conditions).order_by(*order).limit(limit)
         return [_queried(r) for r in self.connection.execute(query)]
+
+    def number_new_events(self) -> int:
+        """Number the committed events that have no delivery number yet, after every number given, in
+        (record time, id) order; how many were numbered.
+
+        Run in a transaction of its own and committed: numbers are given one numbering at a time (an
+        advisory lock on PostgreSQL; SQLite's single writer), and only to events this transaction
+        sees, which are committed ones. An event committed later gets a later number, whatever its
+        record time: a reader walking by number never passes an event it has not seen yet."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(text(f"SELECT pg_advisory_xact_lock({_NUMBERING_LOCK})"))
+        numbered = (
+            select(
+                events.c.id,
+                func.row_number().over(order_by=(events.c.record_time, events.c.id)).label("n"),
+            )
+            .where(events.c.delivery_seq.is_(None))
+            .subquery()
+        )
+        given = select(func.coalesce(func.max(events.c.delivery_seq), 0)).scalar_subquery()
+        result = self.connection.execute(
+            update(events).values(delivery_seq=given + numbered.c.n).where(events.c.id == numbered.c.id)
+        )
+        return int(result.rowcount or 0)
 
     def holds_few(self, org_id: int) -> bool:
         """True when the organisation holds at most FEW_HELD items (see `names_held_item`)."""

@@ -53,6 +53,9 @@ events = Table(
     Column("org_id", Integer, ForeignKey("organisations.id"), nullable=True),
     Column("capture_id", String(40), nullable=True),
     Column("body", Document, nullable=False),
+    # The order events became visible in, numbered after they were committed (subscriptions walk by it).
+    Column("delivery_seq", BigId, nullable=True),
+    Index("ix_events_delivery_seq", "delivery_seq", unique=True),
     # An organisation's own events in time order, without reading back through the whole time index.
     Index("ix_events_org_time", "org_id", "event_time", "id"),
     Index("ix_events_org_record_time", "org_id", "record_time", "id"),

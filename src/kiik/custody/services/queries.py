@@ -25,7 +25,7 @@ from kiik.directory.services.scope import restrict
 from kiik.epcis.domain.query_filters import MasterData
 from kiik.epcis.domain.query_order import SortKey, is_after, sort_key
 from kiik.epcis.services.identifier_terms import stored_key
-from kiik.epcis.services.query_params import ORDER_FIELDS, PAGING, EventQuery, parse_query
+from kiik.epcis.services.query_params import DELIVERY_ORDER, ORDER_FIELDS, PAGING, EventQuery, parse_query
 from kiik.errors import NotFound, QueryError, QueryTooLarge
 
 
@@ -95,7 +95,7 @@ def from_token(token: str) -> bytes:
 
 
 def _orders_by_field(query: EventQuery) -> bool:
-    return query.order_by not in ORDER_FIELDS
+    return query.order_by not in ORDER_FIELDS and query.order_by != DELIVERY_ORDER
 
 
 def _position_value(query: EventQuery, last: StoredEvent) -> Any:
@@ -216,10 +216,54 @@ def _sorted_by_field(
     return [event for _, event in ordered[:limit]], len(ordered) > limit
 
 
+# A place no event has (stored places are URIs): what an IN list asks for when nothing can match.
+NO_PLACE = ("",)
+
+
+def _within(uow: ReadUnitOfWork, query: EventQuery) -> EventQuery:
+    """The query with its WD_ places expanded to the sites within them (at any depth), ANDed with its
+    EQ_ places: `EQ_bizLocation=a&WD_bizLocation=b` asks for `a` when it lies within `b`."""
+    if not query.read_points_within and not query.biz_locations_within:
+        return query
+    keyed = {stored_key(site.sgln): site for site in uow.directory.sites()}
+    children: dict[int | None, list[Any]] = {}
+    for site in keyed.values():
+        children.setdefault(site.parent_id, []).append(site)
+
+    def descendants(places: tuple[str, ...]) -> set[str]:
+        found = set(places)
+        waiting = [keyed[p] for p in places if p in keyed]
+        while waiting:
+            site = waiting.pop()
+            for child in children.get(site.id, []):
+                key = stored_key(child.sgln)
+                if key not in found:
+                    found.add(key)
+                    waiting.append(child)
+        return found
+
+    def combined(equal: tuple[str, ...], within: tuple[str, ...]) -> tuple[str, ...]:
+        if not within:
+            return equal
+        places = descendants(within)
+        if equal:
+            places &= set(equal)
+        return tuple(sorted(places)) or NO_PLACE
+
+    return replace(
+        query,
+        read_points=combined(query.read_points, query.read_points_within),
+        biz_locations=combined(query.biz_locations, query.biz_locations_within),
+        read_points_within=(),
+        biz_locations_within=(),
+    )
+
+
 def _matching(
     uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[Any, int] | None
 ) -> tuple[list[StoredEvent], bool]:
     """Up to `limit` events matching the query after `after`, and whether more follow."""
+    query = _within(uow, query)
     if _orders_by_field(query):
         return _sorted_by_field(uow, query, visible_to, limit, after)
     if not query.body_filters:
@@ -315,25 +359,37 @@ def known_values(
 _NOT_FOR_SUBSCRIPTIONS = PAGING | {"orderBy", "orderDirection", "eventCountLimit", "maxEventCount"}
 
 
+def number_new_events(uow: ReadUnitOfWork) -> int:
+    """Give the events committed since the last numbering their delivery numbers (the order
+    subscriptions deliver in); run before reading what a subscription delivers next."""
+    with uow:
+        stores: Any = uow
+        numbered = int(stores.queries.number_new_events())
+        stores.commit()
+    return numbered
+
+
 def events_recorded_after(
     uow: ReadUnitOfWork,
     principal: Principal,
     parameters: Iterable[tuple[str, str]],
     *,
     since: datetime,
-    after: tuple[datetime, int] | None,
+    after: int,
     limit: int,
 ) -> list[StoredEvent]:
     """The events the principal may see that match the parameters, recorded at `since` or later and
-    after the keyset `after` (recordTime, id), in the order they were recorded: what a subscription
-    delivers next."""
+    numbered after `after`, in the order they were numbered (`number_new_events`): what a
+    subscription delivers next. Walking by that number rather than by (recordTime, id) is what keeps
+    an event committed late, with an earlier record time than one delivered already, from being
+    skipped."""
     scope = restrict(principal, Permission.EVENTS_READ)
     query = parse_query([(n, v) for n, v in parameters if n not in _NOT_FOR_SUBSCRIPTIONS])
     since = naive(since)
     start = since if query.record_time_from is None else max(query.record_time_from, since)
-    query = replace(query, order_by="recordTime", descending=False, record_time_from=start)
+    query = replace(query, order_by=DELIVERY_ORDER, descending=False, record_time_from=start)
     with uow:
-        page, _ = _matching(uow, query, scope.visible_to, limit, after)
+        page, _ = _matching(uow, query, scope.visible_to, limit, (after, 0))
     return page
 
 

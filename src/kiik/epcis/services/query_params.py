@@ -32,6 +32,9 @@ EVENT_TYPES = (
 )
 ACTIONS = ("ADD", "OBSERVE", "DELETE")
 ORDER_FIELDS = ("eventTime", "recordTime")
+# The order events became visible in (numbered after commit), which subscriptions walk by; kiik's
+# own, not a client's orderBy (parse_query refuses it: it is no field name).
+DELIVERY_ORDER = "deliverySequence"
 DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 10_000  # the issue asks for pages of 10,000 events
 
@@ -94,6 +97,9 @@ class EventQuery:
     read_points: tuple[str, ...] = ()
     biz_locations: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
+    # WD_: these places or any site within them (the query service expands them through the directory).
+    read_points_within: tuple[str, ...] = ()
+    biz_locations_within: tuple[str, ...] = ()
     identifier_matches: tuple[IdentifierMatch, ...] = ()
     error_declarations_only: bool = False
     # What the SQL columns cannot say, checked on each event's body (extensions, ILMD, sensors, ...).
@@ -272,11 +278,10 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         actions=_one_of("EQ_action", multi.get("EQ_action", ()), ACTIONS),
         biz_steps=_words("bizStep")(multi.get("EQ_bizStep", ())),
         dispositions=_words("disposition")(multi.get("EQ_disposition", ())),
-        # kiik keeps no hierarchy of places: a place's descendants are the place itself.
-        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ()) + multi.get("WD_readPoint", ())),
-        biz_locations=_keys(
-            "EQ_bizLocation", multi.get("EQ_bizLocation", ()) + multi.get("WD_bizLocation", ())
-        ),
+        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ())),
+        biz_locations=_keys("EQ_bizLocation", multi.get("EQ_bizLocation", ())),
+        read_points_within=_keys("WD_readPoint", multi.get("WD_readPoint", ())),
+        biz_locations_within=_keys("WD_bizLocation", multi.get("WD_bizLocation", ())),
         event_ids=multi.get("EQ_eventID", ()),
         identifier_matches=tuple(_identifier_match(n, v) for n, v in multi.items() if n in MATCH_ROLES),
         error_declarations_only=_flag("EXISTS_errorDeclaration", single["EXISTS_errorDeclaration"])
