@@ -17,8 +17,10 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from kiik.epcis.domain.event_hash import STANDARD_PREFIXES, namespaces_from_context
 from kiik.epcis.domain.event_hash_values import BARE_WORDS
+from kiik.epcis.domain.vocabulary import XML_CARRIER_NAMESPACE, XML_CARRIER_PREFIX
 
 QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
+_CARRIED_CERTIFICATION = f"{{{XML_CARRIER_NAMESPACE}}}certificationInfo"
 
 _BASE = ("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "errorDeclaration", "certificationInfo")
 _WHERE = ("bizStep", "disposition", "readPoint", "bizLocation")
@@ -125,12 +127,27 @@ class _Writer:
             # JSON-LD's comment has no XML element; hashers skip it in both forms.
             element.append(etree.Comment(" " + str(event["comment"]).replace("--", "- -") + " "))
         self.extensions(element, event)
-        etree.cleanup_namespaces(element)
+        self.carried(element, event)
+        etree.cleanup_namespaces(element, top_nsmap={XML_CARRIER_PREFIX: XML_CARRIER_NAMESPACE})
         return element
+
+    def carried(self, element: Any, event: Mapping[str, Any]) -> None:
+        """What GS1's XSD has no place for, as extension elements in kiik's carrier namespace, which
+        the XSD lets any event end with and kiik's reader puts back: the second and later
+        certificationInfo (the XSD allows one, JSON a list)."""
+        certification = event.get("certificationInfo")
+        if isinstance(certification, list):
+            for value in certification[1:]:
+                etree.SubElement(element, _CARRIED_CERTIFICATION).text = _scalar(value)
 
     def field(self, parent: Any, name: str, value: Any) -> None:
         if name in _SIMPLE_TEXT:
             etree.SubElement(parent, name).text = value if isinstance(value, str) else _scalar(value)
+        elif name == "certificationInfo":
+            # One element where the XSD has it; the others are carried (see `carried`).
+            first = value[0] if isinstance(value, list) else value
+            if not isinstance(value, list) or value:
+                etree.SubElement(parent, name).text = _scalar(first)
         elif name in _PLAIN:
             for item in value if isinstance(value, list) else [value]:
                 etree.SubElement(parent, name).text = _scalar(item)
