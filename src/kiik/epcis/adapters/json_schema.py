@@ -15,7 +15,7 @@ jsonschema runs only for an event that check rejects, to say what is wrong and w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -179,22 +179,29 @@ def _plain_value(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) or value is None
 
 
-def query_schema_problems(query: dict[str, Any]) -> list[Problem]:
-    """Problems of an EPCIS REST query definition's value shapes.
+def query_schema_problems(
+    query: dict[str, Any], *, also_known: Callable[[str], bool] | None = None
+) -> list[Problem]:
+    """Problems of an EPCIS REST query definition, against the REST binding's query schema.
 
     The binding's OpenAPI types a named query's `query` as any object and points to GS1's query
     schema, which names fewer parameters than the query language of EPCIS 2.0 section 8.2.7.1
-    (no `HASATTR_bizLocation`, `EQATTR_`, `EQ_uom`, `GE_value` without a unit, `WD_` families, ...).
-    So a parameter GS1's schema names is checked against it (its value's type); any other is only
-    required to hold a plain value or a list of them: which names and values the query language
-    accepts is for the parser that serves GET /epcis/events to say (`parse_query`, run after this).
+    (no `HASATTR_bizLocation`, `EQATTR_`, `EQ_uom`, `GE_value` without a unit, ...). A parameter GS1's
+    schema names is checked against it; one it does not name but `also_known` accepts (the query
+    language's parser, which then reads it as it reads GET /epcis/events) is only required to hold a
+    plain value or a list of them; any other is refused by GS1's schema, naming it.
     """
     names, patterns = _query_schema_names()
-    known = {n: v for n, v in query.items() if n in names or any(p.search(n) for p in patterns)}
-    errors = _validator("EPCIS-Query", query=True).iter_errors(known)
-    problems = explain_errors(errors, "", "query", rule="query-schema")
+    checked: dict[str, Any] = {}
+    problems: list[Problem] = []
     for name, value in query.items():
-        if name in known:
+        if (
+            name in names
+            or any(p.search(name) for p in patterns)
+            or also_known is None
+            or not also_known(name)
+        ):
+            checked[name] = value
             continue
         values = value if isinstance(value, list) else [value]
         if not all(_plain_value(v) for v in values):
@@ -206,4 +213,5 @@ def query_schema_problems(query: dict[str, Any]) -> list[Problem]:
                     "of GET /epcis/events would), not an object or a nested list",
                 )
             )
-    return problems
+    errors = _validator("EPCIS-Query", query=True).iter_errors(checked)
+    return explain_errors(errors, "", "query", rule="query-schema") + problems

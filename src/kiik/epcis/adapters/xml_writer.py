@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from kiik.epcis.adapters.xml_text import plain_event_xml
 from kiik.epcis.domain.event_hash import STANDARD_PREFIXES, namespaces_from_context
 from kiik.epcis.domain.event_hash_values import BARE_WORDS
 from kiik.epcis.domain.vocabulary import XML_CARRIER_NAMESPACE, XML_CARRIER_PREFIX
@@ -237,23 +239,32 @@ def _creation_date() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _event_text(event: Mapping[str, Any]) -> str:
+    kind = str(event.get("type"))
+    plain = plain_event_xml(event, (*_BASE, *FIELD_ORDER.get(kind, ())), _scalar)
+    if plain is not None:
+        return plain
+    return str(etree.tostring(event_dict_to_xml(event), encoding=str))
+
+
 def query_document_xml(
     events: Iterable[Mapping[str, Any]],
     query_name: str = "SimpleEventQuery",
     subscription_id: str | None = None,
 ) -> bytes:
-    """An EPCISQueryDocument (GS1's query XSD) holding the events of one query result, as bytes."""
-    root = etree.Element(
-        f"{{{QUERY_NS}}}EPCISQueryDocument",
-        nsmap={"epcisq": QUERY_NS},
-        schemaVersion="2.0",
-        creationDate=_creation_date(),
+    """An EPCISQueryDocument (GS1's query XSD) holding the events of one query result, as bytes.
+
+    Written as text: the envelope here, each plain event by `xml_text`, any other by lxml."""
+    subscription = (
+        "" if subscription_id is None else f"<subscriptionID>{escape(subscription_id)}</subscriptionID>"
     )
-    results = etree.SubElement(etree.SubElement(root, "EPCISBody"), f"{{{QUERY_NS}}}QueryResults")
-    etree.SubElement(results, "queryName").text = query_name
-    if subscription_id is not None:
-        etree.SubElement(results, "subscriptionID").text = subscription_id
-    listed = etree.SubElement(etree.SubElement(results, "resultsBody"), "EventList")
-    for event in events:
-        listed.append(event_dict_to_xml(event))
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    head = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        f'<epcisq:EPCISQueryDocument xmlns:epcisq="{QUERY_NS}" schemaVersion="2.0" '
+        f'creationDate="{_creation_date()}"><EPCISBody><epcisq:QueryResults>'
+        f"<queryName>{escape(query_name)}</queryName>{subscription}<resultsBody>"
+    )
+    body = "".join(_event_text(event) for event in events)
+    listed = f"<EventList>{body}</EventList>" if body else "<EventList/>"
+    tail = "</resultsBody></epcisq:QueryResults></EPCISBody></epcisq:EPCISQueryDocument>"
+    return (head + listed + tail).encode()

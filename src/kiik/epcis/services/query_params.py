@@ -229,6 +229,11 @@ def _words(kind: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     return read
 
 
+def is_query_parameter(name: str) -> bool:
+    """Whether `parse_query` takes a parameter of this name (its value may still be refused)."""
+    return name in MULTI_VALUED or name in SINGLE_VALUED or is_body_parameter(name)
+
+
 def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
     """Read the query parameters of GET /epcis/events (as (name, value) pairs, repeats allowed)."""
     given: dict[str, list[str]] = {}
