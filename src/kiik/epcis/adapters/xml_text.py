@@ -32,7 +32,9 @@ _WORD_PREFIX = {
 
 
 def _escaped(value: str) -> str:
-    return value.translate(_TEXT_ESCAPES)
+    if "&" in value or "<" in value or ">" in value:
+        return value.translate(_TEXT_ESCAPES)
+    return value
 
 
 def _word(kind: str, value: Any) -> str:
@@ -49,9 +51,9 @@ def _list(name: str, inner: str) -> str:
 
 
 def _epcs(name: str, value: Any, _: Callable[[Any], str]) -> str | None:
-    if not isinstance(value, list):
+    if type(value) is not list:
         return None
-    return _list(name, "".join(_element("epc", str(epc)) for epc in value))
+    return _list(name, "".join([f"<epc>{_escaped(str(epc))}</epc>" for epc in value]))
 
 
 def _quantities(name: str, value: Any, scalar: Callable[[Any], str]) -> str | None:
@@ -59,7 +61,7 @@ def _quantities(name: str, value: Any, scalar: Callable[[Any], str]) -> str | No
         return None
     parts = []
     for quantity in value:
-        if not isinstance(quantity, Mapping) or not quantity.keys() <= {"epcClass", "quantity", "uom"}:
+        if type(quantity) is not dict or not quantity.keys() <= {"epcClass", "quantity", "uom"}:
             return None
         inner = _element("epcClass", str(quantity.get("epcClass", "")))
         if "quantity" in quantity:
@@ -80,7 +82,7 @@ def _typed_list(name: str, value: Any, _: Callable[[Any], str]) -> str | None:
     )
     parts = []
     for entry in value:
-        if not isinstance(entry, Mapping) or not entry.keys() <= {"type", item}:
+        if type(entry) is not dict or not entry.keys() <= {"type", item}:
             return None
         attribute = ""
         if "type" in entry:
@@ -90,19 +92,19 @@ def _typed_list(name: str, value: Any, _: Callable[[Any], str]) -> str | None:
 
 
 def _place(name: str, value: Any, _: Callable[[Any], str]) -> str | None:
-    if not isinstance(value, Mapping) or not value.keys() <= {"id"}:
+    if type(value) is not dict or not value.keys() <= {"id"}:
         return None
     return f"<{name}>{_element('id', str(value.get('id', '')))}</{name}>"
 
 
 def _text_field(name: str, value: Any, scalar: Callable[[Any], str]) -> str | None:
-    if isinstance(value, list | Mapping):
-        return None
-    return _element(name, value if isinstance(value, str) else scalar(value))
+    if type(value) is str:
+        return _element(name, value)
+    return None if isinstance(value, list | dict) else _element(name, scalar(value))
 
 
 def _vocabulary(name: str, value: Any, _: Callable[[Any], str]) -> str | None:
-    return None if isinstance(value, list | Mapping) else _element(name, _word(name, value))
+    return None if isinstance(value, list | dict) else _element(name, _word(name, value))
 
 
 _QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
