@@ -40,8 +40,9 @@ class StoredEvent(Protocol):
     declares_error: bool
     erroneous: bool
     body: dict[str, Any]
+    delivery_seq: int | None  # the order it became visible in (None until numbered)
 
-    def order_value(self, order_by: str) -> datetime: ...
+    def order_value(self, order_by: str) -> Any: ...
 
 
 class EventQueries(Protocol):
@@ -210,7 +211,7 @@ def _sorted_by_field(
         position = (found[-1].event_time, found[-1].pk)
     keyed.sort(key=lambda pair: (pair[0], pair[1].pk), reverse=query.descending)
     keyless.sort(key=lambda event: event.pk, reverse=query.descending)
-    ordered = [(key, event) for key, event in keyed] + [(None, event) for event in keyless]
+    ordered: list[tuple[SortKey | None, StoredEvent]] = [*keyed, *((None, event) for event in keyless)]
     if after is not None:
         ordered = [(k, e) for k, e in ordered if is_after(k, e.pk, after, query.descending)]
     return [event for _, event in ordered[:limit]], len(ordered) > limit

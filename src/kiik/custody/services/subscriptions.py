@@ -304,7 +304,9 @@ class _Round:
                 since, number = self.start(subscription)
                 if (since, number) not in slices:
                     events = [
-                        as_captured(e) for e in page if e.delivery_seq > number and e.record_time >= since
+                        as_captured(e)
+                        for e in page
+                        if (e.delivery_seq or 0) > number and e.record_time >= since
                     ]
                     context, shared = shared_context(events)
                     slices[(since, number)] = (context, json.dumps(shared), len(events))
@@ -318,7 +320,7 @@ class _Round:
                 if subscription.signature_token:
                     headers["GS1-Signature"] = signature(body, subscription.signature_token)
                 # The subscription moves to the page's last number (its record time is for the record).
-                after = (page[-1].record_time, int(page[-1].delivery_seq)) if page else None
+                after = (page[-1].record_time, int(page[-1].delivery_seq or 0)) if page else None
                 planned.append(
                     _Planned(subscription, body, headers, after, count, len(page) == DELIVERY_BATCH)
                 )
