@@ -298,19 +298,18 @@ class _Round:
                 after=min(number for _, number in starts),
                 limit=DELIVERY_BATCH,
             )
-            # Each subscriber's events of the page; subscribers at the same point share one encoding.
-            slices: dict[tuple[datetime, int], tuple[list[Any], str, int]] = {}
+            # Each subscriber's events of the page; subscribers given the same events share one encoding.
+            slices: dict[tuple[int, ...], tuple[list[Any], str]] = {}
             for subscription, _ in members:
                 since, number = self.start(subscription)
-                if (since, number) not in slices:
-                    events = [
-                        as_captured(e)
-                        for e in page
-                        if (e.delivery_seq or 0) > number and e.record_time >= since
-                    ]
-                    context, shared = shared_context(events)
-                    slices[(since, number)] = (context, json.dumps(shared), len(events))
-                context, encoded, count = slices[(since, number)]
+                chosen = tuple(
+                    i for i, e in enumerate(page) if (e.delivery_seq or 0) > number and e.record_time >= since
+                )
+                if chosen not in slices:
+                    context, shared = shared_context([as_captured(page[i]) for i in chosen])
+                    slices[chosen] = (context, json.dumps(shared))
+                context, encoded = slices[chosen]
+                count = len(chosen)
                 wanted = subscription.schedule is not None and subscription.report_if_empty
                 if count == 0 and (subscription.id in self.sent or not wanted):
                     idle.append((subscription.id, self.due_again(subscription)))
