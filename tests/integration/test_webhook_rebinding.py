@@ -4,9 +4,16 @@ later cannot move the connection). The resolver here answers differently each ti
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from kiik.custody.adapters.webhooks import HttpWebhookSender, WebhookRefused, pinned_url
 from kiik.epcis.domain.webhook_destinations import AllowList
@@ -78,3 +85,53 @@ def test_the_pinned_url_keeps_path_query_and_port_and_brackets_ipv6() -> None:
         "http://[2001:db8::5]:8080/cb",
         "hooks.example.org:8080",
     )
+
+
+def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `name` (its own authority), and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "hook.pem", tmp_path / "hook.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
+def test_https_goes_to_the_address_checked_with_the_name_for_tls(receiver: Receiver, tmp_path: Path) -> None:
+    """Over https the connection is made to the checked address, and TLS is spoken for the name: the
+    server's certificate, made for the name only, is accepted; a name it was not made for is not."""
+    cert_file, key_file = _certificate(tmp_path, "hooks.partner.test")
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert_file, key_file)
+    receiver.server.socket = served.wrap_socket(receiver.server.socket, server_side=True)
+    port = receiver.server.server_address[1]
+    trust = ssl.create_default_context(cafile=str(cert_file))
+    allowed = AllowList.read(["*.partner.test", "127.0.0.1/32"])
+
+    resolver = ChangingResolver(["127.0.0.1"])
+    sender = HttpWebhookSender(allowed, timeout=5, resolver=resolver, trust=trust)
+    sender.send(f"https://hooks.partner.test:{port}/hook", b"{}", {})
+    assert len(receiver.received) == 1
+    assert receiver.received[0].headers["host"] == f"hooks.partner.test:{port}"
+
+    other = HttpWebhookSender(allowed, timeout=5, resolver=ChangingResolver(["127.0.0.1"]), trust=trust)
+    with pytest.raises(WebhookRefused, match="could not be reached"):
+        other.send(f"https://other.partner.test:{port}/hook", b"{}", {})  # the certificate is not for it
+    assert len(receiver.received) == 1

@@ -11,6 +11,7 @@ Redirects are not followed: a subscriber cannot point kiik somewhere the allow-l
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,12 +44,20 @@ def pinned_url(dest: str, address: str) -> tuple[str, str]:
 
 
 class HttpWebhookSender:
-    def __init__(self, allowed: AllowList, *, timeout: float = 10.0, resolver: Resolver = resolve) -> None:
+    def __init__(
+        self,
+        allowed: AllowList,
+        *,
+        timeout: float = 10.0,
+        resolver: Resolver = resolve,
+        trust: ssl.SSLContext | None = None,
+    ) -> None:
+        """`trust`: the certificates https webhooks are checked against (the system's by default)."""
         self.allowed = allowed
         self.timeout = timeout
         self.resolver = resolver
         # One client for every send: its connections are kept and reused (it is safe across threads).
-        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False, verify=trust or True)
 
     def refusal(self, dest: str) -> str | None:
         try:
