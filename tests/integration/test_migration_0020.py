@@ -67,7 +67,7 @@ def test_events_are_numbered_and_subscriptions_keep_their_place(new_database: An
     upgrade(engine)
     assert is_current(engine) and drift(engine) == []
     with engine.connect() as connection:
-        numbers = dict(connection.execute(text("SELECT id, delivery_seq FROM events")).all())
+        numbers = dict(connection.execute(text("SELECT event_pk, seq FROM delivery_order")).all())
         position = connection.execute(text("SELECT after_event FROM query_subscriptions")).scalar()
     assert numbers == {2: 1, 4: 2, 1: 3, 3: 4}
     assert position == numbers[1]  # after event 1 (recorded at T[2]), which is number 3

@@ -7,10 +7,11 @@ Create Date: 2026-12-06
 A site may lie within another (a warehouse's cold room within the warehouse): `sites.parent_id`, so
 that `WD_bizLocation` and `WD_readPoint` take a place's descendants in.
 
-`events.delivery_seq` numbers events in the order they became visible (committed), assigned after
-commit by subscription delivery; subscriptions walk by it, so an event committed late with an earlier
-record time is not skipped. Existing events are numbered in (record time, id) order, and a
-subscription's position (the last event it was given, by id) becomes that event's number.
+`delivery_order` numbers events in the order they became visible (committed): a number given after
+commit by subscription delivery, to the events waiting in `events_to_number` (a row inserted with
+each event). Subscriptions walk by it, so an event committed late with an earlier record time is
+not skipped. Events stay append-only. Existing events are numbered in (record time, id) order, and a
+subscription's position (the id of the last event it was given) becomes that event's number.
 """
 
 import sqlalchemy as sa
@@ -28,16 +29,26 @@ def upgrade() -> None:
         batch_op.create_foreign_key(batch_op.f("fk_sites_parent_id_sites"), "sites", ["parent_id"], ["id"])
         batch_op.create_index(batch_op.f("ix_sites_parent_id"), ["parent_id"], unique=False)
     big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    op.add_column("events", sa.Column("delivery_seq", big, nullable=True))
-    op.execute(
-        "UPDATE events SET delivery_seq = numbered.n FROM "
-        "(SELECT id, row_number() OVER (ORDER BY record_time, id) AS n FROM events) AS numbered "
-        "WHERE events.id = numbered.id"
+    op.create_table(
+        "events_to_number",
+        sa.Column("event_pk", big, autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("event_pk", name=op.f("pk_events_to_number")),
     )
-    op.create_index("ix_events_delivery_seq", "events", ["delivery_seq"], unique=True)
+    op.create_table(
+        "delivery_order",
+        sa.Column("seq", big, autoincrement=False, nullable=False),
+        sa.Column("event_pk", big, nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_delivery_order")),
+    )
+    op.create_index("ix_delivery_order_event_pk", "delivery_order", ["event_pk"], unique=True)
+    op.execute(
+        "INSERT INTO delivery_order (seq, event_pk) "
+        "SELECT row_number() OVER (ORDER BY record_time, id), id FROM events"
+    )
     op.execute(
         "UPDATE query_subscriptions SET after_event = "
-        "(SELECT events.delivery_seq FROM events WHERE events.id = query_subscriptions.after_event) "
+        "(SELECT delivery_order.seq FROM delivery_order "
+        "WHERE delivery_order.event_pk = query_subscriptions.after_event) "
         "WHERE after_event IS NOT NULL"
     )
 
@@ -45,11 +56,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(
         "UPDATE query_subscriptions SET after_event = "
-        "(SELECT events.id FROM events WHERE events.delivery_seq = query_subscriptions.after_event) "
+        "(SELECT delivery_order.event_pk FROM delivery_order "
+        "WHERE delivery_order.seq = query_subscriptions.after_event) "
         "WHERE after_event IS NOT NULL"
     )
-    op.drop_index("ix_events_delivery_seq", table_name="events")
-    op.drop_column("events", "delivery_seq")
+    op.drop_index("ix_delivery_order_event_pk", table_name="delivery_order")
+    op.drop_table("delivery_order")
+    op.drop_table("events_to_number")
     with op.batch_alter_table("sites") as batch_op:
         batch_op.drop_index(batch_op.f("ix_sites_parent_id"))
         batch_op.drop_constraint(batch_op.f("fk_sites_parent_id_sites"), type_="foreignkey")
