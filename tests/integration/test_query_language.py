@@ -163,7 +163,8 @@ CASES: dict[str, tuple[list[tuple[str, str]], Callable[[dict[str, Any]], bool]]]
     ),
     "GE_value with its unit": ([("GE_value_CEL", "20")], lambda e: any(t >= 20 for t in _temperatures(e))),
     "LT_value with its unit": ([("LT_value_CEL", "0")], lambda e: any(t < 0 for t in _temperatures(e))),
-    "a unit nobody used": ([("GE_value_FAH", "-1000")], lambda e: False),
+    # Values compare after conversion into the unit asked; a unit of another dimension matches none.
+    "a unit nobody used": ([("GE_value_KGM", "-1000")], lambda e: False),
     "EQ_uom": ([("EQ_uom", "P1")], lambda e: any(r.get("uom") == "P1" for r in _reports(e))),
     "EQ_deviceID": (
         [("EQ_deviceID", DEVICES[0])],

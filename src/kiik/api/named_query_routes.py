@@ -19,6 +19,7 @@ from kiik.custody.services.named_queries import (
     read_query,
 )
 from kiik.epcis.adapters.json_schema import query_schema_problems
+from kiik.epcis.services.query_params import is_query_parameter
 from kiik.http.deps import PrincipalDep, RegistryDep
 from kiik.http.problems import problem
 
@@ -34,7 +35,7 @@ class QueryDefinition(BaseModel):
 
 @router.post("/queries", status_code=201, summary="Keep a query under a name")
 def post_query(body: QueryDefinition, registry: RegistryDep, principal: PrincipalDep) -> Response:
-    problems = query_schema_problems(body.query)
+    problems = query_schema_problems(body.query, also_known=is_query_parameter)
     if problems:
         details = [p.to_dict() for p in problems]
         detail = "; ".join(f"{p['path']}: {p['message']}" for p in details)

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from kiik.bootstrap.registry import Registry
 from kiik.custody.adapters.webhooks import HttpWebhookSender
 from kiik.custody.services.named_queries import as_parameters, read_query
-from kiik.custody.services.queries import as_captured, events_recorded_after
+from kiik.custody.services.queries import as_captured, events_recorded_after, number_new_events
 from kiik.custody.services.subscriptions import (
     SubscriptionRequest,
     create_subscription,
@@ -130,9 +130,10 @@ async def stream_events(websocket: WebSocket, name: str) -> None:
         await websocket.close(code=1008, reason=str(exc)[:120])
         return
     await websocket.accept()
-    after: tuple[datetime, int] | None = None
+    after = 0  # the delivery number of the last event sent (see number_new_events)
     try:
         while True:
+            await run_in_threadpool(number_new_events, registry.uow())
             page: list[Any] = await run_in_threadpool(
                 events_recorded_after,
                 registry.uow(),
@@ -143,7 +144,7 @@ async def stream_events(websocket: WebSocket, name: str) -> None:
                 limit=WEBSOCKET_BATCH,
             )
             if page:
-                after = (page[-1].record_time, page[-1].pk)
+                after = page[-1].delivery_seq
                 document = query_document([as_captured(e) for e in page], name)
                 await websocket.send_text(json.dumps(document))
                 continue

@@ -1,4 +1,4 @@
-"""`kiik org add|list`, `kiik site add`, `kiik token create`: who may use the registry."""
+"""`kiik org add|list`, `kiik site add|move`, `kiik token create`: who may use the registry."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from rich.table import Table
 
 from kiik.cli.common import DbOption, console, fail, registry_for
 from kiik.directory.domain.permissions import OrgKind, Role
-from kiik.directory.services.auth import DirectoryError, add_organisation, add_site, create_token
+from kiik.directory.services.auth import (
+    DirectoryError,
+    add_organisation,
+    add_site,
+    create_token,
+    set_site_parent,
+)
 
 org_app = typer.Typer(help="Organisations using the registry.", no_args_is_help=True)
 site_app = typer.Typer(help="Sites (SGLN) of organisations.", no_args_is_help=True)
@@ -61,14 +67,29 @@ def site_add(
     org: Annotated[str, typer.Option("--org", help="Organisation code")],
     sgln: Annotated[str, typer.Argument(help="Site GLN: urn:epc:id:sgln:…, Digital Link or (414)…")],
     name: Annotated[str, typer.Option(help="Name of the site")],
+    parent: Annotated[str | None, typer.Option(help="The registered site this one lies within")] = None,
     db: DbOption = None,
 ) -> None:
-    """Register a site of an organisation."""
+    """Register a site of an organisation (optionally within another site)."""
     try:
-        key = add_site(registry_for(db).uow(), org, sgln, name)
+        key = add_site(registry_for(db).uow(), org, sgln, name, parent=parent)
     except DirectoryError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]site added[/] {key}")
+
+
+@site_app.command("move")
+def site_move(
+    sgln: Annotated[str, typer.Argument(help="The site's GLN")],
+    parent: Annotated[str | None, typer.Option(help="The site it lies within; leave out for none")] = None,
+    db: DbOption = None,
+) -> None:
+    """Place a site within another one (WD_bizLocation and WD_readPoint take its descendants in)."""
+    try:
+        set_site_parent(registry_for(db).uow(), sgln, parent)
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"[green]site moved[/] {sgln}")
 
 
 @token_app.command("create")

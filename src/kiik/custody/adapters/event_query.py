@@ -24,13 +24,24 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
 )
 
-from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, items, named_queries
+from kiik.custody.adapters.tables import (
+    delivery_order,
+    erroneous_events,
+    event_identifiers,
+    events,
+    events_to_number,
+    items,
+    named_queries,
+)
 from kiik.custody.adapters.visibility import event_visible, names_held_item, recorded_by
+from kiik.db.bulk_insert import insert_rows
 from kiik.directory.adapters.tables import organisations
 from kiik.directory.domain.permissions import ExportedTo, Viewer
+from kiik.epcis.services.query_params import DELIVERY_ORDER
 
 
 class IdentifierMatch(Protocol):
@@ -79,7 +90,7 @@ class Criteria(Protocol):
     def descending(self) -> bool: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueriedEvent:
     pk: int
     hash_id: str
@@ -94,8 +105,11 @@ class QueriedEvent:
     declares_error: bool
     erroneous: bool
     body: dict[str, Any]
+    delivery_seq: int | None = None
 
-    def order_value(self, order_by: str) -> datetime:
+    def order_value(self, order_by: str) -> Any:
+        if order_by == DELIVERY_ORDER:
+            return self.delivery_seq
         return self.record_time if order_by == "recordTime" else self.event_time
 
 
@@ -124,7 +138,15 @@ FEW_HELD = 2000
 # The roles in which an identifier is an EPC of the event (not a class or a quantity).
 EPC_ROLES = ("epc", "parent", "child", "input", "output")
 
-_ORDER_COLUMNS = {"eventTime": events.c.event_time, "recordTime": events.c.record_time}
+_ORDER_COLUMNS = {
+    "eventTime": events.c.event_time,
+    "recordTime": events.c.record_time,
+    DELIVERY_ORDER: delivery_order.c.seq,
+}
+# Serialises numbering on PostgreSQL (SQLite runs one writer at a time).
+_NUMBERING_LOCK = 716_016
+# Events taken off the waiting list per statement.
+_NUMBERED_AT_ONCE = 5_000
 
 
 def _is_erroneous() -> ColumnElement[bool]:
@@ -150,6 +172,7 @@ def _queried(row: Any) -> QueriedEvent:
         declares_error=bool(row.declares_error),
         erroneous=bool(row.erroneous),
         body=row.body,
+        delivery_seq=getattr(row, "delivery_seq", None),
     )
 
 
@@ -228,7 +251,7 @@ class EventQueryStore:
         *,
         visible_to: Viewer,
         limit: int,
-        after: tuple[datetime, int] | None = None,
+        after: tuple[Any, int] | None = None,
     ) -> list[QueriedEvent]:
         """Up to `limit` events matching `criteria`, in the asked order, after the keyset `after`.
 
@@ -237,6 +260,9 @@ class EventQueryStore:
         either index from being used, which at a million events is seconds instead of milliseconds.
         """
         column = _ORDER_COLUMNS[criteria.order_by]
+        # In delivery order, only numbered events, with their numbers (see number_new_events).
+        delivery = criteria.order_by == DELIVERY_ORDER
+        source = events.join(delivery_order, delivery_order.c.event_pk == events.c.id) if delivery else events
         conditions = _conditions(criteria)
         if after is not None:
             value, pk = after
@@ -253,13 +279,54 @@ class EventQueryStore:
         elif visible_to is not None:
             few_held = self.holds_few(visible_to)
             branches = [
-                select(events.c.id).where(part, *conditions).order_by(*order).limit(limit).subquery()
+                select(events.c.id)
+                .select_from(source)
+                .where(part, *conditions)
+                .order_by(*order)
+                .limit(limit)
+                .subquery()
                 for part in (recorded_by(visible_to), names_held_item(visible_to, few_held=few_held))
             ]
             page = union_all(*(select(branch.c.id) for branch in branches))
             conditions = [events.c.id.in_(page)]
-        query = _selected().where(*conditions).order_by(*order).limit(limit)
-        return [_queried(r) for r in self.connection.execute(query)]
+        query = _selected().select_from(source).where(*conditions).order_by(*order).limit(limit)
+        if delivery:
+            query = query.add_columns(delivery_order.c.seq.label("delivery_seq"))
+        # All rows at once: a page of 10,000 fetched row by row costs a tenth of a second more.
+        return [_queried(r) for r in self.connection.execute(query).all()]
+
+    def number_new_events(self) -> int:
+        """Number the committed events waiting in `events_to_number`, after every number given, in
+        (record time, id) order; how many were numbered.
+
+        Run in a transaction of its own and committed: numbers are given one numbering at a time (an
+        advisory lock on PostgreSQL; on SQLite the transaction writes first, taking the one writer's
+        lock), and only to events this transaction sees, which are committed ones. An event committed
+        later gets a later number, whatever its record time: a reader walking by number never passes
+        an event it has not seen yet. Events themselves are never updated."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(text(f"SELECT pg_advisory_xact_lock({_NUMBERING_LOCK})"))
+        else:
+            self.connection.execute(delete(events_to_number).where(false()))
+        waiting = (
+            select(events_to_number.c.event_pk)
+            .join(events, events.c.id == events_to_number.c.event_pk)
+            .order_by(events.c.record_time, events.c.id)
+        )
+        pks = list(self.connection.scalars(waiting))
+        if not pks:
+            return 0
+        given = int(self.connection.scalar(select(func.coalesce(func.max(delivery_order.c.seq), 0))) or 0)
+        insert_rows(
+            self.connection,
+            delivery_order,
+            ("seq", "event_pk"),
+            [(given + n, pk) for n, pk in enumerate(pks, 1)],
+        )
+        for start in range(0, len(pks), _NUMBERED_AT_ONCE):
+            part = pks[start : start + _NUMBERED_AT_ONCE]
+            self.connection.execute(delete(events_to_number).where(events_to_number.c.event_pk.in_(part)))
+        return len(pks)
 
     def holds_few(self, org_id: int) -> bool:
         """True when the organisation holds at most FEW_HELD items (see `names_held_item`)."""

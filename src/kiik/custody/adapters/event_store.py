@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text, tuple_
 
 from kiik.custody.adapters.item_store import chunked, one_of
-from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events
+from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, events_to_number
 from kiik.db.bulk_insert import insert_row_returning_id, insert_rows
 
 # The columns of an event row as `add` builds it (the id is given apart).
@@ -116,6 +116,8 @@ class EventStore:
             for role, key in event.identifiers
         ]
         insert_rows(self.connection, event_identifiers, IDENTIFIER_COLUMNS, identifier_rows)
+        # Numbered for delivery once committed (see EventQueryStore.number_new_events).
+        insert_rows(self.connection, events_to_number, ("event_pk",), [(pk,) for pk in pks])
         return pks
 
     def _insert_with_ids(self, rows: list[tuple[Any, ...]]) -> list[int]:

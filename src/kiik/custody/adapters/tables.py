@@ -179,6 +179,22 @@ named_queries = Table(
 # far delivery got (the record time and id of the last event delivered), so that a delivery that
 # failed resumes where it stopped. `due_at` is when to try next (a stream's next round, a schedule's
 # next run, or a retry after a backoff).
+# The order events became visible in, what subscriptions walk by: each event gets a number after its
+# capture committed (kiik.custody.adapters.event_query.EventQueryStore.number_new_events). Events stay
+# append-only: the numbers live here, and the events still to number wait in `events_to_number`, a
+# row inserted with each event in its capture's transaction and removed when it is numbered.
+events_to_number = Table(
+    "events_to_number",
+    metadata,
+    Column("event_pk", BigId, primary_key=True, autoincrement=False),
+)
+delivery_order = Table(
+    "delivery_order",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=False),
+    Column("event_pk", BigId, nullable=False),
+    Index("ix_delivery_order_event_pk", "event_pk", unique=True),
+)
 query_subscriptions = Table(
     "query_subscriptions",
     metadata,

@@ -20,12 +20,19 @@ class QueryNameTaken(ValueError):
     """A named query exists already under that name (the binding's 409)."""
 
 
+def _text(value: Any) -> str:
+    """A JSON value as query-string text: booleans as true/false, null as empty (EXISTS_ asks so)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def as_parameters(definition: dict[str, Any]) -> list[tuple[str, str]]:
     """A query definition (JSON: lists or single values) as the parameters of GET /epcis/events."""
     found: list[tuple[str, str]] = []
     for name, value in definition.items():
         values = value if isinstance(value, list) else [value]
-        texts = ["true" if v is True else "false" if v is False else str(v) for v in values]
+        texts = [_text(v) for v in values]
         if name in MULTI_VALUED:
             found.append((name, "|".join(texts)))
         else:

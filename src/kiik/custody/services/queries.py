@@ -23,8 +23,9 @@ from typing import Any, Protocol
 from kiik.directory.domain.permissions import Permission, Principal, Viewer
 from kiik.directory.services.scope import restrict
 from kiik.epcis.domain.query_filters import MasterData
+from kiik.epcis.domain.query_order import SortKey, is_after, sort_key
 from kiik.epcis.services.identifier_terms import stored_key
-from kiik.epcis.services.query_params import PAGING, EventQuery, parse_query
+from kiik.epcis.services.query_params import DELIVERY_ORDER, ORDER_FIELDS, PAGING, EventQuery, parse_query
 from kiik.errors import NotFound, QueryError, QueryTooLarge
 
 
@@ -39,8 +40,9 @@ class StoredEvent(Protocol):
     declares_error: bool
     erroneous: bool
     body: dict[str, Any]
+    delivery_seq: int | None  # the order it became visible in (None until numbered)
 
-    def order_value(self, order_by: str) -> datetime: ...
+    def order_value(self, order_by: str) -> Any: ...
 
 
 class EventQueries(Protocol):
@@ -93,13 +95,23 @@ def from_token(token: str) -> bytes:
     return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
 
 
+def _orders_by_field(query: EventQuery) -> bool:
+    return query.order_by not in ORDER_FIELDS and query.order_by != DELIVERY_ORDER
+
+
+def _position_value(query: EventQuery, last: StoredEvent) -> Any:
+    if _orders_by_field(query):
+        return sort_key(last.body, query.order_by)
+    return last.order_value(query.order_by).isoformat()
+
+
 def page_token(query: EventQuery, last: StoredEvent, given: int = 0) -> str:
     """An opaque token for the page after `last`, bound to the query's filters and order; `given`
     counts the events of the pages so far (what an eventCountLimit is spent against)."""
     data = {
         "o": query.order_by,
         "d": "DESC" if query.descending else "ASC",
-        "v": last.order_value(query.order_by).isoformat(),
+        "v": _position_value(query, last),
         "i": last.pk,
         "q": _fingerprint(query),
         "n": given,
@@ -107,7 +119,18 @@ def page_token(query: EventQuery, last: StoredEvent, given: int = 0) -> str:
     return as_token(json.dumps(data, separators=(",", ":")).encode())
 
 
-def read_page_token(query: EventQuery) -> tuple[tuple[datetime, int], int] | None:
+def _read_position_value(query: EventQuery, value: Any) -> Any:
+    if not _orders_by_field(query):
+        return datetime.fromisoformat(value)
+    if value is None:
+        return None
+    rank, key = value
+    if rank not in (0, 1, 2) or not isinstance(key, str if rank == 2 else int | float):
+        raise ValueError("not a sort key")
+    return (rank, key)
+
+
+def read_page_token(query: EventQuery) -> tuple[tuple[Any, int], int] | None:
     """The keyset position a query's nextPageToken points after, and how many events the pages
     before gave (None on the first page)."""
     token = query.page_token
@@ -115,7 +138,7 @@ def read_page_token(query: EventQuery) -> tuple[tuple[datetime, int], int] | Non
         return None
     try:
         data = json.loads(from_token(token))
-        position = (datetime.fromisoformat(data["v"]), int(data["i"]))
+        position = (_read_position_value(query, data["v"]), int(data["i"]))
         given = int(data.get("n", 0))
         bound = (data["o"], data["d"], data["q"])
     except (ValueError, KeyError, TypeError):
@@ -153,10 +176,97 @@ def _master_data(uow: ReadUnitOfWork) -> MasterData:
     return lookup
 
 
+# An orderBy on a field inside the event sorts every matching event in memory: up to this many.
+MAX_SORTED = 100_000
+# Events read from SQL at a time when every matching event is read.
+SORT_BATCH = 5_000
+
+
+def _sorted_by_field(
+    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[Any, int] | None
+) -> tuple[list[StoredEvent], bool]:
+    """Up to `limit` events matching the query after `after`, ordered by the field `query.order_by`
+    names (see `kiik.epcis.domain.query_order`), and whether more follow."""
+    scan = replace(query, order_by="eventTime", descending=False)
+    master_data = _master_data(uow) if any(f.needs_master_data for f in query.body_filters) else None
+    keyed: list[tuple[SortKey, StoredEvent]] = []
+    keyless: list[StoredEvent] = []
+    position: tuple[datetime, int] | None = None
+    while True:
+        found = list(uow.queries.find(scan, visible_to=visible_to, limit=SORT_BATCH, after=position))
+        for event in found:
+            if all(check(event.body, master_data) for check in query.body_filters):
+                key = sort_key(event.body, query.order_by)
+                if key is None:
+                    keyless.append(event)
+                else:
+                    keyed.append((key, event))
+        if len(keyed) + len(keyless) > MAX_SORTED:
+            raise QueryTooLarge(
+                f"orderBy: ordering by {query.order_by} sorts every matching event, and kiik sorts at most "
+                f"{MAX_SORTED:,}; narrow the query (GE_eventTime, EQ_bizStep, ...) or order by eventTime"
+            )
+        if len(found) < SORT_BATCH:
+            break
+        position = (found[-1].event_time, found[-1].pk)
+    keyed.sort(key=lambda pair: (pair[0], pair[1].pk), reverse=query.descending)
+    keyless.sort(key=lambda event: event.pk, reverse=query.descending)
+    ordered: list[tuple[SortKey | None, StoredEvent]] = [*keyed, *((None, event) for event in keyless)]
+    if after is not None:
+        ordered = [(k, e) for k, e in ordered if is_after(k, e.pk, after, query.descending)]
+    return [event for _, event in ordered[:limit]], len(ordered) > limit
+
+
+# A place no event has (stored places are URIs): what an IN list asks for when nothing can match.
+NO_PLACE = ("",)
+
+
+def _within(uow: ReadUnitOfWork, query: EventQuery) -> EventQuery:
+    """The query with its WD_ places expanded to the sites within them (at any depth), ANDed with its
+    EQ_ places: `EQ_bizLocation=a&WD_bizLocation=b` asks for `a` when it lies within `b`."""
+    if not query.read_points_within and not query.biz_locations_within:
+        return query
+    keyed = {stored_key(site.sgln): site for site in uow.directory.sites()}
+    children: dict[int | None, list[Any]] = {}
+    for site in keyed.values():
+        children.setdefault(site.parent_id, []).append(site)
+
+    def descendants(places: tuple[str, ...]) -> set[str]:
+        found = set(places)
+        waiting = [keyed[p] for p in places if p in keyed]
+        while waiting:
+            site = waiting.pop()
+            for child in children.get(site.id, []):
+                key = stored_key(child.sgln)
+                if key not in found:
+                    found.add(key)
+                    waiting.append(child)
+        return found
+
+    def combined(equal: tuple[str, ...], within: tuple[str, ...]) -> tuple[str, ...]:
+        if not within:
+            return equal
+        places = descendants(within)
+        if equal:
+            places &= set(equal)
+        return tuple(sorted(places)) or NO_PLACE
+
+    return replace(
+        query,
+        read_points=combined(query.read_points, query.read_points_within),
+        biz_locations=combined(query.biz_locations, query.biz_locations_within),
+        read_points_within=(),
+        biz_locations_within=(),
+    )
+
+
 def _matching(
-    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[datetime, int] | None
+    uow: ReadUnitOfWork, query: EventQuery, visible_to: Viewer, limit: int, after: tuple[Any, int] | None
 ) -> tuple[list[StoredEvent], bool]:
     """Up to `limit` events matching the query after `after`, and whether more follow."""
+    query = _within(uow, query)
+    if _orders_by_field(query):
+        return _sorted_by_field(uow, query, visible_to, limit, after)
     if not query.body_filters:
         found = list(uow.queries.find(query, visible_to=visible_to, limit=limit + 1, after=after))
         return found[:limit], len(found) > limit
@@ -250,25 +360,37 @@ def known_values(
 _NOT_FOR_SUBSCRIPTIONS = PAGING | {"orderBy", "orderDirection", "eventCountLimit", "maxEventCount"}
 
 
+def number_new_events(uow: ReadUnitOfWork) -> int:
+    """Give the events committed since the last numbering their delivery numbers (the order
+    subscriptions deliver in); run before reading what a subscription delivers next."""
+    with uow:
+        stores: Any = uow
+        numbered = int(stores.queries.number_new_events())
+        stores.commit()
+    return numbered
+
+
 def events_recorded_after(
     uow: ReadUnitOfWork,
     principal: Principal,
     parameters: Iterable[tuple[str, str]],
     *,
     since: datetime,
-    after: tuple[datetime, int] | None,
+    after: int,
     limit: int,
 ) -> list[StoredEvent]:
     """The events the principal may see that match the parameters, recorded at `since` or later and
-    after the keyset `after` (recordTime, id), in the order they were recorded: what a subscription
-    delivers next."""
+    numbered after `after`, in the order they were numbered (`number_new_events`): what a
+    subscription delivers next. Walking by that number rather than by (recordTime, id) is what keeps
+    an event committed late, with an earlier record time than one delivered already, from being
+    skipped."""
     scope = restrict(principal, Permission.EVENTS_READ)
     query = parse_query([(n, v) for n, v in parameters if n not in _NOT_FOR_SUBSCRIPTIONS])
     since = naive(since)
     start = since if query.record_time_from is None else max(query.record_time_from, since)
-    query = replace(query, order_by="recordTime", descending=False, record_time_from=start)
+    query = replace(query, order_by=DELIVERY_ORDER, descending=False, record_time_from=start)
     with uow:
-        page, _ = _matching(uow, query, scope.visible_to, limit, after)
+        page, _ = _matching(uow, query, scope.visible_to, limit, (after, 0))
     return page
 
 

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import uuid
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +23,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from kiik.custody.services.named_queries import as_parameters, read_query
-from kiik.custody.services.queries import ReadUnitOfWork, as_captured, epcis_time, events_recorded_after
+from kiik.custody.services.queries import (
+    ReadUnitOfWork,
+    as_captured,
+    epcis_time,
+    events_recorded_after,
+    number_new_events,
+)
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.epcis.domain.event_facts import parse_time
 from kiik.epcis.domain.query_document import query_document, shared_context
@@ -244,8 +249,10 @@ class _Round:
 
     @staticmethod
     def start(subscription: Any) -> tuple[datetime, int]:
-        """Where a subscription is: after this (recordTime, id); an id of 0 takes its start time in."""
-        return subscription.after or (subscription.initial_record_time or subscription.created_at, 0)
+        """Where a subscription is: events recorded from this time, numbered after this delivery
+        number (`number_new_events`); 0 before its first delivery."""
+        since = subscription.initial_record_time or subscription.created_at
+        return since, subscription.after[1] if subscription.after else 0
 
     def due_again(self, subscription: Any) -> datetime:
         return self.now if subscription.stream else Schedule.read(subscription.schedule).next_run(self.now)
@@ -282,36 +289,39 @@ class _Round:
             except NotFound:
                 ended += [(s.id, f"the query {query_name!r} is gone") for s, _ in members]
                 continue
-            earliest = min(self.start(s) for s, _ in members)
+            starts = [self.start(s) for s, _ in members]
             page = events_recorded_after(
                 self.uow_factory(),
                 principal,
                 parameters,
-                since=earliest[0],
-                after=earliest,
+                since=min(since for since, _ in starts),
+                after=min(number for _, number in starts),
                 limit=DELIVERY_BATCH,
             )
-            positions = [(e.record_time, e.pk) for e in page]
-            slices: dict[int, tuple[list[Any], str]] = {}  # first event -> context, encoded events
+            # Each subscriber's events of the page; subscribers given the same events share one encoding.
+            slices: dict[tuple[int, ...], tuple[list[Any], str]] = {}
             for subscription, _ in members:
-                first = bisect_right(positions, self.start(subscription))
-                if first not in slices:
-                    context, events = shared_context([as_captured(e) for e in page[first:]])
-                    slices[first] = (context, json.dumps(events))
-                context, encoded = slices[first]
+                since, number = self.start(subscription)
+                chosen = tuple(
+                    i for i, e in enumerate(page) if (e.delivery_seq or 0) > number and e.record_time >= since
+                )
+                if chosen not in slices:
+                    context, shared = shared_context([as_captured(page[i]) for i in chosen])
+                    slices[chosen] = (context, json.dumps(shared))
+                context, encoded = slices[chosen]
+                count = len(chosen)
                 wanted = subscription.schedule is not None and subscription.report_if_empty
-                if first == len(page) and (subscription.id in self.sent or not wanted):
+                if count == 0 and (subscription.id in self.sent or not wanted):
                     idle.append((subscription.id, self.due_again(subscription)))
                     continue
                 body = _body(context, encoded, query_name, subscription.id)
                 headers = {"Content-Type": "application/ld+json", "GS1-EPCIS-Version": "2.0.0"}
                 if subscription.signature_token:
                     headers["GS1-Signature"] = signature(body, subscription.signature_token)
-                after = positions[-1] if len(page) > first else None
+                # The subscription moves to the page's last number (its record time is for the record).
+                after = (page[-1].record_time, int(page[-1].delivery_seq or 0)) if page else None
                 planned.append(
-                    _Planned(
-                        subscription, body, headers, after, len(page) - first, len(page) == DELIVERY_BATCH
-                    )
+                    _Planned(subscription, body, headers, after, count, len(page) == DELIVERY_BATCH)
                 )
         return planned, idle, ended
 
@@ -378,6 +388,7 @@ def deliver_subscriptions(
         pending = list(uow.subscriptions.due(now, limit=1000))  # type: ignore[attr-defined]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while pending:
+            number_new_events(uow_factory())
             planned, idle, ended = delivery.plan(pending)
             outcomes = list(pool.map(lambda p: _send(sender, p), planned))
             pending = delivery.record(list(zip(planned, outcomes, strict=True)), idle, ended)

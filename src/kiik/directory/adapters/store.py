@@ -27,6 +27,7 @@ class Site:
     org_id: int
     sgln: str
     name: str
+    parent_id: int | None = None  # the site this one lies within
 
 
 @dataclass(frozen=True)
@@ -84,21 +85,24 @@ class DirectoryStore:
         row = self.connection.execute(select(organisations).where(organisations.c.pgln == pgln)).first()
         return _org(row) if row else None
 
-    def add_site(self, org_id: int, sgln: str, name: str) -> Site:
+    def add_site(self, org_id: int, sgln: str, name: str, parent_id: int | None = None) -> Site:
         result = self.connection.execute(
-            insert(sites).values(org_id=org_id, sgln=sgln, name=name, created_at=now())
+            insert(sites).values(org_id=org_id, sgln=sgln, name=name, parent_id=parent_id, created_at=now())
         )
-        return Site(result.inserted_primary_key[0], org_id, sgln, name)
+        return Site(result.inserted_primary_key[0], org_id, sgln, name, parent_id)
+
+    def set_site_parent(self, site_id: int, parent_id: int | None) -> None:
+        self.connection.execute(update(sites).where(sites.c.id == site_id).values(parent_id=parent_id))
 
     def sites(self, org_id: int | None = None) -> list[Site]:
         query = select(sites).order_by(sites.c.id)
         if org_id is not None:
             query = query.where(sites.c.org_id == org_id)
-        return [Site(r.id, r.org_id, r.sgln, r.name) for r in self.connection.execute(query)]
+        return [Site(r.id, r.org_id, r.sgln, r.name, r.parent_id) for r in self.connection.execute(query)]
 
     def site(self, sgln: str) -> Site | None:
         row = self.connection.execute(select(sites).where(sites.c.sgln == sgln)).first()
-        return Site(row.id, row.org_id, row.sgln, row.name) if row else None
+        return Site(row.id, row.org_id, row.sgln, row.name, row.parent_id) if row else None
 
     def add_token(self, token_hash: str, org_id: int, role: str, label: str) -> int:
         result = self.connection.execute(

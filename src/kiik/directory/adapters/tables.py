@@ -33,6 +33,8 @@ sites = Table(
     Column("sgln", String(120), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # The site this one lies within (WD_bizLocation and WD_readPoint take descendants in).
+    Column("parent_id", Integer, ForeignKey("sites.id"), nullable=True, index=True),
 )
 
 api_tokens = Table(

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
@@ -123,7 +124,24 @@ def _country(country: str | None, kind: OrgKind, home: str) -> str:
     return chosen
 
 
-def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Principal | None = None) -> str:
+def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
+    canonical = _canonical(sgln, "sgln")
+    found = uow.directory.site(canonical) if canonical else None
+    if found is None:
+        raise DirectoryError(f"{what}: no site {sgln} is registered; add it first (`kiik site add`)")
+    return found
+
+
+def add_site(
+    uow: UnitOfWork,
+    org_code: str,
+    sgln: str,
+    name: str,
+    actor: Principal | None = None,
+    *,
+    parent: str | None = None,
+) -> str:
+    """Register a site of an organisation, optionally within a registered site (its parent)."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
     canonical_sgln = _canonical(sgln, "sgln")
@@ -134,10 +152,34 @@ def add_site(uow: UnitOfWork, org_code: str, sgln: str, name: str, actor: Princi
             raise DirectoryError(f"no organisation with code {org_code!r}: see `kiik org list`")
         if uow.directory.site(canonical_sgln) is not None:
             raise DirectoryError(f"the site {sgln} is registered already")
-        uow.directory.add_site(org.id, canonical_sgln, name)
-        record(uow, actor, "site.added", canonical_sgln, organisation=org_code, name=name)
+        parent_site = _registered_site(uow, parent, "parent") if parent else None
+        uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None)
+        details = {"parent": parent_site.sgln} if parent_site else {}
+        record(uow, actor, "site.added", canonical_sgln, organisation=org_code, name=name, **details)
         uow.commit()
     return canonical_sgln
+
+
+def set_site_parent(uow: UnitOfWork, sgln: str, parent: str | None, actor: Principal | None = None) -> None:
+    """Place a registered site within another (None: within none); a site cannot lie within itself
+    or within one of the sites that lie within it."""
+    if actor is not None:
+        require(actor, Permission.ORGANISATIONS_MANAGE)
+    with uow:
+        site = _registered_site(uow, sgln, "site")
+        parent_site = _registered_site(uow, parent, "parent") if parent else None
+        if parent_site is not None:
+            parents = {s.id: s.parent_id for s in uow.directory.sites()}
+            above: int | None = parent_site.id
+            while above is not None:
+                if above == site.id:
+                    raise DirectoryError(
+                        f"parent: {parent} lies within {sgln} (or is it): a site cannot lie within itself"
+                    )
+                above = parents.get(above)
+        uow.directory.set_site_parent(site.id, parent_site.id if parent_site else None)
+        record(uow, actor, "site.moved", site.sgln, parent=parent_site.sgln if parent_site else "")
+        uow.commit()
 
 
 def create_token(

@@ -14,7 +14,8 @@ jsonschema runs only for an event that check rejects, to say what is wrong and w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -168,7 +169,49 @@ def envelope_schema_problems(envelope: dict[str, Any], kind: str) -> list[Proble
     return explain_errors(errors, "", kind)
 
 
-def query_schema_problems(query: dict[str, Any]) -> list[Problem]:
-    """Problems of an EPCIS REST query definition, against the query schema of the REST binding."""
-    errors = _validator("EPCIS-Query", query=True).iter_errors(query)
-    return explain_errors(errors, "", "query", rule="query-schema")
+@cache
+def _query_schema_names() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    schema = _unescaped_patterns(load_schema_file("epcis_query_schema.json"))["definitions"]["EPCIS-Query"]
+    return frozenset(schema["properties"]), tuple(re.compile(p) for p in schema["patternProperties"])
+
+
+def _plain_value(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def query_schema_problems(
+    query: dict[str, Any], *, also_known: Callable[[str], bool] | None = None
+) -> list[Problem]:
+    """Problems of an EPCIS REST query definition, against the REST binding's query schema.
+
+    The binding's OpenAPI types a named query's `query` as any object and points to GS1's query
+    schema, which names fewer parameters than the query language of EPCIS 2.0 section 8.2.7.1
+    (no `HASATTR_bizLocation`, `EQATTR_`, `EQ_uom`, `GE_value` without a unit, ...). A parameter GS1's
+    schema names is checked against it; one it does not name but `also_known` accepts (the query
+    language's parser, which then reads it as it reads GET /epcis/events) is only required to hold a
+    plain value or a list of them; any other is refused by GS1's schema, naming it.
+    """
+    names, patterns = _query_schema_names()
+    checked: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in query.items():
+        if (
+            name in names
+            or any(p.search(name) for p in patterns)
+            or also_known is None
+            or not also_known(name)
+        ):
+            checked[name] = value
+            continue
+        values = value if isinstance(value, list) else [value]
+        if not all(_plain_value(v) for v in values):
+            problems.append(
+                Problem(
+                    f"/{name}",
+                    "query-schema",
+                    f"{name}: give a string, a number, a boolean or a list of them (as the query string "
+                    "of GET /epcis/events would), not an object or a nested list",
+                )
+            )
+    errors = _validator("EPCIS-Query", query=True).iter_errors(checked)
+    return explain_errors(errors, "", "query", rule="query-schema") + problems

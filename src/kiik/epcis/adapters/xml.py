@@ -17,6 +17,7 @@ from typing import IO, Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from kiik.epcis.domain.event_hash_values import BARE_WORDS
+from kiik.epcis.domain.vocabulary import XML_CARRIER_NAMESPACE
 
 __all__ = [
     "NotAnEpcisDocument",
@@ -32,6 +33,7 @@ DOCUMENT_TYPES = frozenset({"EPCISDocument", "EPCISQueryDocument"})
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _NIL = "{" + _XSI + "}nil"
 _WRAPPERS = frozenset({"extension", "baseExtension"})
+_CARRIED_CERTIFICATION = "{" + XML_CARRIER_NAMESPACE + "}certificationInfo"
 _SIMPLE = frozenset(
     {"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "parentID", "action", "transformationID"}
 )
@@ -177,6 +179,8 @@ class _Converter:
                     result[tag] = ""
             elif not isinstance(tag, str) or child.get(_NIL) == "true":
                 continue
+            elif tag == _CARRIED_CERTIFICATION:
+                self.add(result, "certificationInfo", _text(child))
             elif tag[0] == "{":
                 self.add(result, self.key(child, tag, child.prefix), self.extension_value(child))
             elif tag in _WRAPPERS:

@@ -12,13 +12,17 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from kiik.epcis.adapters.xml_text import plain_event_xml
 from kiik.epcis.domain.event_hash import STANDARD_PREFIXES, namespaces_from_context
 from kiik.epcis.domain.event_hash_values import BARE_WORDS
+from kiik.epcis.domain.vocabulary import XML_CARRIER_NAMESPACE, XML_CARRIER_PREFIX
 
 QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
+_CARRIED_CERTIFICATION = f"{{{XML_CARRIER_NAMESPACE}}}certificationInfo"
 
 _BASE = ("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "errorDeclaration", "certificationInfo")
 _WHERE = ("bizStep", "disposition", "readPoint", "bizLocation")
@@ -125,12 +129,27 @@ class _Writer:
             # JSON-LD's comment has no XML element; hashers skip it in both forms.
             element.append(etree.Comment(" " + str(event["comment"]).replace("--", "- -") + " "))
         self.extensions(element, event)
-        etree.cleanup_namespaces(element)
+        self.carried(element, event)
+        etree.cleanup_namespaces(element, top_nsmap={XML_CARRIER_PREFIX: XML_CARRIER_NAMESPACE})
         return element
+
+    def carried(self, element: Any, event: Mapping[str, Any]) -> None:
+        """What GS1's XSD has no place for, as extension elements in kiik's carrier namespace, which
+        the XSD lets any event end with and kiik's reader puts back: the second and later
+        certificationInfo (the XSD allows one, JSON a list)."""
+        certification = event.get("certificationInfo")
+        if isinstance(certification, list):
+            for value in certification[1:]:
+                etree.SubElement(element, _CARRIED_CERTIFICATION).text = _scalar(value)
 
     def field(self, parent: Any, name: str, value: Any) -> None:
         if name in _SIMPLE_TEXT:
             etree.SubElement(parent, name).text = value if isinstance(value, str) else _scalar(value)
+        elif name == "certificationInfo":
+            # One element where the XSD has it; the others are carried (see `carried`).
+            first = value[0] if isinstance(value, list) else value
+            if not isinstance(value, list) or value:
+                etree.SubElement(parent, name).text = _scalar(first)
         elif name in _PLAIN:
             for item in value if isinstance(value, list) else [value]:
                 etree.SubElement(parent, name).text = _scalar(item)
@@ -220,23 +239,32 @@ def _creation_date() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _event_text(event: Mapping[str, Any]) -> str:
+    kind = str(event.get("type"))
+    plain = plain_event_xml(event, (*_BASE, *FIELD_ORDER.get(kind, ())), _scalar)
+    if plain is not None:
+        return plain
+    return str(etree.tostring(event_dict_to_xml(event), encoding=str))
+
+
 def query_document_xml(
     events: Iterable[Mapping[str, Any]],
     query_name: str = "SimpleEventQuery",
     subscription_id: str | None = None,
 ) -> bytes:
-    """An EPCISQueryDocument (GS1's query XSD) holding the events of one query result, as bytes."""
-    root = etree.Element(
-        f"{{{QUERY_NS}}}EPCISQueryDocument",
-        nsmap={"epcisq": QUERY_NS},
-        schemaVersion="2.0",
-        creationDate=_creation_date(),
+    """An EPCISQueryDocument (GS1's query XSD) holding the events of one query result, as bytes.
+
+    Written as text: the envelope here, each plain event by `xml_text`, any other by lxml."""
+    subscription = (
+        "" if subscription_id is None else f"<subscriptionID>{escape(subscription_id)}</subscriptionID>"
     )
-    results = etree.SubElement(etree.SubElement(root, "EPCISBody"), f"{{{QUERY_NS}}}QueryResults")
-    etree.SubElement(results, "queryName").text = query_name
-    if subscription_id is not None:
-        etree.SubElement(results, "subscriptionID").text = subscription_id
-    listed = etree.SubElement(etree.SubElement(results, "resultsBody"), "EventList")
-    for event in events:
-        listed.append(event_dict_to_xml(event))
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    head = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        f'<epcisq:EPCISQueryDocument xmlns:epcisq="{QUERY_NS}" schemaVersion="2.0" '
+        f'creationDate="{_creation_date()}"><EPCISBody><epcisq:QueryResults>'
+        f"<queryName>{escape(query_name)}</queryName>{subscription}<resultsBody>"
+    )
+    body = "".join(_event_text(event) for event in events)
+    listed = f"<EventList>{body}</EventList>" if body else "<EventList/>"
+    tail = "</resultsBody></epcisq:QueryResults></EPCISBody></epcisq:EPCISQueryDocument>"
+    return (head + listed + tail).encode()

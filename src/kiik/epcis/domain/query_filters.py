@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiik.epcis.domain.query_values import Asked, FilterError, matches, ordering_value, word
+from kiik.epcis.domain.query_values import Asked, FilterError, matches, number, ordering_value, word
+from kiik.epcis.domain.units import convert
 
 Event = Mapping[str, Any]
 # A place's master data (attribute name -> value) by its URI, None for a place without any.
@@ -200,8 +201,23 @@ def _typed_filter(parameter: str, found: re.Match[str], values: tuple[str, ...])
     return BodyFilter(parameter, test)
 
 
-def _measure_filter(parameter: str, found: re.Match[str], values: tuple[str, ...]) -> BodyFilter:
-    relation, attribute, unit = found.group(1), found.group(2), found.group(3)
+def _in_unit(entry: Mapping[str, Any], attribute: str, unit: str | None) -> Any:
+    """An entry's value of `attribute`, converted into `unit` (None: as it is; a value that cannot be
+    converted into it, another dimension or no unit given, is None: it matches nothing)."""
+    value = entry.get(attribute)
+    if unit is None or value is None or attribute == "percRank":
+        return value
+    held_unit = entry.get("uom")
+    if not isinstance(held_unit, str) or (found := number(value)) is None:
+        return None
+    return convert(found, held_unit, unit)
+
+
+def _measure_filter(
+    parameter: str, found: re.Match[str], values: tuple[str, ...], unit: str | None = None
+) -> BodyFilter:
+    relation, attribute = found.group(1), found.group(2)
+    unit = found.group(3) or unit
     asked = _asked(parameter, relation, values)
     if asked and any(a.as_number is None for a in asked):
         raise FilterError(f"{parameter}: {values[0]!r} is not a number")
@@ -212,7 +228,7 @@ def _measure_filter(parameter: str, found: re.Match[str], values: tuple[str, ...
         return _reports(event)
 
     def test(event: Event, _: MasterData) -> bool:
-        held = (e.get(attribute) for e in entries(event) if unit is None or e.get("uom") == unit)
+        held = (_in_unit(e, attribute, unit) for e in entries(event))
         return matches(relation, asked, (v for v in held if v is not None))
 
     return BodyFilter(parameter, test)
@@ -287,10 +303,12 @@ def _time_filter(parameter: str, relation: str, where: str, values: tuple[str, .
     return BodyFilter(parameter, lambda event, _: matches(relation, asked, (v for v in held(event) if v)))
 
 
-def body_filter(parameter: str, values: tuple[str, ...]) -> BodyFilter | None:
+def body_filter(parameter: str, values: tuple[str, ...], *, unit: str | None = None) -> BodyFilter | None:
     """The filter a parameter names, or None when the parameter is not one of the body's.
 
-    Raises FilterError when the parameter is one of them but its value cannot be read."""
+    `unit` is the unit a value parameter given without one (`GE_value`) is read in: the query's
+    `EQ_uom` when it names one unit. Raises FilterError when the parameter is one of them but its
+    value cannot be read."""
     if parameter in SIMPLE:
         return _simple_filter(parameter, values)
     if found := _EXTENSION.match(parameter):
@@ -298,7 +316,7 @@ def body_filter(parameter: str, values: tuple[str, ...]) -> BodyFilter | None:
     if found := _TYPED.match(parameter):
         return _typed_filter(parameter, found, values)
     if found := _MEASURE.match(parameter):
-        return _measure_filter(parameter, found, values)
+        return _measure_filter(parameter, found, values, unit)
     if found := _SENSOR_TIME.match(parameter):
         return _time_filter(parameter, found.group(1), found.group(2), values)
     if found := _ERROR_TIME.match(parameter):

@@ -12,6 +12,10 @@ CBV1_BIZSTEP_PREFIX = "urn:epcglobal:cbv:bizstep:"
 CBV1_DISPOSITION_PREFIX = "urn:epcglobal:cbv:disp:"
 
 KIIK_NAMESPACE = "https://kiik.kz/voc/"
+# Where kiik's XML carries what GS1's XSD has no place for (the second and later certificationInfo
+# of an event: JSON allows a list, the XSD one element); kiik's reader puts it back.
+XML_CARRIER_NAMESPACE = "https://kiik.kz/ns/epcis-xml/"
+XML_CARRIER_PREFIX = "kiikxml"
 KIIK_PREFIX = "kiik"
 
 BIZSTEP_SEIZING = "urn:kiik:bizstep:seizing"

@@ -16,6 +16,7 @@ from datetime import datetime
 from kiik.epcis.domain.event_facts import parse_time
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.domain.query_filters import BodyFilter, body_filter, is_body_parameter, is_multi_valued
+from kiik.epcis.domain.query_order import is_field_name
 from kiik.epcis.domain.query_values import FilterError
 from kiik.epcis.domain.vocabulary import bare_word
 from kiik.epcis.services.identifier_terms import match_terms, stored_key
@@ -31,6 +32,9 @@ EVENT_TYPES = (
 )
 ACTIONS = ("ADD", "OBSERVE", "DELETE")
 ORDER_FIELDS = ("eventTime", "recordTime")
+# The order events became visible in (numbered after commit), which subscriptions walk by; kiik's
+# own, not a client's orderBy (parse_query refuses it: it is no field name).
+DELIVERY_ORDER = "deliverySequence"
 DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 10_000  # the issue asks for pages of 10,000 events
 
@@ -93,6 +97,9 @@ class EventQuery:
     read_points: tuple[str, ...] = ()
     biz_locations: tuple[str, ...] = ()
     event_ids: tuple[str, ...] = ()
+    # WD_: these places or any site within them (the query service expands them through the directory).
+    read_points_within: tuple[str, ...] = ()
+    biz_locations_within: tuple[str, ...] = ()
     identifier_matches: tuple[IdentifierMatch, ...] = ()
     error_declarations_only: bool = False
     # What the SQL columns cannot say, checked on each event's body (extensions, ILMD, sensors, ...).
@@ -178,14 +185,21 @@ def _count(name: str, value: str) -> int:
     return number
 
 
+def _asked_unit(given: dict[str, list[str]]) -> str | None:
+    """The unit value parameters without one are read in: EQ_uom's, when it names one unit."""
+    units = set(_split("EQ_uom", given["EQ_uom"])) if "EQ_uom" in given else set()
+    return units.pop() if len(units) == 1 else None
+
+
 def _body_filters(given: dict[str, list[str]]) -> tuple[BodyFilter, ...]:
     found = []
+    unit = _asked_unit(given)
     for name, raw in given.items():
         if name in MULTI_VALUED or name in SINGLE_VALUED:
             continue
         values = _split(name, raw) if is_multi_valued(name) else tuple(raw)
         try:
-            made = body_filter(name, values)
+            made = body_filter(name, values, unit=unit)
         except FilterError as exc:
             raise QueryError(str(exc)) from exc
         if made is not None:
@@ -215,6 +229,11 @@ def _words(kind: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     return read
 
 
+def is_query_parameter(name: str) -> bool:
+    """Whether `parse_query` takes a parameter of this name (its value may still be refused)."""
+    return name in MULTI_VALUED or name in SINGLE_VALUED or is_body_parameter(name)
+
+
 def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
     """Read the query parameters of GET /epcis/events (as (name, value) pairs, repeats allowed)."""
     given: dict[str, list[str]] = {}
@@ -240,7 +259,11 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         if name in single
     }
     order_by = single.get("orderBy", "eventTime")
-    _one_of("orderBy", (order_by,), ORDER_FIELDS)
+    if order_by not in ORDER_FIELDS and not is_field_name(order_by):
+        raise QueryError(
+            f"orderBy: {order_by!r} is not a field kiik orders by; use eventTime, recordTime, or an "
+            "extension field by its full IRI (https://ns.example.com/epcis/field) or as prefix:field"
+        )
     direction = single.get("orderDirection", "DESC")
     _one_of("orderDirection", (direction,), ("ASC", "DESC"))
     counts = {
@@ -260,11 +283,10 @@ def parse_query(parameters: Iterable[tuple[str, str]]) -> EventQuery:
         actions=_one_of("EQ_action", multi.get("EQ_action", ()), ACTIONS),
         biz_steps=_words("bizStep")(multi.get("EQ_bizStep", ())),
         dispositions=_words("disposition")(multi.get("EQ_disposition", ())),
-        # kiik keeps no hierarchy of places: a place's descendants are the place itself.
-        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ()) + multi.get("WD_readPoint", ())),
-        biz_locations=_keys(
-            "EQ_bizLocation", multi.get("EQ_bizLocation", ()) + multi.get("WD_bizLocation", ())
-        ),
+        read_points=_keys("EQ_readPoint", multi.get("EQ_readPoint", ())),
+        biz_locations=_keys("EQ_bizLocation", multi.get("EQ_bizLocation", ())),
+        read_points_within=_keys("WD_readPoint", multi.get("WD_readPoint", ())),
+        biz_locations_within=_keys("WD_bizLocation", multi.get("WD_bizLocation", ())),
         event_ids=multi.get("EQ_eventID", ()),
         identifier_matches=tuple(_identifier_match(n, v) for n, v in multi.items() if n in MATCH_ROLES),
         error_declarations_only=_flag("EXISTS_errorDeclaration", single["EXISTS_errorDeclaration"])
