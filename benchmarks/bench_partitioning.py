@@ -75,12 +75,17 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a PostgreSQL registry built by bench_history.py")
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the partitioned copy")
+    parser.add_argument("--reuse", action="store_true", help="measure a copy kept by an earlier --keep")
     args = parser.parse_args()
     rng = random.Random(7)
     with psycopg.connect(args.db, autocommit=True) as db:
         total = db.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]
         print(f"{total:,} events")
-        build_copy(db)
+        exists = db.execute("SELECT to_regclass(%s) IS NOT NULL", (COPY_TABLE,)).fetchone()[0]  # type: ignore[index]
+        if args.reuse and exists:
+            print(f"{COPY_TABLE} kept from an earlier run")
+        else:
+            build_copy(db)
         keys = [
             row[0]
             for row in db.execute(
