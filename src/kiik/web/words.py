@@ -34,6 +34,7 @@ def word(table: dict[str, str], code: str) -> str:
     """The msgid for `code`, or the code itself when the table lacks it."""
     return table.get(code, code)
 
+
 PERMIT_STATUS = {
     "applied": N_("awaiting review"),
     "rejected": N_("rejected"),

@@ -1,0 +1,13 @@
+"""The floor's pages, mounted together: warehouse and plant (receive, ship, stock, processing),
+customs (endorse an export, record an arrival) and the inspector (scan, seizure)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kiik.web import floor_pages
+
+
+def mount(app: FastAPI) -> None:
+    for module in (floor_pages,):
+        app.include_router(module.router)
