@@ -31,57 +31,28 @@
     return reader;
   }
 
-  function setUp(box) {
-    const list = box.querySelector("textarea");
-    const checks = box.querySelector("[data-checks]");
+  // The camera under a scanning field: `found(code)` is called with each code it reads.
+  function camera(box, found) {
     const cameraButton = box.querySelector("[data-camera]");
     const status = box.querySelector("[data-camera-status]");
     const view = box.querySelector("[data-camera-view]");
-    let pending = null;
     let stream = null;
     let lastCode = "";
     let lastAt = 0;
-
-    async function check() {
-      const body = new URLSearchParams({ purpose: box.dataset.purpose, codes: list.value, csrf: box.dataset.csrf });
-      const answer = await fetch("/floor/check", {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": box.dataset.csrf },
-        body,
-      });
-      if (answer.ok) checks.innerHTML = await answer.text();
-    }
-
-    function soon() {
-      clearTimeout(pending);
-      pending = setTimeout(check, 250);
-    }
-
-    list.addEventListener("keyup", (event) => {
-      if (event.key === "Enter") soon();
-    });
-    list.addEventListener("change", soon);
-    list.addEventListener("paste", () => setTimeout(soon, 0));
-
-    function add(code) {
-      const now = Date.now();
-      if (code === lastCode && now - lastAt < 3000) return; // the same code still in front of the camera
-      lastCode = code;
-      lastAt = now;
-      const lines = list.value.split("\n").map((line) => line.trim()).filter(Boolean);
-      if (!lines.includes(code)) {
-        lines.push(code);
-        list.value = lines.join("\n") + "\n";
-        check();
-      }
-    }
 
     function stop() {
       if (stream) stream.getTracks().forEach((track) => track.stop());
       stream = null;
       view.hidden = true;
       cameraButton.textContent = box.dataset.cameraOn;
-      status.textContent = "";
+    }
+
+    function seen(code) {
+      const now = Date.now();
+      if (code === lastCode && now - lastAt < 3000) return; // the same code still in front of the camera
+      lastCode = code;
+      lastAt = now;
+      found(code, stop);
     }
 
     async function start() {
@@ -97,7 +68,7 @@
         const look = async () => {
           if (!stream) return;
           try {
-            for (const found of await detector.detect(view)) add(found.rawValue.trim());
+            for (const code of await detector.detect(view)) seen(code.rawValue.trim());
           } catch (ignored) {
             // a frame the reader could not take (the video not ready yet): the next one will do
           }
@@ -112,9 +83,60 @@
 
     if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
       cameraButton.hidden = false;
-      cameraButton.addEventListener("click", () => (stream ? stop() : start()));
+      cameraButton.addEventListener("click", () => {
+        status.textContent = "";
+        if (stream) stop();
+        else start();
+      });
     }
   }
 
-  document.querySelectorAll("[data-scan]").forEach(setUp);
+  // A list of codes, each checked by kiik as soon as it is typed, scanned or read by the camera.
+  function list(box) {
+    const codes = box.querySelector("textarea");
+    const checks = box.querySelector("[data-checks]");
+    let pending = null;
+
+    async function check() {
+      const body = new URLSearchParams({ purpose: box.dataset.purpose, codes: codes.value, csrf: box.dataset.csrf });
+      const answer = await fetch("/floor/check", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": box.dataset.csrf },
+        body,
+      });
+      if (answer.ok) checks.innerHTML = await answer.text();
+    }
+
+    function soon() {
+      clearTimeout(pending);
+      pending = setTimeout(check, 250);
+    }
+
+    codes.addEventListener("keyup", (event) => {
+      if (event.key === "Enter") soon();
+    });
+    codes.addEventListener("change", soon);
+    codes.addEventListener("paste", () => setTimeout(soon, 0));
+    camera(box, (code) => {
+      const lines = codes.value.split("\n").map((line) => line.trim()).filter(Boolean);
+      if (!lines.includes(code)) {
+        lines.push(code);
+        codes.value = lines.join("\n") + "\n";
+        check();
+      }
+    });
+  }
+
+  // One code that leads to its page: the camera fills it in and opens the page.
+  function single(box) {
+    const input = box.querySelector("input");
+    camera(box, (code, stop) => {
+      stop();
+      input.value = code;
+      input.form.submit();
+    });
+  }
+
+  document.querySelectorAll("[data-scan]").forEach(list);
+  document.querySelectorAll("[data-scan-single]").forEach(single);
 })();
