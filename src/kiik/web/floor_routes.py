@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from kiik.web import floor_pages, processing_pages, seizure_pages
+from kiik.web import customs_pages, floor_pages, processing_pages, seizure_pages
 
 
 def mount(app: FastAPI) -> None:
-    for module in (floor_pages, processing_pages, seizure_pages):
+    for module in (floor_pages, processing_pages, customs_pages, seizure_pages):
         app.include_router(module.router)
