@@ -199,7 +199,10 @@ async def record(request: Request) -> Response:
 
 def _shown(request: Request, seizure: dict[str, Any], status: int = 200) -> Response:
     return render(
-        request, "seizure_result.html", {"seizure": seizure, "match": MATCH, "terms": TERMS}, status
+        request,
+        "seizure_result.html",
+        {"seizure": seizure, "match": MATCH, "terms": TERMS, "units": UNITS},
+        status,
     )
 
 

@@ -251,9 +251,31 @@ def record_movement(
         else:
             here = _own_site(uow, principal, command.site)
             event = build.receiving(keys, moment, here)
+        lots = _lots(uow.items.load(keys))
         uow.commit()
+    if lots:
+        # A lot (a class, counted in kg) moves whole, as a quantity line; items stay in the epcList.
+        event["epcList"] = [k for k in keys if k not in lots]
+        event["quantityList"] = list(lots.values())
+        if not event["epcList"]:
+            del event["epcList"]
     event["eventID"] = event_id
     return _record(uow, principal, event, keys, validate, yields, custody_rules)
+
+
+def _lots(states: dict[str, ItemState]) -> dict[str, dict[str, Any]]:
+    """The quantity line of each lot among `states`: all that is left of it, in its own unit."""
+    lines: dict[str, dict[str, Any]] = {}
+    for key, state in states.items():
+        if not state.is_class:
+            continue
+        line: dict[str, Any] = {"epcClass": key}
+        if state.quantity is not None and state.uom:
+            line.update(quantity=state.quantity, uom=state.uom)
+        elif state.mass_kg is not None:
+            line.update(quantity=state.mass_kg, uom="KGM")
+        lines[key] = line
+    return lines
 
 
 @dataclass(frozen=True)

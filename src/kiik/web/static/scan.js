@@ -96,33 +96,38 @@
     const codes = box.querySelector("textarea");
     const checks = box.querySelector("[data-checks]");
     let pending = null;
+    let asked = 0; // the latest check asked for: an older answer arriving late is dropped
 
-    async function check() {
-      const body = new URLSearchParams({ purpose: box.dataset.purpose, codes: codes.value, csrf: box.dataset.csrf });
+    // `whole`: the list as it stands; else only its finished lines (a code still being typed waits for its Enter).
+    async function check(whole) {
+      const mine = ++asked;
+      const text = whole === true ? codes.value : codes.value.slice(0, codes.value.lastIndexOf("\n") + 1);
+      const body = new URLSearchParams({ purpose: box.dataset.purpose, codes: text, csrf: box.dataset.csrf });
       const answer = await fetch("/floor/check", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": box.dataset.csrf },
         body,
       });
-      if (answer.ok) checks.innerHTML = await answer.text();
+      const html = await answer.text();
+      if (answer.ok && mine === asked) checks.innerHTML = html;
     }
 
-    function soon() {
+    function soon(whole) {
       clearTimeout(pending);
-      pending = setTimeout(check, 250);
+      pending = setTimeout(() => check(whole), 250);
     }
 
     codes.addEventListener("keyup", (event) => {
       if (event.key === "Enter") soon();
     });
-    codes.addEventListener("change", soon);
-    codes.addEventListener("paste", () => setTimeout(soon, 0));
+    codes.addEventListener("change", () => soon(true));
+    codes.addEventListener("paste", () => setTimeout(() => soon(true), 0));
     camera(box, (code) => {
       const lines = codes.value.split("\n").map((line) => line.trim()).filter(Boolean);
       if (!lines.includes(code)) {
         lines.push(code);
         codes.value = lines.join("\n") + "\n";
-        check();
+        check(true);
       }
     });
   }
