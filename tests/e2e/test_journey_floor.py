@@ -78,7 +78,9 @@ def _held(registry: Registry, org: str, product: str, count: int) -> list[str]:
         org_id = connection.scalar(select(organisations.c.id).where(organisations.c.code == org))
         rows = connection.execute(
             select(items.c.key)
-            .where(items.c.holder_org_id == org_id, items.c.status == "active", items.c.product_type == product)
+            .where(
+                items.c.holder_org_id == org_id, items.c.status == "active", items.c.product_type == product
+            )
             .order_by(items.c.key)
             .limit(count)
         )
@@ -111,7 +113,9 @@ def _permits(registry: Registry, count: int) -> list[tuple[str, str]]:
     exporter, ministry = _principal(registry, "saiga-export"), _principal(registry, "kz-ministry")
     permits = []
     for lot in lots:
-        applied = apply_for_permit(registry.uow(), exporter, ApplyForPermit([lot], "Tongrentang", "CN", "Beijing"))
+        applied = apply_for_permit(
+            registry.uow(), exporter, ApplyForPermit([lot], "Tongrentang", "CN", "Beijing")
+        )
         permit = issue_permit(registry.uow(), ministry, IssuePermit(applied.id))
         permits.append((str(permit.number), lot))
     return permits
@@ -305,7 +309,10 @@ def test_the_camera_reader_is_loaded_only_when_asked_and_within_budget(floor: Fl
         with page.expect_navigation():
             page.press("#password", "Enter")
         page.goto(floor.base + "/scan")
-        loaded = lambda: [e for e in page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")]  # noqa: E731
+
+        def loaded() -> list[str]:
+            return list(page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
+
         assert not any("barcode-detector" in name for name in loaded())
         assert page.locator("[data-camera]").is_visible()
         page.click("[data-camera]")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiik.custody.domain.mass_balance import InputMass, MassBalance, yield_of
-from kiik.custody.domain.mass_bounds import MassBounds
+from kiik.custody.domain.mass_bounds import MassBounds, Measured
 from kiik.custody.domain.state import FROZEN, ItemState, Status
 from kiik.custody.services.capture import CaptureOutcome, capture_within
 from kiik.db.unit_of_work import UnitOfWork
@@ -331,7 +331,7 @@ def yield_check(
     limit = yield_of(command.product_type, yields)
     implausible = {}
     for n, line in enumerate(command.outputs):
-        why = bounds.implausible(line.mass_kg, command.product_type, "lot", next(iter(species), None))
+        why = bounds.implausible(line.mass_kg, command.product_type, Measured.LOT, next(iter(species), None))
         if why:
             implausible[n] = why
     input_kg = sum(u.kg for u in used)
