@@ -142,4 +142,4 @@ def stock_page(
     except QueryError as exc:
         return render(request, "error.html", {"message": str(exc)}, 400)
     filters = {"product": product, "status": status, "site": site}
-    return render(request, "stock.html", {"page": page, "filters": filters, "after": after})
+    return render_scan(request, "stock.html", {"page": page, "filters": filters, "after": after})
