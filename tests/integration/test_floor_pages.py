@@ -111,6 +111,9 @@ def test_ship_and_receive_by_scanning_show_in_stock_and_record_once(registry: Re
         assert refused.status_code == 400 and "Nothing was recorded" in refused.text
         assert refused.text.count("This item cannot move") == 3
         assert stored_events(registry) == before + 1
+        # Another organisation's item: a holder learns that it is held elsewhere, nothing of its state.
+        looked = warehouse.post("/floor/check", data={"csrf": token, "purpose": "look", "codes": element(1)})
+        assert tags(looked.text) == ["held by another organisation"] and "whole horn" not in looked.text
         in_transit = warehouse.get("/stock?status=in_transit")
         assert (
             "3 items and lots." in in_transit.text

@@ -107,17 +107,21 @@ def check_codes(
 def _verdict(text: str, key: str, state: ItemState | None, principal: Principal, purpose: str) -> CodeCheck:
     if state is None:
         return CodeCheck(text, key, "unknown")
-    if purpose == "look":
-        return CodeCheck(text, key, "ok", state.status.value, state)
     mine = state.holder == principal.org_id
+    # Another organisation's item: only the authorities (who see everything) learn its state.
+    shown = state if mine or principal.sees_everything else None
+    if purpose == "look":
+        if shown is None:
+            return CodeCheck(text, key, "elsewhere")
+        return CodeCheck(text, key, "ok", state.status.value, state)
     if purpose == "receive":
         if state.status is Status.IN_TRANSIT and state.destination == principal.org_id:
             return CodeCheck(text, key, "ok", "", state)
         if mine and state.status is Status.ACTIVE:
             return CodeCheck(text, key, "here_already", "", state)
-        return CodeCheck(text, key, "not_coming", state.status.value, state)
+        return CodeCheck(text, key, "not_coming", state.status.value if shown else "", shown)
     if not mine:
-        return CodeCheck(text, key, "elsewhere", "", state if principal.sees_everything else None)
+        return CodeCheck(text, key, "elsewhere", "", shown)
     if state.status in FROZEN:
         return CodeCheck(text, key, "not_movable", state.status.value, state)
     return CodeCheck(text, key, "ok", "", state)
