@@ -61,17 +61,6 @@ class CodeCheck:
         return self.verdict == "ok"
 
 
-def read_codes(text: str) -> list[str]:
-    """The codes of a list as typed or scanned: one per line (a USB scanner ends each with Enter),
-    spaces and commas also separating codes that hold none."""
-    found = []
-    for line in text.replace("\r", "\n").split("\n"):
-        line = line.strip()
-        if line:
-            found.append(line)
-    return found
-
-
 def check_codes(
     uow: UnitOfWork, principal: Principal, typed: Sequence[str], purpose: str, read_code: CodeReader
 ) -> list[CodeCheck]:
