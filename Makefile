@@ -23,13 +23,19 @@ $(FONTS)/DejaVuSans.ttf: package.json package-lock.json
 	cp node_modules/dejavu-fonts-ttf/LICENSE $(FONTS)/LICENSE-DejaVu
 
 # The pages' maps and charts: Leaflet, uPlot, topojson-client and world-atlas's Natural Earth country
-# outlines (1:110m), from npm like the fonts, served from /static/vendor and never committed.
+# outlines (1:110m), from npm like the fonts, served from /static/vendor and never committed; and the
+# scanning pages' camera reader, barcode-detector (ZXing as WebAssembly, loaded only when the camera
+# button is pressed where the browser has no BarcodeDetector of its own).
 $(VENDOR)/leaflet.js: package.json package-lock.json $(FONTS)/DejaVuSans.ttf
 	mkdir -p $(VENDOR)
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/
 	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css $(VENDOR)/
 	cp node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/
 	cp node_modules/world-atlas/countries-110m.json $(VENDOR)/
+	cp node_modules/barcode-detector/dist/iife/ponyfill.js $(VENDOR)/barcode-detector.js
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/
+	cp node_modules/barcode-detector/LICENSE $(VENDOR)/LICENSE-barcode-detector
+	cp node_modules/zxing-wasm/LICENSE $(VENDOR)/LICENSE-zxing-wasm
 	cp node_modules/leaflet/LICENSE $(VENDOR)/LICENSE-leaflet
 	cp node_modules/uplot/LICENSE $(VENDOR)/LICENSE-uplot
 	cp node_modules/world-atlas/LICENSE $(VENDOR)/LICENSE-world-atlas

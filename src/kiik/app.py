@@ -55,6 +55,10 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(register_pages.router)
     app.include_router(organisation_pages.router)
     app.include_router(desk_monitoring_pages.router)
+    # The floor's daily work (issue 14a): receive and ship, stock, processing, customs, seizures.
+    from kiik.web import floor_routes
+
+    floor_routes.mount(app)
     _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)
     from kiik.api import cites_report_routes, permit_routes, species_routes

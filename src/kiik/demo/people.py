@@ -22,7 +22,7 @@ PEOPLE = (
     ("plant.operator", "oral-plant", "operator", "processing plant: processing and yields"),
     ("exporter", "saiga-export", "operator", "exporter: permit applications"),
     ("customs.officer", "kz-customs", "operator", "customs: endorse exports, record arrivals"),
-    ("inspector", "kz-inspectorate", "viewer", "inspector: scan a code, see the verdict"),
+    ("inspector", "kz-inspectorate", "operator", "inspector: scan a code, see the verdict, record a seizure"),
     ("scientist", SCIENTISTS[0], "operator", "scientists: census and camera traps"),
 )
 

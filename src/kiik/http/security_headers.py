@@ -1,6 +1,8 @@
 """Security headers on every answer: no sniffing of content types, no referrer beyond this site, no
 framing, and on pages a Content-Security-Policy that allows nothing inline and nothing from
 elsewhere (the pages have no inline script or style; their CSS and scripts are served from /static).
+'wasm-unsafe-eval' lets the scanning pages' camera reader compile its WebAssembly (served from
+/static/vendor too); it allows no JavaScript eval.
 
 FastAPI's interactive API documentation (/docs, /redoc) is the one exception: it is a page of
 inline script that loads Swagger UI from a CDN, so its policy allows exactly that.
@@ -11,7 +13,7 @@ from __future__ import annotations
 from kiik.http.asgi import ASGIApp, Receive, Scope, Send, adding_headers
 
 PAGE_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_POLICY = (

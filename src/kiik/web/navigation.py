@@ -18,6 +18,10 @@ class Entry:
     kinds: frozenset[OrgKind] | None = None
 
 
+FLOOR = frozenset({OrgKind.WAREHOUSE, OrgKind.PROCESSOR, OrgKind.TRADER})
+HOLDERS = FLOOR | {OrgKind.HARVESTER}
+ENFORCERS = frozenset({OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+
 # The most used first. Other capabilities' pages join here (docs/web.md).
 MENU = (
     Entry("/", N_("Home")),
@@ -34,6 +38,14 @@ MENU = (
         Permission.CAMERA_TRAPS_IMPORT,
         frozenset({OrgKind.RESEARCH}),
     ),
+    # The floor's daily work: warehouse and plant, customs, the inspector (kiik.web.floor_routes).
+    Entry("/floor/move", N_("Receive and ship"), Permission.EVENTS_CAPTURE, FLOOR),
+    Entry("/floor/processing", N_("Processing"), Permission.EVENTS_CAPTURE, frozenset({OrgKind.PROCESSOR})),
+    Entry("/stock", N_("Our stock"), Permission.STOCK_READ, HOLDERS),
+    Entry("/customs/endorse", N_("Endorse an export"), Permission.PERMITS_ENDORSE),
+    Entry("/customs/arrivals", N_("Arrivals"), Permission.PERMITS_ENDORSE),
+    Entry("/scan", N_("Scan a code"), Permission.ITEMS_READ, ENFORCERS),
+    Entry("/seizures/new", N_("Record a seizure"), Permission.SEIZURES_RECORD, ENFORCERS),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
     Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
     Entry("/organisations", N_("Organisations"), Permission.ORGANISATIONS_MANAGE),

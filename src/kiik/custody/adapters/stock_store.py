@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, or_, select, update
 
+from kiik.custody.adapters.held_page import HeldPage
 from kiik.custody.adapters.tables import items, mass_bounds, stock_discrepancies, stock_settings
 from kiik.custody.domain.mass_bounds import MassBound, Measured
 from kiik.custody.domain.state import ItemState, Status
@@ -64,7 +65,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class StockStore:
+class StockStore(HeldPage):
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 

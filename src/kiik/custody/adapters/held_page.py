@@ -1,0 +1,71 @@
+"""A page of the items an organisation holds, filtered by status, product type and site, in key
+order (keyset paging: the next page starts after the last key shown), for the stock page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from kiik.custody.adapters.tables import items
+from kiik.custody.domain.state import ItemState, Status
+
+
+class HeldPage:
+    """One page of the items an organisation holds, filtered, in key order (keyset paging)."""
+
+    connection: Connection
+
+    def held_page(
+        self,
+        org_id: int,
+        *,
+        statuses: Sequence[str],
+        product_type: str | None,
+        site: str | None,
+        after: str | None,
+        limit: int,
+    ) -> tuple[list[ItemState], int]:
+        """Up to `limit` items after the key `after`, and how many match in all."""
+        where: list[ColumnElement[bool]] = [
+            items.c.holder_org_id == org_id,
+            items.c.status.in_(list(statuses)),
+        ]
+        if product_type:
+            where.append(items.c.product_type == product_type)
+        if site:
+            where.append(items.c.site == site)
+        total = int(self.connection.scalar(select(func.count()).select_from(items).where(*where)) or 0)
+        query = select(items).where(*where)
+        if after:
+            query = query.where(items.c.key > after)
+        rows = self.connection.execute(query.order_by(items.c.key).limit(limit))
+        return [_page_state(r) for r in rows], total
+
+    def product_types(self, org_id: int) -> list[str]:
+        query = (
+            select(items.c.product_type)
+            .where(items.c.holder_org_id == org_id, items.c.product_type.is_not(None))
+            .distinct()
+            .order_by(items.c.product_type)
+        )
+        return [str(r[0]) for r in self.connection.execute(query)]
+
+
+def _page_state(row: Any) -> ItemState:
+    return ItemState(
+        key=row.key,
+        is_class=bool(row.is_class),
+        holder=row.holder_org_id,
+        site=row.site,
+        status=Status(row.status),
+        parent=row.parent_key,
+        quantity=row.quantity,
+        uom=row.uom,
+        mass_kg=row.mass_kg,
+        product_type=row.product_type,
+        species=row.species,
+        destination=row.destination_org_id,
+        last_event_time=row.last_event_time,
+    )

@@ -1,0 +1,385 @@
+"""The floor's daily work, as warehouse and plant staff do it on the pages: check scanned codes at
+once, ship or receive them, and process horns into lots with the yield checked before sending.
+
+Each use case builds the EPCIS event the API and `kiik demo` would (`event_builders`) and records it
+through the same capture (`capture_within`), so the custody rules decide exactly as they do for a
+document posted to `/epcis/capture`. The page's idempotency key becomes the event's eventID: an
+event with that eventID already recorded by the organisation is answered as recorded before, so a
+resend after a lost connection records the work once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kiik.custody.domain.mass_balance import InputMass, MassBalance, yield_of
+from kiik.custody.domain.mass_bounds import MassBounds, Measured
+from kiik.custody.domain.state import FROZEN, ItemState, Status
+from kiik.custody.services.capture import CaptureOutcome, capture_within
+from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.epcis.domain import event_builders as build
+from kiik.epcis.domain.identifiers import InvalidIdentifier
+
+# Reads a code as typed or scanned (any spelling, GS1 element strings): the entry point hands in
+# `kiik.epcis.adapters.barcodes.parse_scanned`; it returns an identifier with `.canonical`, `.is_class`.
+CodeReader = Callable[[str], Any]
+# Checks an event against the EPCIS schema (the entry point hands in the reader's `validate_event`).
+EventValidator = Callable[[dict[str, Any]], Sequence[Any]]
+
+PURPOSES = ("ship", "receive", "process", "look")
+
+
+class FloorError(ValueError):
+    """A request the floor pages cannot act on (no codes, an unknown party, a bad key); says why."""
+
+    def __init__(self, message: str, field_name: str | None = None) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """One scanned code and what kiik says of it for the work at hand.
+
+    `verdict`: ok, unreadable, repeated (already in the list), unknown (not registered), elsewhere
+    (held by another organisation), not_movable (held here but in transit, consumed, seized...),
+    not_coming (receive: not in transit to this organisation), here_already (receive: held here)."""
+
+    typed: str
+    key: str | None
+    verdict: str
+    detail: str = ""
+    state: ItemState | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+
+def check_codes(
+    uow: UnitOfWork, principal: Principal, typed: Sequence[str], purpose: str, read_code: CodeReader
+) -> list[CodeCheck]:
+    """Each code's verdict for `purpose` (ship, receive, process, look), in the order typed."""
+    require(principal, Permission.ITEMS_READ)
+    if purpose not in PURPOSES:
+        raise FloorError(f"purpose {purpose!r} is none of {', '.join(PURPOSES)}")
+    keys: list[str | None] = []
+    problems: dict[int, str] = {}
+    for n, text in enumerate(typed):
+        try:
+            keys.append(str(read_code(text).canonical))
+        except InvalidIdentifier as exc:
+            keys.append(None)
+            problems[n] = str(exc)
+    with uow:
+        states = uow.items.load([k for k in keys if k is not None])
+        uow.commit()  # a read
+    seen: set[str] = set()
+    checks = []
+    for n, (text, key) in enumerate(zip(typed, keys, strict=True)):
+        if key is None:
+            checks.append(CodeCheck(text, None, "unreadable", problems[n]))
+            continue
+        if key in seen:
+            checks.append(CodeCheck(text, key, "repeated"))
+            continue
+        seen.add(key)
+        checks.append(_verdict(text, key, states.get(key), principal, purpose))
+    return checks
+
+
+def _verdict(text: str, key: str, state: ItemState | None, principal: Principal, purpose: str) -> CodeCheck:
+    if state is None:
+        return CodeCheck(text, key, "unknown")
+    mine = state.holder == principal.org_id
+    # Another organisation's item: only the authorities (who see everything) learn its state.
+    shown = state if mine or principal.sees_everything else None
+    if purpose == "look":
+        if shown is None:
+            return CodeCheck(text, key, "elsewhere")
+        return CodeCheck(text, key, "ok", state.status.value, state)
+    if purpose == "receive":
+        if state.status is Status.IN_TRANSIT and state.destination == principal.org_id:
+            return CodeCheck(text, key, "ok", "", state)
+        if mine and state.status is Status.ACTIVE:
+            return CodeCheck(text, key, "here_already", "", state)
+        return CodeCheck(text, key, "not_coming", state.status.value if shown else "", shown)
+    if not mine:
+        return CodeCheck(text, key, "elsewhere", "", shown)
+    if state.status in FROZEN:
+        return CodeCheck(text, key, "not_movable", state.status.value, state)
+    return CodeCheck(text, key, "ok", "", state)
+
+
+def event_id_of(idempotency_key: str) -> str:
+    """The eventID a page's work is recorded under: its key, which must be a UUID."""
+    try:
+        return f"urn:uuid:{uuid.UUID(idempotency_key.strip())}"
+    except ValueError as exc:
+        raise FloorError("the page's key is not a UUID: reload the page and send again", "key") from exc
+
+
+@dataclass
+class FloorOutcome:
+    """What recording the work did: recorded, recorded before (a resend), or refused with errors."""
+
+    status: str  # recorded, replayed, refused
+    event_id: str
+    codes: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    capture: CaptureOutcome | None = None
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Ship `codes` to another organisation (and its site), or receive them at one's own site."""
+
+    kind: str  # ship or receive
+    codes: Sequence[str]
+    idempotency_key: str
+    party: str | None = None  # ship: the receiving organisation's code
+    site: str | None = None  # ship: the destination site; receive: one's own site (default: the first)
+
+
+def _record(
+    uow: UnitOfWork,
+    principal: Principal,
+    event: dict[str, Any],
+    codes: list[str],
+    validate: EventValidator,
+    yields: dict[str, float],
+    custody_rules: bool,
+) -> FloorOutcome:
+    event_id = str(event["eventID"])
+    # Sent on its own (not inside a document), the event carries the EPCIS context itself.
+    event["@context"] = [build.EPCIS_CONTEXT, *event.get("@context", [])]
+    with uow:
+        earlier = [e for e in uow.events.by_event_id(event_id) if e.org_id == principal.org_id]
+        if earlier:
+            uow.commit()
+            return FloorOutcome("replayed", event_id, codes)
+        outcome = capture_within(
+            uow,
+            principal,
+            [_Single(event, validate(event))],
+            custody_rules=custody_rules,
+            yields=yields,
+        )
+        if not outcome.succeeded:
+            uow.rollback()
+            return FloorOutcome("refused", event_id, codes, list(outcome.errors), outcome)
+        uow.commit()
+    return FloorOutcome("recorded", event_id, codes, capture=outcome)
+
+
+@dataclass
+class _Single:
+    event: dict[str, Any]
+    problems: Sequence[Any]
+    index: int = 0
+
+
+def _own_site(uow: UnitOfWork, principal: Principal, site: str | None) -> str:
+    sites = [s.sgln for s in uow.directory.sites(principal.org_id)]
+    if not sites:
+        raise FloorError(f"{principal.org_code} has no site: ask the ministry to add one", "site")
+    if site and site not in sites:
+        raise FloorError(f"{site} is not a site of {principal.org_code}: choose one of the list", "site")
+    return site or sites[0]
+
+
+def _keys(codes: Sequence[str], read_code: CodeReader) -> list[str]:
+    if not codes:
+        raise FloorError("scan or type at least one code", "codes")
+    keys = []
+    for code in codes:
+        try:
+            keys.append(str(read_code(code).canonical))
+        except InvalidIdentifier as exc:
+            raise FloorError(f"{code}: {exc}", "codes") from exc
+    return list(dict.fromkeys(keys))
+
+
+def record_movement(
+    uow: UnitOfWork,
+    principal: Principal,
+    command: Movement,
+    read_code: CodeReader,
+    validate: EventValidator,
+    *,
+    custody_rules: bool,
+    yields: dict[str, float],
+    now: datetime | None = None,
+) -> FloorOutcome:
+    """Ship or receive scanned codes as one EPCIS ObjectEvent (bizStep shipping or receiving)."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    if command.kind not in ("ship", "receive"):
+        raise FloorError(f"{command.kind!r} is neither ship nor receive", "kind")
+    event_id = event_id_of(command.idempotency_key)
+    keys = _keys(command.codes, read_code)
+    moment = now or datetime.now(UTC)
+    with uow:
+        if command.kind == "ship":
+            here = _own_site(uow, principal, None)
+            to = uow.directory.organisation(command.party or "")
+            if to is None or not command.party:
+                raise FloorError("choose the organisation the codes go to", "party")
+            if to.id == principal.org_id:
+                raise FloorError("codes are shipped to another organisation, not to one's own", "party")
+            to_sites = [s.sgln for s in uow.directory.sites(to.id)]
+            if command.site and command.site not in to_sites:
+                raise FloorError(
+                    f"{command.site} is not a site of {to.name}: choose one of its sites", "site"
+                )
+            destination_site = command.site or (to_sites[0] if to_sites else None)
+            party = to.pgln or f"urn:kiik:org:{to.code}"
+            mine = uow.directory.organisation(principal.org_id)
+            source = mine.pgln if mine is not None else None
+            event = build.shipping(keys, moment, here, source, party, destination_site)
+        else:
+            here = _own_site(uow, principal, command.site)
+            event = build.receiving(keys, moment, here)
+        lots = _lots(uow.items.load(keys))
+        uow.commit()
+    if lots:
+        # A lot (a class, counted in kg) moves whole, as a quantity line; items stay in the epcList.
+        event["epcList"] = [k for k in keys if k not in lots]
+        event["quantityList"] = list(lots.values())
+        if not event["epcList"]:
+            del event["epcList"]
+    event["eventID"] = event_id
+    return _record(uow, principal, event, keys, validate, yields, custody_rules)
+
+
+def _lots(states: dict[str, ItemState]) -> dict[str, dict[str, Any]]:
+    """The quantity line of each lot among `states`: all that is left of it, in its own unit."""
+    lines: dict[str, dict[str, Any]] = {}
+    for key, state in states.items():
+        if not state.is_class:
+            continue
+        line: dict[str, Any] = {"epcClass": key}
+        if state.quantity is not None and state.uom:
+            line.update(quantity=state.quantity, uom=state.uom)
+        elif state.mass_kg is not None:
+            line.update(quantity=state.mass_kg, uom="KGM")
+        lines[key] = line
+    return lines
+
+
+@dataclass(frozen=True)
+class OutputLot:
+    code: str
+    mass_kg: float | None
+
+
+@dataclass(frozen=True)
+class Processing:
+    """A processing run: whole horns (or lots) in, lots of one product type out, masses in kg."""
+
+    inputs: Sequence[str]
+    product_type: str
+    outputs: Sequence[OutputLot]
+    idempotency_key: str
+
+
+@dataclass
+class YieldCheck:
+    """What the run's masses say before it is sent: input and output kg, what the yield allows,
+    and any output mass the ministry's bounds call implausible (by output line)."""
+
+    input_kg: float
+    output_kg: float
+    allowed_kg: float | None
+    yield_limit: float | None
+    holds: bool
+    explanation: str | None
+    implausible: dict[int, str] = field(default_factory=dict)
+    unmeasured: list[str] = field(default_factory=list)
+
+
+def yield_check(
+    uow: UnitOfWork,
+    principal: Principal,
+    command: Processing,
+    read_code: CodeReader,
+    yields: dict[str, float],
+) -> YieldCheck:
+    """The mass balance and plausible-mass checks capture will apply, worked out for the page."""
+    require(principal, Permission.ITEMS_READ)
+    keys = _keys(command.inputs, read_code)
+    with uow:
+        states = uow.items.load(keys)
+        stores: Any = uow
+        bounds = MassBounds(stores.stock.mass_bounds())
+        uow.commit()
+    used = [InputMass(s.product_type, s.mass_kg or 0.0) for s in states.values()]
+    unmeasured = [k for k in keys if k not in states or states[k].mass_kg is None]
+    species = {s.species for s in states.values() if s.species}
+    output_kg = sum(o.mass_kg or 0.0 for o in command.outputs)
+    limit = yield_of(command.product_type, yields)
+    implausible = {}
+    for n, line in enumerate(command.outputs):
+        why = bounds.implausible(line.mass_kg, command.product_type, Measured.LOT, next(iter(species), None))
+        if why:
+            implausible[n] = why
+    input_kg = sum(u.kg for u in used)
+    if limit is None:
+        return YieldCheck(input_kg, output_kg, None, None, False, None, implausible, unmeasured)
+    balance = MassBalance(tuple(used), output_kg, command.product_type, limit)
+    return YieldCheck(
+        input_kg,
+        output_kg,
+        balance.allowed_kg,
+        limit,
+        balance.holds,
+        None if balance.holds else balance.explain(),
+        implausible,
+        unmeasured,
+    )
+
+
+def record_processing(
+    uow: UnitOfWork,
+    principal: Principal,
+    command: Processing,
+    read_code: CodeReader,
+    validate: EventValidator,
+    *,
+    custody_rules: bool,
+    yields: dict[str, float],
+    now: datetime | None = None,
+) -> FloorOutcome:
+    """One TransformationEvent: the inputs consumed, the output lots commissioned with their kg."""
+    require(principal, Permission.EVENTS_CAPTURE)
+    event_id = event_id_of(command.idempotency_key)
+    if command.product_type not in yields:
+        raise FloorError(f"choose the product made (one of: {', '.join(sorted(yields))})", "product_type")
+    keys = _keys(command.inputs, read_code)
+    if not command.outputs:
+        raise FloorError("name at least one output lot with its mass", "outputs")
+    outputs = []
+    for n, line in enumerate(command.outputs):
+        try:
+            lot = read_code(line.code)
+        except InvalidIdentifier as exc:
+            raise FloorError(f"{line.code}: {exc}", f"output-{n}-code") from exc
+        if not lot.is_class:
+            raise FloorError(
+                f"{line.code} names one item; an output is a lot (a GTIN with a batch/lot number, "
+                "(01)…(10)…)",
+                f"output-{n}-code",
+            )
+        if line.mass_kg is None or line.mass_kg <= 0:
+            raise FloorError("give the lot's mass in kilograms, more than 0", f"output-{n}-mass")
+        outputs.append((str(lot.canonical), float(line.mass_kg)))
+    with uow:
+        here = _own_site(uow, principal, None)
+        uow.commit()
+    event = build.transformation(keys, outputs, now or datetime.now(UTC), here, command.product_type)
+    event["eventID"] = event_id
+    return _record(uow, principal, event, keys, validate, yields, custody_rules)
