@@ -40,6 +40,7 @@ from bench_history import (  # noqa: E402
     event_count,
     expected_events,
     make_orgs,
+    needs_building,
     reset,
 )
 from common import fresh_registry  # noqa: E402
@@ -90,7 +91,7 @@ def queries(args: argparse.Namespace) -> None:
     upgrade(engine)
     registry = Registry(Settings(database_url=url), engine)
     wanted = expected_events(args.horns)
-    if args.rebuild or event_count(engine) != wanted:
+    if needs_building(engine, args.horns, args.rebuild):
         print(f"building {wanted:,} events for {args.horns:,} horns on {engine.dialect.name} ...", flush=True)
         started = time.perf_counter()
         reset(engine)

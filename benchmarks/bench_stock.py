@@ -32,10 +32,10 @@ from bench_history import (  # noqa: E402
     build_database,
     database_url,
     event_count,
-    expected_events,
     horn,
     make_orgs,
     measure,
+    needs_building,
     processed_horns_of,
     report,
     reset,
@@ -110,16 +110,18 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=50, help="runs per report measure")
     parser.add_argument("--counts", type=int, default=3, help="stock counts captured (each rolled back)")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--seasons", type=int, default=1, help="as bench_history.py, when it builds")
+    parser.add_argument("--rebuild", action="store_true", help="erase the database and build it afresh")
     args = parser.parse_args()
 
     url = database_url(args.db)
     engine = make_engine(url)
     upgrade(engine)
     registry = Registry(Settings(database_url=url), engine)
-    if event_count(engine) != expected_events(args.horns):
+    if needs_building(engine, args.horns, args.rebuild):
         print(f"building the season of bench_history.py ({args.horns:,} horns) ...")
         reset(engine)
-        build_database(engine, make_orgs(registry), args.horns, args.seed)
+        build_database(engine, make_orgs(registry), args.horns, args.seed, args.seasons)
     orgs = make_orgs(registry)
     holder_id, held = largest_holder(registry)
     holder = next(o for o in orgs.values() if o.id == holder_id)
