@@ -273,6 +273,8 @@ def _administrator(browser: Any, demo: Demo, language: str, size: str) -> None:
 def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
     page = _page(browser, demo, "scientist", language, size)
     page.click('nav.menu a[href="/monitoring/census"]')
+    # The upload's script must listen before the file is chosen: wait for the page to have loaded.
+    page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == CENSUS[language]
     census = demo.folder / "census-2026.csv"
     census.write_text(
@@ -290,6 +292,7 @@ def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
         zipped(write_small_passage(demo.folder / f"passage-{language}", f"passage-{language}"))
     )
     page.click('nav.menu a[href="/monitoring/camera-traps"]')
+    page.wait_for_load_state("load")
     page.set_input_files("#upload-file", str(package))
     page.wait_for_selector("#camtrap-valid")
     _check(page, "scientist-camtrap-preview", language, size)
