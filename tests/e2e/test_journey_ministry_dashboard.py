@@ -117,6 +117,7 @@ def test_a_field_sheet_reaches_the_ministrys_dashboard_and_map(
 
             team = log_in(browser, site, "team.lead", language, viewport)
             team.click("nav.menu a[href='/harvest/sheets']")
+            team.wait_for_load_state("load")  # the page's script listens before the file is chosen
             team.set_input_files("#sheet-file", str(sheet_for(journey, tmp_path)))
             team.wait_for_selector("#preview-rows")
             assert team.locator("#preview-errors").count() == 0
