@@ -4,12 +4,12 @@ order (keyset paging: the next page starts after the last key shown), for the st
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from kiik.custody.adapters.item_store import state_from_row
 from kiik.custody.adapters.tables import items
-from kiik.custody.domain.state import ItemState, Status
+from kiik.custody.domain.state import ItemState
 
 
 class HeldPage:
@@ -41,7 +41,7 @@ class HeldPage:
         if after:
             query = query.where(items.c.key > after)
         rows = self.connection.execute(query.order_by(items.c.key).limit(limit))
-        return [_page_state(r) for r in rows], total
+        return [state_from_row(r) for r in rows], total
 
     def product_types(self, org_id: int) -> list[str]:
         query = (
@@ -51,21 +51,3 @@ class HeldPage:
             .order_by(items.c.product_type)
         )
         return [str(r[0]) for r in self.connection.execute(query)]
-
-
-def _page_state(row: Any) -> ItemState:
-    return ItemState(
-        key=row.key,
-        is_class=bool(row.is_class),
-        holder=row.holder_org_id,
-        site=row.site,
-        status=Status(row.status),
-        parent=row.parent_key,
-        quantity=row.quantity,
-        uom=row.uom,
-        mass_kg=row.mass_kg,
-        product_type=row.product_type,
-        species=row.species,
-        destination=row.destination_org_id,
-        last_event_time=row.last_event_time,
-    )

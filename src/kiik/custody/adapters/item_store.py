@@ -66,10 +66,11 @@ class _ArrayAsGiven(TypeDecorator[Any]):
         return None
 
 
-def _state(row: Any) -> ItemState:
+def state_from_row(row: Any) -> ItemState:
+    """An item's state from a row of the items table, by column name."""
     return ItemState(
         key=row.key,
-        is_class=row.is_class,
+        is_class=bool(row.is_class),
         holder=row.holder_org_id,
         site=row.site,
         status=Status(row.status),
@@ -222,7 +223,7 @@ class ItemStore:
 
     def held_by(self, org_id: int, limit: int = 1000) -> list[ItemState]:
         query = select(items).where(items.c.holder_org_id == org_id).order_by(items.c.key).limit(limit)
-        return [_state(r) for r in self.connection.execute(query)]
+        return [state_from_row(r) for r in self.connection.execute(query)]
 
     def count_by_status(self, holder_org_id: int | None) -> list[tuple[str, int, float | None]]:
         query = select(items.c.status, func.count(), func.sum(items.c.mass_kg)).group_by(items.c.status)

@@ -22,7 +22,7 @@ from kiik.permits.domain.checks import (
     species_problems,
 )
 from kiik.permits.domain.lifecycle import term_of
-from kiik.permits.domain.model import PermitItem
+from kiik.permits.domain.model import Permit, PermitItem
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.domain.species import SpeciesRule
 from kiik.species.services.ports import CitesUnitOfWork
@@ -101,3 +101,19 @@ def assess(
         what = f"{species} (source {source}, purpose {purpose}, to {country}) in {day.year}"
         assessment.problems += quota_problems(quota, assessment.balance, quantity, what)
     return assessment
+
+
+def assess_permit(uow: CitesUnitOfWork, permit: Permit, day: date) -> Assessment:
+    """A filed permit's items assessed again on `day`, as the desk reviews it and as issuing checks it."""
+    org = uow.directory.organisation(permit.applicant_org_id)
+    return assess(
+        uow,
+        permit.applicant_org_id,
+        org.name if org else str(permit.applicant_org_id),
+        [i.key for i in permit.items],
+        source=permit.source,
+        purpose=permit.purpose,
+        country=permit.import_country,
+        day=day,
+        exclude_permit=permit.id,
+    )

@@ -23,7 +23,7 @@ from kiik.permits.domain.lifecycle import (
     permit_number,
 )
 from kiik.permits.domain.model import Permit
-from kiik.permits.services.assessment import assess
+from kiik.permits.services.assessment import assess_permit
 from kiik.permits.services.document import permit_payload, sign
 from kiik.permits.services.ports import PermitRefused
 from kiik.species.domain.quotas import QuotaExceeded
@@ -65,18 +65,7 @@ def _issue(
     """Issue `permit` (locked, status applied) inside the caller's transaction."""
     next_status(permit.status, PermitAction.ISSUE, permit.label)
     today = now.date()
-    applicant = uow.directory.organisation(permit.applicant_org_id)
-    assessment = assess(
-        uow,
-        permit.applicant_org_id,
-        applicant.name if applicant else str(permit.applicant_org_id),
-        [i.key for i in permit.items],
-        source=permit.source,
-        purpose=permit.purpose,
-        country=permit.import_country,
-        day=today,
-        exclude_permit=permit.id,
-    )
+    assessment = assess_permit(uow, permit, today)
     problems = [p for p in assessment.problems if p.rule != "permit.quota_exceeded"]
     if problems:
         raise PermitRefused(f"{permit.label} cannot be issued", problems)

@@ -13,7 +13,7 @@ from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.errors import NotFound
 from kiik.permits.domain.lifecycle import PermitStatus
 from kiik.permits.domain.model import Permit
-from kiik.permits.services.assessment import assess
+from kiik.permits.services.assessment import assess_permit
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.domain.species import SpeciesRule, rules_for
 from kiik.species.services.ports import CitesUnitOfWork
@@ -124,18 +124,7 @@ def review_application(
             )
         if permit.status is not PermitStatus.APPLIED:
             return review
-        org = uow.directory.organisation(permit.applicant_org_id)
-        assessment = assess(
-            uow,
-            permit.applicant_org_id,
-            org.name if org else str(permit.applicant_org_id),
-            [i.key for i in permit.items],
-            source=permit.source,
-            purpose=permit.purpose,
-            country=permit.import_country,
-            day=today,
-            exclude_permit=permit.id,
-        )
+        assessment = assess_permit(uow, permit, today)
         review.problems = assessment.problems
         review.quota, review.balance = assessment.quota, assessment.balance
         troubled = {p.identifier for p in assessment.problems if p.identifier}
