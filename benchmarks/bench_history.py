@@ -355,6 +355,9 @@ def report(results: list[tuple[str, list[float]]]) -> None:
     columns = ("calls", "p50 ms", "p95 ms", "max ms", "cpu p50", "cpu p95")
     print(f"{'measure':58} {columns[0]:>6} " + " ".join(f"{c:>8}" for c in columns[1:]))
     for name, samples in results:
+        if not samples:
+            print(f"{name:58} {0:6d}  (none at this size)")
+            continue
         ordered, cpu = sorted(samples), sorted(CPU_MS.get(name, [0.0]))
         print(
             f"{name:58} {len(samples):6d} {statistics.median(ordered):8.2f} {_p95(ordered):8.2f} "
