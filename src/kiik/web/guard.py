@@ -42,6 +42,16 @@ async def form_of(request: Request) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
+async def posted(request: Request, permission: Permission) -> tuple[Principal, dict[str, str]] | Response:
+    """A form sent by someone who may send it (the CSRF token checked): who sent it and the form;
+    else the answer to send instead (the log-in page, or the page saying what is missing)."""
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, permission)) is not None:
+        return refused
+    assert principal is not None
+    return principal, await form_of(request)
+
+
 def anonymous_form_allowed(request: Request, form: dict[str, str]) -> bool:
     """An anonymous form (log in, language) shows the token of its cookie (double submit)."""
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")

@@ -22,7 +22,7 @@ from kiik.directory.services.people import (
     set_password,
 )
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, posted, refusal, visitor
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,11 +60,10 @@ def people_page(request: Request, principal: Visitor) -> Response:
 
 @router.post("/people")
 async def add(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+    sent = await posted(request, NEEDED)
+    if isinstance(sent, Response):
+        return sent
+    principal, form = sent
     command = AddPerson(
         form.get("org", principal.org_code),
         form.get("username", ""),
@@ -82,11 +81,10 @@ async def add(request: Request) -> Response:
 
 @router.post("/people/{username}/password")
 async def reset_password(request: Request, username: str) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+    sent = await posted(request, NEEDED)
+    if isinstance(sent, Response):
+        return sent
+    principal, form = sent
     try:
         await run_in_threadpool(
             set_password, get_registry(request).uow(), username, form.get("password", ""), principal
