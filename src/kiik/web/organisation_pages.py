@@ -20,9 +20,10 @@ from kiik.enforcement.services.regions import organisation_regions, set_region
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
-from kiik.web.guard import Visitor, posted, refusal
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
 from kiik.web.regions import regions
+from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.ORGANISATIONS_MANAGE
@@ -43,12 +44,9 @@ def _page(request: Request, principal: Principal, status: int = 200, **extra: An
         "known_regions": region_names(request, list(regions_in_use.values())),
         "kinds": [k.value for k in OrgKind],
         "form": {"kind": "trader"},
-        "errors": {},
         "add_failed": False,
-        "notice": request.query_params.get("done", ""),
     }
-    context.update(extra)
-    return desk_render(request, "organisations.html", context, status)
+    return form_page(request, "organisations.html", context, status, extra, desk_render)
 
 
 @router.get("/organisations", response_class=HTMLResponse)
@@ -68,11 +66,8 @@ def _field(message: str) -> str:
 
 
 @router.post("/organisations")
-async def add(request: Request) -> Response:
-    sent = await posted(request, NEEDED)
-    if isinstance(sent, Response):
-        return sent
-    principal, form = sent
+@form_handler(NEEDED)
+async def add(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     registry = get_registry(request)
     try:
         await run_in_threadpool(
@@ -99,11 +94,8 @@ async def add(request: Request) -> Response:
 
 
 @router.post("/organisations/{code}/region")
-async def region(request: Request, code: str) -> Response:
-    sent = await posted(request, NEEDED)
-    if isinstance(sent, Response):
-        return sent
-    principal, form = sent
+@form_handler(NEEDED)
+async def region(request: Request, principal: Principal, form: dict[str, str], code: str) -> Response:
     try:
         await run_in_threadpool(
             set_region, get_registry(request).uow(), principal, code, form.get("region", "")
@@ -132,16 +124,13 @@ def _edit_page(
         "pgln": organisation.pgln or "",
         "region": regions_in_use.get(code, ""),
     }
-    context: dict[str, Any] = {
+    context = {
         "organisation": organisation,
         "form": form,
         "kinds": [k.value for k in OrgKind],
         "known_regions": region_names(request, list(regions_in_use.values())),
-        "errors": {},
-        "notice": request.query_params.get("done", ""),
     }
-    context.update(extra)
-    return desk_render(request, "organisation_edit.html", context, status)
+    return form_page(request, "organisation_edit.html", context, status, extra, desk_render)
 
 
 @router.get("/organisations/{code}", response_class=HTMLResponse)
@@ -153,13 +142,10 @@ def edit_page(request: Request, principal: Visitor, code: str) -> Response:
 
 
 @router.post("/organisations/{code}")
-async def change(request: Request, code: str) -> Response:
+@form_handler(NEEDED)
+async def change(request: Request, principal: Principal, form: dict[str, str], code: str) -> Response:
     """Set the region, then change the rest (each refusal shown next to its field): two services,
     two transactions, so a refused region changes nothing and a refused name keeps a new region."""
-    sent = await posted(request, NEEDED)
-    if isinstance(sent, Response):
-        return sent
-    principal, form = sent
     registry = get_registry(request)
     command = ChangeOrganisation(
         code,

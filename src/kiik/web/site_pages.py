@@ -18,8 +18,9 @@ from kiik.directory.services.sites import organisation_sites
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
-from kiik.web.guard import Visitor, posted, refusal
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
+from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.ORGANISATIONS_MANAGE
@@ -31,15 +32,8 @@ def _page(request: Request, principal: Principal, code: str, status: int = 200, 
     except NotFound:
         message = PageText(language_of(request)).gettext("No organisation has the code %(code)s.", code=code)
         return desk_render(request, "error.html", {"message": message}, 404)
-    context: dict[str, Any] = {
-        "organisation": found,
-        "sites": found.sites,
-        "form": {},
-        "errors": {},
-        "notice": request.query_params.get("done", ""),
-    }
-    context.update(extra)
-    return desk_render(request, "sites.html", context, status)
+    context = {"organisation": found, "sites": found.sites}
+    return form_page(request, "sites.html", context, status, extra, desk_render)
 
 
 @router.get("/organisations/{code}/sites", response_class=HTMLResponse)
@@ -59,11 +53,8 @@ def _added_field(message: str) -> str:
 
 
 @router.post("/organisations/{code}/sites")
-async def add(request: Request, code: str) -> Response:
-    sent = await posted(request, NEEDED)
-    if isinstance(sent, Response):
-        return sent
-    principal, form = sent
+@form_handler(NEEDED)
+async def add(request: Request, principal: Principal, form: dict[str, str], code: str) -> Response:
     try:
         await run_in_threadpool(
             add_site,
@@ -83,11 +74,8 @@ async def add(request: Request, code: str) -> Response:
 
 
 @router.post("/organisations/{code}/sites/move")
-async def move(request: Request, code: str) -> Response:
-    sent = await posted(request, NEEDED)
-    if isinstance(sent, Response):
-        return sent
-    principal, form = sent
+@form_handler(NEEDED)
+async def move(request: Request, principal: Principal, form: dict[str, str], code: str) -> Response:
     try:
         await run_in_threadpool(
             set_site_parent,
