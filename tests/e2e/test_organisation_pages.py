@@ -95,6 +95,10 @@ def test_an_organisation_is_changed_and_each_refusal_is_next_to_its_field(regist
                 "name": ["Saiga Export LLP", "Saiga Trade JSC"],
             }
         ]
+        long_region = {"code": "aral", "name": "Aral LLP", "kind": "trader", "region": "x" * 81}
+        added = admin.post("/organisations", long_region)
+        assert added.status_code == 400 and 'id="region-error"' in added.text and "Aral LLP" in added.text
+        assert _organisation(registry, "aral")["name"] == "Aral LLP"  # added; its region refused
         assert admin.get("/organisations/nobody").status_code == 404
         assert admin.post("/organisations/nobody", {"name": "X", "kind": "trader"}).status_code == 404
 

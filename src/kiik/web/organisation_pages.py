@@ -81,15 +81,18 @@ async def add(request: Request, principal: Principal, form: dict[str, str]) -> R
             principal,
             registry.settings.country,
         )
-        if form.get("region", "").strip():
-            await run_in_threadpool(
-                set_region, registry.uow(), principal, form["code"].strip(), form["region"]
-            )
     except DirectoryError as exc:
         errors = {_field(str(exc)): PageText(language_of(request)).explain(exc)}
         return await run_in_threadpool(
             _page, request, principal, 400, errors=errors, form=form, add_failed=True
         )
+    code = form["code"].strip()
+    if form.get("region", "").strip():
+        try:
+            await run_in_threadpool(set_region, registry.uow(), principal, code, form["region"])
+        except EnforcementError as exc:  # added, but not its region: say so on its own page
+            errors = {"region": PageText(language_of(request)).explain(exc)}
+            return await run_in_threadpool(_edit_page, request, principal, code, 400, errors=errors)
     return RedirectResponse("/organisations?done=added", status_code=303)
 
 
