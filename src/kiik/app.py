@@ -49,11 +49,18 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(list_pages.router)
     app.include_router(figure_lists.router)
     app.include_router(harvest_pages.router)
-    from kiik.web import desk_monitoring_pages, organisation_pages, permit_desk_pages, register_pages
+    from kiik.web import (
+        desk_monitoring_pages,
+        organisation_pages,
+        permit_desk_pages,
+        register_pages,
+        site_pages,
+    )
 
     app.include_router(permit_desk_pages.router)  # the desk's pages (docs/web.md)
     app.include_router(register_pages.router)
     app.include_router(organisation_pages.router)
+    app.include_router(site_pages.router)
     app.include_router(desk_monitoring_pages.router)
     # The floor's daily work (issue 14a): receive and ship, stock, processing, customs, seizures.
     from kiik.web import floor_routes

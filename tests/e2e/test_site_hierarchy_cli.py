@@ -63,3 +63,15 @@ def test_sites_are_placed_within_sites_and_moved(db: str, tmp_path: Path) -> Non
     kiik("site", "move", SHELF, "--parent", MAIN, db=db)
     kiik("site", "move", COLD, db=db)
     assert _parents(db) == {"Main": None, "Cold": None, "Shelf": "Main"}
+
+
+def test_an_organisation_is_changed_and_what_is_not_given_stays(db: str) -> None:  # noqa: F811
+    kiik("org", "add", "camp", "--name", "Camp", "--kind", "harvester", db=db)
+    said = kiik("org", "change", "camp", "--name", "Ural camp", db=db).stdout
+    assert "name 'Camp' -> 'Ural camp'" in said and "kind" not in said
+    listed = kiik("org", "list", db=db).stdout
+    assert "Ural camp" in listed and "harvester" in listed
+    refused = kiik("org", "change", "camp", "--kind", "wizard", db=db, check=False)
+    assert refused.returncode != 0 and "unknown organisation kind" in refused.stdout + refused.stderr
+    unknown = kiik("org", "change", "nobody", "--name", "X", db=db, check=False)
+    assert unknown.returncode != 0 and "no organisation" in unknown.stdout + unknown.stderr

@@ -16,6 +16,7 @@ from kiik.directory.services.auth import (
     create_token,
     set_site_parent,
 )
+from kiik.directory.services.organisation_changes import ChangeOrganisation, change_organisation
 
 org_app = typer.Typer(help="Organisations using the registry.", no_args_is_help=True)
 site_app = typer.Typer(help="Sites (SGLN) of organisations.", no_args_is_help=True)
@@ -46,6 +47,36 @@ def org_add(
     except DirectoryError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]organisation {code} added[/] ({kind})")
+
+
+@org_app.command("change")
+def org_change(
+    code: Annotated[str, typer.Argument(help="The organisation's code (it stays)")],
+    name: Annotated[str | None, typer.Option(help="New full name")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"New kind, one of: {KINDS}")] = None,
+    pgln: Annotated[str | None, typer.Option(help="New party GLN; an empty string removes it")] = None,
+    country: Annotated[str | None, typer.Option(help="New country, ISO 3166 alpha-2")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change an organisation's name, kind, PGLN or country (what is not given stays)."""
+    registry = registry_for(db)
+    with registry.uow() as uow:
+        org = uow.directory.organisation(code)
+    if org is None:
+        raise fail(f"no organisation with code {code!r}: see `kiik org list`")
+    change = ChangeOrganisation(
+        code,
+        org.name if name is None else name,
+        org.kind if kind is None else kind,
+        org.pgln if pgln is None else pgln,
+        org.country if country is None else country,
+    )
+    try:
+        changed = change_organisation(registry.uow(), change, None, home=registry.settings.country)
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    said = ", ".join(f"{field} {old!r} -> {new!r}" for field, (old, new) in changed.items())
+    console.print(f"[green]organisation {code} changed[/] ({said or 'nothing to change'})")
 
 
 @org_app.command("list")

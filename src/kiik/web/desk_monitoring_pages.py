@@ -28,6 +28,7 @@ from kiik.monitoring.services.analysis import detection_rates
 from kiik.monitoring.services.camtrap_import import import_package
 from kiik.monitoring.services.census import census_trends, import_census
 from kiik.monitoring.services.passages import list_packages
+from kiik.web.camtrap_preview import preview_of
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, refusal, visitor
 from kiik.web.i18n import N_
@@ -152,8 +153,11 @@ def _counted(root: Path, descriptor: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _package(body: bytes, principal: Principal, store: Any | None) -> tuple[dict[str, Any], Any]:
-    """Check the zip (and with `store`, a unit of work: import it); the package's facts and outcome."""
+def _package(
+    body: bytes, principal: Principal, store: Any | None, page: str | None = None
+) -> tuple[dict[str, Any], Any]:
+    """Check the zip (and with `store`, a unit of work: import it); the package's facts and outcome.
+    Without `store`, the facts hold the preview too: deployments and a `page` of observations."""
     with tempfile.TemporaryDirectory(prefix="kiik-camtrap-page-") as work:
         archive = Path(work) / "package.zip"
         archive.write_bytes(body)
@@ -166,6 +170,7 @@ def _package(body: bytes, principal: Principal, store: Any | None) -> tuple[dict
             "id": str(source.descriptor.get("id") or source.descriptor.get("name") or ""),
             "title": str(source.descriptor.get("title") or ""),
             "counts": _counted(root, source.descriptor),
+            "preview": preview_of(source, page) if store is None else None,
         }
         outcome = import_package(store, principal, source) if store is not None else None
     return facts, outcome
@@ -178,8 +183,9 @@ async def _camtrap(request: Request, store: bool) -> Response:
     assert principal is not None
     body = await request.body()
     uow = get_registry(request).uow() if store else None
+    page = request.query_params.get("page")
     try:
-        facts, outcome = await run_in_threadpool(_package, body, principal, uow)
+        facts, outcome = await run_in_threadpool(_package, body, principal, uow, page)
     except PackageInvalid as exc:
         context = {"problems": [package_problem(p) for p in exc.problems], "facts": None, "outcome": None}
         return desk_render(request, "camtrap_result.html", context, 400)

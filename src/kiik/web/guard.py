@@ -4,7 +4,9 @@ page saying what is missing for someone whose role does not allow it."""
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import Depends, Request
@@ -40,6 +42,39 @@ async def form_of(request: Request) -> dict[str, str]:
     """A posted form (application/x-www-form-urlencoded), each field's first value."""
     fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
     return {name: values[0] for name, values in fields.items()}
+
+
+async def posted(request: Request, permission: Permission) -> tuple[Principal, dict[str, str]] | Response:
+    """A form sent by someone who may send it (the CSRF token checked): who sent it and the form;
+    else the answer to send instead (the log-in page, or the page saying what is missing)."""
+    principal = await visitor(request)
+    if (refused := refusal(request, principal, permission)) is not None:
+        return refused
+    assert principal is not None
+    return principal, await form_of(request)
+
+
+FormHandler = Callable[..., Awaitable[Response]]
+
+
+def form_handler(permission: Permission) -> Callable[[FormHandler], FormHandler]:
+    """A route for a form: the handler is called as `handle(request, principal, form, **path)` only
+    when the sender may send it (`posted`); its path parameters are the route's."""
+
+    def wrap(handle: FormHandler) -> FormHandler:
+        async def endpoint(request: Request, **path: Any) -> Response:
+            sent = await posted(request, permission)
+            if isinstance(sent, Response):
+                return sent
+            return await handle(request, *sent, **path)
+
+        signature = inspect.signature(handle)
+        kept = [p for name, p in signature.parameters.items() if name not in ("principal", "form")]
+        endpoint.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
+        endpoint.__name__, endpoint.__doc__ = handle.__name__, handle.__doc__
+        return endpoint
+
+    return wrap
 
 
 def anonymous_form_allowed(request: Request, form: dict[str, str]) -> bool:

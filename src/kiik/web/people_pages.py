@@ -22,8 +22,8 @@ from kiik.directory.services.people import (
     set_password,
 )
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_of, refusal, visitor
-from kiik.web.rendering import render
+from kiik.web.guard import Visitor, form_handler, refusal, visitor
+from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.PEOPLE_MANAGE
@@ -38,16 +38,8 @@ def _page(request: Request, principal: Principal, status: int = 200, **extra: An
             for o in uow.directory.organisations()
             if o.id == principal.org_id or principal.may(Permission.ORGANISATIONS_MANAGE)
         ]
-    context: dict[str, Any] = {
-        "people": people,
-        "organisations": organisations,
-        "roles": [r.value for r in Role],
-        "errors": {},
-        "form": {},
-        "notice": request.query_params.get("done", ""),
-    }
-    context.update(extra)
-    return render(request, "people.html", context, status)
+    context = {"people": people, "organisations": organisations, "roles": [r.value for r in Role]}
+    return form_page(request, "people.html", context, status, extra)
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -59,12 +51,8 @@ def people_page(request: Request, principal: Visitor) -> Response:
 
 
 @router.post("/people")
-async def add(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(NEEDED)
+async def add(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     command = AddPerson(
         form.get("org", principal.org_code),
         form.get("username", ""),
@@ -81,12 +69,10 @@ async def add(request: Request) -> Response:
 
 
 @router.post("/people/{username}/password")
-async def reset_password(request: Request, username: str) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(NEEDED)
+async def reset_password(
+    request: Request, principal: Principal, form: dict[str, str], username: str
+) -> Response:
     try:
         await run_in_threadpool(
             set_password, get_registry(request).uow(), username, form.get("password", ""), principal

@@ -83,3 +83,24 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
 def public_page(request: Request) -> None:
     """Marks the request's page as public: Chinese is offered beside the staff languages."""
     request.scope["kiik_public_page"] = True
+
+
+def form_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
+    renderer: Any = None,
+) -> Response:
+    """A page of forms: `context`, with no field sent and no refusal yet unless `extra` (what a
+    refused form sent back, its errors by field) says otherwise, and the notice of the change just
+    made (`?done=`). `renderer`: `render` by default, or a capability's own (`desk_render`)."""
+    full = {
+        "form": {},
+        "errors": {},
+        "notice": request.query_params.get("done", ""),
+        **context,
+        **(extra or {}),
+    }
+    return (renderer or render)(request, template, full, status)

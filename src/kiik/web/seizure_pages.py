@@ -6,6 +6,7 @@ foreign) is shown with the seizure."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -68,11 +69,11 @@ FIELD_OF = {
     "latitude": "place",
     "longitude": "place",
     "specimens": "term",
-    "specimens[1].term": "term",
-    "specimens[1].unit": "quantity",
-    "specimens[1].quantity": "quantity",
-    "specimens[1].codes": "codes",
 }
+# A specimen line's problem ("specimens[2].codes: ..."): the line's field for each of its parts.
+LINE_PROBLEM = re.compile(r"^specimens\[(\d+)\]\.(\w+)$")
+LINE_FIELD = {"term": "term", "unit": "quantity", "quantity": "quantity", "codes": "codes"}
+MOST_LINES = 20
 
 
 def _today() -> date:
@@ -87,6 +88,32 @@ def scan_page(request: Request, principal: Visitor) -> Response:
     return render(request, "scan.html", {})
 
 
+def suffix(line: int) -> str:
+    """A specimen line's fields: `term`, `quantity`, `unit`, `codes` for the first, `term-2`... after."""
+    return "" if line == 1 else f"-{line}"
+
+
+def lines_of(form: dict[str, str]) -> int:
+    try:
+        return min(MOST_LINES, max(1, int(form.get("lines", "1"))))
+    except ValueError:
+        return 1
+
+
+def _lines(form: dict[str, str], count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "n": n,
+            "suffix": suffix(n),
+            "term": form.get(f"term{suffix(n)}") or "HOR",
+            "quantity": form.get(f"quantity{suffix(n)}", ""),
+            "unit": form.get(f"unit{suffix(n)}") or "NAR",
+            "codes": form.get(f"codes{suffix(n)}", ""),
+        }
+        for n in range(1, count + 1)
+    ]
+
+
 def _form_page(
     request: Request, principal: Principal, form: dict[str, str], status: int = 200, **extra: Any
 ) -> Response:
@@ -97,11 +124,12 @@ def _form_page(
         "seized_on": _today().isoformat(),
         "agency": principal.org_name,
         "species": "Saiga tatarica" if "Saiga tatarica" in species else "",
-        "term": "HOR",
-        "unit": "NAR",
     }
+    count = lines_of(form)
     context: dict[str, Any] = {
         "form": {**defaults, **{k: v for k, v in form.items() if v}},
+        "lines": _lines(form, count),
+        "more_lines": count < MOST_LINES,
         "species": species,
         "terms": TERMS,
         "units": UNITS,
@@ -111,6 +139,24 @@ def _form_page(
     }
     context.update(extra)
     return render_scan(request, "seizure_form.html", context, status)
+
+
+def _reshaped(form: dict[str, str], action: str) -> dict[str, str] | None:
+    """The form after "add a line" or "remove line n" (None for any other action: send it)."""
+    count = lines_of(form)
+    if action == "add-line":
+        return {**form, "lines": str(min(MOST_LINES, count + 1))}
+    removed = re.fullmatch(r"remove-(\d+)", action)
+    if removed is None:
+        return None
+    gone = int(removed.group(1))
+    kept = {k: v for k, v in form.items() if not re.fullmatch(r"(term|quantity|unit|codes)(-\d+)?", k)}
+    lines = [line for line in _lines(form, count) if line["n"] != gone] or _lines({}, 1)
+    for n, line in enumerate(lines, start=1):
+        for part in ("term", "quantity", "unit", "codes"):
+            kept[f"{part}{suffix(n)}"] = line[part]
+    kept["lines"] = str(len(lines))
+    return kept
 
 
 @router.get("/seizures/new", response_class=HTMLResponse)
@@ -128,44 +174,75 @@ def _number(value: str) -> float | None:
         return None
 
 
-def _seizure(form: dict[str, str], errors: dict[str, str], text: PageText) -> NewSeizure | None:
+def _specimens(
+    form: dict[str, str], errors: dict[str, str], text: PageText
+) -> tuple[tuple[Specimen, ...], list[int]]:
+    """The specimen lines filled in (a line with no quantity and no codes is left out, unless it is
+    the only one) and the form's line number of each."""
+    specimens: list[Specimen] = []
+    numbers: list[int] = []
+    count = lines_of(form)
+    for line in _lines(form, count):
+        typed = line["quantity"].strip()
+        codes = tuple(typed_codes(line["codes"]))
+        if count > 1 and not typed and not codes:
+            continue
+        quantity = _number(typed)
+        if quantity is None:
+            if line["unit"] == "NAR" and codes and not typed:
+                quantity = float(len(codes))  # pieces: by default, one per code found
+            else:
+                errors[f"quantity{line['suffix']}"] = text.gettext(
+                    "Give how many pieces, or how many kilograms, were seized."
+                )
+                continue
+        specimens.append(Specimen(line["term"], quantity, line["unit"], codes))
+        numbers.append(line["n"])
+    return tuple(specimens), numbers
+
+
+def _seizure(
+    form: dict[str, str], errors: dict[str, str], text: PageText
+) -> tuple[NewSeizure | None, list[int]]:
     try:
         seized_on = date.fromisoformat(form.get("seized_on", ""))
     except ValueError:
         errors["seized_on"] = text.gettext("Give the day of the seizure, e.g. 2026-06-23.")
         seized_on = _today()
-    quantity = _number(form.get("quantity", ""))
-    codes = tuple(typed_codes(form.get("codes", "")))
-    if quantity is None:
-        if form.get("unit", "NAR") == "NAR" and codes and not form.get("quantity", "").strip():
-            quantity = float(len(codes))  # pieces: by default, one per code found
-        else:
-            errors["quantity"] = text.gettext("Give how many pieces, or how many kilograms, were seized.")
+    specimens, numbers = _specimens(form, errors, text)
     latitude, longitude = _number(form.get("latitude", "")), _number(form.get("longitude", ""))
     if errors:
-        return None
-    return NewSeizure(
+        return None, numbers
+    seizure = NewSeizure(
         reference=form.get("reference", ""),
         seized_on=seized_on,
         agency=form.get("agency", ""),
         detection_method=form.get("method", ""),
         species=form.get("species", ""),
-        specimens=(Specimen(form.get("term", ""), quantity or 0.0, form.get("unit", "NAR"), codes),),
+        specimens=specimens,
         place=form.get("place") or None,
         region=form.get("region") or None,
         latitude=latitude,
         longitude=longitude,
         notes=form.get("notes") or None,
     )
+    return seizure, numbers
 
 
-def problems_by_field(message: str) -> dict[str, str]:
-    """The service's problems ("field: what is wrong; ..."), each under the form's field."""
+def problems_by_field(message: str, numbers: list[int] | None = None) -> dict[str, str]:
+    """The service's problems ("field: what is wrong; ..."), each under the form's field; a specimen
+    line's (`specimens[2].codes`) under that line's field (`numbers`: the form's line of each)."""
     found: dict[str, str] = {}
     _, _, listed = message.partition(" cannot be recorded: ")
     for problem in (listed or message).split("; "):
         name, _, _ = problem.partition(":")
-        field = FIELD_OF.get(name.strip(), "codes" if ".codes" in name else "form")
+        line = LINE_PROBLEM.match(name.strip())
+        if line is not None:
+            index = int(line.group(1)) - 1
+            number = numbers[index] if numbers and index < len(numbers) else index + 1
+            field = LINE_FIELD.get(line.group(2), "codes") + suffix(number)
+        else:
+            field = FIELD_OF.get(name.strip(), "form")
         found[field] = (found[field] + " " + problem) if field in found else problem
     return found
 
@@ -177,9 +254,12 @@ async def record(request: Request) -> Response:
         return refused
     assert principal is not None
     form = await form_of(request)
+    reshaped = _reshaped(form, form.get("action", ""))
+    if reshaped is not None:
+        return _form_page(request, principal, reshaped)
     text = PageText(language_of(request))
     errors: dict[str, str] = {}
-    seizure = _seizure(form, errors, text)
+    seizure, numbers = _seizure(form, errors, text)
     if seizure is None:
         return _form_page(request, principal, form, 400, errors=errors)
     registry = get_registry(request)
@@ -193,7 +273,8 @@ async def record(request: Request) -> Response:
             home=registry.settings.country,
         )
     except EnforcementError as exc:
-        return _form_page(request, principal, form, 400, errors=problems_by_field(str(exc)))
+        errors = problems_by_field(str(exc), numbers)
+        return _form_page(request, principal, form, 400, errors=errors)
     return _shown(request, recorded, 201)
 
 

@@ -85,6 +85,10 @@ class DirectoryStore:
         row = self.connection.execute(select(organisations).where(organisations.c.pgln == pgln)).first()
         return _org(row) if row else None
 
+    def change_organisation(self, org_id: int, name: str, kind: str, pgln: str | None, country: str) -> None:
+        values = {"name": name, "kind": kind, "pgln": pgln, "country": country}
+        self.connection.execute(update(organisations).where(organisations.c.id == org_id).values(**values))
+
     def add_site(self, org_id: int, sgln: str, name: str, parent_id: int | None = None) -> Site:
         result = self.connection.execute(
             insert(sites).values(org_id=org_id, sgln=sgln, name=name, parent_id=parent_id, created_at=now())

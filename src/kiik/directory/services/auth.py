@@ -49,7 +49,8 @@ class IssuedToken:
     role: str
 
 
-def _canonical(text: str | None, kind: str) -> str | None:
+def canonical_key(text: str | None, kind: str) -> str | None:
+    """A GS1 key as kiik stores it (None for none), refused when it is not a valid key of `kind`."""
     if not text:
         return None
     try:
@@ -78,20 +79,15 @@ def add_organisation(
     operator's own CLI."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
-    try:
-        org_kind = OrgKind(kind)
-    except ValueError:
-        raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
-    code, name = code.strip(), name.strip()
+    org_kind = organisation_kind(kind)
+    code, name = code.strip(), organisation_name(name)
     if not ORG_CODE.match(code):
         raise DirectoryError(
             f"{code!r} is not a usable organisation code: 1 to 64 letters, digits, dots, dashes or "
             "underscores, starting with a letter or digit (e.g. oral-plant)"
         )
-    if not name or len(name) > 200:
-        raise DirectoryError("name the organisation (at most 200 characters)")
-    canonical_pgln = _canonical(pgln, "pgln")
-    country = _country(country, org_kind, home)
+    canonical_pgln = canonical_key(pgln, "pgln")
+    country = country_of(country, org_kind, home)
     with uow:
         if uow.directory.organisation(code) is not None:
             raise DirectoryError(f"an organisation with code {code!r} exists already")
@@ -112,7 +108,21 @@ def add_organisation(
     return int(org.id)
 
 
-def _country(country: str | None, kind: OrgKind, home: str) -> str:
+def organisation_kind(kind: str) -> OrgKind:
+    try:
+        return OrgKind(kind)
+    except ValueError:
+        raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
+
+
+def organisation_name(name: str) -> str:
+    if not name.strip() or len(name.strip()) > 200:
+        raise DirectoryError("name the organisation (at most 200 characters)")
+    return name.strip()
+
+
+def country_of(country: str | None, kind: OrgKind, home: str) -> str:
+    """The country an organisation of `kind` belongs to (this registry's by default)."""
     if kind is OrgKind.PARTNER_AUTHORITY and (country is None or country.strip().upper() == home.upper()):
         raise DirectoryError(
             f"a partner authority stands for an importing country: give it with --country (ISO 3166 "
@@ -125,7 +135,7 @@ def _country(country: str | None, kind: OrgKind, home: str) -> str:
 
 
 def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
-    canonical = _canonical(sgln, "sgln")
+    canonical = canonical_key(sgln, "sgln")
     found = uow.directory.site(canonical) if canonical else None
     if found is None:
         raise DirectoryError(f"{what}: no site {sgln} is registered; add it first (`kiik site add`)")
@@ -144,8 +154,12 @@ def add_site(
     """Register a site of an organisation, optionally within a registered site (its parent)."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
-    canonical_sgln = _canonical(sgln, "sgln")
-    assert canonical_sgln is not None
+    canonical_sgln = canonical_key(sgln, "sgln")
+    if canonical_sgln is None:
+        raise DirectoryError("give the site's GLN (an SGLN such as urn:epc:id:sgln:4870001.00001.0)")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise DirectoryError("name the site (at most 200 characters)")
     with uow:
         org = uow.directory.organisation(org_code)
         if org is None:

@@ -13,6 +13,8 @@ def set_region(uow: UnitOfWork, principal: Principal, org: str, region: str) -> 
     require(principal, Permission.ORGANISATIONS_MANAGE)
     if not region.strip():
         raise EnforcementError("region: name the region (oblast) the organisation works in")
+    if len(region.strip()) > 80:
+        raise EnforcementError("region: at most 80 characters, such as West Kazakhstan or KZ-27")
     with uow:
         found = uow.directory.organisation(org)
         if found is None:

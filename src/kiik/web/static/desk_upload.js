@@ -22,6 +22,17 @@
     send.disabled = !answer.ok;
   });
 
+  // A Camtrap DP preview shows the observations a page at a time: the same file, another page.
+  preview.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-preview-page]");
+    if (!button || !file.files.length) return;
+    const address = `${form.dataset.preview}?page=${encodeURIComponent(button.dataset.previewPage)}`;
+    const answer = await fetch(address, { method: "POST", headers, body: file.files[0] });
+    preview.innerHTML = await answer.text();
+    const title = document.getElementById("camtrap-observations-title");
+    if (title) title.focus();
+  });
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     send.disabled = true;
