@@ -64,8 +64,14 @@ class MerkleStore:
     def last_event_pk(self) -> int:
         return int(self.connection.scalar(select(func.max(merkle_leaves.c.event_pk))) or 0)
 
-    def events_after(self, event_pk: int) -> list[tuple[int, str]]:
-        query = select(events.c.id, events.c.hash_id).where(events.c.id > event_pk).order_by(events.c.id)
+    def events_after(self, event_pk: int, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` events after `event_pk`, in capture order (id, Event Hash ID)."""
+        query = (
+            select(events.c.id, events.c.hash_id)
+            .where(events.c.id > event_pk)
+            .order_by(events.c.id)
+            .limit(limit)
+        )
         return [(int(r.id), r.hash_id) for r in self.connection.execute(query)]
 
     def nodes(self, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:

@@ -21,6 +21,8 @@ from kiik.errors import NotFound
 from kiik.ledger.domain import merkle
 from kiik.ledger.domain.log_checkpoint import SignedCheckpoint, checkpoint_note
 
+PENDING_CHUNK = 50_000  # events logged at a time when many are waiting for their leaves
+
 
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -48,20 +50,23 @@ class LogAppender:
         sequence_pending(self.uow)
 
 
-def sequence_pending(uow: UnitOfWork) -> int:
+def sequence_pending(uow: UnitOfWork, chunk: int = PENDING_CHUNK) -> int:
     """Append a leaf for each event not yet in the log, in capture order; the new tree size.
-    Runs inside the caller's transaction (the caller commits)."""
+    Runs inside the caller's transaction (the caller commits). Events are taken `chunk` at a time,
+    so that a registry loaded in bulk (millions of events without leaves) is logged in bounded memory."""
     log: Any = uow.log  # type: ignore[attr-defined]
     log.lock()
-    pending = log.events_after(log.last_event_pk())
-    size = log.size()
-    if pending:
+    size, last = log.size(), log.last_event_pk()
+    while pending := log.events_after(last, chunk):
         edge_keys = merkle.frontier(size)
         stored = log.nodes(edge_keys)
         edge = [merkle.Node(lv, ix, stored[(lv, ix)]) for lv, ix in edge_keys]
         nodes = merkle.append(size, edge, [merkle.event_leaf(h) for _, h in pending])
         log.append(size, pending, nodes)
-    return int(size + len(pending))
+        size, last = size + len(pending), pending[-1][0]
+        if len(pending) < chunk:
+            break
+    return int(size)
 
 
 def _node_source(log: Any, plan: list[tuple[int, int]]) -> merkle.NodeSource:
