@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, or_, select, update
 
 from kiik.custody.adapters.held_page import HeldPage
-from kiik.custody.adapters.tables import MICROGRAMS, item_totals, items, mass_bounds, stock_discrepancies, stock_settings
+from kiik.custody.adapters.tables import (
+    MICROGRAMS,
+    item_totals,
+    items,
+    mass_bounds,
+    stock_discrepancies,
+    stock_settings,
+)
 from kiik.custody.domain.mass_bounds import MassBound, Measured
 from kiik.custody.domain.state import ItemState, Status
 from kiik.custody.domain.stock_count import DEFAULT_MASS_TOLERANCE, Discrepancy
@@ -63,14 +70,21 @@ class StockStore(HeldPage):
         """Items held, counted and weighed per holder, site, species, product type, status, kind:
         read from the running totals (`item_totals`), not counted from the items."""
         t = item_totals.c
-        query = select(t.holder_org_id, t.site, t.species, t.product_type, t.status, t.is_class, t.items, t.mass_ug)
-        query = query.where(t.holder_org_id != 0, t.status.in_(list(statuses)), t.items != 0)
+        query = select(
+            t.holder_org_id, t.site, t.species, t.product_type, t.status, t.is_class, t.item_count, t.mass_ug
+        ).where(t.holder_org_id != 0, t.status.in_(list(statuses)), t.item_count != 0)
         if org_id is not None:
             query = query.where(t.holder_org_id == org_id)
         return [
             HoldingRow(
-                row[0], row[1] or None, row[2] or None, row[3] or None, row[4], bool(row[5]),
-                int(row[6]), row[7] / MICROGRAMS,
+                row[0],
+                row[1] or None,
+                row[2] or None,
+                row[3] or None,
+                row[4],
+                bool(row[5]),
+                int(row[6]),
+                row[7] / MICROGRAMS,
             )
             for row in self.connection.execute(query)
         ]

@@ -114,7 +114,7 @@ item_totals = Table(
     Column("species", String(120), primary_key=True),
     Column("product_type", String(64), primary_key=True),
     Column("is_class", Boolean, primary_key=True),
-    Column("items", BigId, nullable=False),
+    Column("item_count", BigId, nullable=False),
     Column("mass_ug", BigId, nullable=False),
 )
 

@@ -3,8 +3,8 @@
 `harvested_horns` is a projection kept by the harvest rule in the capture transaction: the horns
 counted under each authorisation, by animal, so the rule counts animals and horns per animal
 without reading events back. `harvest_totals` keeps the animals (distinct) and horns per
-authorisation, by triggers on `harvested_horns` (migration 0021). `harvest_imports` records each field sheet accepted under an
-idempotency key, in the same transaction as its events.
+authorisation, by triggers on `harvested_horns` (migration 0021). `harvest_imports` records each
+field sheet accepted under an idempotency key, in the same transaction as its events.
 """
 
 from __future__ import annotations

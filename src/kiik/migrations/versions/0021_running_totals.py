@@ -64,10 +64,16 @@ def _tables() -> None:
         sa.Column("species", sa.String(length=120), nullable=False),
         sa.Column("product_type", sa.String(length=64), nullable=False),
         sa.Column("is_class", sa.Boolean(), nullable=False),
-        sa.Column("items", big, nullable=False),
+        sa.Column("item_count", big, nullable=False),
         sa.Column("mass_ug", big, nullable=False),
         sa.PrimaryKeyConstraint(
-            "holder_org_id", "status", "site", "species", "product_type", "is_class", name=op.f("pk_item_totals")
+            "holder_org_id",
+            "status",
+            "site",
+            "species",
+            "product_type",
+            "is_class",
+            name=op.f("pk_item_totals"),
         ),
     )
     op.create_table(
@@ -81,7 +87,7 @@ def _tables() -> None:
 
 def _fill() -> None:
     op.execute(
-        f"INSERT INTO item_totals ({ITEM_KEY}, items, mass_ug) "
+        f"INSERT INTO item_totals ({ITEM_KEY}, item_count, mass_ug) "
         f"SELECT {ITEM_VALUES.format(row='i')}, count(*), coalesce(sum({MASS.format(row='i')}), 0) "
         f"FROM items AS i GROUP BY {ITEM_VALUES.format(row='i')}"
     )
@@ -95,9 +101,10 @@ def _fill() -> None:
 def _sqlite_triggers() -> None:
     def item_upsert(row: str, sign: str) -> str:
         return (
-            f"INSERT INTO item_totals ({ITEM_KEY}, items, mass_ug) "
+            f"INSERT INTO item_totals ({ITEM_KEY}, item_count, mass_ug) "
             f"VALUES ({ITEM_VALUES.format(row=row)}, {sign}1, {sign}{MASS.format(row=row)}) "
-            f"{ITEM_UPSERT}items = items + excluded.items, mass_ug = mass_ug + excluded.mass_ug;"
+            f"{ITEM_UPSERT}item_count = item_count + excluded.item_count, "
+            "mass_ug = mass_ug + excluded.mass_ug;"
         )
 
     op.execute(f"CREATE TRIGGER item_totals_insert AFTER INSERT ON items BEGIN {item_upsert('NEW', '')} END")
@@ -128,7 +135,7 @@ def _postgresql_item_function(name: str, changed: str) -> str:
     return f"""
         CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO item_totals AS t ({ITEM_KEY}, items, mass_ug)
+            INSERT INTO item_totals AS t ({ITEM_KEY}, item_count, mass_ug)
             SELECT {ITEM_KEY}, sum(n), sum(mass_ug) FROM (
                 {changed}
             ) AS changed
@@ -136,7 +143,7 @@ def _postgresql_item_function(name: str, changed: str) -> str:
             HAVING sum(n) <> 0 OR sum(mass_ug) <> 0
             ORDER BY {ITEM_KEY}
             ON CONFLICT ({ITEM_KEY}) DO UPDATE
-            SET items = t.items + excluded.items, mass_ug = t.mass_ug + excluded.mass_ug;
+            SET item_count = t.item_count + excluded.item_count, mass_ug = t.mass_ug + excluded.mass_ug;
             RETURN NULL;
         END $$
     """
@@ -209,8 +216,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
-    for table, names in (("items", ("insert", "delete", "update")), ("harvested_horns", ("insert", "delete"))):
-        prefix = "item_totals" if table == "items" else "harvest_totals"
+    triggers = (
+        ("items", "item_totals", ("insert", "delete", "update")),
+        ("harvested_horns", "harvest_totals", ("insert", "delete")),
+    )
+    for table, prefix, names in triggers:
         for name in names:
             op.execute(f"DROP TRIGGER {prefix}_{name}" + (f" ON {table}" if postgresql else ""))
             if postgresql:
