@@ -13,8 +13,9 @@ def check_figures(
     db: DbOption = None,
     repair: bool = typer.Option(False, "--repair", help="fill the totals that differ again from the recount"),
 ) -> None:
-    """Recount items per holder, status, site, species, product type and kind, and animals and
-    horns per harvest authorisation, and compare them with the running totals kept at capture."""
+    """Recount items per holder, status, site, species, product type and kind, events per
+    organisation, and animals and horns per harvest authorisation, and compare them with the
+    running totals kept at capture."""
     registry = registry_for(db)
     differences = recount_figures(registry.uow(), repair=repair)
     for difference in differences:
@@ -22,13 +23,13 @@ def check_figures(
     if differences and not repair:
         raise fail(
             f"{len(differences)} running totals differ from a recount",
-            "the items or horns were changed outside kiik, or a trigger of migration 0021 is missing; "
+            "the items, events or horns were changed outside kiik, or a trigger of migration 0021 is missing; "
             "run `kiik check-figures --repair` to fill the totals again from the recount",
         )
     if differences:
         console.print(f"{len(differences)} running totals filled again from the recount")
     else:
-        console.print("the running totals match a recount of the items and harvested horns")
+        console.print("the running totals match a recount of the items, events and harvested horns")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Connection, Dialect, bindparam, delete, fu
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TypeDecorator
 
-from kiik.custody.adapters.running_totals import item_differences, refill_items
+from kiik.custody.adapters.running_totals import custody_differences, refill_custody
 from kiik.custody.adapters.tables import MICROGRAMS, item_totals, items
 from kiik.custody.domain.running_totals import TotalDifference
 from kiik.custody.domain.state import ItemState, Status
@@ -237,12 +237,12 @@ class ItemStore:
         return [(row[0], int(row[1]), int(row[2]) / MICROGRAMS) for row in rows if row[1]]
 
     def total_differences(self) -> list[TotalDifference]:
-        """Where the running totals (`item_totals`) differ from a recount of the items."""
-        return item_differences(self.connection)
+        """Where custody's running totals (`item_totals`, `event_totals`) differ from a recount."""
+        return custody_differences(self.connection)
 
     def refill_totals(self) -> None:
-        """Fill the running totals again from a recount of the items."""
-        refill_items(self.connection)
+        """Fill custody's running totals again from a recount of the items and events."""
+        refill_custody(self.connection)
 
     def all_states(self, chunk: int = 5000) -> Iterator[ItemState]:
         """Every item's stored state, in key order, read in chunks."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, delete, text
 
-from kiik.custody.adapters.tables import item_totals, items
+from kiik.custody.adapters.tables import event_totals, events, item_totals, items
 from kiik.custody.domain.running_totals import TotalDifference
 
 # An item's key in item_totals, its mass in micrograms (as the triggers of migration 0021 write them).
@@ -71,9 +71,17 @@ def item_recount() -> str:
 ITEM_TOTAL_KEY = ("holder_org_id", "status", "site", "species", "product_type", "is_class")
 
 
-def item_differences(connection: Connection) -> list[TotalDifference]:
-    return differences(connection, item_totals, ITEM_TOTAL_KEY, item_recount())
+EVENT_RECOUNT = "SELECT coalesce(org_id, 0), count(*) FROM events GROUP BY coalesce(org_id, 0)"
 
 
-def refill_items(connection: Connection) -> None:
+def custody_differences(connection: Connection) -> list[TotalDifference]:
+    """Where item_totals and event_totals differ from a recount of the items and events."""
+    return [
+        *differences(connection, item_totals, ITEM_TOTAL_KEY, item_recount()),
+        *differences(connection, event_totals, ("org_id",), EVENT_RECOUNT),
+    ]
+
+
+def refill_custody(connection: Connection) -> None:
     refill(connection, item_totals, item_recount(), [items])
+    refill(connection, event_totals, EVENT_RECOUNT, [events])

@@ -13,7 +13,8 @@ deleted. `items` is the projection of current state, written in the same transac
 - `mass_bounds`: the plausible masses of items and lots the ministry set.
 - `item_totals`: items counted and weighed (micrograms) per holder, status, site, species, product
   type and kind, kept by triggers on `items` in the transaction that writes them (migration 0021):
-  the stock report and the dashboard read these instead of counting the season.
+  the stock report and the dashboard read these instead of counting the season; `event_totals`,
+  events per organisation, likewise.
 - two indexes on `items` for the stock report (by holder) and for counts (by site), and two partial
   indexes on `event_identifiers` for lineage steps.
 """
@@ -116,6 +117,14 @@ item_totals = Table(
     Column("is_class", Boolean, primary_key=True),
     Column("item_count", BigId, nullable=False),
     Column("mass_ug", BigId, nullable=False),
+)
+
+# Events per organisation (0: none), kept by triggers on `events` (migration 0021).
+event_totals = Table(
+    "event_totals",
+    metadata,
+    Column("org_id", Integer, primary_key=True, autoincrement=False),
+    Column("event_count", BigId, nullable=False),
 )
 
 capture_jobs = Table(

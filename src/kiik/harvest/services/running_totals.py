@@ -1,8 +1,9 @@
 """`recount_figures`: the running totals the dashboard and the stock report read (`item_totals`,
-`harvest_totals`, kept by triggers in every transaction that writes items or harvested horns)
+`event_totals`, `harvest_totals`, kept by triggers in every transaction that writes items, events
+or harvested horns)
 compared with a full recount of their rows, and on asking filled again from it.
 
-Here in harvest, the lowest capability that sees both: custody's items and harvest's horns."""
+Here in harvest, the lowest capability that sees both: custody's items and events, harvest's horns."""
 
 from __future__ import annotations
 
