@@ -11,8 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import inspect, text
 
+from kiik.bootstrap.migrate import alembic_config, upgrade
 from kiik.bootstrap.registry import Registry
 from kiik.custody.domain.state import ItemState, Status
 from kiik.custody.services.overview import overview
@@ -121,6 +123,23 @@ def test_a_total_changed_by_hand_is_found_and_repaired(registry: Registry) -> No
     assert recount_figures(registry.uow(), repair=True) == found
     right(registry)
     assert held(season, "warehouse") == {"active": (6, round(sum(MASSES), 6))}
+
+
+def test_the_migration_fills_the_totals_from_the_rows_there(registry: Registry) -> None:
+    """Migration 0021 taken back (triggers and totals dropped) and made again over a season."""
+    season = harvested(registry)
+    config = alembic_config(registry.engine)
+    with registry.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0020")
+        assert "item_totals" not in inspect(connection).get_table_names()
+    upgrade(registry.engine)
+    right(registry)
+    assert usage(registry) == [(3, 6)]
+    assert held(season, "plant") == {"active": (4, round(sum(MASSES[:4]), 6))}
+    season.ship("plant", "warehouse", HORNS[:1], 20)  # and the triggers are back
+    right(registry)
+    assert held(season, "plant") == {"active": (3, round(sum(MASSES[1:4]), 6))}
 
 
 def test_the_demo_season_keeps_its_totals_right(registry: Registry) -> None:
