@@ -154,7 +154,6 @@ def render(args: argparse.Namespace) -> None:
     query_cpu, page = best(lambda: query_events(registry.uow(), ministry, asked))
     json_cpu, _ = best(lambda: json.dumps(query_document(page.events, None)))
     text_cpu, as_text = best(lambda: query_document_xml(page.events))
-
     def through_lxml() -> bytes:
         listed = etree.Element("EventList")  # one tree, serialised once, as kiik wrote XML before
         for event in page.events:

@@ -121,9 +121,7 @@ def write(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     names = tuple(rows[0])
     encoded = {c.name for c in table.columns if isinstance(c.type, JSON)}
     insert_rows(
-        connection,
-        table,
-        names,
+        connection, table, names,
         [tuple(json.dumps(row[n]) if n in encoded else row[n] for n in names) for row in rows],
     )
 
@@ -145,36 +143,19 @@ class Loader:
         self.next_pk += 1
         digest = hashlib.sha256(str(pk).encode()).hexdigest()
         hash_id = f"ni:///sha-256;{digest}?ver=CBV2.0"
-        self.event_rows.append(
-            {
-                "id": pk,
-                "hash_id": hash_id,
-                "event_id": hash_id,
-                "event_type": facts.event_type,
-                "event_time": facts.event_time.replace(tzinfo=None),
-                "record_time": facts.event_time + timedelta(minutes=30),
-                "action": facts.action,
-                "biz_step": facts.biz_step,
-                "disposition": facts.disposition,
-                "read_point": facts.read_point,
-                "biz_location": facts.biz_location,
-                "declares_error": False,
-                "org_id": self.orgs[org].id,
-                "capture_id": "bench",
-                "body": body,
-            }
-        )
+        self.event_rows.append({
+            "id": pk, "hash_id": hash_id, "event_id": hash_id, "event_type": facts.event_type,
+            "event_time": facts.event_time.replace(tzinfo=None),
+            "record_time": facts.event_time + timedelta(minutes=30),
+            "action": facts.action, "biz_step": facts.biz_step, "disposition": facts.disposition,
+            "read_point": facts.read_point, "biz_location": facts.biz_location, "declares_error": False,
+            "org_id": self.orgs[org].id, "capture_id": "bench", "body": body,
+        })
         self.identifier_rows += [{"event_pk": pk, "role": r, "key": k} for r, k in facts.identifiers()]
         # The origin projection the capture rule keeps (custody.services.origin_rule).
         self.origin_rows += [
-            {
-                **row,
-                "event_pk": pk,
-                "event_id": hash_id,
-                "hash_id": hash_id,
-                "org_id": self.orgs[org].id,
-                "event_time": facts.event_time.replace(tzinfo=None),
-            }
+            {**row, "event_pk": pk, "event_id": hash_id, "hash_id": hash_id, "org_id": self.orgs[org].id,
+             "event_time": facts.event_time.replace(tzinfo=None)}
             for row in origin_rows(facts)
         ]
         if len(self.event_rows) >= CHUNK:
@@ -206,13 +187,8 @@ def _horn_events(
     day = timedelta(days=1)
     epcs = [horn(n)]
     origin = {
-        "species": "Saiga tatarica",
-        "population": "Ural",
-        "animalID": f"URL-{t.year}-{n // 2 + 1}",
-        "sex": "male",
-        "harvestDate": t.date().isoformat(),
-        "massKg": mass,
-        "productType": "whole_horn",
+        "species": "Saiga tatarica", "population": "Ural", "animalID": f"URL-{t.year}-{n // 2 + 1}",
+        "sex": "male", "harvestDate": t.date().isoformat(), "massKg": mass, "productType": "whole_horn",
         "harvestPoint": "50.95,51.35",
     }
     yield build.commissioning(epcs, t, h.site, ilmd=origin), "harvester"
@@ -253,22 +229,16 @@ def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int, 
         # Two months after its last horn was harvested (its horns reached the plant 52 days after).
         when = harvested(inputs[-1], per_season) + timedelta(days=60, minutes=lot % 60)
         lot_times.append(when)
-        loader.add(
-            build.transformation([horn(i) for i in inputs], [(powder_lot(lot), kg)], when, p.site, "powder"),
-            "plant",
-        )
+        loader.add(build.transformation([horn(i) for i in inputs], [(powder_lot(lot), kg)], when, p.site,
+                                        "powder"), "plant")
         item_rows.append(_item(powder_lot(lot), True, p, "consumed", kg, "powder", when, quantity=0.0))
     for g in range(len(lot_masses) // LOTS_PER_GRANULES):
         lots = range(g * LOTS_PER_GRANULES, (g + 1) * LOTS_PER_GRANULES)
         kg = round(sum(lot_masses[i] for i in lots) * 0.9, 3)
         when = lot_times[lots[-1]] + timedelta(days=30)
         used = [(powder_lot(i), lot_masses[i]) for i in lots]
-        loader.add(
-            build.transformation(
-                [], [(granules_lot(g), kg)], when, p.site, "granules", input_quantities=used
-            ),
-            "plant",
-        )
+        loader.add(build.transformation([], [(granules_lot(g), kg)], when, p.site, "granules",
+                                        input_quantities=used), "plant")
         lines = [{"epcClass": granules_lot(g), "quantity": kg, "uom": "KGM"}]
         shipped = build.shipping([], when + timedelta(days=1), p.site, p.pgln, t.pgln, t.site)
         received = build.receiving([], when + timedelta(days=2), t.site)
@@ -276,25 +246,15 @@ def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int, 
             del body["epcList"]
             body["quantityList"] = lines
             loader.add(body, org)
-        item_rows.append(
-            _item(granules_lot(g), True, t, "active", kg, "granules", when + timedelta(days=2), quantity=kg)
-        )
+        item_rows.append(_item(granules_lot(g), True, t, "active", kg, "granules", when + timedelta(days=2),
+                               quantity=kg))
     loader.flush()
     print()
     w = orgs["warehouse"]
     for n in range(horns):
         holder = p if n < processed else w
-        item_rows.append(
-            _item(
-                horn(n),
-                False,
-                holder,
-                "consumed" if n < processed else "active",
-                masses[n],
-                "whole_horn",
-                harvested(n, per_season) + timedelta(days=53),
-            )
-        )
+        item_rows.append(_item(horn(n), False, holder, "consumed" if n < processed else "active", masses[n],
+                               "whole_horn", harvested(n, per_season) + timedelta(days=53)))
     with engine.begin() as connection:
         for start in range(0, len(item_rows), CHUNK):
             write(connection, items, item_rows[start : start + CHUNK])
@@ -305,30 +265,13 @@ def build_database(engine: Engine, orgs: dict[str, Org], horns: int, seed: int, 
     analyse(engine)
 
 
-def _item(
-    code: str,
-    is_class: bool,
-    holder: Org,
-    status: str,
-    kg: float,
-    product: str,
-    when: datetime,
-    quantity: float | None = None,
-) -> dict[str, Any]:
+def _item(code: str, is_class: bool, holder: Org, status: str, kg: float, product: str, when: datetime,
+          quantity: float | None = None) -> dict[str, Any]:
     return {
-        "key": canonical_key(code),
-        "is_class": is_class,
-        "holder_org_id": holder.id,
-        "site": holder.site_key,
-        "status": status,
-        "parent_key": None,
-        "quantity": quantity,
-        "uom": "KGM" if is_class else None,
-        "mass_kg": kg,
-        "product_type": product,
-        "species": "Saiga tatarica",
-        "destination_org_id": None,
-        "last_event_time": when.isoformat(),
+        "key": canonical_key(code), "is_class": is_class, "holder_org_id": holder.id,
+        "site": holder.site_key, "status": status, "parent_key": None, "quantity": quantity,
+        "uom": "KGM" if is_class else None, "mass_kg": kg, "product_type": product,
+        "species": "Saiga tatarica", "destination_org_id": None, "last_event_time": when.isoformat(),
     }
 
 
@@ -427,12 +370,8 @@ def main() -> None:
     parser.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
     parser.add_argument("--horns", type=int, default=100_000, help="horns in the season (10 events each)")
     parser.add_argument("--samples", type=int, default=1000, help="random items per measure")
-    parser.add_argument(
-        "--seasons",
-        type=int,
-        default=1,
-        help="seasons a year apart (10,000,000 events: --horns 1000000 --seasons 10)",
-    )
+    parser.add_argument("--seasons", type=int, default=1,
+                        help="seasons a year apart (10,000,000 events: --horns 1000000 --seasons 10)")
     parser.add_argument("--rebuild", action="store_true", help="build the database afresh")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
@@ -460,43 +399,23 @@ def main() -> None:
     processed_horns = [horn(n) for n in rng.sample(range(processed), min(args.samples, processed))]
     uow = registry.uow
 
-    print(
-        f"database: {engine.dialect.name} ({url.split('@')[-1]}), {total:,} events, {args.horns:,} horns, "
-        f"{len(lots)} powder lots, {len(granules)} granules lots"
-    )
+    print(f"database: {engine.dialect.name} ({url.split('@')[-1]}), {total:,} events, {args.horns:,} horns, "
+          f"{len(lots)} powder lots, {len(granules)} granules lots")
     gc.freeze()  # what set-up made, out of the collector's full collections, as `kiik serve` does
     results = [
         measure("item history, ministry (sees all)", horns, lambda c: item_history(uow(), ministry, c)),
-        measure(
-            "item history, the holder (scoped)", processed_horns, lambda c: item_history(uow(), plant, c)
-        ),
-        measure(
-            "lineage of a horn (back to itself, forward 2 levels)",
-            horns,
-            lambda c: item_lineage(uow(), ministry, c),
-        ),
-        measure(
-            f"lineage of a powder lot (back to {LOT_SIZE} horns)",
-            lots,
-            lambda c: item_lineage(uow(), ministry, c),
-            warm_up=10,
-        ),
-        measure(
-            f"lineage of a granules lot (back to {LOT_SIZE * LOTS_PER_GRANULES} horns)",
-            granules,
-            lambda c: item_lineage(uow(), ministry, c),
-            warm_up=5,
-        ),
-        measure(
-            "EPCIS query MATCH_epc=<horn>, ministry",
-            horns,
-            lambda c: query_events(uow(), ministry, [("MATCH_epc", c)]),
-        ),
-        measure(
-            "EPCIS query MATCH_epc=<horn>, the holder (scoped)",
-            processed_horns,
-            lambda c: query_events(uow(), plant, [("MATCH_epc", c)]),
-        ),
+        measure("item history, the holder (scoped)", processed_horns,
+                lambda c: item_history(uow(), plant, c)),
+        measure("lineage of a horn (back to itself, forward 2 levels)", horns,
+                lambda c: item_lineage(uow(), ministry, c)),
+        measure(f"lineage of a powder lot (back to {LOT_SIZE} horns)", lots,
+                lambda c: item_lineage(uow(), ministry, c), warm_up=10),
+        measure(f"lineage of a granules lot (back to {LOT_SIZE * LOTS_PER_GRANULES} horns)", granules,
+                lambda c: item_lineage(uow(), ministry, c), warm_up=5),
+        measure("EPCIS query MATCH_epc=<horn>, ministry", horns,
+                lambda c: query_events(uow(), ministry, [("MATCH_epc", c)])),
+        measure("EPCIS query MATCH_epc=<horn>, the holder (scoped)", processed_horns,
+                lambda c: query_events(uow(), plant, [("MATCH_epc", c)])),
     ]
     report(results)
 

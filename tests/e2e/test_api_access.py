@@ -134,7 +134,6 @@ def test_a_person_logs_in_and_the_session_answers_as_a_token_would(setting, regi
     assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie  # plain HTTP here
     home = client.get("/")
     assert "Ural harvest team 1" in home.text and "items by status" in home.text
-
     def events(headers: dict[str, str]) -> list[str]:
         answer = client.get("/epcis/events", headers=headers).json()
         return [e["eventID"] for e in answer["epcisBody"]["queryResults"]["resultsBody"]["eventList"]]

@@ -36,31 +36,20 @@ def test_a_horn_of_2400_kg_is_refused_until_the_ministry_changes_the_bound(regis
         assert uow.items.get(key_of(HORN)) is None
 
     with TestClient(create_app(registry)) as client:
-        bound = {
-            "product_type": "whole_horn",
-            "measured": "item",
-            "species": "Saiga tatarica",
-            "least_kg": 0.03,
-            "most_kg": 3000.0,
-        }
+        bound = {"product_type": "whole_horn", "measured": "item", "species": "Saiga tatarica",
+                 "least_kg": 0.03, "most_kg": 3000.0}
         as_warehouse = {"Authorization": f"Bearer {world['warehouse'].token}"}
         admin = create_token(registry.uow(), "ministry", "admin").token
         as_ministry = {"Authorization": f"Bearer {admin}"}
         as_ministry_operator = {"Authorization": f"Bearer {world['ministry'].token}"}
         for not_allowed in (as_ministry_operator, as_warehouse):
             assert client.put("/api/stock/mass-bounds", json=bound, headers=not_allowed).status_code == 403
-        wrong = client.put(
-            "/api/stock/mass-bounds", json={**bound, "least_kg": 5.0, "most_kg": 1.0}, headers=as_ministry
-        )
+        wrong = client.put("/api/stock/mass-bounds", json={**bound, "least_kg": 5.0, "most_kg": 1.0},
+                           headers=as_ministry)
         assert wrong.status_code == 400 and "0 < least < most" in wrong.json()["detail"]
         assert client.put("/api/stock/mass-bounds", json=bound, headers=as_ministry).status_code == 200
         listed = client.get("/api/stock/mass-bounds", headers=as_warehouse).json()["bounds"]
-        assert {
-            "product_type": "whole_horn",
-            "measured": "item",
-            "species": "Saiga tatarica",
-            "least_kg": 0.03,
-            "most_kg": 3000.0,
-        } in listed
+        assert {"product_type": "whole_horn", "measured": "item", "species": "Saiga tatarica",
+                "least_kg": 0.03, "most_kg": 3000.0} in listed
 
     assert capture(registry, world["harvester"].principal, [harvest_of(registry, world, 2400.0)]).succeeded

@@ -42,13 +42,10 @@ class Season:
 
 
 def capture(registry: Registry, member: Member, events: list[dict[str, Any]]) -> list[str]:
-    batch = [
-        _Event(i, e, validate_event(e, path_prefix=f"$.epcisBody.eventList[{i}]"))
-        for i, e in enumerate(events)
-    ]
-    outcome = capture_events(
-        registry.uow(), member.principal, batch, custody_rules=True, yields=registry.settings.yields
-    )
+    batch = [_Event(i, e, validate_event(e, path_prefix=f"$.epcisBody.eventList[{i}]"))
+             for i, e in enumerate(events)]
+    outcome = capture_events(registry.uow(), member.principal, batch, custody_rules=True,
+                             yields=registry.settings.yields)
     assert outcome.succeeded, outcome.errors
     return [event_hash_id(e) for e in events]
 
@@ -61,23 +58,12 @@ def season(registry: Registry) -> Season:
     day = [T0 + timedelta(days=n) for n in range(16)]
     count = {**build.stock_count(HORNS, day[5], warehouse.sgln), "eventID": STOCK_COUNT_ID}
     steps: list[tuple[Member, list[dict[str, Any]]]] = [
-        (
-            harvester,
-            [
-                build.commissioning(
-                    [horn],
-                    T0 + timedelta(minutes=10 * n),
-                    harvester.sgln,
-                    ilmd={
-                        **origin,
-                        "animalID": f"URL-2025-{1001 + n // 2}",
-                        "massKg": mass,
-                        "productType": "whole_horn",
-                    },
-                )
-                for n, (horn, mass) in enumerate(zip(HORNS, MASSES, strict=True))
-            ],
-        ),
+        (harvester, [
+            build.commissioning([horn], T0 + timedelta(minutes=10 * n), harvester.sgln, ilmd={
+                **origin, "animalID": f"URL-2025-{1001 + n // 2}", "massKg": mass,
+                "productType": "whole_horn"})
+            for n, (horn, mass) in enumerate(zip(HORNS, MASSES, strict=True))
+        ]),
         (harvester, [build.shipping(HORNS, day[2], harvester.sgln, harvester.pgln, warehouse.pgln)]),
         (warehouse, [build.receiving(HORNS, day[4], warehouse.sgln)]),
         (warehouse, [count]),
@@ -146,12 +132,7 @@ def test_filters(registry: Registry, parameters: dict[str, str], expected: int) 
 
 @pytest.mark.parametrize(
     "spelling",
-    [
-        HORNS[0],
-        canonical_key(HORNS[0]),
-        "(01)04870002000010(21)1",
-        "https://example.com/01/04870002000010/21/1",
-    ],
+    [HORNS[0], canonical_key(HORNS[0]), "(01)04870002000010(21)1", "https://example.com/01/04870002000010/21/1"],
 )
 def test_an_epc_matches_in_every_spelling(registry: Registry, spelling: str) -> None:
     ministry = season(registry).world["ministry"].principal
@@ -185,10 +166,8 @@ def test_error_declarations_are_found_and_the_original_stays(registry: Registry)
     data = season(registry)
     warehouse = data.world["warehouse"]
     original = next(e for e in data.hashes.values() if e.get("eventID") == STOCK_COUNT_ID)
-    declaration = {
-        **original,
-        "errorDeclaration": {"declarationTime": "2025-10-01T00:00:00Z", "reason": "incorrect_data"},
-    }
+    declaration = {**original, "errorDeclaration": {"declarationTime": "2025-10-01T00:00:00Z",
+                                                    "reason": "incorrect_data"}}
     capture(registry, warehouse, [declaration])
     ministry = data.world["ministry"].principal
     declared = ask(registry, ministry, EXISTS_errorDeclaration="true")
@@ -206,9 +185,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(registry: Registry) -> 
     pages = 0
     while True:
         parameters = [
-            ("perPage", "3"),
-            ("EQ_action", "ADD|OBSERVE"),
-            ("eventType", "ObjectEvent|TransformationEvent"),
+            ("perPage", "3"), ("EQ_action", "ADD|OBSERVE"), ("eventType", "ObjectEvent|TransformationEvent"),
         ]
         if token:
             parameters.append(("nextPageToken", token))
@@ -233,11 +210,8 @@ def test_a_page_token_only_serves_its_own_query(registry: Registry) -> None:
         )
     with pytest.raises(QueryError, match="nextPageToken"):
         query_events(registry.uow(), ministry, [("nextPageToken", "not-a-token")])
-    following = query_events(
-        registry.uow(),
-        ministry,
-        [("EQ_action", "ADD"), ("perPage", "5"), ("nextPageToken", page.next_page_token)],
-    )
+    following = query_events(registry.uow(), ministry, [("EQ_action", "ADD"), ("perPage", "5"),
+                                                         ("nextPageToken", page.next_page_token)])
     assert len(following.events) == 2 and following.next_page_token is None
 
 
@@ -258,10 +232,8 @@ def test_a_page_token_only_serves_its_own_query(registry: Registry) -> None:
         ([("MATCH_epc", "urn:epc:id:sgtin:4870002.000001")], "MATCH_epc"),
         ([("MATCH_anyEPC", "urn:epc:idpat:sgtin:4870002.*.7")], "MATCH_anyEPC"),
         ([("EXISTS_errorDeclaration", "maybe")], "EXISTS_errorDeclaration"),
-        (
-            [("GE_eventTime", "2025-01-01T00:00:00Z"), ("GE_eventTime", "2025-02-01T00:00:00Z")],
-            "GE_eventTime",
-        ),
+        ([("GE_eventTime", "2025-01-01T00:00:00Z"), ("GE_eventTime", "2025-02-01T00:00:00Z")],
+         "GE_eventTime"),
     ],
 )
 def test_unknown_or_malformed_parameters_are_named(
@@ -288,28 +260,20 @@ def test_organisations_see_their_own_events_and_those_of_what_they_hold(
 
     def types(code: str) -> list[str]:
         found = ask(registry, world[code].principal, perPage="100", orderDirection="ASC")
-        return [
-            f"{e['type']}:{e.get('bizStep')}:{len(e.get('epcList', e.get('inputEPCList', [])))}"
-            for e in found
-        ]
+        return [f"{e['type']}:{e.get('bizStep')}:{len(e.get('epcList', e.get('inputEPCList', [])))}"
+                for e in found]
 
     # The harvester holds nothing now: it sees what it recorded.
     assert types("harvester") == ["ObjectEvent:commissioning:1"] * 4 + ["ObjectEvent:shipping:4"]
     # The warehouse holds horns 3 and 4: their commissioning, and everything it recorded itself.
     assert types("warehouse") == ["ObjectEvent:commissioning:1"] * 2 + [
-        "ObjectEvent:shipping:4",
-        "ObjectEvent:receiving:4",
-        "ObjectEvent:cycle_counting:4",
+        "ObjectEvent:shipping:4", "ObjectEvent:receiving:4", "ObjectEvent:cycle_counting:4",
         "ObjectEvent:shipping:2",
     ]
     # The plant holds horns 1 and 2 (consumed) and the lot.
     assert types("plant") == ["ObjectEvent:commissioning:1"] * 2 + [
-        "ObjectEvent:shipping:4",
-        "ObjectEvent:receiving:4",
-        "ObjectEvent:cycle_counting:4",
-        "ObjectEvent:shipping:2",
-        "ObjectEvent:receiving:2",
-        "TransformationEvent:commissioning:2",
+        "ObjectEvent:shipping:4", "ObjectEvent:receiving:4", "ObjectEvent:cycle_counting:4",
+        "ObjectEvent:shipping:2", "ObjectEvent:receiving:2", "TransformationEvent:commissioning:2",
     ]
     assert types("trader") == []
     assert len(ask(registry, world["customs"].principal, perPage="100")) == 10

@@ -140,6 +140,7 @@ def test_the_view_opens_when_customs_endorses_the_export(registry: Registry) -> 
     assert len(query_events(registry.uow(), data.china, transformations).events) == 3
 
 
+
 def test_a_partner_authority_must_name_an_importing_country(registry: Registry) -> None:
     from kiik.directory.services.auth import DirectoryError, add_organisation
 

@@ -31,16 +31,12 @@ def longer_season(registry: Registry) -> Season:
     """The powder is made into granules, which the plant sells on to the trader."""
     data = season(registry)
     plant, trader = data.world["plant"], data.world["trader"]
-    granules = build.transformation(
-        [], [(LOT2, 0.41)], T0 + timedelta(days=20), plant.sgln, "granules", input_quantities=[(LOT, 0.45)]
-    )
+    granules = build.transformation([], [(LOT2, 0.41)], T0 + timedelta(days=20), plant.sgln, "granules",
+                                    input_quantities=[(LOT, 0.45)])
     shipped = build.shipping([], T0 + timedelta(days=21), plant.sgln, plant.pgln, trader.pgln)
     received = build.receiving([], T0 + timedelta(days=22), trader.sgln)
-    for member, event in [
-        (plant, granules),
-        (plant, _class_event(shipped, LOT2, 0.41)),
-        (trader, _class_event(received, LOT2, 0.41)),
-    ]:
+    for member, event in [(plant, granules), (plant, _class_event(shipped, LOT2, 0.41)),
+                          (trader, _class_event(received, LOT2, 0.41))]:
         [hash_id] = capture(registry, member, [event])
         data.hashes[hash_id] = event
     return data
@@ -61,12 +57,7 @@ def test_a_lot_shows_its_quantity(registry: Registry) -> None:
     plant = season(registry).world["plant"]
     view = item_state(registry.uow(), plant.principal, LOT).to_json()
     assert (view["kind"], view["is_class"], view["quantity"], view["uom"], view["mass_kg"]) == (
-        "lgtin",
-        True,
-        0.45,
-        "KGM",
-        0.45,
-    )
+        "lgtin", True, 0.45, "KGM", 0.45)
     assert view["product_type"] == "powder" and view["event_count"] == 1
 
 
@@ -86,23 +77,9 @@ def test_history_lists_every_event_in_order_with_who_recorded_it(registry: Regis
     data = season(registry)
     history = item_history(registry.uow(), data.world["plant"].principal, HORNS[0])
     assert [h.biz_step for h in history] == [
-        "commissioning",
-        "shipping",
-        "receiving",
-        "cycle_counting",
-        "shipping",
-        "receiving",
-        "commissioning",
-    ]
+        "commissioning", "shipping", "receiving", "cycle_counting", "shipping", "receiving", "commissioning"]
     assert [h.recorded_by.code if h.recorded_by else None for h in history] == [
-        "harvester",
-        "harvester",
-        "warehouse",
-        "warehouse",
-        "warehouse",
-        "plant",
-        "plant",
-    ]
+        "harvester", "harvester", "warehouse", "warehouse", "warehouse", "plant", "plant"]
     assert history[-1].event_type == "TransformationEvent" and history[-1].roles == ("input",)
     assert all(h.hash_id in data.hashes for h in history)
     assert not any(h.erroneous for h in history)
@@ -111,10 +88,8 @@ def test_history_lists_every_event_in_order_with_who_recorded_it(registry: Regis
 def test_history_flags_erroneous_events_and_shows_the_declaration(registry: Registry) -> None:
     data = season(registry)
     original = next(e for e in data.hashes.values() if e.get("eventID") == STOCK_COUNT_ID)
-    declaration = {
-        **original,
-        "errorDeclaration": {"declarationTime": "2025-10-01T00:00:00Z", "reason": "incorrect_data"},
-    }
+    declaration = {**original, "errorDeclaration": {"declarationTime": "2025-10-01T00:00:00Z",
+                                                    "reason": "incorrect_data"}}
     capture(registry, data.world["warehouse"], [declaration])
     history = item_history(registry.uow(), data.world["ministry"].principal, HORNS[3])
     flagged = [(h.event_id, h.erroneous, h.declares_error) for h in history if h.event_id == STOCK_COUNT_ID]
@@ -167,8 +142,7 @@ def test_trace_gives_a_verdict_on_the_origin(registry: Registry) -> None:
     assert verdict.origin_traced and verdict.sources == 2 and verdict.animals == 1
     assert verdict.species == ["Saiga tatarica"]
     assert verdict.summary == (
-        "active, held by Saiga Export LLP: origin on record: 2 source items from 1 animal (Saiga tatarica)"
-    )
+        "active, held by Saiga Export LLP: origin on record: 2 source items from 1 animal (Saiga tatarica)")
     assert [h.biz_step for h in trace.history] == ["commissioning", "shipping", "receiving"]
     as_json = trace.to_json()
     assert as_json["lineage"]["backward"]["made_by"]["inputs"][0]["key"] == canonical_key(LOT)
@@ -202,19 +176,10 @@ def test_a_corrected_commissioning_gives_the_corrected_origin(registry: Registry
     wrong = build.commissioning([spare], T0, harvester.sgln, ilmd=origin)
     wrong["eventID"] = "urn:uuid:0b7f4d8e-2c1a-4e55-9a51-000000000077"
     capture(registry, harvester, [wrong])
-    capture(
-        registry,
-        harvester,
-        [
-            {
-                **wrong,
-                "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z", "reason": "incorrect_data"},
-            }
-        ],
-    )
-    right = build.commissioning(
-        [spare], T0 + timedelta(hours=1), harvester.sgln, ilmd={**origin, "animalID": "URL-2025-1077"}
-    )
+    capture(registry, harvester, [{**wrong, "errorDeclaration": {"declarationTime": "2025-09-13T00:00:00Z",
+                                                                 "reason": "incorrect_data"}}])
+    right = build.commissioning([spare], T0 + timedelta(hours=1), harvester.sgln,
+                                ilmd={**origin, "animalID": "URL-2025-1077"})
     capture(registry, harvester, [right])
     trace = trace_item(registry.uow(), data.world["inspector"].principal, spare)
     [source] = trace.lineage.sources

@@ -44,9 +44,7 @@ def test_the_permit_font_is_installed() -> None:
 
 
 def test_kazakh_and_russian_letters_are_embedded_as_glyphs() -> None:
-    pdf = render_permit_pdf(
-        _payload(), "eyJhbGciOiJFZERTQSJ9.e30.c2ln", "https://kiik.example/verify/permit/x"
-    )
+    pdf = render_permit_pdf(_payload(), "eyJhbGciOiJFZERTQSJ9.e30.c2ln", "https://kiik.example/verify/permit/x")
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"DejaVuSans" in pdf
     maps = _unicode_maps(pdf).upper()
     for letter in "ғҚқСЖШАбяКомитет":

@@ -23,8 +23,8 @@ def check_figures(
     if differences and not repair:
         raise fail(
             f"{len(differences)} running totals differ from a recount",
-            "the items, events or horns were changed outside kiik, or a trigger of migration 0021 is missing; "
-            "run `kiik check-figures --repair` to fill the totals again from the recount",
+            "the items, events or horns were changed outside kiik, or a trigger of migration 0021 "
+            "is missing; run `kiik check-figures --repair` to fill the totals again from the recount",
         )
     if differences:
         console.print(f"{len(differences)} running totals filled again from the recount")

@@ -230,3 +230,4 @@ def _liquorice(
     issue_take_permit(uow_factory(), who["kz-ministry"], permit)
     collected = Take("COLL-2025-0007", "urn:epc:class:lgtin:4870045.000200.R25-01", when(6, 10), 3_400.0)
     demo.liquorice = take(uow_factory(), who["syrdarya-collector"], collected, yields)
+

@@ -16,7 +16,6 @@ from kiik.http.sessions import caller
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `kiik token create`")
 
-
 def get_registry(request: Request) -> Registry:
     registry: Registry = request.app.state.registry
     return registry
