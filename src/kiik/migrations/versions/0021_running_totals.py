@@ -1,4 +1,4 @@
-"""running totals of items and of harvested animals
+"""running totals of items, events and harvested animals
 
 Revision ID: 0021
 Revises: 0020
@@ -21,8 +21,10 @@ whatever writes them (capture one event at a time or in bulk through COPY, corre
 benchmark loaders). On PostgreSQL they are statement-level triggers over the rows a statement
 changed (one upsert per statement, the totals' rows taken in key order, so that two writers lock
 them in the same order); on SQLite row-level ones (SQLite has one writer). A total that falls to
-zero stays as a row of zeros. The totals are filled here from the rows that exist;
-`kiik check-figures` recounts them and compares.
+zero stays as a row of zeros. Two transactions that change the same total take turns: the second
+waits for the first's commit (captures with custody rules on already take turns at the Merkle log's
+lock). `harvested_horns` rows are inserted and deleted, never updated, so no update trigger there.
+The totals are filled here from the rows that exist; `kiik check-figures` recounts them and compares.
 """
 
 import sqlalchemy as sa
