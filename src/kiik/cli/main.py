@@ -47,6 +47,7 @@ COMMANDS = {
     "stock": "stock_commands",
     "log": "log_commands",
     "verify-log": "log_commands",
+    "check-figures": "figures_command",
     "partner": "partner_commands",
     "audit": "audit_command",
     "backup": "backup_commands",

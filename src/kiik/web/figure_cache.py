@@ -1,5 +1,9 @@
-"""Figures that cost a count over the whole season (items by status, stock by holder, harvest
-against plan, an item's lineage), kept per running application until the next capture.
+"""Figures that cost a walk no running total can keep (an item's lineage back to its animals, the
+fence passages' detections), kept per running application until the next capture.
+
+The season's counts (items by status, stock by holder, harvest against plan, events) are not kept
+here: they are running totals written in capture's own transaction (migration 0021), as cheap to
+read after a capture as before it.
 
 A figure is kept with a stamp, the newest event's key (`last_capture`, one look-up in an index):
 any capture, correction included, changes it, so a page shows what was just captured. A figure is

@@ -15,7 +15,6 @@ from kiik.harvest.services.offtake_report import offtake_report
 from kiik.http.deps import get_registry
 from kiik.monitoring.services.census import census_trends
 from kiik.permits.services.reports import quota_use
-from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_
 from kiik.web.list_pages import show
@@ -61,9 +60,7 @@ def offtake_list(request: Request, principal: Visitor) -> Response:
     if (refused := refusal(request, principal, Permission.CENSUS_READ)) is not None:
         return refused
     assert principal is not None
-    report = kept(
-        request, principal, "offtake", lambda: offtake_report(get_registry(request).uow(), principal)
-    )
+    report = offtake_report(get_registry(request).uow(), principal)
     populations = sorted({r["population"] for r in report})
     filters = chosen_filters(
         request, [Filter("population", N_("population"), [(p, p) for p in populations], translate=False)]

@@ -19,7 +19,6 @@ from kiik.http.deps import get_registry
 from kiik.permits.services.queries import list_permits
 from kiik.web import words
 from kiik.web.dashboard_figures import AWAITING_REVIEW, passages_with_detections
-from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_, language_of
 from kiik.web.listing import Column, Filter, Listing, chosen_filters, paged
@@ -47,9 +46,7 @@ def stock_list(request: Request, principal: Visitor) -> Response:
         return refused
     assert principal is not None
     registry, language = get_registry(request), language_of(request)
-    report = kept(
-        request, principal, "stock:all", lambda: stock_report(registry.uow(), principal, statuses=["all"])
-    )
+    report = stock_report(registry.uow(), principal, statuses=["all"])
     may_read = principal.may(Permission.ORGANISATIONS_READ)
     written = organisation_regions(registry.uow(), principal) if may_read else {}
     holder_names = sorted({(h.org.code, h.org.name) for h in report.holdings}, key=lambda c: c[1])

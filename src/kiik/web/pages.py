@@ -13,7 +13,6 @@ from kiik.custody.services.overview import overview
 from kiik.directory.services.sessions import LogIn, LoginRefused, log_in, log_out, remember_language
 from kiik.http.deps import get_registry
 from kiik.http.sessions import SESSION_COOKIE, caller, end_session_cookie, start_session
-from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor, anonymous_form_allowed, form_of, safe_next
 from kiik.web.i18n import LANGUAGE_COOKIE, PUBLIC_LANGUAGES, PageText, language_of
 from kiik.web.rendering import render
@@ -30,7 +29,7 @@ def _now() -> datetime:
 def home(request: Request, principal: Visitor, next: str = "") -> Response:
     if principal is None:
         return render(request, "login.html", {"error": None, "next": safe_next(next), "ask_code": False})
-    summary = kept(request, principal, "overview", lambda: overview(get_registry(request).uow(), principal))
+    summary = overview(get_registry(request).uow(), principal)
     return render(request, "home.html", {"principal": principal, "summary": summary})
 
 

@@ -11,7 +11,13 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text, tuple_
 
 from kiik.custody.adapters.item_store import chunked, one_of
-from kiik.custody.adapters.tables import erroneous_events, event_identifiers, events, events_to_number
+from kiik.custody.adapters.tables import (
+    erroneous_events,
+    event_identifiers,
+    event_totals,
+    events,
+    events_to_number,
+)
 from kiik.db.bulk_insert import insert_row_returning_id, insert_rows
 
 # The columns of an event row as `add` builds it (the id is given apart).
@@ -192,9 +198,10 @@ class EventStore:
         return found
 
     def count(self, org_id: int | None = None) -> int:
-        query = select(func.count()).select_from(events)
+        """Events captured (by one organisation): the running totals kept by triggers on `events`."""
+        query = select(func.coalesce(func.sum(event_totals.c.event_count), 0))
         if org_id is not None:
-            query = query.where(events.c.org_id == org_id)
+            query = query.where(event_totals.c.org_id == org_id)
         return int(self.connection.scalar(query) or 0)
 
     def last_pk(self) -> int:

@@ -9,7 +9,9 @@ from sqlalchemy import ColumnElement, Connection, Dialect, bindparam, delete, fu
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TypeDecorator
 
-from kiik.custody.adapters.tables import items
+from kiik.custody.adapters.running_totals import custody_differences, refill_custody
+from kiik.custody.adapters.tables import MICROGRAMS, item_totals, items
+from kiik.custody.domain.running_totals import TotalDifference
 from kiik.custody.domain.state import ItemState, Status
 from kiik.db.bulk_insert import array_parameter, insert_rows, update_rows
 
@@ -226,12 +228,21 @@ class ItemStore:
         return [state_from_row(r) for r in self.connection.execute(query)]
 
     def count_by_status(self, holder_org_id: int | None) -> list[tuple[str, int, float | None]]:
-        query = select(items.c.status, func.count(), func.sum(items.c.mass_kg)).group_by(items.c.status)
+        """(status, items, kg) from the running totals (`item_totals`, kept by triggers on `items`)."""
+        t = item_totals.c
+        query = select(t.status, func.sum(t.item_count), func.sum(t.mass_ug)).group_by(t.status)
         if holder_org_id is not None:
-            query = query.where(items.c.holder_org_id == holder_org_id)
-        return [
-            (row[0], int(row[1]), row[2]) for row in self.connection.execute(query.order_by(items.c.status))
-        ]
+            query = query.where(t.holder_org_id == holder_org_id)
+        rows = self.connection.execute(query.order_by(t.status))
+        return [(row[0], int(row[1]), int(row[2]) / MICROGRAMS) for row in rows if row[1]]
+
+    def total_differences(self) -> list[TotalDifference]:
+        """Where custody's running totals (`item_totals`, `event_totals`) differ from a recount."""
+        return custody_differences(self.connection)
+
+    def refill_totals(self) -> None:
+        """Fill custody's running totals again from a recount of the items and events."""
+        refill_custody(self.connection)
 
     def all_states(self, chunk: int = 5000) -> Iterator[ItemState]:
         """Every item's stored state, in key order, read in chunks."""

@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, or_, select, update
 
 from kiik.custody.adapters.held_page import HeldPage
-from kiik.custody.adapters.tables import items, mass_bounds, stock_discrepancies, stock_settings
+from kiik.custody.adapters.tables import (
+    MICROGRAMS,
+    item_totals,
+    items,
+    mass_bounds,
+    stock_discrepancies,
+    stock_settings,
+)
 from kiik.custody.domain.mass_bounds import MassBound, Measured
 from kiik.custody.domain.state import ItemState, Status
 from kiik.custody.domain.stock_count import DEFAULT_MASS_TOLERANCE, Discrepancy
@@ -51,16 +58,6 @@ class DiscrepancyRecord:
     resolution: str | None
 
 
-_HOLDINGS = (
-    items.c.holder_org_id,
-    items.c.status,
-    items.c.site,
-    items.c.species,
-    items.c.product_type,
-    items.c.is_class,
-)
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -70,15 +67,25 @@ class StockStore(HeldPage):
         self.connection = connection
 
     def holdings(self, org_id: int | None, statuses: Sequence[str]) -> list[HoldingRow]:
-        """Items held, counted and weighed per holder, site, species, product type, status, kind."""
-        query = select(*_HOLDINGS, func.count(), func.coalesce(func.sum(items.c.mass_kg), 0.0)).where(
-            items.c.holder_org_id.is_not(None), items.c.status.in_(list(statuses))
-        )
+        """Items held, counted and weighed per holder, site, species, product type, status, kind:
+        read from the running totals (`item_totals`), not counted from the items."""
+        t = item_totals.c
+        query = select(
+            t.holder_org_id, t.site, t.species, t.product_type, t.status, t.is_class, t.item_count, t.mass_ug
+        ).where(t.holder_org_id != 0, t.status.in_(list(statuses)), t.item_count != 0)
         if org_id is not None:
-            query = query.where(items.c.holder_org_id == org_id)
-        query = query.group_by(*_HOLDINGS)
+            query = query.where(t.holder_org_id == org_id)
         return [
-            HoldingRow(row[0], row[2], row[3], row[4], row[1], bool(row[5]), int(row[6]), float(row[7]))
+            HoldingRow(
+                row[0],
+                row[1] or None,
+                row[2] or None,
+                row[3] or None,
+                row[4],
+                bool(row[5]),
+                int(row[6]),
+                row[7] / MICROGRAMS,
+            )
             for row in self.connection.execute(query)
         ]
 

@@ -11,6 +11,10 @@ deleted. `items` is the projection of current state, written in the same transac
 - `stock_discrepancies`: what stock counts found wrong, each open until an event resolves it.
 - `stock_settings`: the registry's stock settings (the mass tolerance of counts).
 - `mass_bounds`: the plausible masses of items and lots the ministry set.
+- `item_totals`: items counted and weighed (micrograms) per holder, status, site, species, product
+  type and kind, kept by triggers on `items` in the transaction that writes them (migration 0021):
+  the stock report and the dashboard read these instead of counting the season; `event_totals`,
+  events per organisation, likewise.
 - two indexes on `items` for the stock report (by holder) and for counts (by site), and two partial
   indexes on `event_identifiers` for lineage steps.
 """
@@ -97,6 +101,30 @@ items = Table(
     Column("species", String(120), nullable=True, index=True),
     Column("destination_org_id", Integer, nullable=True),
     Column("last_event_time", String(40), nullable=True),
+)
+
+# A missing holder is 0 and a missing site, species or product type "" (keys of a primary key).
+# Masses in micrograms, integers: adding and taking away leave no rounding behind.
+MICROGRAMS = 1_000_000_000
+item_totals = Table(
+    "item_totals",
+    metadata,
+    Column("holder_org_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(16), primary_key=True),
+    Column("site", String(300), primary_key=True),
+    Column("species", String(120), primary_key=True),
+    Column("product_type", String(64), primary_key=True),
+    Column("is_class", Boolean, primary_key=True),
+    Column("item_count", BigId, nullable=False),
+    Column("mass_ug", BigId, nullable=False),
+)
+
+# Events per organisation (0: none), kept by triggers on `events` (migration 0021).
+event_totals = Table(
+    "event_totals",
+    metadata,
+    Column("org_id", Integer, primary_key=True, autoincrement=False),
+    Column("event_count", BigId, nullable=False),
 )
 
 capture_jobs = Table(

@@ -1,4 +1,5 @@
-"""The first page's figures: items by status and events, within what the actor may see."""
+"""The first page's figures: items by status and events, within what the actor may see, read from
+the running totals capture keeps (`item_totals`, `event_totals`: migration 0021)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def overview(uow: UnitOfWork, principal: Principal) -> Overview:
 
 def last_capture(uow: UnitOfWork, principal: Principal) -> int:
     """A number that grows with every captured event: figures counted from the events stay right
-    while it is unchanged (the dashboard keeps them that long, see kiik.web.dashboard_cache)."""
+    while it is unchanged (an item page keeps its lineage that long, see kiik.web.figure_cache)."""
     require(principal, Permission.ITEMS_READ)
     with uow:
         return int(uow.events.last_pk())

@@ -9,9 +9,16 @@ from typing import Any
 from sqlalchemy import Connection, delete, extract, func, insert, select, text, update
 
 from kiik.custody.adapters.item_store import chunked
+from kiik.custody.adapters.running_totals import differences, refill
+from kiik.custody.domain.running_totals import TotalDifference
 from kiik.db.bulk_insert import insert_rows
 from kiik.directory.adapters.tables import organisations
-from kiik.harvest.adapters.tables import harvest_authorisations, harvest_imports, harvested_horns
+from kiik.harvest.adapters.tables import (
+    harvest_authorisations,
+    harvest_imports,
+    harvest_totals,
+    harvested_horns,
+)
 from kiik.harvest.domain.authorisations import HarvestAuthorisation, Population
 from kiik.harvest.domain.geo import read_area
 from kiik.harvest.domain.rules import HarvestedHorn
@@ -39,6 +46,13 @@ def _authorisation(row: Any) -> HarvestAuthorisation:
         issued_by=row.issued_by,
         issued_at=row.issued_at,
     )
+
+
+# What harvest_totals holds, counted from the horns (migration 0021 keeps it by triggers).
+HARVEST_RECOUNT = (
+    "SELECT authorisation_id, count(DISTINCT animal_id), count(*) FROM harvested_horns "
+    "GROUP BY authorisation_id"
+)
 
 
 class HarvestStore:
@@ -99,38 +113,37 @@ class HarvestStore:
         return int(self.connection.scalar(query) or 0)
 
     def season_totals(self) -> dict[tuple[str, int], tuple[int, int]]:
-        """(animals authorised, animals registered) per population and season (the year harvest starts)."""
-        a, h = harvest_authorisations.c, harvested_horns.c
+        """(animals authorised, animals registered) per population and season (the year harvest
+        starts); the animals registered from the running totals (`harvest_totals`)."""
+        a, t = harvest_authorisations.c, harvest_totals.c
         season = extract("year", a.valid_from)
-        authorised = self.connection.execute(
-            select(a.population, season, func.sum(a.max_animals)).group_by(a.population, season)
-        )
-        totals = {(population, int(year)): (int(animals), 0) for population, year, animals in authorised}
-        animals = select(h.authorisation_id, h.animal_id).distinct().subquery()
-        registered = self.connection.execute(
-            select(a.population, season, func.count())
-            .select_from(animals.join(harvest_authorisations, a.id == animals.c.authorisation_id))
+        query = (
+            select(a.population, season, func.sum(a.max_animals), func.coalesce(func.sum(t.animals), 0))
+            .select_from(harvest_authorisations.outerjoin(harvest_totals, t.authorisation_id == a.id))
             .group_by(a.population, season)
         )
-        for population, year, count in registered:
-            key = (population, int(year))
-            totals[key] = (totals.get(key, (0, 0))[0], int(count))
-        return totals
+        return {
+            (population, int(year)): (int(authorised), int(registered))
+            for population, year, authorised, registered in self.connection.execute(query)
+        }
 
     def usage(self, authorisation_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        """(animals, horns) registered under each authorisation."""
+        """(animals, horns) registered under each authorisation, from the running totals."""
         if not authorisation_ids:
             return {}
-        query = (
-            select(
-                harvested_horns.c.authorisation_id,
-                func.count(func.distinct(harvested_horns.c.animal_id)),
-                func.count(),
-            )
-            .where(harvested_horns.c.authorisation_id.in_(list(authorisation_ids)))
-            .group_by(harvested_horns.c.authorisation_id)
+        t = harvest_totals.c
+        query = select(t.authorisation_id, t.animals, t.horns).where(
+            t.authorisation_id.in_(list(authorisation_ids)), t.horns != 0
         )
         return {row[0]: (int(row[1]), int(row[2])) for row in self.connection.execute(query)}
+
+    def total_differences(self) -> list[TotalDifference]:
+        """Where the running totals (`harvest_totals`) differ from a recount of the horns."""
+        return differences(self.connection, harvest_totals, ("authorisation_id",), HARVEST_RECOUNT)
+
+    def refill_totals(self) -> None:
+        """Fill the running totals again from a recount of the horns."""
+        refill(self.connection, harvest_totals, HARVEST_RECOUNT, [harvested_horns])
 
     def _lock(self, authorisation_id: int) -> None:
         """Lock the authorisation's row until the transaction ends, so that two captures under one

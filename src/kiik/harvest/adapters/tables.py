@@ -2,8 +2,9 @@
 
 `harvested_horns` is a projection kept by the harvest rule in the capture transaction: the horns
 counted under each authorisation, by animal, so the rule counts animals and horns per animal
-without reading events back. `harvest_imports` records each field sheet accepted under an
-idempotency key, in the same transaction as its events.
+without reading events back. `harvest_totals` keeps the animals (distinct) and horns per
+authorisation, by triggers on `harvested_horns` (migration 0021). `harvest_imports` records each
+field sheet accepted under an idempotency key, in the same transaction as its events.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from kiik.db.metadata import metadata
+from kiik.db.metadata import BigId, metadata
 
 harvest_authorisations = Table(
     "harvest_authorisations",
@@ -49,6 +50,14 @@ harvested_horns = Table(
     Column("sex", String(16), nullable=True),
     Column("microchip", String(15), nullable=True, index=True),
     Index("ix_harvested_horns_authorisation_animal", "authorisation_id", "animal_id"),
+)
+
+harvest_totals = Table(
+    "harvest_totals",
+    metadata,
+    Column("authorisation_id", Integer, primary_key=True, autoincrement=False),
+    Column("animals", BigId, nullable=False),
+    Column("horns", BigId, nullable=False),
 )
 
 harvest_imports = Table(
