@@ -99,12 +99,9 @@ def _move(registry: Registry, codes: list[str], source: str, destination: str) -
             return  # the plant receives its horns itself, on the page
 
 
-def _permits(registry: Registry, count: int) -> list[tuple[str, str]]:
-    """Powder lots sold by the plant to the exporter, each on an export permit the ministry issued."""
-    lots = _held(registry, "oral-plant", "powder", 40)
-    lots = [lot for lot in lots if "-P" not in lot][:count]  # whole lots, not the pharmacy's packs
-    assert len(lots) == count, f"the demo's plant holds {len(lots)} whole powder lots, {count} needed"
-    _move(registry, lots, "oral-plant", "saiga-export")
+def _permits(registry: Registry, lots: list[str], seller: str) -> list[tuple[str, str]]:
+    """Items sold to the exporter, each on an export permit to China the ministry issued."""
+    _move(registry, lots, seller, "saiga-export")
     exporter, ministry = _principal(registry, "saiga-export"), _principal(registry, "kz-ministry")
     permits = []
     for lot in lots:
@@ -153,11 +150,18 @@ def floor_demo(folder: Path, runs: int) -> Iterator[Floor]:
     later = receive_export_notices(registry.uow, verify_with, registry.settings.country, range(2, runs + 1))
     for username in USERNAMES:
         set_password(registry.uow(), username, PASSWORD)
-    horns = _held(registry, "almaty-warehouse", "whole_horn", 5 * runs)
-    warehouse_horns, plant_horns, leaked = horns[: 2 * runs], horns[2 * runs : 4 * runs], horns[4 * runs :]
+    horns = _held(registry, "almaty-warehouse", "whole_horn", 6 * runs)
+    warehouse_horns, plant_horns, leaked = (
+        horns[: 2 * runs],
+        horns[2 * runs : 4 * runs],
+        horns[4 * runs : 5 * runs],
+    )
     _move(registry, plant_horns, "almaty-warehouse", "oral-plant")
-    permits = _permits(registry, 2 * runs)
-    to_endorse, exported = permits[:runs], permits[runs:]
+    lots = [lot for lot in _held(registry, "oral-plant", "powder", 40) if "-P" not in lot]  # not the packs
+    assert len(lots) >= runs, f"the demo's plant holds {len(lots)} whole powder lots, {runs} needed"
+    to_endorse = _permits(registry, lots[:runs], "oral-plant")
+    # Whole horns exported to China already: what China's authority follows back to their harvest.
+    exported = _permits(registry, horns[5 * runs :], "almaty-warehouse")
     _endorse(registry, exported)
     try:
         with served(create_app(registry)) as base:
