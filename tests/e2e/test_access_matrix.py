@@ -73,6 +73,24 @@ def test_the_matrix_lists_every_route_and_page() -> None:
         assert expand(route["allowed"]) <= set(CALLERS), route["path"]
 
 
+def test_every_page_and_form_is_in_the_matrix() -> None:
+    """The people's pages (kiik.web's routes, out of the API's schema): every GET and POST is listed,
+    so a new page or form cannot be served without saying who may use it."""
+    from kiik.bootstrap.registry import build as build_registry
+    from kiik.config import Settings
+
+    app = create_app(build_registry(Settings(database_url="sqlite://")))
+
+    def is_page(route: Any) -> bool:
+        return str(getattr(getattr(route, "endpoint", None), "__module__", "")).startswith("kiik.web.")
+
+    pages = app_routes(app, is_page)
+    listed = {(r["method"], r["path"]) for r in MATRIX["route"]}
+    assert {"GET", "POST"} <= {method for method, _ in pages}  # forms as well as pages
+    assert ("POST", "/customs/arrivals") in pages and len(pages) > 60
+    assert sorted(pages - listed) == [], "pages or forms the matrix does not list"
+
+
 def test_the_matrix_names_every_command() -> None:
     def commands(group: Any, prefix: str = "") -> list[str]:
         found = []

@@ -10,7 +10,9 @@ import pytest
 
 from kiik.bootstrap.registry import build
 from kiik.config import Settings
+from kiik.directory.domain.permissions import OrgKind, Permission
 from kiik.directory.services.sessions import LogIn, LoginRefused, log_in
+from kiik.partners.services.imports import RecordArrival, record_arrival
 from tests.e2e.test_cli import kiik
 
 NOW = datetime(2026, 3, 1, 9, 0)
@@ -38,8 +40,17 @@ def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Pat
     registry = build(Settings(database_url=db))
     session = log_in(registry.uow(), LogIn("customs.officer", first["customs.officer"]), NOW)
     assert session.principal.org_code == "kz-customs"
+    # The partner registry's notice printed: customs records its arrival with the codes printed.
+    number, codes = printed_arrival(out)
+    confirmed = record_arrival(registry.uow(), session.principal, RecordArrival(number, codes))
+    assert confirmed["permit_number"] == number and confirmed["missing"] == [] and len(codes) == 2
+    # China's authority logs in, and reads only: its kind records nothing here.
+    partner = log_in(registry.uow(), LogIn("partner.authority", first["partner.authority"]), NOW).principal
+    assert partner.org_kind is OrgKind.PARTNER_AUTHORITY and partner.sees_exports_to == "CN"
+    assert partner.may(Permission.PERMITS_READ) and not partner.may(Permission.EVENTS_CAPTURE)
+    assert not partner.may(Permission.RECONCILIATION_READ)
     again = kiik("demo", "--horns", "40", db=db)
-    assert "already present" in again.stdout
+    assert "already present" in again.stdout and "An arrival to record" not in again.stdout
     second = printed_logins(again.stdout)
     assert second["inspector"] != first["inspector"]  # new passwords each run; the old ones stop working
     with pytest.raises(LoginRefused):
@@ -54,3 +65,10 @@ def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Pat
 def printed_logins(out: str) -> dict[str, str]:
     """username -> password, as `kiik demo` prints them (one person a line)."""
     return dict(re.findall(r"^  ([a-z.]+) +([0-9a-f]{6}-[0-9a-f]{6}-[0-9a-f]{6}):", out, re.M))
+
+
+def printed_arrival(out: str) -> tuple[str, list[str]]:
+    """The partner's permit number and the codes to scan, as `kiik demo` prints them."""
+    number = re.search(r"under its permit (UZ/\d{4}/\d{6})", out)
+    assert number is not None, out
+    return number.group(1), re.findall(r"^  (\(01\)\d{14}\(21\)\d+)$", out, re.M)

@@ -20,7 +20,6 @@ from tests.support.browser import (
     JAVASCRIPT_BUDGET,
     PHONE_360,
     axe_problems,
-    chromium,
     horizontal_overflow,
     javascript_bytes,
     screenshot,
@@ -104,39 +103,34 @@ def check(page: Any, language: str, size: str) -> None:
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_a_field_sheet_reaches_the_ministrys_dashboard_and_map(
-    site: str, tmp_path: Path, language: str
+    site: str, browser: Any, tmp_path: Path, language: str
 ) -> None:
-    with chromium() as browser:
-        for journey, size in enumerate(
-            ("phone", "desktop"), start=2 + 2 * ["kk", "ru", "en"].index(language)
-        ):
-            viewport = PHONE_360 if size == "phone" else DESKTOP
-            ministry = log_in(browser, site, "aigerim", language, viewport)
-            held, registered = figures(ministry, site, f"journey-dashboard-before-{language}-{size}")
-            assert DASHBOARD_WORD[language] in ministry.locator("h1").inner_text()
+    for journey, size in enumerate(("phone", "desktop"), start=2 + 2 * ["kk", "ru", "en"].index(language)):
+        viewport = PHONE_360 if size == "phone" else DESKTOP
+        ministry = log_in(browser, site, "aigerim", language, viewport)
+        held, registered = figures(ministry, site, f"journey-dashboard-before-{language}-{size}")
+        assert DASHBOARD_WORD[language] in ministry.locator("h1").inner_text()
 
-            team = log_in(browser, site, "team.lead", language, viewport)
-            team.click("nav.menu a[href='/harvest/sheets']")
-            team.wait_for_load_state("load")  # the page's script listens before the file is chosen
-            team.set_input_files("#sheet-file", str(sheet_for(journey, tmp_path)))
-            team.wait_for_selector("#preview-rows")
-            assert team.locator("#preview-errors").count() == 0
-            team.click("#sheet-send")
-            team.wait_for_selector("#result .notice")
-            assert team.locator("#sheet-progress").get_attribute("value") == "100"
-            screenshot(team, f"journey-sheet-recorded-{language}-{size}")
-            check(team, language, size)
+        team = log_in(browser, site, "team.lead", language, viewport)
+        team.click("nav.menu a[href='/harvest/sheets']")
+        team.wait_for_load_state("load")  # the page's script listens before the file is chosen
+        team.set_input_files("#sheet-file", str(sheet_for(journey, tmp_path)))
+        team.wait_for_selector("#preview-rows")
+        assert team.locator("#preview-errors").count() == 0
+        team.click("#sheet-send")
+        team.wait_for_selector("#result .notice")
+        assert team.locator("#sheet-progress").get_attribute("value") == "100"
+        screenshot(team, f"journey-sheet-recorded-{language}-{size}")
+        check(team, language, size)
 
-            # The ministry sees six more horns held and three more animals under the authorisation.
-            after_held, after_registered = figures(
-                ministry, site, f"journey-dashboard-after-{language}-{size}"
-            )
-            assert (after_held, after_registered) == (held + 6, registered + 3)
-            check(ministry, language, size)
-            # The figure's list: the harvest team's horns, held, as a page.
-            ministry.click("#stock a[href='/lists/stock?status=active']")
-            ministry.wait_for_selector("table.cards")
-            holders = ministry.locator("table.cards td[data-label]:first-child").all_inner_texts()
-            assert "Ural harvest team 1" in holders
-            screenshot(ministry, f"journey-stock-list-{language}-{size}")
-            check(ministry, language, size)
+        # The ministry sees six more horns held and three more animals under the authorisation.
+        after_held, after_registered = figures(ministry, site, f"journey-dashboard-after-{language}-{size}")
+        assert (after_held, after_registered) == (held + 6, registered + 3)
+        check(ministry, language, size)
+        # The figure's list: the harvest team's horns, held, as a page.
+        ministry.click("#stock a[href='/lists/stock?status=active']")
+        ministry.wait_for_selector("table.cards")
+        holders = ministry.locator("table.cards td[data-label]:first-child").all_inner_texts()
+        assert "Ural harvest team 1" in holders
+        screenshot(ministry, f"journey-stock-list-{language}-{size}")
+        check(ministry, language, size)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,13 +43,16 @@ def matrix() -> dict[str, Any]:
     return tomllib.loads(MATRIX.read_text())
 
 
-def app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """Every (method, path) the application answers, through the routers it includes."""
+def app_routes(app: FastAPI, where: Callable[[Any], bool] = lambda route: True) -> set[tuple[str, str]]:
+    """Every (method, path) the application answers, through the routers it includes (those of
+    the routes `where` accepts)."""
 
     def walk(routes: Any, prefix: str = "") -> Any:
         for route in routes:
             if hasattr(route, "original_router"):
                 yield from walk(route.original_router.routes, prefix + (route.include_context.prefix or ""))
+                continue
+            if not where(route):
                 continue
             methods = getattr(route, "methods", None) or {"MOUNT"}
             for method in methods - {"HEAD"}:

@@ -51,6 +51,7 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
         raise fail(f"--horns {horns} is too few for a season", "give at least 20 (ten animals)")
     from kiik.cli.cites_setup import prepare
     from kiik.epcis.adapters.reader import validate_event
+    from kiik.ledger.adapters.signing import verify_with
 
     console.print(prepare(registry))
     settings = registry.settings
@@ -66,6 +67,8 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             progress=_Bar(progress),
             camera_trap_files=_CameraTrapFiles(),
             validate_event=validate_event,
+            verify_signature=verify_with,
+            country=settings.country,
         )
     if result.created and result.season is not None:
         console.print(f"[green]demo data loaded:[/] {result.events} events")
@@ -85,6 +88,7 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             soft_wrap=True,
             highlight=False,
         )
+    _arrival(result.arrival)
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
     console.print(
         Panel(
@@ -113,6 +117,19 @@ class _CameraTrapFiles:
         from kiik.monitoring.adapters.camtrap_reader import read_package
 
         return read_package(folder)
+
+
+def _arrival(notice) -> None:  # type: ignore[no-untyped-def]
+    if notice is None:
+        return
+    console.print(
+        "[bold]An arrival to record[/]: Uzbekistan's registry sent a signed export notice of two saiga "
+        f"horns under its permit [bold]{notice.number}[/]; log in as customs.officer, open "
+        f"{BASE_URL}/customs/arrivals, give that permit number and scan (or type) these codes:",
+        soft_wrap=True,
+    )
+    for code in notice.codes:
+        console.print(f"  {code}", soft_wrap=True, highlight=False)
 
 
 def _enforcement(found) -> None:  # type: ignore[no-untyped-def]

@@ -15,12 +15,14 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
 from kiik.demo.enforcement import EnforcementDemo, load_enforcement
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
+from kiik.demo.partner import Notified, ensure_partner_authority, receive_export_notices
 from kiik.demo.people import DemoLogin, demo_people
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
 from kiik.demo.trade import TradeDemo, load_trade, set_proceeds_rules
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
 from kiik.directory.services.auth import add_organisation, add_site, create_token
+from kiik.ledger.services.signing_port import Verifier
 from kiik.permits.services.ports import EventValidator
 
 DEFAULT_HORNS = 600
@@ -51,6 +53,8 @@ class DemoResult:
     enforcement: EnforcementDemo | None = None
     trade: TradeDemo | None = None
     people: list[DemoLogin] = field(default_factory=list)
+    # A partner registry's export notice customs can record the arrival of (at /customs/arrivals).
+    arrival: Notified | None = None
 
 
 def load_demo(
@@ -64,9 +68,12 @@ def load_demo(
     progress: Progress | None = None,
     camera_trap_files: PackageFiles | None = None,
     validate_event: EventValidator | None = None,
+    verify_signature: Verifier | None = None,
+    country: str = "KZ",
 ) -> DemoResult:
     """Load the demo once (the cast and a season of about `horns` horns); on later runs only hand
-    out fresh login tokens."""
+    out fresh login tokens. With `verify_signature` (the entry point's signature check), a partner
+    registry's export notice is received for customs to record its arrival."""
     if horns < 20:
         raise ValueError(f"a demo season needs at least 20 horns (10 animals), not {horns}")
     with uow_factory() as uow:
@@ -76,6 +83,7 @@ def load_demo(
     monitoring = None
     enforcement = None
     trade = None
+    arrival = None
     if created:
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
@@ -100,6 +108,9 @@ def load_demo(
         trade = load_trade(uow_factory, principals, yields, report.pharmacy_packs, validate_event)
         shown = [i.code for i in report.irregularities if i.code is not None]
         enforcement = load_enforcement(uow_factory, principals, custody_rules=custody_rules, keep=shown)
+        if verify_signature is not None:
+            arrival = receive_export_notices(uow_factory, verify_signature, country, range(1, 2))[0]
+    ensure_partner_authority(uow_factory)
     tokens = {code: create_token(uow_factory(), code, "admin", "demo login").token for code in TOKENS_FOR}
     people = demo_people(uow_factory)
     return DemoResult(
@@ -111,6 +122,7 @@ def load_demo(
         enforcement=enforcement,
         trade=trade,
         people=people,
+        arrival=arrival,
     )
 
 

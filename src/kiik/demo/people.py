@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.monitoring import SCIENTISTS
+from kiik.demo.partner import AUTHORITY
 from kiik.demo.plan import TEAMS
 from kiik.directory.services.people import AddPerson, add_person, set_password
 from kiik.directory.services.ports import people_store
@@ -24,6 +25,12 @@ PEOPLE = (
     ("customs.officer", "kz-customs", "operator", "customs: endorse exports, record arrivals"),
     ("inspector", "kz-inspectorate", "operator", "inspector: scan a code, see the verdict, record a seizure"),
     ("scientist", SCIENTISTS[0], "operator", "scientists: census and camera traps"),
+    (
+        "partner.authority",
+        AUTHORITY[0],
+        "viewer",
+        "partner authority: China's import permits and their items, traced back to harvest",
+    ),
 )
 
 

@@ -21,6 +21,8 @@ class Entry:
 FLOOR = frozenset({OrgKind.WAREHOUSE, OrgKind.PROCESSOR, OrgKind.TRADER})
 HOLDERS = FLOOR | {OrgKind.HARVESTER}
 ENFORCERS = frozenset({OrgKind.CUSTOMS, OrgKind.INSPECTORATE})
+# An importing country's authority reads what was exported to it: permits, and items by their code.
+PARTNER = frozenset({OrgKind.PARTNER_AUTHORITY})
 
 # The most used first. Other capabilities' pages join here (docs/web.md).
 MENU = (
@@ -29,6 +31,7 @@ MENU = (
     Entry("/harvest/sheets", N_("Field sheets"), Permission.EVENTS_CAPTURE, frozenset({OrgKind.HARVESTER})),
     Entry("/permits", N_("Permits"), Permission.PERMITS_APPLY, frozenset({OrgKind.TRADER})),
     Entry("/permits", N_("Permit applications"), Permission.PERMITS_DECIDE),
+    Entry("/permits", N_("Permits"), Permission.PERMITS_VERIFY_DETAILS, PARTNER),
     Entry("/quotas", N_("Quotas"), Permission.QUOTAS_MANAGE),
     Entry("/species/rules", N_("Species rules"), Permission.SPECIES_MANAGE),
     Entry("/monitoring/census", N_("Census"), Permission.CENSUS_RECORD, frozenset({OrgKind.RESEARCH})),
@@ -44,7 +47,7 @@ MENU = (
     Entry("/stock", N_("Our stock"), Permission.STOCK_READ, HOLDERS),
     Entry("/customs/endorse", N_("Endorse an export"), Permission.PERMITS_ENDORSE),
     Entry("/customs/arrivals", N_("Arrivals"), Permission.PERMITS_ENDORSE),
-    Entry("/scan", N_("Scan a code"), Permission.ITEMS_READ, ENFORCERS),
+    Entry("/scan", N_("Scan a code"), Permission.ITEMS_READ, ENFORCERS | PARTNER),
     Entry("/seizures/new", N_("Record a seizure"), Permission.SEIZURES_RECORD, ENFORCERS),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
     Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
