@@ -6,8 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from kiik.directory.domain.permissions import OrgKind, Principal, Role
+from kiik.directory.services.auth import add_organisation
 from kiik.epcis.adapters.reader import validate_event
 from kiik.epcis.domain import event_builders as build
+from kiik.errors import NotFound
 from kiik.permits.domain.events import export_event
 from kiik.permits.domain.lifecycle import PermitStatus, TransitionRefused
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit, withdraw_application
@@ -19,8 +22,10 @@ from kiik.permits.services.decisions import (
     reject_application,
     replace_permit,
 )
+from kiik.permits.services.desk import PermitFilter, permit_page, permit_record
 from kiik.permits.services.endorsement import EndorseExport, endorse_export
 from kiik.permits.services.ports import PermitRefused
+from kiik.permits.services.queries import get_permit, list_permits
 from kiik.permits.services.reports import annual_report, as_csv, quota_use
 from kiik.permits.services.verification import verify_permit
 from tests.support.documents import capture, rules_of
@@ -274,3 +279,40 @@ def test_a_banned_species_cannot_get_a_permit(setting) -> None:  # type: ignore[
     error = refused(lambda: apply(registry, world, [shell]), "permit.species_banned")
     assert "Article 339" in str(error)
     assert date.today().year >= 2026
+
+
+def test_a_partner_authority_sees_only_the_permits_to_its_country(setting) -> None:  # type: ignore[no-untyped-def]
+    """China's authority reads the permits to China, not those to Germany; the ministry reads both;
+    the exporter its own."""
+    registry, world, season, quota_id = setting
+    lots = list(season.lots)
+    to_china = issue(registry, world, apply(registry, world, [lots[0]]))
+    command = ApplyForPermit([lots[1]], "Arzneimittel GmbH", "DE", "Berlin")
+    to_germany = apply_for_permit(registry.uow(), world["trader"].principal, command)
+    org_id = add_organisation(
+        registry.uow(), "cn-authority", "CITES MA of China", "partner_authority", country="CN"
+    )
+    china = Principal(
+        org_id, "cn-authority", "CITES MA of China", OrgKind.PARTNER_AUTHORITY, Role.VIEWER, "CN"
+    )
+    stateless = Principal(org_id, "cn-authority", "CITES MA of China", OrgKind.PARTNER_AUTHORITY, Role.VIEWER)
+
+    assert [p.id for p in list_permits(registry.uow(), china)] == [to_china.id]
+    assert {p.id for p in list_permits(registry.uow(), world["ministry"].principal)} == {
+        to_china.id,
+        to_germany.id,
+    }
+    assert {p.id for p in list_permits(registry.uow(), world["trader"].principal)} == {
+        to_china.id,
+        to_germany.id,
+    }
+    assert list_permits(registry.uow(), stateless) == []
+    assert get_permit(registry.uow(), china, to_china.number).id == to_china.id
+    with pytest.raises(NotFound, match="visible to you"):
+        get_permit(registry.uow(), china, str(to_germany.id))
+
+    page = permit_page(registry.uow(), china, PermitFilter())
+    assert [p.id for p in page.permits] == [to_china.id] and page.total == 1
+    with pytest.raises(NotFound, match="visible to you"):
+        permit_record(registry.uow(), china, to_germany.id)
+    assert permit_record(registry.uow(), china, to_china.id).permit.id == to_china.id

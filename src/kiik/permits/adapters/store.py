@@ -109,10 +109,18 @@ class PermitStore:
         row = self.connection.execute(query).first()
         return self._permit(row, with_items) if row else None
 
-    def find(self, applicant: int | None = None, status: str | None = None, limit: int = 500) -> list[Permit]:
+    def find(
+        self,
+        applicant: int | None = None,
+        status: str | None = None,
+        limit: int = 500,
+        country: str | None = None,
+    ) -> list[Permit]:
         query = select(permits).order_by(permits.c.id.desc()).limit(limit)
         if applicant is not None:
             query = query.where(permits.c.applicant_org_id == applicant)
+        if country is not None:
+            query = query.where(permits.c.import_country == country)
         if status:
             query = query.where(permits.c.status == status)
         return [self._permit(r) for r in self.connection.execute(query)]
@@ -124,11 +132,14 @@ class PermitStore:
         species: str | None = None,
         offset: int = 0,
         limit: int = 25,
+        country: str | None = None,
     ) -> tuple[list[Permit], int]:
         """One page of permits, newest first, without their items, and how many match in all."""
         conditions = []
         if applicant is not None:
             conditions.append(permits.c.applicant_org_id == applicant)
+        if country is not None:
+            conditions.append(permits.c.import_country == country)
         if status:
             conditions.append(permits.c.status == status)
         if species:

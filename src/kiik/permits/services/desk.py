@@ -14,6 +14,7 @@ from kiik.errors import NotFound
 from kiik.permits.domain.lifecycle import PermitStatus
 from kiik.permits.domain.model import Permit
 from kiik.permits.services.assessment import assess_permit
+from kiik.permits.services.queries import permit_scope
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.domain.species import SpeciesRule, rules_for
 from kiik.species.services.ports import CitesUnitOfWork
@@ -60,22 +61,24 @@ class Review:
     items_held: int = 0
 
 
-def _sees_all(principal: Principal) -> bool:
-    return principal.may(Permission.PERMITS_VERIFY_DETAILS)
-
-
 def permit_page(uow: CitesUnitOfWork, principal: Principal, wanted: PermitFilter) -> PermitPage:
     """The ministry (and the other authorities) see every permit; an exporter its own."""
     require(principal, Permission.PERMITS_READ)
     page = max(1, wanted.page)
     with uow:
         names = {o.id: o.name for o in uow.directory.organisations()}
-        applicant: int | None = None if _sees_all(principal) else principal.org_id
+        scope = permit_scope(principal)
+        applicant = scope.applicant
         if wanted.exporter and applicant is None:
             found = uow.directory.organisation(wanted.exporter)
             applicant = found.id if found else -1
         rows, total = uow.cites.permits.page(
-            applicant, wanted.status or None, wanted.species or None, (page - 1) * PAGE_SIZE, PAGE_SIZE
+            applicant,
+            wanted.status or None,
+            wanted.species or None,
+            (page - 1) * PAGE_SIZE,
+            PAGE_SIZE,
+            country=scope.country,
         )
         exporters = {o.id: o.name for o in uow.directory.organisations() if o.kind == "trader"}
     exporters.update({p.applicant_org_id: names.get(p.applicant_org_id, "?") for p in rows})
@@ -84,7 +87,7 @@ def permit_page(uow: CitesUnitOfWork, principal: Principal, wanted: PermitFilter
 
 def _visible(uow: CitesUnitOfWork, principal: Principal, permit_id: int) -> Permit:
     permit = uow.cites.permits.get(permit_id)
-    if permit is None or not (_sees_all(principal) or permit.applicant_org_id == principal.org_id):
+    if permit is None or not permit_scope(principal).sees(permit):
         raise NotFound(f"no permit or application {permit_id} visible to you")
     return permit  # type: ignore[no-any-return]
 

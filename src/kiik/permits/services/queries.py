@@ -1,19 +1,40 @@
-"""Reading permits: the exporter sees its own; the ministry, customs, the inspectorate and partner
-authorities see all (`permits:verify_details`)."""
+"""Reading permits: the exporter sees its own; a partner country's authority those to its country;
+the ministry, customs and the inspectorate all (`permits:verify_details`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.domain.permissions import OrgKind, Permission, Principal, require
 from kiik.errors import NotFound
 from kiik.permits.domain.lifecycle import allowed_actions, parse_number
 from kiik.permits.domain.model import Permit
 from kiik.species.services.ports import CitesUnitOfWork
 
 
-def _sees_all(principal: Principal) -> bool:
-    return principal.may(Permission.PERMITS_VERIFY_DETAILS)
+@dataclass(frozen=True)
+class PermitScope:
+    """The permits a caller sees: those of one applicant, those to one importing country, or all."""
+
+    applicant: int | None = None
+    country: str | None = None
+
+    def sees(self, permit: Permit) -> bool:
+        return (self.applicant is None or permit.applicant_org_id == self.applicant) and (
+            self.country is None or permit.import_country == self.country
+        )
+
+
+def permit_scope(principal: Principal) -> PermitScope:
+    """An exporter sees its own applications and permits; a partner country's authority the permits
+    to its country (an authority without a country, none); the ministry, customs and the
+    inspectorate every permit."""
+    if principal.org_kind is OrgKind.PARTNER_AUTHORITY:
+        return PermitScope(country=principal.org_country or "")
+    if principal.may(Permission.PERMITS_VERIFY_DETAILS):
+        return PermitScope()
+    return PermitScope(applicant=principal.org_id)
 
 
 def permit_json(permit: Permit) -> dict[str, Any]:
@@ -69,8 +90,8 @@ def permit_json(permit: Permit) -> dict[str, Any]:
 def list_permits(uow: CitesUnitOfWork, principal: Principal, status: str | None = None) -> list[Permit]:
     require(principal, Permission.PERMITS_READ)
     with uow:
-        applicant = None if _sees_all(principal) else principal.org_id
-        return list(uow.cites.permits.find(applicant=applicant, status=status))
+        scope = permit_scope(principal)
+        return list(uow.cites.permits.find(applicant=scope.applicant, status=status, country=scope.country))
 
 
 def get_permit(uow: CitesUnitOfWork, principal: Principal, reference: str) -> Permit:
@@ -81,6 +102,6 @@ def get_permit(uow: CitesUnitOfWork, principal: Principal, reference: str) -> Pe
             permit = uow.cites.permits.get(int(reference))
         else:
             permit = uow.cites.permits.by_number(parse_number(reference))
-        if permit is None or not (_sees_all(principal) or permit.applicant_org_id == principal.org_id):
+        if permit is None or not permit_scope(principal).sees(permit):
             raise NotFound(f"no permit or application {reference} visible to you")
         return permit  # type: ignore[no-any-return]
