@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class NotFound(LookupError):
     """Nothing of that name is visible to the actor (unknown, or another organisation's)."""
@@ -27,11 +29,16 @@ class Wording(str):
     template: str
     values: dict[str, object]
 
-    def __new__(cls, template: str, values: dict[str, object]) -> Wording:
+    def __new__(cls, template: str, values: Mapping[str, object]) -> Wording:
         made = super().__new__(cls, template % values if values else template)
         made.template = template
-        made.values = values
+        made.values = dict(values)
         return made
+
+    def filled(self, **values: object) -> Wording:
+        """This template with these values: for a sentence chosen from a table of marked ones
+        (`N_("...")` without values, so that `make messages` finds each)."""
+        return Wording(self.template, values)
 
     def __reduce__(self) -> tuple[object, ...]:  # pickled to a capture worker and back
         return (Wording, (self.template, self.values))

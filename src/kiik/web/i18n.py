@@ -100,7 +100,9 @@ class PageText:
         if isinstance(message, BaseException) and message.args:
             message = message.args[0]
         if isinstance(message, Wording):
-            values = {k: self.explain(v) if isinstance(v, Wording) else str(v) for k, v in message.values.items()}
+            values = {
+                k: self.explain(v) if isinstance(v, Wording) else str(v) for k, v in message.values.items()
+            }
             return self.gettext(message.template, **values)
         return str(message)
 

@@ -131,7 +131,11 @@ class CustodyCheck:
         """The state of an item the event acts on; an unknown one is a violation."""
         state = self.state(key)
         if state is None:
-            self.fail("item.unknown", N_("%(key)s is not registered: commission it before any other event", key=key), key)
+            self.fail(
+                "item.unknown",
+                N_("%(key)s is not registered: commission it before any other event", key=key),
+                key,
+            )
             return self.new_item(key, is_class=is_class)
         return state
 

@@ -223,6 +223,8 @@ def unpack(check: CustodyCheck) -> None:
         state = check.known(key)
         if check.state(key) is not None and state.parent != facts.parent:
             check.fail(
-                "aggregation.not_a_child", N_("%(key)s is not packed in %(parent)s", key=key, parent=facts.parent), key
+                "aggregation.not_a_child",
+                N_("%(key)s is not packed in %(parent)s", key=key, parent=facts.parent),
+                key,
             )
         check.write(check.touched(state, parent=None))

@@ -92,7 +92,11 @@ def add_organisation(
         org_kind = OrgKind(kind)
     except ValueError:
         raise DirectoryError(
-            N_("unknown organisation kind %(kind)s: use one of %(kinds)s", kind=repr(kind), kinds=", ".join(OrgKind))
+            N_(
+                "unknown organisation kind %(kind)s: use one of %(kinds)s",
+                kind=repr(kind),
+                kinds=", ".join(OrgKind),
+            )
         ) from None
     code, name = code.strip(), name.strip()
     if not ORG_CODE.match(code):
@@ -139,7 +143,10 @@ def _country(country: str | None, kind: OrgKind, home: str) -> str:
     chosen = (country or home).strip().upper()
     if len(chosen) != 2 or not chosen.isalpha():
         raise DirectoryError(
-            N_("%(country)s is not a country code: give ISO 3166 alpha-2, such as KZ or CN", country=repr(country))
+            N_(
+                "%(country)s is not a country code: give ISO 3166 alpha-2, such as KZ or CN",
+                country=repr(country),
+            )
         )
     return chosen
 
@@ -149,7 +156,11 @@ def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
     found = uow.directory.site(canonical) if canonical else None
     if found is None:
         raise DirectoryError(
-            N_("%(what)s: no site %(sgln)s is registered; add it first (`kiik site add`)", what=what, sgln=sgln)
+            N_(
+                "%(what)s: no site %(sgln)s is registered; add it first (`kiik site add`)",
+                what=what,
+                sgln=sgln,
+            )
         )
     return found
 
@@ -171,7 +182,9 @@ def add_site(
     with uow:
         org = uow.directory.organisation(org_code)
         if org is None:
-            raise DirectoryError(N_("no organisation with code %(code)s: see `kiik org list`", code=repr(org_code)))
+            raise DirectoryError(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(org_code))
+            )
         if uow.directory.site(canonical_sgln) is not None:
             raise DirectoryError(N_("the site %(sgln)s is registered already", sgln=sgln))
         parent_site = _registered_site(uow, parent, "parent") if parent else None
@@ -197,7 +210,8 @@ def set_site_parent(uow: UnitOfWork, sgln: str, parent: str | None, actor: Princ
                 if above == site.id:
                     raise DirectoryError(
                         N_(
-                            "parent: %(parent)s lies within %(sgln)s (or is it): a site cannot lie within itself",
+                            "parent: %(parent)s lies within %(sgln)s (or is it): a site cannot lie within "
+                            "itself",
                             parent=parent,
                             sgln=sgln,
                         )

@@ -77,7 +77,9 @@ def add_person(uow: UnitOfWork, command: AddPerson, actor: Principal | None = No
         _may_manage(uow, actor, org.id)
         store = people_store(uow)
         if store.person(username) is not None:
-            raise PersonError(N_("the username %(username)s is taken: choose another", username=repr(username)))
+            raise PersonError(
+                N_("the username %(username)s is taken: choose another", username=repr(username))
+            )
         store.add(username, org.id, role.value, command.full_name.strip(), password_hash, utcnow())
         record(uow, actor, "person.added", username, organisation=org.code, role=role.value)
         uow.commit()
@@ -87,7 +89,9 @@ def add_person(uow: UnitOfWork, command: AddPerson, actor: Principal | None = No
 def _person(uow: UnitOfWork, username: str) -> Person:
     person = people_store(uow).person(username.strip().lower())
     if person is None:
-        raise PersonError(N_("no person with username %(username)s: see the list of people", username=repr(username)))
+        raise PersonError(
+            N_("no person with username %(username)s: see the list of people", username=repr(username))
+        )
     return person
 
 

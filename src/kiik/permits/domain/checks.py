@@ -35,7 +35,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
     for item in items:
         state, key = item.state, item.key
         if state is None:
-            problems.append(Violation("permit.item_unknown", N_("%(key)s is not registered: check the code", key=key), key))
+            problems.append(
+                Violation(
+                    "permit.item_unknown", N_("%(key)s is not registered: check the code", key=key), key
+                )
+            )
             continue
         if state.holder != applicant:
             problems.append(
@@ -61,7 +65,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.mass_unknown",
-                    N_("%(key)s has no recorded mass: record its mass (ILMD kiik:massKg or a quantity in kg)", key=key),
+                    N_(
+                        "%(key)s has no recorded mass: record its mass (ILMD kiik:massKg or a quantity "
+                        "in kg)",
+                        key=key,
+                    ),
                     key,
                 )
             )

@@ -79,7 +79,7 @@ def _issue(
             balance = reserve(uow, balance, permit.id, permit.applicant_org_id, assessment.quantity_kg)
         except QuotaExceeded as exc:
             raise PermitRefused(
-                f"{permit.label} cannot be issued", [Violation("permit.quota_exceeded", str(exc))]
+                f"{permit.label} cannot be issued", [Violation("permit.quota_exceeded", exc.args[0])]
             ) from None
         quota_values = {
             "quota_id": quota.id,
