@@ -123,6 +123,11 @@ class PageText:
         return str(pattern.apply(value, locale))
 
 
+def explained(request: Request, message: object) -> Markup | str:
+    """A service's message (or refusal) in the request's language: `PageText.explain`."""
+    return PageText(language_of(request)).explain(message)
+
+
 @cache
 def _number_format(language: str, digits: int) -> tuple[Locale, NumberPattern]:
     """The locale and the parsed pattern, once (a page of 250 lots writes a thousand numbers:
