@@ -77,9 +77,9 @@ class MassBalance:
                 "a repack of %(product)s cannot create mass: the outputs weigh %(output)s kg but the inputs "
                 "give %(input)s kg; give output quantities that add up to at most %(allowed)s kg",
                 product=self.product_type,
-                output=f"{self.output_kg:.3f}",
-                input=f"{self.input_kg:.3f}",
-                allowed=f"{self.allowed_kg:.3f}",
+                output=format(self.output_kg, ".3f"),
+                input=format(self.input_kg, ".3f"),
+                allowed=format(self.allowed_kg, ".3f"),
             )
         values = {
             "output": f"{self.output_kg:.3f}",
@@ -93,7 +93,7 @@ class MassBalance:
                 "the outputs weigh %(output)s kg but %(input)s kg of input (%(repacked)s kg of it already "
                 "%(product)s, repacked at yield 1.00) allows at most %(allowed)s kg of %(product)s "
                 "(yield %(yield)s)",
-                repacked=f"{self.repacked_kg:.3f}",
+                repacked=format(self.repacked_kg, ".3f"),
                 **values,
             )
         return N_(

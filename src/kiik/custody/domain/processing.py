@@ -68,8 +68,8 @@ def _use_lot(check: CustodyCheck, state: ItemState, line: QuantityLine) -> float
                 "%(key)s holds %(available)s kg but %(used)s kg of it are used: a lot cannot give more "
                 "than it holds (what is left of it after earlier uses)",
                 key=line.key,
-                available=f"{available:g}",
-                used=f"{mass:g}",
+                available=format(available, "g"),
+                used=format(mass, "g"),
             ),
             line.key,
         )

@@ -159,11 +159,11 @@ def quota_problems(
                 N_(
                     "%(amount)s %(unit)s asked for, but the %(year)s quota (%(quota)s) has %(left)s left: "
                     "apply for fewer items",
-                    amount=f"{amount:,.3f}",
+                    amount=format(amount, ",.3f"),
                     unit=quota.unit,
                     year=balance.year,
                     quota=quota.describe(),
-                    left=f"{max(balance.remaining, 0):,.3f}",
+                    left=format(max(balance.remaining, 0), ",.3f"),
                 ),
             )
         ]

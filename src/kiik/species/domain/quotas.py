@@ -101,12 +101,12 @@ class QuotaBalance:
                     "used %(used)s); %(amount)s %(unit)s were asked for: apply for less, or wait for "
                     "reservations to be released",
                     year=self.year,
-                    left=f"{max(self.remaining, 0):,.3f}",
+                    left=format(max(self.remaining, 0), ",.3f"),
                     unit=unit,
-                    cap=f"{self.cap:,.3f}",
-                    reserved=f"{self.reserved:,.3f}",
-                    used=f"{self.used:,.3f}",
-                    amount=f"{amount:,.3f}",
+                    cap=format(self.cap, ",.3f"),
+                    reserved=format(self.reserved, ",.3f"),
+                    used=format(self.used, ",.3f"),
+                    amount=format(amount, ",.3f"),
                 )
             )
         return replace(self, reserved=self.reserved + amount)
