@@ -81,6 +81,9 @@ def test_a_refused_shipment_is_explained_in_the_persons_language(registry: Regis
         )
         assert again.status_code == 400
         clerk.reads(again, cannot(canonical_key(horn(101)), "shipped", STATUS_EXPLAINED[Status.IN_TRANSIT]))
+        nothing = clerk.post("/floor/move", {**form, "codes": "", "key": key_of(again.text)})
+        assert nothing.status_code == 400
+        clerk.reads(nothing, N_("scan or type at least one code"))
     warehouse, plant = world["warehouse"], world["plant"]
     event = build.shipping([horn(101)], datetime.now(UTC), warehouse.sgln, warehouse.pgln, plant.pgln)
     with api(registry, warehouse.token) as client:
