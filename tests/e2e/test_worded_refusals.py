@@ -22,6 +22,8 @@ from kiik.epcis.domain.identifiers import canonical_key
 from kiik.epcis.services.identifier_terms import item_key
 from kiik.errors import N_, Wording
 from kiik.partners.services.reconciliation import NOTHING_TO_RECONCILE
+from kiik.permits.services.application import ApplyForPermit, apply_for_permit
+from kiik.permits.services.decisions import IssuePermit, issue_permit
 from kiik.species.domain.species import BAN, OPERATION_WORDS
 from kiik.web.i18n import LANGUAGE_COOKIE, PageText
 from tests.integration.test_floor_pages import element, floor, key_of
@@ -92,6 +94,41 @@ def test_a_refused_shipment_is_explained_in_the_persons_language(registry: Regis
         job = client.get(sent.headers["location"]).json()
     english = "cannot be shipped: it is in transit; the destination must receive it first"
     assert [e["message"] for e in job["errors"]] == [f"{canonical_key(horn(101))} {english}"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_customs_reads_an_exports_refusal_in_its_language(registry: Registry, language: str) -> None:
+    world = floor(registry)
+    season_lot = canonical_key("urn:epc:class:lgtin:4870004.000002.PWD-1")
+    command = ApplyForPermit([season_lot], "Importer in CN", "CN", "Main street 1")
+    applied = apply_for_permit(registry.uow(), world["trader"].principal, command)
+    number = str(issue_permit(registry.uow(), world["ministry"].principal, IssuePermit(applied.id)).number)
+    customs = Person(registry, "customs.op", language)
+    with customs.client:
+        stray = customs.post(
+            "/customs/endorse", {"permit": number, "codes": season_lot + "\n" + element(103)}
+        )
+        assert stray.status_code == 400
+        not_listed = N_(
+            "%(key)s is not on permit %(number)s: only the items listed on the permit may leave under it",
+            key=canonical_key(horn(103)),
+            number=number,
+        )
+        customs.reads(stray, not_listed)
+        assert customs.post("/customs/endorse", {"permit": number, "codes": season_lot}).status_code == 201
+        twice = customs.post("/customs/endorse", {"permit": number, "codes": season_lot})
+        assert twice.status_code == 400 and 'id="permit-error"' in twice.text
+        used = str(
+            customs.text.explain(
+                N_(
+                    "permit %(number)s was used already (export endorsed %(when)s): a permit "
+                    "is used once; the exporter must apply for a new one",
+                    number=number,
+                    when="|",
+                )
+            )
+        ).split("|")[0]
+        assert used in twice.text and "was used already" not in twice.text
 
 
 @pytest.fixture
