@@ -244,6 +244,11 @@ def test_a_password_rule_is_read_in_the_persons_language(
         admin.reads(
             taken, N_("the username %(username)s is taken: choose another", username="'ministry.officer'")
         )
+        twice = admin.post(
+            "/organisations", {"code": "ministry", "name": "Another ministry", "kind": "trader"}
+        )
+        assert twice.status_code == 400 and 'id="code-error"' in twice.text
+        admin.reads(twice, N_("an organisation with code %(code)s exists already", code="'ministry'"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

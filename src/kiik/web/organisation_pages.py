@@ -19,6 +19,7 @@ from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.i18n import explained
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.ORGANISATIONS_MANAGE
@@ -83,7 +84,13 @@ async def add(request: Request) -> Response:
             )
     except DirectoryError as exc:
         return await run_in_threadpool(
-            _page, request, principal, 400, errors={_field(str(exc)): str(exc)}, form=form, add_failed=True
+            _page,
+            request,
+            principal,
+            400,
+            errors={_field(str(exc)): explained(request, exc)},
+            form=form,
+            add_failed=True,
         )
     return RedirectResponse("/organisations?done=added", status_code=303)
 
