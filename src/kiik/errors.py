@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class NotFound(LookupError):
     """Nothing of that name is visible to the actor (unknown, or another organisation's)."""
@@ -15,33 +17,31 @@ class QueryTooLarge(QueryError):
     """A query matches more events than its `maxEventCount` allows (the standard's QueryTooLargeException)."""
 
 
-class Wording:
+class Wording(str):
     """A message a person may read on a page, kept as its English template (`%(name)s` for each
-    value) and the values. `str()` is the English text (what the API and the command line show); a
-    page translates the template through its catalogs (the template is the msgid) and fills in the
-    values (`kiik.web.i18n.PageText.explain`). A domain error or problem built from a Wording is
-    translated by the pages and stays English everywhere else."""
+    value) and the values. It *is* the English text (a `str`: what the API, the command line and
+    the EPCIS error bodies show, what JSON writes); a page translates the template through its
+    catalogs (the template is the msgid) and fills in the values (`kiik.web.i18n.PageText.explain`).
+    A domain error or problem built from a Wording is translated by the pages and stays English
+    everywhere else. A value may itself be a Wording (a status explained, a verb): it is translated
+    too. Text built from a Wording with `+` or an f-string is plain English again."""
 
-    __slots__ = ("template", "values")
+    template: str
+    values: dict[str, object]
 
-    def __init__(self, template: str, values: dict[str, object]) -> None:
-        self.template = template
-        self.values = values
+    def __new__(cls, template: str, values: Mapping[str, object]) -> Wording:
+        made = super().__new__(cls, template % values if values else template)
+        made.template = template
+        made.values = dict(values)
+        return made
 
-    def __str__(self) -> str:
-        return self.template % self.values if self.values else self.template
+    def filled(self, **values: object) -> Wording:
+        """This template with these values: for a sentence chosen from a table of marked ones
+        (`N_("...")` without values, so that `make messages` finds each)."""
+        return Wording(self.template, values)
 
-    def __repr__(self) -> str:
-        return repr(str(self))
-
-    def __eq__(self, other: object) -> bool:
-        return str(self) == str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __contains__(self, part: str) -> bool:
-        return part in str(self)
+    def __reduce__(self) -> tuple[object, ...]:  # pickled to a capture worker and back
+        return (Wording, (self.template, self.values))
 
 
 def N_(template: str, **values: object) -> Wording:  # noqa: N802 - the name `make messages` extracts

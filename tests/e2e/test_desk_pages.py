@@ -198,7 +198,7 @@ def test_a_banned_species_is_refused_with_its_reason_and_nothing_recorded(scene)
             "/permits/apply", {"items": code, "importer_name": "Pet shop", "import_country": "CN"}
         )
         assert refused.status_code == 400
-        assert "The export of this species is banned" in refused.text and 'id="items-error"' in refused.text
+        assert "export is forbidden: " + TORTOISE in refused.text and 'id="items-error"' in refused.text
         assert rows(registry, permits) == 0
         rules = exporter.get("/species/rules")
         assert rules.status_code == 200 and TORTOISE in rules.text

@@ -109,7 +109,7 @@ def test_ship_and_receive_by_scanning_show_in_stock_and_record_once(registry: Re
         # The same codes on a new page: in transit now, refused by the capture and explained per code.
         refused = warehouse.post("/floor/move", data={**form, "key": str(uuid.uuid4())})
         assert refused.status_code == 400 and "Nothing was recorded" in refused.text
-        assert refused.text.count("This item cannot move") == 3
+        assert refused.text.count("cannot be shipped: it is in transit") == 3
         assert stored_events(registry) == before + 1
         # Another organisation's item: a holder learns that it is held elsewhere, nothing of its state.
         looked = warehouse.post("/floor/check", data={"csrf": token, "purpose": "look", "codes": element(1)})

@@ -43,6 +43,26 @@ def catalog(language: str) -> dict[str, str]:
 
 
 USED = used_strings()
+SOURCE = ROOT / "src/kiik"
+# A module outside the web application that words its messages (`from kiik.errors import N_`).
+WORDS_MESSAGES = re.compile(r"^from kiik\.errors import .*\bN_\b|^from kiik import errors$", re.MULTILINE)
+
+
+def test_every_module_that_words_its_messages_is_extracted() -> None:
+    """A service module whose messages are `kiik.errors.Wording`s is in babel.cfg, so that `make
+    messages` puts its templates in the catalogs (and the test below finds them untranslated)."""
+    config = (ROOT / "src/kiik/web/babel.cfg").read_text()
+    listed = set(re.findall(r"^\[python: (src/kiik/(?!web/)[\w/]+\.py)\]$", config, re.MULTILINE))
+    wording = {
+        str(path.relative_to(ROOT))
+        for path in SOURCE.rglob("*.py")
+        if "web" not in path.relative_to(SOURCE).parts[:1] and WORDS_MESSAGES.search(path.read_text())
+    }
+    assert wording - listed == set(), "add these modules to src/kiik/web/babel.cfg and run `make messages`"
+    extracted = {name for files in USED.values() for name in files}
+    assert {Path(module).name for module in listed} <= extracted  # each gives the catalogs its sentences
+    assert {"check.py", "checks.py", "lifecycle.py", "people.py", "census_csv.py"} <= extracted
+    assert "%(key)s cannot be shipped: %(reason)s" in USED and "it is seized" in USED
 
 
 def test_the_pages_mark_their_strings() -> None:

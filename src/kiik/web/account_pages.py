@@ -15,8 +15,10 @@ from kiik.directory.domain import totp
 from kiik.directory.domain.people import PersonError
 from kiik.directory.domain.permissions import Principal
 from kiik.directory.services.people import change_own_password, enrol_second_factor, may_use_second_factor
+from kiik.errors import N_
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.i18n import explained
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +51,7 @@ async def change_password(request: Request) -> Response:
     form = await form_of(request)
     try:
         if form.get("new_password", "") != form.get("repeat_password", ""):
-            raise PersonError("the two new passwords differ: type the same one twice")
+            raise PersonError(N_("the two new passwords differ: type the same one twice"))
         await run_in_threadpool(
             change_own_password,
             get_registry(request).uow(),
@@ -58,7 +60,9 @@ async def change_password(request: Request) -> Response:
             form.get("new_password", ""),
         )
     except PersonError as exc:
-        return render(request, "account.html", _context(principal, errors={"password": str(exc)}), 400)
+        return render(
+            request, "account.html", _context(principal, errors={"password": explained(request, exc)}), 400
+        )
     return RedirectResponse("/account?changed=password", status_code=303)
 
 
@@ -79,5 +83,7 @@ async def add_second_factor(request: Request) -> Response:
             time.time(),
         )
     except PersonError as exc:
-        return render(request, "account.html", _context(principal, errors={"code": str(exc)}), 400)
+        return render(
+            request, "account.html", _context(principal, errors={"code": explained(request, exc)}), 400
+        )
     return RedirectResponse("/account?changed=second-factor", status_code=303)

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from kiik.custody.services.floor import check_codes
@@ -90,14 +91,20 @@ def _refused(request: Request, kind: str, state: dict[str, Any], exc: Exception)
     """Nothing was recorded: each refusal beside the code it names, the others beside the permit."""
     errors: dict[str, str] = dict(state["errors"])
     failed: dict[str, list[dict[str, Any]]] = {}
-    problems = exc.to_json() if isinstance(exc, PermitRefused) else [{"message": str(exc)}]
+    text = PageText(language_of(request))
+    problems = (
+        exc.to_json() if isinstance(exc, PermitRefused) else [{"message": exc.args[0] if exc.args else ""}]
+    )
+    about_permit = []
     for problem in problems:
         if problem.get("identifier"):
             failed.setdefault(str(problem["identifier"]), []).append(problem)
         else:
-            errors["permit"] = (errors.get("permit", "") + " " + str(problem["message"])).strip()
+            about_permit.append(text.explain(problem["message"]))
+    if about_permit:
+        errors["permit"] = Markup(" ").join([errors.get("permit", ""), *about_permit]).strip()
     if isinstance(exc, PermitRefused) and "permit" not in errors and not failed:
-        errors["permit"] = str(exc)
+        errors["permit"] = text.explain(exc)
     return _page(
         request, kind, state["form"], 400, errors=errors, failed=failed, checks=state["checks"], refused=True
     )

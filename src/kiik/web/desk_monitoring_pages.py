@@ -18,11 +18,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal
+from kiik.errors import Wording
 from kiik.http.deps import get_registry
 from kiik.monitoring.adapters.camtrap_reader import read_package
 from kiik.monitoring.adapters.camtrap_writer import unzip_package
 from kiik.monitoring.domain.analysis import AnalysisRequest
-from kiik.monitoring.domain.census_csv import read_census_csv
+from kiik.monitoring.domain.census_csv import AT_CELL, read_census_csv
 from kiik.monitoring.domain.errors import MonitoringError, PackageInvalid
 from kiik.monitoring.services.analysis import detection_rates
 from kiik.monitoring.services.camtrap_import import import_package
@@ -39,8 +40,16 @@ WHERE = re.compile(r"^(\w+)(?:, row (\d+))?(?:, field (\w+))?: (.*)$", re.DOTALL
 TABLES = ("deployments", "media", "observations")
 
 
-def census_problem(message: str) -> dict[str, str]:
+def census_problem(exc: Exception) -> dict[str, object]:
     """A census error as the page shows it: the row and the column, and what is wrong."""
+    worded = exc.args[0] if exc.args else None
+    if isinstance(worded, Wording) and worded.template == AT_CELL.template:
+        return {
+            "row": worded.values["row"],
+            "column": worded.values["column"],
+            "message": worded.values["problem"],
+        }
+    message = str(exc)
     found = ROW_AND_COLUMN.match(message)
     if found:
         return {"row": found.group(1), "column": found.group(2), "message": found.group(3)}
@@ -92,7 +101,7 @@ async def census_preview(request: Request) -> Response:
     try:
         surveys = read_census_csv(text)
     except MonitoringError as exc:
-        context = {"surveys": [], "problem": census_problem(str(exc)), "stage": "preview"}
+        context = {"surveys": [], "problem": census_problem(exc), "stage": "preview"}
         return desk_render(request, "census_result.html", context, 400)
     return desk_render(
         request, "census_result.html", {"surveys": surveys, "problem": None, "stage": "preview"}
@@ -109,7 +118,7 @@ async def census_import(request: Request) -> Response:
     try:
         done = await run_in_threadpool(import_census, get_registry(request).uow(), principal, text)
     except MonitoringError as exc:
-        context = {"surveys": [], "problem": census_problem(str(exc)), "stage": "import"}
+        context = {"surveys": [], "problem": census_problem(exc), "stage": "import"}
         return desk_render(request, "census_result.html", context, 400)
     context = {"surveys": [], "problem": None, "stage": "import", "done": done}
     return desk_render(request, "census_result.html", context)

@@ -1,43 +1,19 @@
-"""Words of the desk's pages (permits, quotas, species rules, organisations, monitoring): what an
-automatic check's refusal means, said for a person in their language, and which field of a form a
-service's message is about. A refusal the table does not know is shown as the service wrote it."""
+"""Words of the desk's pages (permits, quotas, species rules, organisations, monitoring): the kinds
+and actions the templates name, a permit check's problem in the person's language, and which field
+of a form a service's message is about."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kiik.custody.domain.state import Violation
 from kiik.web.i18n import N_, PageText
 from kiik.web.rendering import render
-
-# A permit check's rule id -> the sentence shown next to the items field (`%(code)s`: the item).
-PERMIT_PROBLEMS = {
-    "permit.item_unknown": N_("%(code)s is not registered: check the code."),
-    "permit.not_holder": N_("%(code)s is not held by your organisation: a permit names only items you hold."),
-    "permit.item_not_available": N_(
-        "%(code)s cannot be exported now (in transit, packed, processed, seized or exported)."
-    ),
-    "permit.mass_unknown": N_("%(code)s has no recorded mass: record its mass first."),
-    "permit.species_unknown": N_("%(code)s has no recorded species: only items traced to a harvest qualify."),
-    "permit.lineage_incomplete": N_("The origin of %(code)s is not on record back to a legal harvest."),
-    "permit.item_on_other_permit": N_(
-        "%(code)s is already on another open application or permit: withdraw or cancel that one first."
-    ),
-    "permit.mixed_species": N_("The items are of several species: apply for one species per permit."),
-    "permit.no_items": N_("Name at least one item."),
-    "permit.no_quota": N_(
-        "No open export quota covers these items (species, source, purpose, country, year): commercial "
-        "export is allowed only within a quota."
-    ),
-    "permit.quota_exceeded": N_("The quota has too little left for these items: apply for fewer items."),
-}
-
-# The sentence for a total ban, with the service's own words (the rule, its legal basis) after it.
-BANNED = N_("The export of this species is banned:")
 
 RULE_KIND = {
     "total_ban": N_("total ban"),
@@ -60,15 +36,9 @@ HISTORY_ACTION = {
 }
 
 
-def problem_text(text: PageText, problem: Violation) -> str:
-    if problem.rule == "permit.species_banned":
-        return f"{text.gettext(BANNED)} {problem.message}"
-    msgid = PERMIT_PROBLEMS.get(problem.rule)
-    if msgid is None:
-        return problem.message
-    if problem.rule == "permit.quota_exceeded":
-        return f"{text.gettext(msgid)} ({problem.message})"
-    return str(text.gettext(msgid, code=problem.identifier or ""))
+def problem_text(text: PageText, problem: Violation) -> Markup | str:
+    """A permit check's problem in the page's language (its sentence is worded by the service)."""
+    return text.explain(problem.message)
 
 
 def field_of_permit_error(message: str) -> str:

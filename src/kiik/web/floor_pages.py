@@ -20,6 +20,7 @@ from kiik.epcis.adapters.reader import validate_event
 from kiik.errors import QueryError
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.i18n import explained
 from kiik.web.rendering import render
 from kiik.web.scanning import errors_by_code, render_scan, summary, typed_codes
 
@@ -81,7 +82,7 @@ async def check(request: Request) -> Response:
             parse_scanned,
         )
     except FloorError as exc:
-        return render(request, "error.html", {"message": str(exc)}, 400)
+        return render(request, "error.html", {"message": explained(request, exc)}, 400)
     return render_scan(request, "_code_checks.html", {"checks": checks, "counts": summary(checks)})
 
 
@@ -112,7 +113,7 @@ async def move(request: Request) -> Response:
             yields=settings.yields,
         )
     except FloorError as exc:
-        errors = {exc.field_name or "codes": str(exc)}
+        errors = {exc.field_name or "codes": explained(request, exc)}
         return _move_page(request, principal, form, 400, checks=checks, errors=errors)
     if outcome.status == "refused":
         failed, general = errors_by_code(outcome.errors)

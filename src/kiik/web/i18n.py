@@ -95,11 +95,15 @@ class PageText:
 
     def explain(self, message: object) -> Markup | str:
         """A message from a service in this language: a `Wording` (kiik.errors) through the catalogs
-        with its values, an exception by its first argument, anything else as written."""
+        with its values (a value that is a Wording translated too), an exception by its first
+        argument, anything else as written."""
         if isinstance(message, BaseException) and message.args:
             message = message.args[0]
         if isinstance(message, Wording):
-            return self.gettext(message.template, **{k: str(v) for k, v in message.values.items()})
+            values = {
+                k: self.explain(v) if isinstance(v, Wording) else str(v) for k, v in message.values.items()
+            }
+            return self.gettext(message.template, **values)
         return str(message)
 
     def date(self, value: date | datetime | None) -> str:
@@ -117,6 +121,11 @@ class PageText:
             return ""
         locale, pattern = _number_format(self.language, digits)
         return str(pattern.apply(value, locale))
+
+
+def explained(request: Request, message: object) -> Markup | str:
+    """A service's message (or refusal) in the request's language: `PageText.explain`."""
+    return PageText(language_of(request)).explain(message)
 
 
 @cache

@@ -23,6 +23,7 @@ from kiik.directory.services.people import (
 )
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_handler, refusal, visitor
+from kiik.web.i18n import explained
 from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,9 @@ async def add(request: Request, principal: Principal, form: dict[str, str]) -> R
         await run_in_threadpool(add_person, get_registry(request).uow(), command, principal)
     except PersonError as exc:
         form.pop("password", None)
-        return await run_in_threadpool(_page, request, principal, 400, errors={"add": str(exc)}, form=form)
+        return await run_in_threadpool(
+            _page, request, principal, 400, errors={"add": explained(request, exc)}, form=form
+        )
     return RedirectResponse("/people?done=added", status_code=303)
 
 
@@ -78,7 +81,7 @@ async def reset_password(
             set_password, get_registry(request).uow(), username, form.get("password", ""), principal
         )
     except PersonError as exc:
-        errors = {f"password-{username}": str(exc)}
+        errors = {f"password-{username}": explained(request, exc)}
         return await run_in_threadpool(_page, request, principal, 400, errors=errors)
     return RedirectResponse("/people?done=password", status_code=303)
 
@@ -92,7 +95,9 @@ async def end(request: Request, username: str) -> Response:
     try:
         await run_in_threadpool(end_sessions, get_registry(request).uow(), username, principal)
     except (PersonError, NotAllowed) as exc:
-        return await run_in_threadpool(_page, request, principal, 404, errors={"list": str(exc)})
+        return await run_in_threadpool(
+            _page, request, principal, 404, errors={"list": explained(request, exc)}
+        )
     return RedirectResponse("/people?done=sessions", status_code=303)
 
 
@@ -116,5 +121,7 @@ async def _switch(request: Request, username: str, change: Any, done: str) -> Re
         await run_in_threadpool(change, get_registry(request).uow(), username, principal)
     except (PersonError, NotAllowed) as exc:
         status = 404 if "no person" in str(exc) else 400
-        return await run_in_threadpool(_page, request, principal, status, errors={"list": str(exc)})
+        return await run_in_threadpool(
+            _page, request, principal, status, errors={"list": explained(request, exc)}
+        )
     return RedirectResponse(f"/people?done={done}", status_code=303)

@@ -126,7 +126,7 @@ async def apply(request: Request) -> Response:
         return _apply_page(request, form, errors, 400)
     except (PermitError, InvalidIdentifier) as exc:
         field = "items" if isinstance(exc, InvalidIdentifier) else field_of_permit_error(str(exc))
-        errors[field] = [str(exc)]
+        errors[field] = [text.explain(exc)]
         return _apply_page(request, form, errors, 400)
     return RedirectResponse(f"/permits/{permit.id}?done=applied", status_code=303)
 
@@ -201,14 +201,14 @@ async def _decide(request: Request, permit_id: int, action: str) -> Response:
                 new = await run_in_threadpool(replace_permit, registry.uow(), principal, number, command)
                 return RedirectResponse(f"/permits/{new.id}?done=replaced", status_code=303)
     except PermitRefused as exc:
-        messages = [problem_text(text, p) for p in exc.problems] or [str(exc)]
+        messages = [problem_text(text, p) for p in exc.problems] or [text.explain(exc)]
         return await run_in_threadpool(
             _permit_page, request, principal, permit_id, 400, errors={action: messages}
         )
     except (PermitError, TransitionRefused, NotFound) as exc:
         status = 404 if isinstance(exc, NotFound) else 400
         return await run_in_threadpool(
-            _permit_page, request, principal, permit_id, status, errors={action: [str(exc)]}
+            _permit_page, request, principal, permit_id, status, errors={action: [text.explain(exc)]}
         )
     done = {"issue": "issued", "reject": "rejected", "withdraw": "withdrawn", "cancel": "cancelled"}[action]
     return RedirectResponse(f"/permits/{permit_id}?done={done}", status_code=303)

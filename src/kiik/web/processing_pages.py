@@ -27,7 +27,7 @@ from kiik.epcis.adapters.reader import validate_event
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_of, refusal, visitor
-from kiik.web.i18n import PageText, language_of
+from kiik.web.i18n import PageText, explained, language_of
 from kiik.web.rendering import render
 from kiik.web.scanning import errors_by_code, render_scan, typed_codes
 
@@ -132,7 +132,7 @@ async def record(request: Request) -> Response:
             yields=registry.settings.yields,
         )
     except FloorError as exc:
-        errors[exc.field_name or "inputs"] = str(exc)
+        errors[exc.field_name or "inputs"] = explained(request, exc)
         return _page(request, form, 400, **page)
     if outcome.status == "refused":
         failed, general = errors_by_code(outcome.errors)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kiik import errors
 from kiik.directory.domain.permissions import NotAllowed
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
@@ -17,7 +18,7 @@ from kiik.partners.domain.reconciliation import Kind, Period, ReconciliationErro
 from kiik.partners.services.reconciliation import Reconcile, ReconcileSettings, reconcile_partners
 from kiik.permits.domain.lifecycle import PermitError, parse_number
 from kiik.web.guard import Visitor
-from kiik.web.i18n import N_
+from kiik.web.i18n import N_, explained
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,9 @@ def reconciliation_page(request: Request, principal: Visitor, permit: str = "", 
     registry = get_registry(request)
     try:
         if side and side not in {s.value for s in Side}:
-            raise ReconciliationError(f"side={side!r} is neither 'export' nor 'import'")
+            raise ReconciliationError(
+                errors.N_("side=%(side)s is neither 'export' nor 'import'", side=repr(side))
+            )
         command = Reconcile(
             parse_number(permit) if permit.strip() else None,
             Period.parse(start, end),
@@ -59,13 +62,13 @@ def reconciliation_page(request: Request, principal: Visitor, permit: str = "", 
             registry.uow(), principal, command, ReconcileSettings.of(registry.settings)
         )
     except NotAllowed as exc:
-        context["problem"] = str(exc)
+        context["problem"] = explained(request, exc)
         return render(request, "reconciliation.html", context, status_code=403)
     except (ReconciliationError, PermitError) as exc:
-        context["problem"] = str(exc)
+        context["problem"] = explained(request, exc)
         return render(request, "reconciliation.html", context, status_code=400)
     except NotFound as exc:
-        context["problem"] = str(exc)
+        context["problem"] = explained(request, exc)
         return render(request, "reconciliation.html", context, status_code=404)
     permits = sorted(report.permits, key=lambda p: (p.status != "discrepancies", p.consignment.permit))
     context.update(report=report, summary=report.summary(), permits=permits)

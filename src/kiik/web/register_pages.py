@@ -21,7 +21,7 @@ from kiik.species.services.quotas import list_quotas, set_quota
 from kiik.species.services.register import SaveRule, add_rule, read_register, withdraw_rule
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, form_of, refusal, visitor
-from kiik.web.i18n import PageText, language_of
+from kiik.web.i18n import PageText, explained, language_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -105,7 +105,7 @@ async def add_quota(request: Request) -> Response:
             else ("yearly_cap" if "cap" in str(exc) else "last_year")
         )
         return await run_in_threadpool(
-            _quotas_page, request, principal, 400, errors={field: str(exc)}, form=form
+            _quotas_page, request, principal, 400, errors={field: text.explain(exc)}, form=form
         )
     return RedirectResponse("/quotas?done=added", status_code=303)
 
@@ -180,7 +180,7 @@ async def add_rule_(request: Request) -> Response:
             _rules_page, request, principal, 400, errors={exc.field: str(exc)}, form=form
         )
     except (RegisterError, NotFound) as exc:
-        message = str(exc)
+        message = str(exc)  # English, to find the field it names
         field = (
             "scientific_name"
             if isinstance(exc, NotFound)
@@ -189,7 +189,7 @@ async def add_rule_(request: Request) -> Response:
             )
         )
         return await run_in_threadpool(
-            _rules_page, request, principal, 400, errors={field: message}, form=form
+            _rules_page, request, principal, 400, errors={field: text.explain(exc)}, form=form
         )
     return RedirectResponse("/species/rules?done=added", status_code=303)
 
@@ -204,5 +204,7 @@ async def withdraw(request: Request, rule_id: int) -> Response:
         await run_in_threadpool(withdraw_rule, get_registry(request).uow(), principal, rule_id)
     except (RegisterError, NotFound) as exc:
         status = 404 if isinstance(exc, NotFound) else 400
-        return await run_in_threadpool(_rules_page, request, principal, status, errors={"list": str(exc)})
+        return await run_in_threadpool(
+            _rules_page, request, principal, status, errors={"list": explained(request, exc)}
+        )
     return RedirectResponse("/species/rules?done=withdrawn", status_code=303)

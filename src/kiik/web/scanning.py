@@ -1,6 +1,6 @@
 """What every scanning page shares: the codes of a scan list, each code's verdict in words, and the
-capture's refusals turned into sentences a person on the floor understands (by rule, with kiik's own
-English sentence kept below for the specialist)."""
+capture's refusals in the person's language: the service's own sentence where it is worded
+(`kiik.errors.Wording`), else a sentence by rule with kiik's English sentence kept below it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import sys
 from collections import defaultdict
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kiik.custody.services.floor import CodeCheck
-from kiik.web.i18n import N_
+from kiik.errors import Wording
+from kiik.web.i18n import N_, PageText
 from kiik.web.rendering import render
 
 VERDICT = {
@@ -38,7 +40,8 @@ PRODUCT = {
     "extract": N_("extract"),
 }
 
-# The capture's rules, in words for the person who scanned (the English detail follows them).
+# The capture's rules, in words for the person who scanned, for a refusal whose own sentence is not
+# worded (the English detail follows them).
 RULE = {
     "item.unknown": N_("This code is not registered: check it, or ask who marked the item."),
     "item.not_movable": N_(
@@ -65,6 +68,17 @@ RULE = {
     "mass.implausible": N_("This mass is not plausible for such a product: check the value and its unit."),
     "species.banned": N_("This species may not be traded now."),
 }
+
+
+def refusal_text(text: PageText, error: dict[str, Any]) -> Markup:
+    """A capture refusal for the page: its own sentence translated when it is worded, else the
+    rule's sentence with the service's English after it."""
+    message = error.get("message", "")
+    if isinstance(message, Wording):
+        return Markup(text.explain(message))
+    rule = error.get("rule")
+    sentence = text.gettext(RULE[rule]) if rule in RULE else ""
+    return Markup("{} <small>{}</small>").format(sentence, message)
 
 
 def typed_codes(text: str) -> list[str]:

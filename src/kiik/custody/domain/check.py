@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from kiik.custody.domain.mass_bounds import MassBounds, Measured
 from kiik.custody.domain.state import FROZEN, STATUS_EXPLAINED, Actor, ItemState, Ledger, Status, Violation
 from kiik.epcis.domain.event_facts import EventFacts
+from kiik.errors import N_, Wording
 
 # Mass out of mass in: the most a process may give. Deployments configure their own.
 DEFAULT_YIELDS: Mapping[str, float] = {
@@ -29,6 +30,38 @@ DEFAULT_YIELDS: Mapping[str, float] = {
     "minced_meat": 0.85,
     "canned_meat": 0.80,
 }
+
+
+# What an item that cannot be moved is told, by what was to be done with it: a sentence each, so
+# that every language can word it whole (the pages translate them; the API keeps the English).
+CANNOT = {
+    "shipped": N_("%(key)s cannot be shipped: %(reason)s"),
+    "sold": N_("%(key)s cannot be sold: %(reason)s"),
+    "destroyed": N_("%(key)s cannot be destroyed: %(reason)s"),
+    "decommissioned": N_("%(key)s cannot be decommissioned: %(reason)s"),
+    "processed": N_("%(key)s cannot be processed: %(reason)s"),
+    "packed into": N_("%(key)s cannot be packed into: %(reason)s"),
+    "packed": N_("%(key)s cannot be packed: %(reason)s"),
+    "unpacked": N_("%(key)s cannot be unpacked: %(reason)s"),
+    "seized": N_("%(key)s cannot be seized: %(reason)s"),
+    "exported": N_("%(key)s cannot be exported: %(reason)s"),
+    "received": N_("%(key)s cannot be received: %(reason)s"),
+}
+NOT_HELD = {
+    "shipped": N_("%(key)s cannot be shipped by %(actor)s: its current holder is %(holder)s"),
+    "sold": N_("%(key)s cannot be sold by %(actor)s: its current holder is %(holder)s"),
+    "destroyed": N_("%(key)s cannot be destroyed by %(actor)s: its current holder is %(holder)s"),
+    "decommissioned": N_("%(key)s cannot be decommissioned by %(actor)s: its current holder is %(holder)s"),
+    "processed": N_("%(key)s cannot be processed by %(actor)s: its current holder is %(holder)s"),
+    "packed into": N_("%(key)s cannot be packed into by %(actor)s: its current holder is %(holder)s"),
+    "packed": N_("%(key)s cannot be packed by %(actor)s: its current holder is %(holder)s"),
+    "unpacked": N_("%(key)s cannot be unpacked by %(actor)s: its current holder is %(holder)s"),
+}
+
+
+def cannot(key: str, verb: str, reason: object) -> Wording:
+    """`<key> cannot be <verb>: <reason>`, worded whole for the pages."""
+    return Wording(CANNOT[verb].template, {"key": key, "reason": reason})
 
 
 class Directory(Protocol):
@@ -68,7 +101,7 @@ class CustodyCheck:
             species if isinstance(species, str) else None,
         )
         if reason is not None:
-            self.fail("mass.implausible", f"{key}: {reason}", key)
+            self.fail("mass.implausible", N_("%(key)s: %(reason)s", key=key, reason=reason), key)
 
     def fail(self, rule: str, message: str, key: str | None = None) -> None:
         self.violations.append(Violation(rule, message, key))
@@ -98,7 +131,11 @@ class CustodyCheck:
         """The state of an item the event acts on; an unknown one is a violation."""
         state = self.state(key)
         if state is None:
-            self.fail("item.unknown", f"{key} is not registered: commission it before any other event", key)
+            self.fail(
+                "item.unknown",
+                N_("%(key)s is not registered: commission it before any other event", key=key),
+                key,
+            )
             return self.new_item(key, is_class=is_class)
         return state
 
@@ -108,15 +145,12 @@ class CustodyCheck:
         if self.state(key) is None:
             return state
         if state.status in FROZEN:
-            self.fail("item.not_movable", f"{key} cannot be {verb}: {STATUS_EXPLAINED[state.status]}", key)
+            self.fail("item.not_movable", cannot(key, verb, STATUS_EXPLAINED[state.status]), key)
         elif state.holder != self.actor.org_id:
             holder = self.policy.directory.org_name(state.holder)
-            self.fail(
-                "custody.not_holder",
-                f"{key} cannot be {verb} by {self.policy.directory.org_name(self.actor.org_id)}: "
-                f"its current holder is {holder}",
-                key,
-            )
+            actor = self.policy.directory.org_name(self.actor.org_id)
+            values = {"key": key, "actor": actor, "holder": holder}
+            self.fail("custody.not_holder", Wording(NOT_HELD[verb].template, values), key)
         return state
 
     def touched(self, state: ItemState, **changes: object) -> ItemState:

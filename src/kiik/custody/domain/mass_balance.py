@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kiik.errors import N_, Wording
+
 TOLERANCE_KG = 1e-6
 
 REPACK_YIELD = 1.0
@@ -69,22 +71,35 @@ class MassBalance:
     def holds(self) -> bool:
         return self.output_kg <= self.allowed_kg + TOLERANCE_KG
 
-    def explain(self) -> str:
+    def explain(self) -> Wording:
         if self.processed_kg <= TOLERANCE_KG:
-            return (
-                f"a repack of {self.product_type} cannot create mass: the outputs weigh "
-                f"{self.output_kg:.3f} kg but the inputs give {self.input_kg:.3f} kg; give output "
-                f"quantities that add up to at most {self.allowed_kg:.3f} kg"
+            return N_(
+                "a repack of %(product)s cannot create mass: the outputs weigh %(output)s kg but the inputs "
+                "give %(input)s kg; give output quantities that add up to at most %(allowed)s kg",
+                product=self.product_type,
+                output=format(self.output_kg, ".3f"),
+                input=format(self.input_kg, ".3f"),
+                allowed=format(self.allowed_kg, ".3f"),
             )
-        repacked = (
-            f" ({self.repacked_kg:.3f} kg of it already {self.product_type}, repacked at yield 1.00)"
-            if self.repacked_kg > TOLERANCE_KG
-            else ""
-        )
-        return (
-            f"the outputs weigh {self.output_kg:.3f} kg but {self.input_kg:.3f} kg of input{repacked} "
-            f"allows at most {self.allowed_kg:.3f} kg of {self.product_type} "
-            f"(yield {self.yield_limit:.2f})"
+        values = {
+            "output": f"{self.output_kg:.3f}",
+            "input": f"{self.input_kg:.3f}",
+            "allowed": f"{self.allowed_kg:.3f}",
+            "product": self.product_type,
+            "yield": f"{self.yield_limit:.2f}",
+        }
+        if self.repacked_kg > TOLERANCE_KG:
+            return N_(
+                "the outputs weigh %(output)s kg but %(input)s kg of input (%(repacked)s kg of it already "
+                "%(product)s, repacked at yield 1.00) allows at most %(allowed)s kg of %(product)s "
+                "(yield %(yield)s)",
+                repacked=format(self.repacked_kg, ".3f"),
+                **values,
+            )
+        return N_(
+            "the outputs weigh %(output)s kg but %(input)s kg of input allows at most %(allowed)s kg of "
+            "%(product)s (yield %(yield)s)",
+            **values,
         )
 
 

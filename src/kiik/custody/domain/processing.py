@@ -14,6 +14,7 @@ from kiik.custody.domain.mass_balance import TOLERANCE_KG, InputMass, MassBalanc
 from kiik.custody.domain.state import FROZEN, ItemState, Status
 from kiik.epcis.domain.event_facts import QuantityLine
 from kiik.epcis.domain.vocabulary import MASS_UNITS_IN_KG
+from kiik.errors import N_
 
 REPACKAGING = "repackaging"
 
@@ -27,8 +28,11 @@ def transform(check: CustodyCheck) -> None:
         if state.mass_kg is None and check.state(key) is not None:
             check.fail(
                 "transformation.input_mass_unknown",
-                f"{key} has no recorded mass, so the yield "
-                "cannot be checked: record its mass (ILMD massKg) when it is commissioned",
+                N_(
+                    "%(key)s has no recorded mass, so the yield cannot be checked: record its mass "
+                    "(ILMD massKg) when it is commissioned",
+                    key=key,
+                ),
                 key,
             )
         used.append(InputMass(state.product_type, state.mass_kg or 0.0))
@@ -49,7 +53,10 @@ def _use_lot(check: CustodyCheck, state: ItemState, line: QuantityLine) -> float
     if mass is None:
         check.fail(
             "transformation.input_mass_unknown",
-            f"{line.key} is not measured in a unit of mass (KGM, GRM), so the yield cannot be checked",
+            N_(
+                "%(key)s is not measured in a unit of mass (KGM, GRM), so the yield cannot be checked",
+                key=line.key,
+            ),
             line.key,
         )
     available = state.mass_kg
@@ -57,8 +64,13 @@ def _use_lot(check: CustodyCheck, state: ItemState, line: QuantityLine) -> float
     if not closed_already and available is not None and mass is not None and mass > available + TOLERANCE_KG:
         check.fail(
             "transformation.input_exceeds_stock",
-            f"{line.key} holds {available:g} kg but {mass:g} kg of it are used: a lot cannot give more "
-            "than it holds (what is left of it after earlier uses)",
+            N_(
+                "%(key)s holds %(available)s kg but %(used)s kg of it are used: a lot cannot give more "
+                "than it holds (what is left of it after earlier uses)",
+                key=line.key,
+                available=format(available, "g"),
+                used=format(mass, "g"),
+            ),
             line.key,
         )
     left_kg = None if available is None else max(available - (mass or 0.0), 0.0)
@@ -99,7 +111,7 @@ def transform_outputs(check: CustodyCheck, used: list[InputMass], input_species:
         known = ", ".join(sorted(check.policy.yields))
         check.fail(
             "transformation.product_type_required",
-            f"the outputs need a known product type in ILMD productType (one of: {known})",
+            N_("the outputs need a known product type in ILMD productType (one of: %(known)s)", known=known),
         )
     elif isinstance(product_type, str):
         _one_way(check, used, product_type)
@@ -110,15 +122,22 @@ def transform_outputs(check: CustodyCheck, used: list[InputMass], input_species:
         if check.state(key) is not None:
             check.fail(
                 "identifier.already_commissioned",
-                f"{key} is already registered; an output needs a new identifier (a closed lot's code is "
-                "never used again)",
+                N_(
+                    "%(key)s is already registered; an output needs a new identifier (a closed lot's "
+                    "code is never used again)",
+                    key=key,
+                ),
                 key,
             )
         mass = line.mass_kg if line is not None else each_kg
         if mass is None or mass <= 0:
             check.fail(
                 "transformation.output_mass_required",
-                f"{key} has no mass: give output quantities in KGM or GRM, or ILMD massKg, of more than 0 kg",
+                N_(
+                    "%(key)s has no mass: give output quantities in KGM or GRM, or ILMD massKg, of more "
+                    "than 0 kg",
+                    key=key,
+                ),
                 key,
             )
         else:
@@ -147,16 +166,24 @@ def _one_way(check: CustodyCheck, used: list[InputMass], product_type: str) -> N
     if backwards:
         check.fail(
             "transformation.not_reversible",
-            f"{', '.join(backwards)} cannot be made into {product_type}: processing goes from the whole "
-            "horn to pieces, slices, shavings, powder or granules and extract, never back",
+            N_(
+                "%(inputs)s cannot be made into %(product)s: processing goes from the whole horn to "
+                "pieces, slices, shavings, powder or granules and extract, never back",
+                inputs=", ".join(backwards),
+                product=product_type,
+            ),
         )
     if check.facts.biz_step == REPACKAGING:
         changed = sorted({i.product_type or "unrecorded" for i in used if i.product_type != product_type})
         if changed:
             check.fail(
                 "transformation.repack_changes_form",
-                f"a repackaging keeps the product type, but {', '.join(changed)} would become "
-                f"{product_type}: record processing with another business step (e.g. commissioning)",
+                N_(
+                    "a repackaging keeps the product type, but %(inputs)s would become %(product)s: "
+                    "record processing with another business step (e.g. commissioning)",
+                    inputs=", ".join(changed),
+                    product=product_type,
+                ),
             )
 
 
@@ -175,7 +202,12 @@ def pack(check: CustodyCheck) -> None:
         if state.parent not in (None, facts.parent):
             check.fail(
                 "aggregation.child_in_other_parent",
-                f"{key} is already packed in {state.parent}: unpack it there first (AggregationEvent DELETE)",
+                N_(
+                    "%(key)s is already packed in %(parent)s: unpack it there first (AggregationEvent "
+                    "DELETE)",
+                    key=key,
+                    parent=state.parent,
+                ),
                 key,
             )
         check.write(check.touched(state, parent=facts.parent))
@@ -190,5 +222,9 @@ def unpack(check: CustodyCheck) -> None:
     for key in listed or check.ledger.children_of(facts.parent):
         state = check.known(key)
         if check.state(key) is not None and state.parent != facts.parent:
-            check.fail("aggregation.not_a_child", f"{key} is not packed in {facts.parent}", key)
+            check.fail(
+                "aggregation.not_a_child",
+                N_("%(key)s is not packed in %(parent)s", key=key, parent=facts.parent),
+                key,
+            )
         check.write(check.touched(state, parent=None))

@@ -13,6 +13,7 @@ from kiik.custody.domain.check import (
     CustodyPolicy,
     Directory,
     as_float,
+    cannot,
     object_keys,
 )
 from kiik.custody.domain.processing import pack, transform, unpack
@@ -27,6 +28,9 @@ from kiik.custody.domain.state import (
 )
 from kiik.epcis.domain.event_facts import EventFacts
 from kiik.epcis.domain.vocabulary import BIZSTEP_SEIZING, DISPOSITION_EXPORTED, DISPOSITION_SEIZED
+from kiik.errors import N_
+
+NEVER_SHIPPED = N_("it was never shipped")
 
 __all__ = ["DEFAULT_YIELDS", "CustodyPolicy", "Directory", "apply_event", "operation_of"]
 
@@ -81,8 +85,13 @@ def _commission(check: CustodyCheck) -> None:
         if existing is not None:
             check.fail(
                 "identifier.already_commissioned",
-                f"{key} is already registered (held by {check.policy.directory.org_name(existing.holder)}, "
-                f"status {existing.status}); an identifier is commissioned once",
+                N_(
+                    "%(key)s is already registered (held by %(holder)s, status %(status)s); an identifier "
+                    "is commissioned once",
+                    key=key,
+                    holder=check.policy.directory.org_name(existing.holder),
+                    status=existing.status,
+                ),
                 key,
             )
         line = next((q for q in facts.quantities if q.key == key), None) if is_class else None
@@ -114,8 +123,10 @@ def _destination_org(check: CustodyCheck) -> int | None:
     if not check.facts.destinations:
         check.fail(
             "shipping.destination_required",
-            "a shipment must name its destination: add a destinationList entry of type owning_party (PGLN) "
-            "or location (SGLN)",
+            N_(
+                "a shipment must name its destination: add a destinationList entry of type owning_party "
+                "(PGLN) or location (SGLN)"
+            ),
         )
         return None
     for kind, key in check.facts.destinations:
@@ -126,7 +137,8 @@ def _destination_org(check: CustodyCheck) -> int | None:
             return org
     names = ", ".join(key for _, key in check.facts.destinations)
     check.fail(
-        "shipping.unknown_destination", f"the destination {names} is no registered organisation or site"
+        "shipping.unknown_destination",
+        N_("the destination %(names)s is no registered organisation or site", names=names),
     )
     return None
 
@@ -138,18 +150,18 @@ def _receive(check: CustodyCheck) -> None:
             if check.state(inner) is None:
                 continue
             if state.status is not Status.IN_TRANSIT:
-                reason = (
-                    "it was never shipped"
-                    if state.status is Status.ACTIVE
-                    else STATUS_EXPLAINED[state.status]
-                )
-                check.fail("receiving.not_shipped", f"{inner} cannot be received: {reason}", inner)
+                reason = NEVER_SHIPPED if state.status is Status.ACTIVE else STATUS_EXPLAINED[state.status]
+                check.fail("receiving.not_shipped", cannot(inner, "received", reason), inner)
             elif state.destination is not None and state.destination != check.actor.org_id:
                 directory = check.policy.directory
                 check.fail(
                     "receiving.not_destination",
-                    f"{inner} was shipped to {directory.org_name(state.destination)}, "
-                    f"not to {directory.org_name(check.actor.org_id)}",
+                    N_(
+                        "%(key)s was shipped to %(destination)s, not to %(actor)s",
+                        key=inner,
+                        destination=directory.org_name(state.destination),
+                        actor=directory.org_name(check.actor.org_id),
+                    ),
                     inner,
                 )
             check.write(
@@ -186,7 +198,7 @@ def _seize(check: CustodyCheck) -> None:
     if check.actor.org_kind not in AUTHORITY_KINDS:
         check.fail(
             "seizure.not_authorised",
-            "only customs, the inspectorate or the ministry may record a seizure",
+            N_("only customs, the inspectorate or the ministry may record a seizure"),
         )
     for key, is_class in object_keys(check.facts):
         state = check.state(key)
@@ -194,17 +206,17 @@ def _seize(check: CustodyCheck) -> None:
             # A seized code the registry never saw is still recorded: smuggled stock is evidence.
             state = check.new_item(key, is_class=is_class)
         elif state.status in (Status.CONSUMED, Status.DESTROYED):
-            check.fail("item.not_movable", f"{key} cannot be seized: {STATUS_EXPLAINED[state.status]}", key)
+            check.fail("item.not_movable", cannot(key, "seized", STATUS_EXPLAINED[state.status]), key)
         check.write(check.touched(state, status=Status.SEIZED, holder=check.actor.org_id, site=check.site))
 
 
 def _export(check: CustodyCheck) -> None:
     if check.actor.org_kind != "customs":
-        check.fail("export.not_customs", "only customs may record that items left the country")
+        check.fail("export.not_customs", N_("only customs may record that items left the country"))
     for key, is_class in object_keys(check.facts):
         state = check.known(key, is_class)
         if check.state(key) is not None and state.status in FROZEN - {Status.IN_TRANSIT}:
-            check.fail("item.not_movable", f"{key} cannot be exported: {STATUS_EXPLAINED[state.status]}", key)
+            check.fail("item.not_movable", cannot(key, "exported", STATUS_EXPLAINED[state.status]), key)
         check.write(check.touched(state, status=Status.EXPORTED, destination=None))
 
 

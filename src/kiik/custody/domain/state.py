@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiik.errors import N_
+
 
 class Status(StrEnum):
     ACTIVE = "active"
@@ -36,12 +38,12 @@ FROZEN = frozenset(
 )
 
 STATUS_EXPLAINED = {
-    Status.IN_TRANSIT: "it is in transit; the destination must receive it first",
-    Status.CONSUMED: "it was consumed by processing",
-    Status.DESTROYED: "it was destroyed",
-    Status.SEIZED: "it is seized",
-    Status.EXPORTED: "it was exported",
-    Status.DECOMMISSIONED: "it was decommissioned",
+    Status.IN_TRANSIT: N_("it is in transit; the destination must receive it first"),
+    Status.CONSUMED: N_("it was consumed by processing"),
+    Status.DESTROYED: N_("it was destroyed"),
+    Status.SEIZED: N_("it is seized"),
+    Status.EXPORTED: N_("it was exported"),
+    Status.DECOMMISSIONED: N_("it was decommissioned"),
 }
 
 
@@ -75,7 +77,8 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: a short machine id, the identifier concerned, and a sentence for people."""
+    """One broken rule: a short machine id, the identifier concerned, and a sentence for people
+    (a `kiik.errors.Wording` where the pages translate it: its `str` is the English sentence)."""
 
     rule: str
     message: str

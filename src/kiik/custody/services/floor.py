@@ -24,6 +24,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.identifiers import InvalidIdentifier
+from kiik.errors import N_
 
 # Reads a code as typed or scanned (any spelling, GS1 element strings): the entry point hands in
 # `kiik.epcis.adapters.barcodes.parse_scanned`; it returns an identifier with `.canonical`, `.is_class`.
@@ -67,7 +68,13 @@ def check_codes(
     """Each code's verdict for `purpose` (ship, receive, process, look), in the order typed."""
     require(principal, Permission.ITEMS_READ)
     if purpose not in PURPOSES:
-        raise FloorError(f"purpose {purpose!r} is none of {', '.join(PURPOSES)}")
+        raise FloorError(
+            N_(
+                "purpose %(purpose)s is none of %(purposes)s",
+                purpose=repr(purpose),
+                purposes=", ".join(PURPOSES),
+            )
+        )
     keys: list[str | None] = []
     problems: dict[int, str] = {}
     for n, text in enumerate(typed):
@@ -121,7 +128,7 @@ def event_id_of(idempotency_key: str) -> str:
     try:
         return f"urn:uuid:{uuid.UUID(idempotency_key.strip())}"
     except ValueError as exc:
-        raise FloorError("the page's key is not a UUID: reload the page and send again", "key") from exc
+        raise FloorError(N_("the page's key is not a UUID: reload the page and send again"), "key") from exc
 
 
 @dataclass
@@ -187,21 +194,28 @@ class _Single:
 def _own_site(uow: UnitOfWork, principal: Principal, site: str | None) -> str:
     sites = [s.sgln for s in uow.directory.sites(principal.org_id)]
     if not sites:
-        raise FloorError(f"{principal.org_code} has no site: ask the ministry to add one", "site")
+        raise FloorError(
+            N_("%(org)s has no site: ask the ministry to add one", org=principal.org_code), "site"
+        )
     if site and site not in sites:
-        raise FloorError(f"{site} is not a site of {principal.org_code}: choose one of the list", "site")
+        raise FloorError(
+            N_(
+                "%(site)s is not a site of %(org)s: choose one of the list", site=site, org=principal.org_code
+            ),
+            "site",
+        )
     return site or sites[0]
 
 
 def _keys(codes: Sequence[str], read_code: CodeReader) -> list[str]:
     if not codes:
-        raise FloorError("scan or type at least one code", "codes")
+        raise FloorError(N_("scan or type at least one code"), "codes")
     keys = []
     for code in codes:
         try:
             keys.append(str(read_code(code).canonical))
         except InvalidIdentifier as exc:
-            raise FloorError(f"{code}: {exc}", "codes") from exc
+            raise FloorError(N_("%(code)s: %(reason)s", code=code, reason=str(exc)), "codes") from exc
     return list(dict.fromkeys(keys))
 
 
@@ -219,7 +233,7 @@ def record_movement(
     """Ship or receive scanned codes as one EPCIS ObjectEvent (bizStep shipping or receiving)."""
     require(principal, Permission.EVENTS_CAPTURE)
     if command.kind not in ("ship", "receive"):
-        raise FloorError(f"{command.kind!r} is neither ship nor receive", "kind")
+        raise FloorError(N_("%(kind)s is neither ship nor receive", kind=repr(command.kind)), "kind")
     event_id = event_id_of(command.idempotency_key)
     keys = _keys(command.codes, read_code)
     moment = now or datetime.now(UTC)
@@ -228,13 +242,18 @@ def record_movement(
             here = _own_site(uow, principal, None)
             to = uow.directory.organisation(command.party or "")
             if to is None or not command.party:
-                raise FloorError("choose the organisation the codes go to", "party")
+                raise FloorError(N_("choose the organisation the codes go to"), "party")
             if to.id == principal.org_id:
-                raise FloorError("codes are shipped to another organisation, not to one's own", "party")
+                raise FloorError(N_("codes are shipped to another organisation, not to one's own"), "party")
             to_sites = [s.sgln for s in uow.directory.sites(to.id)]
             if command.site and command.site not in to_sites:
                 raise FloorError(
-                    f"{command.site} is not a site of {to.name}: choose one of its sites", "site"
+                    N_(
+                        "%(site)s is not a site of %(org)s: choose one of its sites",
+                        site=command.site,
+                        org=to.name,
+                    ),
+                    "site",
                 )
             destination_site = command.site or (to_sites[0] if to_sites else None)
             party = to.pgln or f"urn:kiik:org:{to.code}"
@@ -358,24 +377,32 @@ def record_processing(
     require(principal, Permission.EVENTS_CAPTURE)
     event_id = event_id_of(command.idempotency_key)
     if command.product_type not in yields:
-        raise FloorError(f"choose the product made (one of: {', '.join(sorted(yields))})", "product_type")
+        raise FloorError(
+            N_("choose the product made (one of: %(products)s)", products=", ".join(sorted(yields))),
+            "product_type",
+        )
     keys = _keys(command.inputs, read_code)
     if not command.outputs:
-        raise FloorError("name at least one output lot with its mass", "outputs")
+        raise FloorError(N_("name at least one output lot with its mass"), "outputs")
     outputs = []
     for n, line in enumerate(command.outputs):
         try:
             lot = read_code(line.code)
         except InvalidIdentifier as exc:
-            raise FloorError(f"{line.code}: {exc}", f"output-{n}-code") from exc
+            raise FloorError(
+                N_("%(code)s: %(reason)s", code=line.code, reason=str(exc)), f"output-{n}-code"
+            ) from exc
         if not lot.is_class:
             raise FloorError(
-                f"{line.code} names one item; an output is a lot (a GTIN with a batch/lot number, "
-                "(01)…(10)…)",
+                N_(
+                    "%(code)s names one item; an output is a lot (a GTIN with a batch/lot number, "
+                    "(01)…(10)…)",
+                    code=line.code,
+                ),
                 f"output-{n}-code",
             )
         if line.mass_kg is None or line.mass_kg <= 0:
-            raise FloorError("give the lot's mass in kilograms, more than 0", f"output-{n}-mass")
+            raise FloorError(N_("give the lot's mass in kilograms, more than 0"), f"output-{n}-mass")
         outputs.append((str(lot.canonical), float(line.mass_kg)))
     with uow:
         here = _own_site(uow, principal, None)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiik.errors import N_
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -36,8 +38,11 @@ def check_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.match(name):
         raise PersonError(
-            f"username {username!r} is not valid: use 3 to 64 lower-case letters, digits, '.', '_' or "
-            "'-', starting with a letter or digit"
+            N_(
+                "username %(username)s is not valid: use 3 to 64 lower-case letters, digits, '.', '_' or "
+                "'-', starting with a letter or digit",
+                username=repr(username),
+            )
         )
     return name
 
@@ -45,13 +50,19 @@ def check_username(username: str) -> str:
 def check_password(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PersonError(
-            f"the password has {len(password)} characters: use at least {MIN_PASSWORD_LENGTH} "
-            "(a few words are easier to remember than symbols)"
+            N_(
+                "the password has %(length)s characters: use at least %(least)s (a few words are easier "
+                "to remember than symbols)",
+                length=len(password),
+                least=MIN_PASSWORD_LENGTH,
+            )
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PersonError(f"the password is longer than {MAX_PASSWORD_LENGTH} characters: use a shorter one")
+        raise PersonError(
+            N_("the password is longer than %(most)s characters: use a shorter one", most=MAX_PASSWORD_LENGTH)
+        )
     if username and username.lower() in password.lower():
-        raise PersonError("the password contains the username: choose one that does not")
+        raise PersonError(N_("the password contains the username: choose one that does not"))
 
 
 def locked_until(failures: int, last_failure: datetime) -> datetime | None:

@@ -12,6 +12,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.directory.services.audit import record
 from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
+from kiik.errors import N_
 
 TOKEN_PREFIX = "kiik_"
 ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -56,9 +57,18 @@ def canonical_key(text: str | None, kind: str) -> str | None:
     try:
         identifier = parse_identifier(text)
     except InvalidIdentifier as exc:
-        raise DirectoryError(f"{kind} {text!r} is not valid: {exc}") from exc
+        raise DirectoryError(
+            N_("%(kind)s %(text)s is not valid: %(reason)s", kind=kind, text=repr(text), reason=exc)
+        ) from exc
     if identifier.kind != kind:
-        raise DirectoryError(f"{text!r} is a {identifier.kind.upper()}, not a {kind.upper()}")
+        raise DirectoryError(
+            N_(
+                "%(text)s is a %(found)s, not a %(wanted)s",
+                text=repr(text),
+                found=identifier.kind.upper(),
+                wanted=kind.upper(),
+            )
+        )
     return identifier.canonical
 
 
@@ -83,16 +93,19 @@ def add_organisation(
     code, name = code.strip(), organisation_name(name)
     if not ORG_CODE.match(code):
         raise DirectoryError(
-            f"{code!r} is not a usable organisation code: 1 to 64 letters, digits, dots, dashes or "
-            "underscores, starting with a letter or digit (e.g. oral-plant)"
+            N_(
+                "%(code)s is not a usable organisation code: 1 to 64 letters, digits, dots, dashes or "
+                "underscores, starting with a letter or digit (e.g. oral-plant)",
+                code=repr(code),
+            )
         )
     canonical_pgln = canonical_key(pgln, "pgln")
     country = country_of(country, org_kind, home)
     with uow:
         if uow.directory.organisation(code) is not None:
-            raise DirectoryError(f"an organisation with code {code!r} exists already")
+            raise DirectoryError(N_("an organisation with code %(code)s exists already", code=repr(code)))
         if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
-            raise DirectoryError(f"the PGLN {pgln} belongs to another organisation already")
+            raise DirectoryError(N_("the PGLN %(pgln)s belongs to another organisation already", pgln=pgln))
         org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
         record(
             uow,
@@ -112,12 +125,18 @@ def organisation_kind(kind: str) -> OrgKind:
     try:
         return OrgKind(kind)
     except ValueError:
-        raise DirectoryError(f"unknown organisation kind {kind!r}: use one of {', '.join(OrgKind)}") from None
+        raise DirectoryError(
+            N_(
+                "unknown organisation kind %(kind)s: use one of %(kinds)s",
+                kind=repr(kind),
+                kinds=", ".join(OrgKind),
+            )
+        ) from None
 
 
 def organisation_name(name: str) -> str:
     if not name.strip() or len(name.strip()) > 200:
-        raise DirectoryError("name the organisation (at most 200 characters)")
+        raise DirectoryError(N_("name the organisation (at most 200 characters)"))
     return name.strip()
 
 
@@ -125,12 +144,20 @@ def country_of(country: str | None, kind: OrgKind, home: str) -> str:
     """The country an organisation of `kind` belongs to (this registry's by default)."""
     if kind is OrgKind.PARTNER_AUTHORITY and (country is None or country.strip().upper() == home.upper()):
         raise DirectoryError(
-            f"a partner authority stands for an importing country: give it with --country (ISO 3166 "
-            f"alpha-2, such as CN), not this registry's own ({home.upper()})"
+            N_(
+                "a partner authority stands for an importing country: give it with --country (ISO 3166 "
+                "alpha-2, such as CN), not this registry's own (%(home)s)",
+                home=home.upper(),
+            )
         )
     chosen = (country or home).strip().upper()
     if len(chosen) != 2 or not chosen.isalpha():
-        raise DirectoryError(f"{country!r} is not a country code: give ISO 3166 alpha-2, such as KZ or CN")
+        raise DirectoryError(
+            N_(
+                "%(country)s is not a country code: give ISO 3166 alpha-2, such as KZ or CN",
+                country=repr(country),
+            )
+        )
     return chosen
 
 
@@ -138,7 +165,13 @@ def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
     canonical = canonical_key(sgln, "sgln")
     found = uow.directory.site(canonical) if canonical else None
     if found is None:
-        raise DirectoryError(f"{what}: no site {sgln} is registered; add it first (`kiik site add`)")
+        raise DirectoryError(
+            N_(
+                "%(what)s: no site %(sgln)s is registered; add it first (`kiik site add`)",
+                what=what,
+                sgln=sgln,
+            )
+        )
     return found
 
 
@@ -163,9 +196,11 @@ def add_site(
     with uow:
         org = uow.directory.organisation(org_code)
         if org is None:
-            raise DirectoryError(f"no organisation with code {org_code!r}: see `kiik org list`")
+            raise DirectoryError(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(org_code))
+            )
         if uow.directory.site(canonical_sgln) is not None:
-            raise DirectoryError(f"the site {sgln} is registered already")
+            raise DirectoryError(N_("the site %(sgln)s is registered already", sgln=sgln))
         parent_site = _registered_site(uow, parent, "parent") if parent else None
         uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None)
         details = {"parent": parent_site.sgln} if parent_site else {}
@@ -188,7 +223,12 @@ def set_site_parent(uow: UnitOfWork, sgln: str, parent: str | None, actor: Princ
             while above is not None:
                 if above == site.id:
                     raise DirectoryError(
-                        f"parent: {parent} lies within {sgln} (or is it): a site cannot lie within itself"
+                        N_(
+                            "parent: %(parent)s lies within %(sgln)s (or is it): a site cannot lie within "
+                            "itself",
+                            parent=parent,
+                            sgln=sgln,
+                        )
                     )
                 above = parents.get(above)
         uow.directory.set_site_parent(site.id, parent_site.id if parent_site else None)

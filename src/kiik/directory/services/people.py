@@ -21,6 +21,7 @@ from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Ro
 from kiik.directory.services.audit import record
 from kiik.directory.services.passwords import hash_password, password_matches
 from kiik.directory.services.ports import people_store
+from kiik.errors import N_
 
 
 def utcnow() -> datetime:
@@ -54,7 +55,7 @@ def _may_manage(uow: UnitOfWork, actor: Principal | None, org_id: int) -> None:
         return
     require(actor, Permission.PEOPLE_MANAGE)
     if actor.org_id != org_id and not actor.may(Permission.ORGANISATIONS_MANAGE):
-        raise PersonError("you may only manage the people of your own organisation")
+        raise PersonError(N_("you may only manage the people of your own organisation"))
 
 
 def add_person(uow: UnitOfWork, command: AddPerson, actor: Principal | None = None) -> str:
@@ -62,17 +63,23 @@ def add_person(uow: UnitOfWork, command: AddPerson, actor: Principal | None = No
     try:
         role = Role(command.role)
     except ValueError:
-        raise PersonError(f"unknown role {command.role!r}: use one of {', '.join(Role)}") from None
+        raise PersonError(
+            N_("unknown role %(role)s: use one of %(roles)s", role=repr(command.role), roles=", ".join(Role))
+        ) from None
     check_password(command.password, username)
     password_hash = hash_password(command.password)
     with uow:
         org = uow.directory.organisation(command.org_code)
         if org is None:
-            raise PersonError(f"no organisation with code {command.org_code!r}: see `kiik org list`")
+            raise PersonError(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(command.org_code))
+            )
         _may_manage(uow, actor, org.id)
         store = people_store(uow)
         if store.person(username) is not None:
-            raise PersonError(f"the username {username!r} is taken: choose another")
+            raise PersonError(
+                N_("the username %(username)s is taken: choose another", username=repr(username))
+            )
         store.add(username, org.id, role.value, command.full_name.strip(), password_hash, utcnow())
         record(uow, actor, "person.added", username, organisation=org.code, role=role.value)
         uow.commit()
@@ -82,7 +89,9 @@ def add_person(uow: UnitOfWork, command: AddPerson, actor: Principal | None = No
 def _person(uow: UnitOfWork, username: str) -> Person:
     person = people_store(uow).person(username.strip().lower())
     if person is None:
-        raise PersonError(f"no person with username {username!r}: see the list of people")
+        raise PersonError(
+            N_("no person with username %(username)s: see the list of people", username=repr(username))
+        )
     return person
 
 
@@ -136,7 +145,7 @@ def disable_person(uow: UnitOfWork, username: str, actor: Principal | None = Non
         person = _person(uow, username)
         _may_manage(uow, actor, person.org_id)
         if actor is not None and actor.username == person.username:
-            raise PersonError("you cannot disable yourself: ask another administrator")
+            raise PersonError(N_("you cannot disable yourself: ask another administrator"))
         store = people_store(uow)
         now = utcnow()
         if person.disabled_at is None:
@@ -170,7 +179,7 @@ def list_people(
         if org_code:
             wanted = next((i for i, code in orgs.items() if code == org_code), -1)
             if actor is not None and not everyone and wanted != actor.org_id:
-                raise PersonError("you may only list the people of your own organisation")
+                raise PersonError(N_("you may only list the people of your own organisation"))
         store = people_store(uow)
         people = store.people(wanted)
         now = utcnow()
@@ -203,10 +212,10 @@ def enrol_second_factor(
 ) -> None:
     """A ministry administrator turns on TOTP: the code their app shows proves it holds `secret`."""
     if principal.username is None or not may_use_second_factor(principal):
-        raise PersonError("a second factor is for the ministry's administrators, logged in as themselves")
+        raise PersonError(N_("a second factor is for the ministry's administrators, logged in as themselves"))
     if not totp.verify(secret, code, unix_time):
         raise PersonError(
-            "that code does not match: check the phone's clock and type the six digits the app shows now"
+            N_("that code does not match: check the phone's clock and type the six digits the app shows now")
         )
     with uow:
         person = _person(uow, principal.username)
@@ -218,11 +227,11 @@ def enrol_second_factor(
 def change_own_password(uow: UnitOfWork, principal: Principal, current: str, new: str) -> None:
     """A person changes their own password, knowing the current one; their other sessions go on."""
     if principal.username is None:
-        raise PersonError("only a person logged in with a password has one to change")
+        raise PersonError(N_("only a person logged in with a password has one to change"))
     with uow:
         person = _person(uow, principal.username)
         if not password_matches(person.password_hash, current):
-            raise PersonError("the current password is wrong: type the one you logged in with")
+            raise PersonError(N_("the current password is wrong: type the one you logged in with"))
         check_password(new, person.username)
         people_store(uow).change(person.id, password_hash=hash_password(new))
         record(uow, principal, "person.password_changed", person.username)

@@ -16,6 +16,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.enforcement.services.ports import enforcement_store
 from kiik.epcis.domain.event_facts import EventFacts
+from kiik.errors import N_
 
 _TRADE = frozenset(
     {"commission", "ship", "receive", "trade", "transform", "pack", "unpack", "export", "decommission"}
@@ -43,9 +44,13 @@ class SeizedGoodsRule:
         return [
             Violation(
                 "enforcement.seized_goods",
-                f"{key} was seized (seizure {self.seized[key]}): seized goods cannot re-enter legal trade; "
-                "record what becomes of them as the seizure's custody steps (POST /api/enforcement/seizures/"
-                f"{self.seized[key]}/custody)",
+                N_(
+                    "%(key)s was seized (seizure %(seizure)s): seized goods cannot re-enter legal trade; "
+                    "record what becomes of them as the seizure's custody steps (POST "
+                    "/api/enforcement/seizures/%(seizure)s/custody)",
+                    key=key,
+                    seizure=self.seized[key],
+                ),
                 key,
             )
             for key in dict.fromkeys(keys)

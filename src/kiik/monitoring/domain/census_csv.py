@@ -13,11 +13,20 @@ import csv
 import io
 from datetime import date
 
+from kiik.errors import N_, Wording
 from kiik.monitoring.domain.census import CensusSurvey, checked_survey, population_called
 from kiik.monitoring.domain.errors import MonitoringError
 
 REQUIRED = ("survey_year", "season", "source_url")
 POPULATION_COLUMNS = ("total", "ural", "betpakdala", "ustyurt")
+
+
+AT_CELL = N_("row %(row)s, %(column)s: %(problem)s")
+
+
+def at_cell(row: int, column: str, problem: object) -> Wording:
+    """A problem of one cell: `row <n>, <column>: <problem>` (the page shows the three apart)."""
+    return AT_CELL.filled(row=row, column=column, problem=problem)
 
 
 def read_census_csv(text: str) -> list[CensusSurvey]:
@@ -26,9 +35,13 @@ def read_census_csv(text: str) -> list[CensusSurvey]:
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise MonitoringError(f"the census file lacks the column(s) {', '.join(missing)}")
+        raise MonitoringError(
+            N_("the census file lacks the column(s) %(columns)s", columns=", ".join(missing))
+        )
     if not any(name in header for name in POPULATION_COLUMNS):
-        raise MonitoringError(f"the census file has none of the columns {', '.join(POPULATION_COLUMNS)}")
+        raise MonitoringError(
+            N_("the census file has none of the columns %(columns)s", columns=", ".join(POPULATION_COLUMNS))
+        )
     surveys: list[CensusSurvey] = []
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
@@ -39,7 +52,7 @@ def read_census_csv(text: str) -> list[CensusSurvey]:
 def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
     year = _integer(row, "survey_year", number)
     if year is None:
-        raise MonitoringError(f"row {number}, survey_year: a year is required")
+        raise MonitoringError(at_cell(number, "survey_year", N_("a year is required")))
     found = []
     for column in POPULATION_COLUMNS:
         estimate = _integer(row, column, number)
@@ -60,7 +73,7 @@ def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
         try:
             found.append(checked_survey(survey))
         except MonitoringError as exc:
-            raise MonitoringError(f"row {number}, {column}: {exc}") from None
+            raise MonitoringError(at_cell(number, column, exc.args[0])) from None
     return found
 
 
@@ -71,7 +84,9 @@ def _integer(row: dict[str, str], column: str, number: int) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise MonitoringError(f"row {number}, {column}: {value!r} is not a whole number") from None
+        raise MonitoringError(
+            at_cell(number, column, N_("%(value)s is not a whole number", value=repr(value)))
+        ) from None
 
 
 def _number(row: dict[str, str], column: str, number: int) -> float | None:
@@ -81,7 +96,9 @@ def _number(row: dict[str, str], column: str, number: int) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise MonitoringError(f"row {number}, {column}: {value!r} is not a number") from None
+        raise MonitoringError(
+            at_cell(number, column, N_("%(value)s is not a number", value=repr(value)))
+        ) from None
 
 
 def _date(row: dict[str, str], column: str, number: int) -> date | None:
@@ -91,4 +108,6 @@ def _date(row: dict[str, str], column: str, number: int) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise MonitoringError(f"row {number}, {column}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise MonitoringError(
+            at_cell(number, column, N_("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)))
+        ) from None

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from kiik.errors import N_
+
 
 class Side(StrEnum):
     EXPORT = "export"  # this registry endorsed the export and sent the notice
@@ -51,8 +53,12 @@ class Tolerance:
     def __post_init__(self) -> None:
         if self.kg < 0 or self.percent < 0:
             raise ReconciliationError(
-                f"a mass tolerance cannot be negative (given {self.kg} kg, {self.percent} %): "
-                "set KIIK_RECONCILE_TOLERANCE_KG and KIIK_RECONCILE_TOLERANCE_PERCENT to 0 or more"
+                N_(
+                    "a mass tolerance cannot be negative (given %(kg)s kg, %(percent)s %%): set "
+                    "KIIK_RECONCILE_TOLERANCE_KG and KIIK_RECONCILE_TOLERANCE_PERCENT to 0 or more",
+                    kg=self.kg,
+                    percent=self.percent,
+                )
             )
 
     def allowed(self, exported_kg: float) -> float:
@@ -259,7 +265,11 @@ class Period:
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise ReconciliationError(
-                f"the period starts on {self.start} after it ends on {self.end}: swap --from and --to"
+                N_(
+                    "the period starts on %(start)s after it ends on %(end)s: swap --from and --to",
+                    start=self.start,
+                    end=self.end,
+                )
             )
 
     @classmethod
@@ -293,7 +303,11 @@ def _day(text: str | None, name: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ReconciliationError(
-            f"{name}={text!r} is not a date: give it as YYYY-MM-DD, for example 2026-11-01"
+            N_(
+                "%(name)s=%(text)s is not a date: give it as YYYY-MM-DD, for example 2026-11-01",
+                name=name,
+                text=repr(text),
+            )
         ) from None
 
 

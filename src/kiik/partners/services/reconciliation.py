@@ -18,7 +18,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.ledger.domain.signed_documents import read_signed
 from kiik.partners.domain.import_events import IMPORT_CONFIRMATION
 from kiik.partners.domain.messages import EXPORT_NOTICE
@@ -33,6 +33,27 @@ from kiik.partners.domain.reconciliation import (
     csv_rows,
     reconcile,
 )
+
+# A permit with nothing to reconcile here (by side asked for, and whether a period was given).
+NOTHING_TO_RECONCILE = {
+    (False, False): N_(
+        "permit %(permit)s has no endorsed export and no export notice here: check the number (exports "
+        "are reconciled by the exporting registry, notices by the importing one)"
+    ),
+    (True, False): N_(
+        "permit %(permit)s has no endorsed export and no export notice here on the %(side)s side: check the "
+        "number (exports are reconciled by the exporting registry, notices by the importing one)"
+    ),
+    (False, True): N_(
+        "permit %(permit)s has no endorsed export and no export notice here in the period: check the number "
+        "(exports are reconciled by the exporting registry, notices by the importing one)"
+    ),
+    (True, True): N_(
+        "permit %(permit)s has no endorsed export and no export notice here on the %(side)s side in the "
+        "period: check the number (exports are reconciled by the exporting registry, notices by the "
+        "importing one)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -136,12 +157,10 @@ def reconcile_partners(
         if command.side in (None, Side.IMPORT):
             consignments += _importer_side(store, command)
     if command.permit is not None and not consignments:
-        side = f" on the {command.side.value} side" if command.side else ""
-        raise NotFound(
-            f"permit {command.permit} has no endorsed export and no export notice here{side}"
-            f"{' in the period' if command.period.start or command.period.end else ''}: check the number "
-            "(exports are reconciled by the exporting registry, notices by the importing one)"
-        )
+        in_period = bool(command.period.start or command.period.end)
+        template = NOTHING_TO_RECONCILE[(command.side is not None, in_period)]
+        side = command.side.value if command.side else ""
+        raise NotFound(template.filled(permit=command.permit, side=side))
     tolerance, due_days = settings.tolerance, settings.due_days
     permits = tuple(reconcile(c, tolerance, moment, due_days) for c in consignments)
     return Report(command.period, tolerance, due_days, moment, permits)

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from kiik.custody.domain.check import cannot
 from kiik.custody.domain.state import STATUS_EXPLAINED, ItemState, Status, Violation
+from kiik.errors import N_
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.domain.species import RuleKind, SpeciesRule, ban_message, rules_for
 
@@ -33,13 +35,21 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
     for item in items:
         state, key = item.state, item.key
         if state is None:
-            problems.append(Violation("permit.item_unknown", f"{key} is not registered: check the code", key))
+            problems.append(
+                Violation(
+                    "permit.item_unknown", N_("%(key)s is not registered: check the code", key=key), key
+                )
+            )
             continue
         if state.holder != applicant:
             problems.append(
                 Violation(
                     "permit.not_holder",
-                    f"{key} is not held by {holder_name}: a permit can only name items the applicant holds",
+                    N_(
+                        "%(key)s is not held by %(holder)s: a permit can only name items the applicant holds",
+                        key=key,
+                        holder=holder_name,
+                    ),
                     key,
                 )
             )
@@ -47,7 +57,7 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.item_not_available",
-                    f"{key} cannot be exported: {STATUS_EXPLAINED[state.status]}",
+                    cannot(key, "exported", STATUS_EXPLAINED[state.status]),
                     key,
                 )
             )
@@ -55,7 +65,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.mass_unknown",
-                    f"{key} has no recorded mass: record its mass (ILMD kiik:massKg or a quantity in kg)",
+                    N_(
+                        "%(key)s has no recorded mass: record its mass (ILMD kiik:massKg or a quantity "
+                        "in kg)",
+                        key=key,
+                    ),
                     key,
                 )
             )
@@ -63,8 +77,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.species_unknown",
-                    f"{key} has no recorded species: only items traced to a harvest with kiik:species "
-                    "qualify",
+                    N_(
+                        "%(key)s has no recorded species: only items traced to a harvest with kiik:species "
+                        "qualify",
+                        key=key,
+                    ),
                     key,
                 )
             )
@@ -72,8 +89,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.lineage_incomplete",
-                    f"the origin of {key} is not on record back to a legal harvest: every source item "
-                    "must have its harvest commissioning (with kiik:species) in the registry",
+                    N_(
+                        "the origin of %(key)s is not on record back to a legal harvest: every source item "
+                        "must have its harvest commissioning (with kiik:species) in the registry",
+                        key=key,
+                    ),
                     key,
                 )
             )
@@ -81,7 +101,11 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
             problems.append(
                 Violation(
                     "permit.item_on_other_permit",
-                    f"{key} is already on {item.on_permit}: withdraw or cancel that one first",
+                    N_(
+                        "%(key)s is already on %(permit)s: withdraw or cancel that one first",
+                        key=key,
+                        permit=item.on_permit,
+                    ),
                     key,
                 )
             )
@@ -90,12 +114,14 @@ def item_problems(applicant: int, holder_name: str, items: Sequence[CandidateIte
         problems.append(
             Violation(
                 "permit.mixed_species",
-                f"the items are of several species ({', '.join(sorted(species))}): apply for one species "
-                "per permit",
+                N_(
+                    "the items are of several species (%(species)s): apply for one species per permit",
+                    species=", ".join(sorted(species)),
+                ),
             )
         )
     if not items:
-        problems.append(Violation("permit.no_items", "an application must name at least one item"))
+        problems.append(Violation("permit.no_items", N_("an application must name at least one item")))
     return problems
 
 
@@ -119,16 +145,26 @@ def quota_problems(
         return [
             Violation(
                 "permit.no_quota",
-                f"no open export quota covers {what}: commercial export of this species is allowed only "
-                "within a quota (ask the ministry which quotas are open: GET /api/quotas)",
+                N_(
+                    "no open export quota covers %(what)s: commercial export of this species is allowed "
+                    "only within a quota (ask the ministry which quotas are open: GET /api/quotas)",
+                    what=what,
+                ),
             )
         ]
     if amount > balance.remaining + 1e-9:
         return [
             Violation(
                 "permit.quota_exceeded",
-                f"{amount:,.3f} {quota.unit} asked for, but the {balance.year} quota ({quota.describe()}) "
-                f"has {max(balance.remaining, 0):,.3f} left: apply for fewer items",
+                N_(
+                    "%(amount)s %(unit)s asked for, but the %(year)s quota (%(quota)s) has %(left)s left: "
+                    "apply for fewer items",
+                    amount=format(amount, ",.3f"),
+                    unit=quota.unit,
+                    year=balance.year,
+                    quota=quota.describe(),
+                    left=format(max(balance.remaining, 0), ",.3f"),
+                ),
             )
         ]
     return []

@@ -16,6 +16,8 @@ import re
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kiik.errors import N_, Wording
+
 
 class PermitStatus(StrEnum):
     APPLIED = "applied"
@@ -66,15 +68,15 @@ RESERVING = frozenset({S.ISSUED})
 OPEN = frozenset({S.APPLIED, S.ISSUED})
 
 STATUS_EXPLAINED = {
-    S.APPLIED: "it is an application awaiting the ministry's decision",
-    S.REJECTED: "the application was rejected",
-    S.WITHDRAWN: "the application was withdrawn",
-    S.ISSUED: "it is issued and not yet used",
-    S.USED: "it was used: customs endorsed its export, and a permit is used once",
-    S.CANCELLED: "it was cancelled",
-    S.REPLACED: "it was replaced by another permit and is void",
-    S.EXPIRED: "it expired",
-    S.CLOSED: "it was used, and the importing country confirmed what arrived (closed)",
+    S.APPLIED: N_("it is an application awaiting the ministry's decision"),
+    S.REJECTED: N_("the application was rejected"),
+    S.WITHDRAWN: N_("the application was withdrawn"),
+    S.ISSUED: N_("it is issued and not yet used"),
+    S.USED: N_("it was used: customs endorsed its export, and a permit is used once"),
+    S.CANCELLED: N_("it was cancelled"),
+    S.REPLACED: N_("it was replaced by another permit and is void"),
+    S.EXPIRED: N_("it expired"),
+    S.CLOSED: N_("it was used, and the importing country confirmed what arrived (closed)"),
 }
 
 COUNTRY = "KZ"
@@ -98,25 +100,53 @@ def next_status(status: PermitStatus, action: PermitAction, label: str) -> Permi
     """The status after `action`, or TransitionRefused naming what is possible instead."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        possible = ", ".join(a.value for a in allowed_actions(status)) or "nothing: it is final"
-        raise TransitionRefused(
-            f"{label} cannot be {_past(action)}: {STATUS_EXPLAINED[status]} (status {status.value}); "
-            f"a permit in this status allows {possible}"
-        )
+        possible = ", ".join(a.value for a in allowed_actions(status)) or NOTHING_POSSIBLE
+        values = {
+            "label": label,
+            "reason": STATUS_EXPLAINED[status],
+            "status": status.value,
+            "possible": possible,
+        }
+        raise TransitionRefused(Wording(REFUSED[action].template, values))
     return target
 
 
-def _past(action: PermitAction) -> str:
-    return {
-        A.ISSUE: "issued",
-        A.REJECT: "rejected",
-        A.WITHDRAW: "withdrawn",
-        A.ENDORSE: "endorsed for export",
-        A.CANCEL: "cancelled",
-        A.REPLACE: "replaced",
-        A.EXPIRE: "expired",
-        A.CONFIRM_IMPORT: "closed on the import confirmation",
-    }[action]
+NOTHING_POSSIBLE = N_("nothing: it is final")
+# What a refused step says, one sentence per step so that each language can word it whole.
+REFUSED = {
+    A.ISSUE: N_(
+        "%(label)s cannot be issued: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.REJECT: N_(
+        "%(label)s cannot be rejected: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.WITHDRAW: N_(
+        "%(label)s cannot be withdrawn: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.ENDORSE: N_(
+        "%(label)s cannot be endorsed for export: %(reason)s (status %(status)s); a permit in this status "
+        "allows %(possible)s"
+    ),
+    A.CANCEL: N_(
+        "%(label)s cannot be cancelled: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.REPLACE: N_(
+        "%(label)s cannot be replaced: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.EXPIRE: N_(
+        "%(label)s cannot be expired: %(reason)s (status %(status)s); a permit in this status allows "
+        "%(possible)s"
+    ),
+    A.CONFIRM_IMPORT: N_(
+        "%(label)s cannot be closed on the import confirmation: %(reason)s (status %(status)s); a permit in "
+        "this status allows %(possible)s"
+    ),
+}
 
 
 def permit_number(year: int, serial: int, country: str = COUNTRY) -> str:
@@ -127,7 +157,9 @@ def parse_number(text: str) -> str:
     """A permit number as written on the form; PermitError when it is not one."""
     value = text.strip().upper().replace("-", "/")
     if not NUMBER.match(value):
-        raise PermitError(f"{text!r} is not a permit number: kiik numbers look like KZ/2026/000123")
+        raise PermitError(
+            N_("%(text)s is not a permit number: kiik numbers look like KZ/2026/000123", text=repr(text))
+        )
     return value
 
 
@@ -143,11 +175,22 @@ def last_valid_day(issued: date, requested: date | None) -> date:
     if requested is None:
         return longest
     if requested < issued:
-        raise PermitError(f"a permit cannot be valid until {requested}, before it is issued ({issued})")
+        raise PermitError(
+            N_(
+                "a permit cannot be valid until %(requested)s, before it is issued (%(issued)s)",
+                requested=requested,
+                issued=issued,
+            )
+        )
     if requested > longest:
         raise PermitError(
-            f"an export permit is valid for at most {MAX_VALIDITY_MONTHS} months: "
-            f"the last valid day can be {longest} at the latest, not {requested}"
+            N_(
+                "an export permit is valid for at most %(months)s months: the last valid day can be "
+                "%(longest)s at the latest, not %(requested)s",
+                months=MAX_VALIDITY_MONTHS,
+                longest=longest,
+                requested=requested,
+            )
         )
     return requested
 

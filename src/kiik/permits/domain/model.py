@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_
 from kiik.permits.domain.lifecycle import EXPORTED, STATUS_EXPLAINED, PermitKind, PermitStatus
 
 
@@ -60,7 +61,11 @@ class Permit:
 
     @property
     def label(self) -> str:
-        return f"permit {self.number}" if self.number else f"application {self.id}"
+        return (
+            N_("permit %(number)s", number=self.number)
+            if self.number
+            else N_("application %(id)s", id=self.id)
+        )
 
     def expired_on(self, day: date) -> bool:
         return self.status is PermitStatus.ISSUED and self.valid_until is not None and day > self.valid_until
@@ -79,11 +84,20 @@ def unusable(permit: Permit, used_already: bool = False) -> Violation | None:
         when = permit.endorsed_at or "in this document"
         return Violation(
             "permit.already_used",
-            f"permit {permit.number} was used already (export endorsed {when}): a permit is used once; "
-            "the exporter must apply for a new one",
+            N_(
+                "permit %(number)s was used already (export endorsed %(when)s): a permit is used once; the "
+                "exporter must apply for a new one",
+                number=permit.number,
+                when=when,
+            ),
         )
     if permit.status is not PermitStatus.ISSUED:
         return Violation(
-            "permit.not_valid", f"permit {permit.number} cannot be used: {STATUS_EXPLAINED[permit.status]}"
+            "permit.not_valid",
+            N_(
+                "permit %(number)s cannot be used: %(reason)s",
+                number=permit.number,
+                reason=STATUS_EXPLAINED[permit.status],
+            ),
         )
     return None

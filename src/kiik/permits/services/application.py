@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.permits.domain.lifecycle import PermitAction, PermitError, PermitKind, PermitStatus, next_status
 from kiik.permits.domain.model import Permit
 from kiik.permits.services.assessment import assess
@@ -35,22 +35,36 @@ def _validated(command: ApplyForPermit) -> tuple[PermitKind, str, str, str]:
     try:
         kind = PermitKind(command.kind)
     except ValueError:
-        raise PermitError(f"unknown permit kind {command.kind!r}: use export or re-export") from None
+        raise PermitError(
+            N_("unknown permit kind %(kind)s: use export or re-export", kind=repr(command.kind))
+        ) from None
     purpose, source = command.purpose.strip().upper(), command.source.strip().upper()
     country = command.import_country.strip().upper()
     if purpose not in PURPOSES:
         raise PermitError(
-            f"unknown purpose code {command.purpose!r}: use one of {', '.join(sorted(PURPOSES))}"
+            N_(
+                "unknown purpose code %(code)s: use one of %(codes)s",
+                code=repr(command.purpose),
+                codes=", ".join(sorted(PURPOSES)),
+            )
         )
     if source not in SOURCES:
-        raise PermitError(f"unknown source code {command.source!r}: use one of {', '.join(sorted(SOURCES))}")
+        raise PermitError(
+            N_(
+                "unknown source code %(code)s: use one of %(codes)s",
+                code=repr(command.source),
+                codes=", ".join(sorted(SOURCES)),
+            )
+        )
     if len(country) != 2 or not country.isalpha() or country == "KZ":
         raise PermitError(
-            "the country of import must be an ISO 3166 alpha-2 code other than KZ, "
-            f"not {command.import_country!r}"
+            N_(
+                "the country of import must be an ISO 3166 alpha-2 code other than KZ, not %(country)s",
+                country=repr(command.import_country),
+            )
         )
     if not command.importer_name.strip():
-        raise PermitError("name the importer (box 3)")
+        raise PermitError(N_("name the importer (box 3)"))
     return kind, purpose, source, country
 
 

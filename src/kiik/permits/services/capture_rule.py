@@ -20,6 +20,7 @@ from kiik.custody.domain.state import Violation
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
+from kiik.errors import N_
 from kiik.permits.domain.events import bill_of_lading, export_port, permit_numbers
 from kiik.permits.domain.lifecycle import PermitAction, next_status
 from kiik.permits.domain.model import Permit, unusable
@@ -44,12 +45,18 @@ class PermitExports:
             return self._needs_permit(facts, keys)
         if len(numbers) > 1:
             return [
-                Violation("permit.one_per_export", "an export names one permit: record one event per permit")
+                Violation(
+                    "permit.one_per_export", N_("an export names one permit: record one event per permit")
+                )
             ]
         number = numbers[0]
         permit: Permit | None = self.uow.cites.permits.by_number(number, lock=True)
         if permit is None:
-            return [Violation("permit.unknown", f"no permit {number} is on record: check the number")]
+            return [
+                Violation(
+                    "permit.unknown", N_("no permit %(number)s is on record: check the number", number=number)
+                )
+            ]
         day = facts.event_time.date()
         refusal = unusable(permit, number in self.used_here)
         if refusal is not None:
@@ -58,15 +65,26 @@ class PermitExports:
             return [
                 Violation(
                     "permit.outside_validity",
-                    f"permit {number} is valid from {permit.issued_at.date() if permit.issued_at else '?'} "
-                    f"until {permit.valid_until}; the export is dated {day}",
+                    N_(
+                        "permit %(number)s is valid from %(since)s until %(until)s; the export is dated "
+                        "%(day)s",
+                        number=number,
+                        since=permit.issued_at.date() if permit.issued_at else "?",
+                        until=permit.valid_until,
+                        day=day,
+                    ),
                 )
             ]
         listed = {item.key: item for item in permit.items}
         violations = [
             Violation(
                 "permit.item_not_listed",
-                f"{key} is not on permit {number}: only the items listed on the permit may leave under it",
+                N_(
+                    "%(key)s is not on permit %(number)s: only the items listed on the permit may leave "
+                    "under it",
+                    key=key,
+                    number=number,
+                ),
                 key,
             )
             for key in keys
@@ -82,14 +100,23 @@ class PermitExports:
             kg = line.mass_kg
             if kg is None:
                 violations.append(
-                    Violation("permit.quantity_unit", f"give the quantity of {key} in kg (uom KGM)", key)
+                    Violation(
+                        "permit.quantity_unit",
+                        N_("give the quantity of %(key)s in kg (uom KGM)", key=key),
+                        key,
+                    )
                 )
             elif kg > listed[key].quantity + 1e-9:
                 violations.append(
                     Violation(
                         "permit.quantity_exceeded",
-                        f"{kg:,.3f} kg of {key} cannot leave: permit {number} allows "
-                        f"{listed[key].quantity:,.3f} kg",
+                        N_(
+                            "%(kg)s kg of %(key)s cannot leave: permit %(number)s allows %(allowed)s kg",
+                            kg=format(kg, ",.3f"),
+                            key=key,
+                            number=number,
+                            allowed=format(listed[key].quantity, ",.3f"),
+                        ),
                         key,
                     )
                 )
@@ -112,9 +139,12 @@ class PermitExports:
         return [
             Violation(
                 "export.permit_required",
-                f"{species} may be exported only under a CITES permit within the quota: name the permit "
-                "in the event's bizTransactionList (type urn:kiik:btt:cites_permit, "
-                "urn:kiik:permit:<number>)",
+                N_(
+                    "%(species)s may be exported only under a CITES permit within the quota: name the permit "
+                    "in the event's bizTransactionList (type urn:kiik:btt:cites_permit, "
+                    "urn:kiik:permit:<number>)",
+                    species=species,
+                ),
             )
             for species in needing
         ]

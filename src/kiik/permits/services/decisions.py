@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from kiik.custody.domain.state import Violation
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.directory.services.audit import record
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.permits.domain.lifecycle import (
     PermitAction,
     PermitStatus,
@@ -79,7 +79,7 @@ def _issue(
             balance = reserve(uow, balance, permit.id, permit.applicant_org_id, assessment.quantity_kg)
         except QuotaExceeded as exc:
             raise PermitRefused(
-                f"{permit.label} cannot be issued", [Violation("permit.quota_exceeded", str(exc))]
+                f"{permit.label} cannot be issued", [Violation("permit.quota_exceeded", exc.args[0])]
             ) from None
         quota_values = {
             "quota_id": quota.id,
@@ -127,7 +127,7 @@ def issue_permit(
 def reject_application(uow: CitesUnitOfWork, principal: Principal, permit_id: int, reason: str) -> Permit:
     require(principal, Permission.PERMITS_DECIDE)
     if not reason.strip():
-        raise PermitRefused("a rejection needs its reason", [])
+        raise PermitRefused(N_("a rejection needs its reason"), [])
     with uow:
         permit = _locked(uow, permit_id)
         _transition(uow, permit, principal, PermitAction.REJECT, reason.strip())

@@ -17,7 +17,7 @@ from kiik.custody.domain.state import Violation
 from kiik.custody.services.capture import CaptureOutcome, capture_events
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.permits.domain.events import export_event
 from kiik.permits.domain.lifecycle import PermitError
 from kiik.permits.domain.model import Permit, unusable
@@ -60,9 +60,9 @@ def endorse_export(
 ) -> tuple[Permit, CaptureOutcome]:
     require(principal, Permission.PERMITS_ENDORSE)
     if not custody_rules:
-        raise PermitError("permits are endorsed only while custody rules are on (KIIK_CUSTODY_RULES)")
+        raise PermitError(N_("permits are endorsed only while custody rules are on (KIIK_CUSTODY_RULES)"))
     if not command.items:
-        raise PermitError("name the items leaving the country (box 14)")
+        raise PermitError(N_("name the items leaving the country (box 14)"))
     keys = [item_key(code) for code in command.items]
     quantities = {item_key(code): float(kg) for code, kg in command.quantities.items()}
     with uow:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from kiik.errors import N_
+
 # Rounding of quantities compared with the cap, so that 0.1 + 0.2 kg never fails a 0.3 kg cap.
 EPSILON = 1e-9
 
@@ -40,9 +42,15 @@ class Quota:
 
     def __post_init__(self) -> None:
         if self.last_year < self.first_year:
-            raise QuotaError(f"the quota ends ({self.last_year}) before it starts ({self.first_year})")
+            raise QuotaError(
+                N_(
+                    "the quota ends (%(last)s) before it starts (%(first)s)",
+                    last=self.last_year,
+                    first=self.first_year,
+                )
+            )
         if self.yearly_cap < 0:
-            raise QuotaError("a quota's yearly cap cannot be negative (0 means no export)")
+            raise QuotaError(N_("a quota's yearly cap cannot be negative (0 means no export)"))
 
     def covers(
         self, species: str, term: str, unit: str, source: str, purpose: str, destination: str, year: int
@@ -85,13 +93,21 @@ class QuotaBalance:
 
     def reserve(self, amount: float, unit: str = "KGM") -> QuotaBalance:
         if amount <= 0:
-            raise QuotaError("a reservation must be more than zero")
+            raise QuotaError(N_("a reservation must be more than zero"))
         if amount > self.remaining + EPSILON:
             raise QuotaExceeded(
-                f"the {self.year} quota has {max(self.remaining, 0):,.3f} {unit} left "
-                f"(cap {self.cap:,.3f}, reserved {self.reserved:,.3f}, used {self.used:,.3f}); "
-                f"{amount:,.3f} {unit} were asked for: apply for less, or wait for reservations "
-                "to be released"
+                N_(
+                    "the %(year)s quota has %(left)s %(unit)s left (cap %(cap)s, reserved %(reserved)s, "
+                    "used %(used)s); %(amount)s %(unit)s were asked for: apply for less, or wait for "
+                    "reservations to be released",
+                    year=self.year,
+                    left=format(max(self.remaining, 0), ",.3f"),
+                    unit=unit,
+                    cap=format(self.cap, ",.3f"),
+                    reserved=format(self.reserved, ",.3f"),
+                    used=format(self.used, ",.3f"),
+                    amount=format(amount, ",.3f"),
+                )
             )
         return replace(self, reserved=self.reserved + amount)
 

@@ -22,6 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_, Wording
 from kiik.species.domain.penalties import PenaltyEstimate, PenaltyProvision, UnknownMci, estimate
 
 
@@ -39,15 +40,15 @@ DEFAULT_OPERATIONS: dict[RuleKind, tuple[str, ...]] = {
 }
 
 OPERATION_WORDS = {
-    "commission": "commissioning (taking or registering specimens)",
-    "ship": "transport (shipping)",
-    "receive": "transport (receiving)",
-    "transform": "processing",
-    "pack": "packing",
-    "trade": "sale",
-    "export": "export",
-    "destroy": "destruction",
-    "decommission": "decommissioning",
+    "commission": N_("commissioning (taking or registering specimens)"),
+    "ship": N_("transport (shipping)"),
+    "receive": N_("transport (receiving)"),
+    "transform": N_("processing"),
+    "pack": N_("packing"),
+    "trade": N_("sale"),
+    "export": N_("export"),
+    "destroy": N_("destruction"),
+    "decommission": N_("decommissioning"),
 }
 
 APPENDICES = ("I", "II", "III", "N", "")
@@ -69,11 +70,17 @@ class Taxon:
     def __post_init__(self) -> None:
         if len(self.scientific_name.split()) < 2:
             raise RegisterError(
-                f"{self.scientific_name!r} is not a binomial: give genus and species, e.g. 'Saiga tatarica'"
+                N_(
+                    "%(name)s is not a binomial: give genus and species, e.g. 'Saiga tatarica'",
+                    name=repr(self.scientific_name),
+                )
             )
         if self.cites_appendix not in APPENDICES:
             raise RegisterError(
-                f"CITES appendix {self.cites_appendix!r} is unknown: use I, II, III or N (not listed)"
+                N_(
+                    "CITES appendix %(appendix)s is unknown: use I, II, III or N (not listed)",
+                    appendix=repr(self.cites_appendix),
+                )
             )
 
 
@@ -93,13 +100,24 @@ class SpeciesRule:
     def __post_init__(self) -> None:
         if self.valid_until is not None and self.valid_until < self.valid_from:
             raise RegisterError(
-                f"rule {self.title!r} ends ({self.valid_until}) before it starts ({self.valid_from})"
+                N_(
+                    "rule %(title)s ends (%(until)s) before it starts (%(since)s)",
+                    title=repr(self.title),
+                    until=self.valid_until,
+                    since=self.valid_from,
+                )
             )
         if not self.legal_basis.strip():
-            raise RegisterError(f"rule {self.title!r} needs its legal basis")
+            raise RegisterError(N_("rule %(title)s needs its legal basis", title=repr(self.title)))
         unknown = [op for op in self.operations if op not in OPERATION_WORDS]
         if unknown:
-            raise RegisterError(f"unknown operations {', '.join(unknown)}: use {', '.join(OPERATION_WORDS)}")
+            raise RegisterError(
+                N_(
+                    "unknown operations %(unknown)s: use %(known)s",
+                    unknown=", ".join(unknown),
+                    known=", ".join(OPERATION_WORDS),
+                )
+            )
 
     @property
     def forbidden(self) -> tuple[str, ...]:
@@ -143,17 +161,43 @@ def banned_operation(
     return violations
 
 
-def ban_message(rule: SpeciesRule, operation: str, day: date, key: str | None) -> str:
-    what = OPERATION_WORDS.get(operation, operation)
-    item = f" of {key}" if key else ""
-    message = (
-        f"{what}{item} is forbidden: {rule.scientific_name} is under the rule '{rule.title}' "
-        f"({rule.period}); legal basis: {rule.legal_basis}"
-    )
+def ban_message(rule: SpeciesRule, operation: str, day: date, key: str | None) -> Wording:
+    values: dict[str, object] = {
+        "what": OPERATION_WORDS.get(operation, operation),
+        "key": key,
+        "species": rule.scientific_name,
+        "rule": rule.title,
+        "period": rule.period,
+        "basis": rule.legal_basis,
+    }
     penalty = rule.penalty_on(day)
-    if penalty is not None:
-        message += f". A violation is a criminal offence under {penalty.describe()}"
-    return message + ". Do not record this event; report the specimens to the inspectorate"
+    if penalty is None:
+        template = BAN_OF_ITEM if key else BAN
+    else:
+        template = BAN_OF_ITEM_PUNISHED if key else BAN_PUNISHED
+        values["penalty"] = penalty.describe()
+    return Wording(template.template, values)
+
+
+# What a total ban says (with or without an item, with or without the penalty it carries).
+BAN_OF_ITEM = N_(
+    "%(what)s of %(key)s is forbidden: %(species)s is under the rule '%(rule)s' (%(period)s); legal basis: "
+    "%(basis)s. Do not record this event; report the specimens to the inspectorate"
+)
+BAN = N_(
+    "%(what)s is forbidden: %(species)s is under the rule '%(rule)s' (%(period)s); legal basis: "
+    "%(basis)s. Do not record this event; report the specimens to the inspectorate"
+)
+BAN_OF_ITEM_PUNISHED = N_(
+    "%(what)s of %(key)s is forbidden: %(species)s is under the rule '%(rule)s' (%(period)s); legal basis: "
+    "%(basis)s. A violation is a criminal offence under %(penalty)s. Do not record this event; report "
+    "the specimens to the inspectorate"
+)
+BAN_PUNISHED = N_(
+    "%(what)s is forbidden: %(species)s is under the rule '%(rule)s' (%(period)s); legal basis: "
+    "%(basis)s. A violation is a criminal offence under %(penalty)s. Do not record this event; report "
+    "the specimens to the inspectorate"
+)
 
 
 def out_of_season(
@@ -165,23 +209,34 @@ def out_of_season(
     if not seasons or any(r.in_force(day) for r in seasons):
         return []
     periods = "; ".join(f"'{r.title}' ({r.period})" for r in seasons)
-    item = f" of {key}" if key else ""
-    return [
-        Violation(
-            "species.out_of_season",
-            f"taking{item} on {day.isoformat()} is outside every open season of {species}: {periods}. "
-            "Record the taking on a day inside a season, or ask the ministry for the season's rule",
-            key,
-        )
-    ]
+    values = {"key": key, "day": day.isoformat(), "species": species, "periods": periods}
+    template = OUT_OF_SEASON_ITEM if key else OUT_OF_SEASON
+    return [Violation("species.out_of_season", Wording(template.template, values), key)]
+
+
+OUT_OF_SEASON_ITEM = N_(
+    "taking of %(key)s on %(day)s is outside every open season of %(species)s: %(periods)s. Record the "
+    "taking on a day inside a season, or ask the ministry for the season's rule"
+)
+OUT_OF_SEASON = N_(
+    "taking on %(day)s is outside every open season of %(species)s: %(periods)s. Record the taking on a "
+    "day inside a season, or ask the ministry for the season's rule"
+)
 
 
 def unlisted(species: str, listed: Iterable[str], key: str | None) -> Violation:
-    item = f"{key} names" if key else "the event names"
-    return Violation(
-        "species.unlisted",
-        f"{item} the species {species!r}, which is not in the species register: only listed species "
-        "may be taken or traded. Check the scientific name (genus and species) or ask the ministry to "
-        f"add the taxon (listed: {', '.join(sorted(listed))})",
-        key,
-    )
+    values = {"key": key, "species": repr(species), "listed": ", ".join(sorted(listed))}
+    template = UNLISTED_ITEM if key else UNLISTED
+    return Violation("species.unlisted", Wording(template.template, values), key)
+
+
+UNLISTED_ITEM = N_(
+    "%(key)s names the species %(species)s, which is not in the species register: only listed species may "
+    "be taken or traded. Check the scientific name (genus and species) or ask the ministry to add the "
+    "taxon (listed: %(listed)s)"
+)
+UNLISTED = N_(
+    "the event names the species %(species)s, which is not in the species register: only listed species "
+    "may be taken or traded. Check the scientific name (genus and species) or ask the ministry to add the "
+    "taxon (listed: %(listed)s)"
+)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.services.ports import CitesUnitOfWork
 
@@ -39,7 +39,12 @@ def set_quota(uow: CitesUnitOfWork, principal: Principal, quota: Quota) -> Quota
     with uow:
         taxon_id = uow.cites.species.taxon_id(quota.scientific_name)
         if taxon_id is None:
-            raise NotFound(f"no taxon {quota.scientific_name!r} in the species register: add it first")
+            raise NotFound(
+                N_(
+                    "no taxon %(name)s in the species register: add it first",
+                    name=repr(quota.scientific_name),
+                )
+            )
         quota_id = uow.cites.quotas.add(taxon_id, quota)
         uow.cites.species.audit(
             principal.org_id,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.species.domain.penalties import PenaltyProvision
 from kiik.species.domain.products import TradedProduct
 from kiik.species.domain.seed import PRODUCTS, QUOTAS, RULES, TAXA
@@ -37,11 +37,17 @@ class SaveRule:
         try:
             kind = RuleKind(self.kind)
         except ValueError:
-            raise RegisterError(f"unknown rule kind {self.kind!r}: use {', '.join(RuleKind)}") from None
+            raise RegisterError(
+                N_(
+                    "unknown rule kind %(kind)s: use %(kinds)s",
+                    kind=repr(self.kind),
+                    kinds=", ".join(RuleKind),
+                )
+            ) from None
         penalty = None
         if self.penalty_article:
             if self.penalty_max_mci is None:
-                raise RegisterError("a penalty provision needs its largest fine in MCI (penalty_max_mci)")
+                raise RegisterError(N_("a penalty provision needs its largest fine in MCI (penalty_max_mci)"))
             penalty = PenaltyProvision(
                 self.penalty_article, self.penalty_max_mci, self.penalty_min_mci or 0, self.penalty_other
             )
@@ -143,8 +149,12 @@ def change_rule(uow: CitesUnitOfWork, principal: Principal, rule_id: int, comman
         before = _rule(uow, rule_id)
         if before.scientific_name != command.scientific_name:
             raise RegisterError(
-                f"rule {rule_id} belongs to {before.scientific_name}: add a new rule for "
-                f"{command.scientific_name} instead"
+                N_(
+                    "rule %(rule)s belongs to %(species)s: add a new rule for %(other)s instead",
+                    rule=rule_id,
+                    species=before.scientific_name,
+                    other=command.scientific_name,
+                )
             )
         uow.cites.species.update_rule(rule_id, rule)
         after = uow.cites.species.rule(rule_id)
@@ -161,7 +171,7 @@ def withdraw_rule(uow: CitesUnitOfWork, principal: Principal, rule_id: int) -> S
     with uow:
         before = _rule(uow, rule_id)
         if before.withdrawn:
-            raise RegisterError(f"rule {rule_id} is withdrawn already")
+            raise RegisterError(N_("rule %(rule)s is withdrawn already", rule=rule_id))
         uow.cites.species.withdraw_rule(rule_id)
         after = uow.cites.species.rule(rule_id)
         org, actor = _actor(principal)
@@ -193,14 +203,16 @@ def audit_trail(uow: CitesUnitOfWork, principal: Principal, subject: str | None 
 def _taxon_id(uow: CitesUnitOfWork, scientific_name: str) -> int:
     taxon_id = uow.cites.species.taxon_id(scientific_name)
     if taxon_id is None:
-        raise NotFound(f"no taxon {scientific_name!r} in the species register: add the taxon first")
+        raise NotFound(
+            N_("no taxon %(name)s in the species register: add the taxon first", name=repr(scientific_name))
+        )
     return int(taxon_id)
 
 
 def _rule(uow: CitesUnitOfWork, rule_id: int) -> SpeciesRule:
     rule = uow.cites.species.rule(rule_id)
     if rule is None:
-        raise NotFound(f"no species rule {rule_id}: list them with GET /api/species")
+        raise NotFound(N_("no species rule %(rule)s: list them with GET /api/species", rule=rule_id))
     return rule  # type: ignore[no-any-return]
 
 
