@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiik.custody.services.floor import FloorError, event_id_of
+from kiik.enforcement.domain.errors import EnforcementError, SeizureInvalid
 from kiik.permits.domain.lifecycle import PermitError
 from kiik.web.customs_pages import permit_of
 from kiik.web.scanning import errors_by_code, typed_codes
@@ -31,9 +32,13 @@ def test_the_seizure_services_problems_go_next_to_their_fields() -> None:
         "the seizure 'X' cannot be recorded: agency: name the agency that seized the goods; "
         "specimens[1].codes: 'abc' is not a well-formed code; species: 'Felis' is not in the register"
     )
-    found = problems_by_field(message)
+    found = problems_by_field(EnforcementError(message))
     assert set(found) == {"agency", "codes", "species"}
     assert found["codes"].startswith("specimens[1].codes: 'abc'")
+    # A seizure's own refusal lists its problems: each goes under its field as it is.
+    refusal = SeizureInvalid("X", ["agency: name it", "specimens[2].unit: 'X' is no unit"])
+    listed = problems_by_field(refusal, [1, 3])
+    assert listed == {"agency": "agency: name it", "quantity-3": "specimens[2].unit: 'X' is no unit"}
 
 
 def test_capture_errors_are_grouped_by_the_code_they_name() -> None:

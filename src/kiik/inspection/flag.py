@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiik.errors import N_
+
 
 @dataclass(frozen=True)
 class Flag:
     code: str
     severity: str  # bad or warn
-    title: str  # a short phrase for the verdict line
-    detail: str  # what it means and what to do
-    public_reason: str = "its registered status does not allow it to be sold"
+    title: str  # a short phrase for the verdict line (a kiik.errors.Wording)
+    detail: str  # what it means and what to do (a Wording)
+    public_reason: str = N_("its registered status does not allow it to be sold")
 
     def to_json(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "title": self.title, "detail": self.detail}

@@ -12,6 +12,7 @@ from typing import Any, cast
 from kiik.custody.services.lineage import LineageNode, local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.errors import N_
 from kiik.harvest.domain.authorisations import HarvestError, authorisation_number, is_saiga
 from kiik.harvest.domain.geo import GeoError, Point, read_point
 from kiik.harvest.services.ports import harvest_store
@@ -108,10 +109,17 @@ def harvest_flags(uow: ReadUnitOfWork, sites: Sequence[HarvestSite]) -> list[Fla
         Flag(
             "harvest_irregular",
             "bad",
-            f"harvest outside its authorisation ({len(problems)} of {len(sites)} sources)",
-            f"{named}{more}. Horns taken outside an authorisation have no legal origin: hold the item "
-            "and report it to the ministry.",
-            "its harvest is not covered by an authorisation",
+            N_(
+                "harvest outside its authorisation (%(count)s of %(sources)s sources)",
+                count=len(problems),
+                sources=len(sites),
+            ),
+            N_(
+                "%(problems)s. Horns taken outside an authorisation have no legal origin: hold the item "
+                "and report it to the ministry.",
+                problems=named + more,
+            ),
+            N_("its harvest is not covered by an authorisation"),
         )
     ]
 

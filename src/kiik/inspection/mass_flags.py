@@ -10,6 +10,7 @@ from typing import Any
 from kiik.custody.services.lineage import local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.epcis.domain.vocabulary import mass_in_kg
+from kiik.errors import N_
 from kiik.inspection.flag import Flag
 from kiik.inspection.trace import Trace
 
@@ -37,22 +38,34 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
         Flag(
             "near_yield_limit",
             "warn",
-            f"{product} output at {mass_out / mass_in:.1%} of input mass, limit {limit:.0%}",
-            f"The processing on {step.event_time.date().isoformat()} turned {mass_in:.3f} kg of input into "
-            f"{mass_out:.3f} kg of {product}: {mass_out / (limit * mass_in):.1%} of what the yield limit "
-            "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
-            "off the record.",
+            N_(
+                "%(product)s output at %(share)s of input mass, limit %(limit)s",
+                product=product,
+                share=format(mass_out / mass_in, ".1%"),
+                limit=format(limit, ".0%"),
+            ),
+            N_(
+                "The processing on %(day)s turned %(mass_in)s kg of input into "
+                "%(mass_out)s kg of %(product)s: %(share)s of what the yield limit "
+                "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
+                "off the record.",
+                day=step.event_time.date().isoformat(),
+                mass_in=format(mass_in, ".3f"),
+                mass_out=format(mass_out, ".3f"),
+                product=product,
+                share=format(mass_out / (limit * mass_in), ".1%"),
+            ),
         )
     ]
 
 
 # What each kind of stock discrepancy means, as the title of a flag.
 DISCREPANCY_TITLES = {
-    "not_found": "not found at a stock count",
-    "registered_elsewhere": "found at a stock count where it is not registered",
-    "not_in_stock": "found at a stock count though no longer in stock",
-    "not_registered": "found at a stock count but not registered",
-    "mass_difference": "weighed at a stock count unlike its registered mass",
+    "not_found": N_("not found at a stock count"),
+    "registered_elsewhere": N_("found at a stock count where it is not registered"),
+    "not_in_stock": N_("found at a stock count though no longer in stock"),
+    "not_registered": N_("found at a stock count but not registered"),
+    "mass_difference": N_("weighed at a stock count unlike its registered mass"),
 }
 
 
@@ -66,9 +79,17 @@ def stock_flags(uow: ReadUnitOfWork, key: str) -> list[Flag]:
         Flag(
             "stock_discrepancy",
             "warn",
-            f"open stock discrepancy: {DISCREPANCY_TITLES.get(d.kind, d.kind.replace('_', ' '))}",
-            f"The stock count of {d.counted_at.date().isoformat()} at {d.site}: {d.message}. It stays "
-            "open until an event resolves it.",
+            N_(
+                "open stock discrepancy: %(kind)s",
+                kind=DISCREPANCY_TITLES.get(d.kind, d.kind.replace("_", " ")),
+            ),
+            N_(
+                "The stock count of %(day)s at %(site)s: %(problem)s. It stays "
+                "open until an event resolves it.",
+                day=d.counted_at.date().isoformat(),
+                site=d.site,
+                problem=d.message,
+            ),
         )
         for d in found
     ]

@@ -8,17 +8,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kiik.directory.domain.permissions import SEES_EVERYTHING
+from kiik.errors import N_, Wording
 from kiik.inspection.flag import Flag
 from kiik.inspection.trace import HistoryEntry, Trace
 
 # A business step as the noun a sentence needs ("its last event: a shipment").
 STEP_NOUNS = {
-    "commissioning": "registration of the harvest",
-    "shipping": "a shipment",
-    "receiving": "a receipt",
-    "stock_taking": "a stock count",
-    "cycle_counting": "a stock count",
-    "packing": "packing",
+    "commissioning": N_("registration of the harvest"),
+    "shipping": N_("a shipment"),
+    "receiving": N_("a receipt"),
+    "stock_taking": N_("a stock count"),
+    "cycle_counting": N_("a stock count"),
+    "packing": N_("packing"),
 }
 
 
@@ -33,11 +34,14 @@ def _valid(history: Iterable[HistoryEntry]) -> list[HistoryEntry]:
 
 
 def _day(entry: HistoryEntry | None) -> str:
-    return entry.event_time.date().isoformat() if entry is not None else "an unknown date"
+    return entry.event_time.date().isoformat() if entry is not None else N_("an unknown date")
 
 
-def _by(entry: HistoryEntry | None) -> str:
-    return f" by {entry.recorded_by.name}" if entry is not None and entry.recorded_by else ""
+def _dated(by: Wording, alone: Wording, entry: HistoryEntry | None, **values: object) -> Wording:
+    """The sentence naming who recorded the event (`by`) when it is known, else the one without."""
+    if entry is not None and entry.recorded_by:
+        return by.filled(by=entry.recorded_by.name, day=_day(entry), **values)
+    return alone.filled(day=_day(entry), **values)
 
 
 def _last(history: list[HistoryEntry], *words: str, disposition: str | None = None) -> HistoryEntry | None:
@@ -58,10 +62,9 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
             Flag(
                 "destroyed",
                 "bad",
-                f"destroyed on {_day(entry)}",
-                f"The registry records this item as destroyed{_by(entry)} on {_day(entry)}: it should no "
-                "longer exist. If you found it, seize it and record the seizure.",
-                "it was recorded as destroyed",
+                N_("destroyed on %(day)s", day=_day(entry)),
+                _dated(DESTROYED_BY, DESTROYED, entry),
+                N_("it was recorded as destroyed"),
             )
         ]
     if status == "exported":
@@ -70,10 +73,13 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
             Flag(
                 "exported",
                 "bad",
-                f"exported on {_day(entry)}",
-                f"Customs recorded that this item left Kazakhstan on {_day(entry)}: it should be abroad. "
-                "If you found it here, seize it and record the seizure.",
-                "it was recorded as exported",
+                N_("exported on %(day)s", day=_day(entry)),
+                N_(
+                    "Customs recorded that this item left Kazakhstan on %(day)s: it should be abroad. "
+                    "If you found it here, seize it and record the seizure.",
+                    day=_day(entry),
+                ),
+                N_("it was recorded as exported"),
             )
         ]
     if status == "consumed":
@@ -84,27 +90,71 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
             Flag(
                 "decommissioned",
                 "bad",
-                f"declared lost on {_day(entry)}",
-                f"This code was decommissioned{_by(entry)} on {_day(entry)} (declared lost): it cannot "
-                "move again. If you found it, seize it and record the seizure.",
-                "its code was withdrawn",
+                N_("declared lost on %(day)s", day=_day(entry)),
+                _dated(DECOMMISSIONED_BY, DECOMMISSIONED, entry),
+                N_("its code was withdrawn"),
             )
         ]
     if status == "in_transit":
         entry = _last(history, "shipping", "departing")
         destination = organisations.get(item.destination or "")
-        to = destination.name if destination is not None else (item.destination or "an unnamed destination")
-        sender = item.holder.name if item.holder else "its holder"
+        unnamed = N_("an unnamed destination")
+        to = destination.name if destination is not None else (item.destination or unnamed)
+        sender = item.holder.name if item.holder else N_("its holder")
         return [
             Flag(
                 "in_transit",
                 "warn",
-                f"in transit to {to} since {_day(entry)}",
-                f"Shipped by {sender} on {_day(entry)} to {to}, not yet received. It is lawful only on its "
-                f"way to {to}: if you found it anywhere else, seize it and record the seizure.",
+                N_("in transit to %(to)s since %(day)s", to=to, day=_day(entry)),
+                N_(
+                    "Shipped by %(sender)s on %(day)s to %(to)s, not yet received. It is lawful only on its "
+                    "way to %(to)s: if you found it anywhere else, seize it and record the seizure.",
+                    sender=sender,
+                    day=_day(entry),
+                    to=to,
+                ),
             )
         ]
     return []
+
+
+# The sentences that name who recorded the event, and those for an event of unknown author.
+DESTROYED_BY = N_(
+    "The registry records this item as destroyed by %(by)s on %(day)s: it should no "
+    "longer exist. If you found it, seize it and record the seizure."
+)
+DESTROYED = N_(
+    "The registry records this item as destroyed on %(day)s: it should no "
+    "longer exist. If you found it, seize it and record the seizure."
+)
+DECOMMISSIONED_BY = N_(
+    "This code was decommissioned by %(by)s on %(day)s (declared lost): it cannot "
+    "move again. If you found it, seize it and record the seizure."
+)
+DECOMMISSIONED = N_(
+    "This code was decommissioned on %(day)s (declared lost): it cannot "
+    "move again. If you found it, seize it and record the seizure."
+)
+SEIZED_TITLE_BY = N_("seized by %(by)s on %(day)s")
+SEIZED_TITLE = N_("seized on %(day)s")
+SEIZED_BY = N_("Seized by %(by)s on %(day)s: it may not be moved, sold or processed. %(leak)s")
+SEIZED = N_("Seized on %(day)s: it may not be moved, sold or processed. %(leak)s")
+# What processing made of a consumed item: nothing listed, one product lot, several.
+CONSUMED = N_(
+    "This code was closed on %(day)s when the item was processed or repacked. The "
+    "products carry their own codes; an item still labelled with this code is not valid. If you "
+    "found one on sale, seize it and record the seizure."
+)
+CONSUMED_INTO_ONE = N_(
+    "This code was closed on %(day)s when the item was processed or repacked into %(count)s product "
+    "lot (listed below). The products carry their own codes; an item still labelled with this code is "
+    "not valid. If you found one on sale, seize it and record the seizure."
+)
+CONSUMED_INTO = N_(
+    "This code was closed on %(day)s when the item was processed or repacked into %(count)s product "
+    "lots (listed below). The products carry their own codes; an item still labelled with this code is "
+    "not valid. If you found one on sale, seize it and record the seizure."
+)
 
 
 def _seized(history: list[HistoryEntry], organisations: Mapping[str, Any]) -> Flag:
@@ -120,41 +170,37 @@ def _seized(history: list[HistoryEntry], organisations: Mapping[str, Any]) -> Fl
     if lawful:
         last = lawful[-1]
         assert last.recorded_by is not None
-        leak = (
-            f" The code is in the registry: this item left legal stock. Its last legal holder was "
-            f"{last.recorded_by.name} (its last event: {STEP_NOUNS.get(_step(last), _step(last))} "
-            f"on {_day(last)}); that holder must "
-            "explain how it left their custody."
+        leak = N_(
+            "The code is in the registry: this item left legal stock. Its last legal holder was "
+            "%(holder)s (its last event: %(step)s on %(day)s); that holder must "
+            "explain how it left their custody.",
+            holder=last.recorded_by.name,
+            step=STEP_NOUNS.get(_step(last), _step(last)),
+            day=_day(last),
         )
     else:
-        leak = (
-            " The code had no legal history in the registry before the seizure: it never had a legal origin."
+        leak = N_(
+            "The code had no legal history in the registry before the seizure: it never had a legal origin."
         )
     return Flag(
         "seized",
         "bad",
-        f"seized{_by(seizure)} on {_day(seizure)}",
-        f"Seized{_by(seizure)} on {_day(seizure)}: it may not be moved, sold or processed.{leak}",
-        "it was seized by the authorities",
+        _dated(SEIZED_TITLE_BY, SEIZED_TITLE, seizure),
+        _dated(SEIZED_BY, SEIZED, seizure, leak=leak),
+        N_("it was seized by the authorities"),
     )
 
 
 def _consumed(trace: Trace, history: list[HistoryEntry]) -> Flag:
     entry = _last(history, "commissioning", "repackaging", "transforming")
     products = trace.lineage.products
-    into = (
-        f" into {len(products)} product lot{'s' if len(products) != 1 else ''} (listed below)"
-        if products
-        else ""
-    )
+    detail = CONSUMED_INTO_ONE if len(products) == 1 else CONSUMED_INTO if products else CONSUMED
     return Flag(
         "consumed",
         "bad",
-        f"used up by processing on {_day(entry)}",
-        f"This code was closed on {_day(entry)} when the item was processed or repacked{into}. The "
-        "products carry their own codes; an item still labelled with this code is not valid. If you "
-        "found one on sale, seize it and record the seizure.",
-        "its code was closed when the product was processed or relabelled",
+        N_("used up by processing on %(day)s", day=_day(entry)),
+        detail.filled(day=_day(entry), count=len(products)),
+        N_("its code was closed when the product was processed or relabelled"),
     )
 
 
@@ -163,11 +209,22 @@ def origin_flags(trace: Trace) -> list[Flag]:
     if verdict.origin_traced:
         return []
     if trace.lineage.truncated:
-        detail = "The lineage is too long to follow in full, so the origin is not confirmed."
+        detail = N_("The lineage is too long to follow in full, so the origin is not confirmed.")
     else:
-        detail = (
-            f"{len(verdict.untraced)} of {verdict.sources} source items have no harvest on record "
-            f"(first: {verdict.untraced[0] if verdict.untraced else '?'}). Without a recorded harvest the "
-            "item has no legal origin: hold it and ask the ministry."
+        detail = N_(
+            "%(untraced)s of %(sources)s source items have no harvest on record "
+            "(first: %(first)s). Without a recorded harvest the "
+            "item has no legal origin: hold it and ask the ministry.",
+            untraced=len(verdict.untraced),
+            sources=verdict.sources,
+            first=verdict.untraced[0] if verdict.untraced else "?",
         )
-    return [Flag("origin_untraced", "bad", "origin not traceable", detail, "its origin is not on record")]
+    return [
+        Flag(
+            "origin_untraced",
+            "bad",
+            N_("origin not traceable"),
+            detail,
+            N_("its origin is not on record"),
+        )
+    ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.inspection.flag import Flag
 from kiik.inspection.flags import flags_of
 from kiik.inspection.harvest_sites import HarvestSite, harvest_sites
@@ -48,10 +48,10 @@ class Inspection:
     @property
     def headline(self) -> str:
         if self.severity == "bad":
-            return "Flagged: " + next(f.title for f in self.flags if f.severity == "bad")
+            return N_("Flagged: %(title)s", title=next(f.title for f in self.flags if f.severity == "bad"))
         if self.flags:
-            return "Legal, but check: " + self.flags[0].title
-        return "Legal: registered, origin traced to its harvest"
+            return N_("Legal, but check: %(title)s", title=self.flags[0].title)
+        return N_("Legal: registered, origin traced to its harvest")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.permissions import Permission, Principal
@@ -229,13 +230,19 @@ def _seizure(
     return seizure, numbers
 
 
-def problems_by_field(message: str, numbers: list[int] | None = None) -> dict[str, str]:
-    """The service's problems ("field: what is wrong; ..."), each under the form's field; a specimen
-    line's (`specimens[2].codes`) under that line's field (`numbers`: the form's line of each)."""
+def problems_by_field(
+    refusal: EnforcementError, numbers: list[int] | None = None, text: PageText | None = None
+) -> dict[str, str]:
+    """The service's problems ("field: what is wrong"), each under the form's field and explained in
+    the page's language (`text`); a specimen line's (`specimens[2].codes`) under that line's field
+    (`numbers`: the form's line of each). A refusal without its list is split at "; "."""
     found: dict[str, str] = {}
-    _, _, listed = message.partition(" cannot be recorded: ")
-    for problem in (listed or message).split("; "):
-        name, _, _ = problem.partition(":")
+    listed = getattr(refusal, "problems", None)
+    if listed is None:
+        _, _, joined = str(refusal).partition(" cannot be recorded: ")
+        listed = (joined or str(refusal)).split("; ")
+    for problem in listed:
+        name, _, _ = str(problem).partition(":")
         line = LINE_PROBLEM.match(name.strip())
         if line is not None:
             index = int(line.group(1)) - 1
@@ -243,7 +250,8 @@ def problems_by_field(message: str, numbers: list[int] | None = None) -> dict[st
             field = LINE_FIELD.get(line.group(2), "codes") + suffix(number)
         else:
             field = FIELD_OF.get(name.strip(), "form")
-        found[field] = (found[field] + " " + problem) if field in found else problem
+        shown = text.explain(problem) if text is not None else str(problem)
+        found[field] = (found[field] + Markup(" ") + shown) if field in found else shown
     return found
 
 
@@ -273,7 +281,7 @@ async def record(request: Request) -> Response:
             home=registry.settings.country,
         )
     except EnforcementError as exc:
-        errors = problems_by_field(str(exc), numbers)
+        errors = problems_by_field(exc, numbers, text)
         return _form_page(request, principal, form, 400, errors=errors)
     return _shown(request, recorded, 201)
 

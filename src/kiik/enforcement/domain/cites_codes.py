@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from kiik.errors import N_
+
 COUNT = "NAR"  # number of specimens: pieces
 KILOGRAM = "KGM"
 # Units a seizure is weighed or counted in that convert to kilograms.
@@ -52,9 +54,10 @@ def unit_names() -> dict[str, str]:
 def term_problem(code: str) -> str | None:
     if code.upper() in terms():
         return None
-    return (
-        f"{code!r} is not a CITES term code: use one of the Secretariat's codes, "
-        "e.g. HOR (horns), LIV (live), POW (powder)"
+    return N_(
+        "%(code)s is not a CITES term code: use one of the Secretariat's codes, "
+        "e.g. HOR (horns), LIV (live), POW (powder)",
+        code=repr(code),
     )
 
 

@@ -7,6 +7,15 @@ class EnforcementError(ValueError):
     """A seizure, alert, case, animal or inspection that cannot be recorded as asked; nothing changed."""
 
 
+class SeizureInvalid(EnforcementError):
+    """A seizure that cannot be recorded: `problems` names each field and what is wrong, one by one
+    (each a kiik.errors.Wording a page explains next to its field)."""
+
+    def __init__(self, reference: str, problems: list[str]) -> None:
+        super().__init__(f"the seizure {reference!r} cannot be recorded: " + "; ".join(problems))
+        self.problems = problems
+
+
 class SeizureRowsInvalid(EnforcementError):
     """A seizure file with bad rows: `problems` names each row and field (nothing was stored)."""
 

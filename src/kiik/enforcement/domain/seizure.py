@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiik.enforcement.domain.cites_codes import COUNT, term_problem, unit_of
-from kiik.enforcement.domain.errors import EnforcementError
+from kiik.enforcement.domain.errors import SeizureInvalid
+from kiik.errors import N_
 
 DETECTION_METHODS = (
     "x-ray",
@@ -133,61 +134,107 @@ def problems(seizure: NewSeizure, species_register: set[str], today: date) -> li
     """Everything wrong with a seizure, each saying which field and how to fix it."""
     found: list[str] = []
     if not seizure.reference.strip():
-        found.append("reference: give the seizure a reference (e.g. the agency's seizure number)")
+        found.append(N_("reference: give the seizure a reference (e.g. the agency's seizure number)"))
     if seizure.seized_on > today:
-        found.append(f"seizedOn: {seizure.seized_on} is in the future: give the day of the seizure")
+        found.append(
+            N_("seizedOn: %(day)s is in the future: give the day of the seizure", day=seizure.seized_on)
+        )
     if not seizure.agency.strip():
-        found.append("agency: name the agency that seized the goods")
+        found.append(N_("agency: name the agency that seized the goods"))
     if seizure.detection_method not in DETECTION_METHODS:
         found.append(
-            f"detectionMethod: {seizure.detection_method!r} is not one of {', '.join(DETECTION_METHODS)}"
+            N_(
+                "detectionMethod: %(method)s is not one of %(methods)s",
+                method=repr(seizure.detection_method),
+                methods=", ".join(DETECTION_METHODS),
+            )
         )
     if seizure.species not in species_register:
         found.append(
-            f"species: {seizure.species!r} is not in the species register: use a scientific name it "
-            f"holds ({', '.join(sorted(species_register)) or 'none registered yet'}) "
-            "or ask the ministry to add it"
+            N_(
+                "species: %(species)s is not in the species register: use a scientific name it "
+                "holds (%(held)s) or ask the ministry to add it",
+                species=repr(seizure.species),
+                held=", ".join(sorted(species_register)) or N_("none registered yet"),
+            )
         )
     if not _COUNTRY.match(seizure.reporting_country):
-        found.append(f"reportingCountry: {seizure.reporting_country!r} is not a two-letter ISO country code")
+        found.append(
+            N_(
+                "reportingCountry: %(country)s is not a two-letter ISO country code",
+                country=repr(seizure.reporting_country),
+            )
+        )
     if (seizure.latitude is None) != (seizure.longitude is None):
-        found.append("latitude/longitude: give both coordinates of the seizure point or neither")
+        found.append(N_("latitude/longitude: give both coordinates of the seizure point or neither"))
     if seizure.latitude is not None and not -90 <= seizure.latitude <= 90:
-        found.append(f"latitude: {seizure.latitude} is outside -90..90")
+        found.append(N_("latitude: %(value)s is outside -90..90", value=seizure.latitude))
     if seizure.longitude is not None and not -180 <= seizure.longitude <= 180:
-        found.append(f"longitude: {seizure.longitude} is outside -180..180")
+        found.append(N_("longitude: %(value)s is outside -180..180", value=seizure.longitude))
     if seizure.transport_mode is not None and seizure.transport_mode not in TRANSPORT_MODES:
-        found.append(f"transportMode: {seizure.transport_mode!r} is not one of {', '.join(TRANSPORT_MODES)}")
+        found.append(
+            N_(
+                "transportMode: %(mode)s is not one of %(modes)s",
+                mode=repr(seizure.transport_mode),
+                modes=", ".join(TRANSPORT_MODES),
+            )
+        )
     if seizure.offenders is not None and seizure.offenders < 0:
-        found.append("offenders: the number of offenders cannot be negative")
+        found.append(N_("offenders: the number of offenders cannot be negative"))
     for nationality in seizure.offender_nationalities:
         if not _COUNTRY.match(nationality):
-            found.append(f"offenderNationalities: {nationality!r} is not a two-letter ISO country code")
+            found.append(
+                N_(
+                    "offenderNationalities: %(country)s is not a two-letter ISO country code",
+                    country=repr(nationality),
+                )
+            )
     for role, country in seizure.route.countries():
         if not _COUNTRY.match(country.country):
-            found.append(f"route.{role}: {country.country!r} is not a two-letter ISO country code")
+            found.append(
+                N_(
+                    "route.%(role)s: %(country)s is not a two-letter ISO country code",
+                    role=role,
+                    country=repr(country.country),
+                )
+            )
     if not seizure.specimens:
-        found.append("specimens: list what was seized (a CITES term code, a quantity and a unit)")
+        found.append(N_("specimens: list what was seized (a CITES term code, a quantity and a unit)"))
     seen: set[str] = set()
     for n, specimen in enumerate(seizure.specimens, start=1):
         where = f"specimens[{n}]"
         problem = term_problem(specimen.term)
         if problem:
-            found.append(f"{where}.term: {problem}")
+            found.append(N_("%(where)s.term: %(problem)s", where=where, problem=problem))
         if unit_of(specimen.unit) is None:
             found.append(
-                f"{where}.unit: {specimen.unit!r} is not a CITES unit code: use NAR (pieces) or KGM (kg)"
+                N_(
+                    "%(where)s.unit: %(unit)s is not a CITES unit code: use NAR (pieces) or KGM (kg)",
+                    where=where,
+                    unit=repr(specimen.unit),
+                )
             )
         if not specimen.quantity > 0:
-            found.append(f"{where}.quantity: give a quantity above 0")
+            found.append(N_("%(where)s.quantity: give a quantity above 0", where=where))
         if specimen.unit == COUNT and len(specimen.codes) > specimen.quantity:
             found.append(
-                f"{where}.codes: {len(specimen.codes)} codes for {specimen.quantity:g} pieces: "
-                "a piece carries one code; raise the quantity or remove codes"
+                N_(
+                    "%(where)s.codes: %(codes)s codes for %(pieces)s pieces: "
+                    "a piece carries one code; raise the quantity or remove codes",
+                    where=where,
+                    codes=len(specimen.codes),
+                    pieces=format(specimen.quantity, "g"),
+                )
             )
         for code in specimen.codes:
             if code in seen:
-                found.append(f"{where}.codes: {code} is listed twice; a code is seized once per seizure")
+                found.append(
+                    N_(
+                        "%(where)s.codes: %(code)s is listed twice; a code is seized once per seizure",
+                        where=where,
+                        code=code,
+                    )
+                )
             seen.add(code)
     return found
 
@@ -206,5 +253,5 @@ def checked(seizure: NewSeizure, species_register: set[str], today: date) -> New
     )
     found = problems(normalised, species_register, today)
     if found:
-        raise EnforcementError(f"the seizure {seizure.reference!r} cannot be recorded: " + "; ".join(found))
+        raise SeizureInvalid(seizure.reference, found)
     return normalised

@@ -10,14 +10,14 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.enforcement.domain.errors import EnforcementError, SeizureRowsInvalid
+from kiik.enforcement.domain.errors import EnforcementError, SeizureInvalid, SeizureRowsInvalid
 from kiik.enforcement.domain.seizure import NewSeizure, checked, problems, route_from_json
 from kiik.enforcement.domain.seizure_csv import country_text, read_seizures, write_rows
 from kiik.enforcement.services.matching import record_matched
 from kiik.enforcement.services.ports import enforcement_store, species_register
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 
 
 def _today() -> date:
@@ -35,8 +35,14 @@ def canonical_codes(seizure: NewSeizure, where: str = "") -> tuple[NewSeizure, l
                 keys.append(item_key(code))
             except InvalidIdentifier as exc:
                 bad.append(
-                    f"{where}specimens[{n}].codes: {code!r} is not a well-formed code ({exc}); "
-                    "type it again or scan it"
+                    N_(
+                        "%(where)sspecimens[%(line)s].codes: %(code)s is not a well-formed code "
+                        "(%(reason)s); type it again or scan it",
+                        where=where,
+                        line=n,
+                        code=repr(code),
+                        reason=str(exc),
+                    )
                 )
         specimens.append(replace(specimen, codes=tuple(keys)))
     return replace(seizure, specimens=tuple(specimens)), bad
@@ -57,9 +63,7 @@ def record_seizure(
         register = species_register(uow)
         if bad:
             found = bad + problems(seizure, register, _today())
-            raise EnforcementError(
-                f"the seizure {seizure.reference!r} cannot be recorded: " + "; ".join(found)
-            )
+            raise SeizureInvalid(seizure.reference, found)
         seizure = checked(seizure, register, _today())
         _not_recorded(uow, seizure.reference)
         seizure_id = record_matched(
