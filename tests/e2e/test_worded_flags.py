@@ -3,13 +3,15 @@ irregular items (a seized horn with a legal past, a seized code never registered
 yield limit, open stock discrepancies) opened on the item page in Kazakh and in Russian. The
 expected headline, titles and explanations are looked up through the catalogs (`PageText`) with
 their values filled in; the English sentences are not on the page, and the inspection's JSON stays
-English."""
+English. A seizure the form cannot record explains each of its problems next to its field, in
+Kazakh and in Russian, while the API answers the same problems in English."""
 
 from __future__ import annotations
 
 import json
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
@@ -17,11 +19,18 @@ from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.demo.cast import load_demo
 from kiik.directory.services.auth import create_token
+from kiik.enforcement.domain.errors import SeizureInvalid
+from kiik.enforcement.services.seizures import record_seizure
 from kiik.epcis.adapters.capture_source import open_capture_document
 from kiik.errors import Wording
 from kiik.inspection.verdict import inspect_item
 from kiik.web.i18n import LANGUAGE_COOKIE, PageText
+from kiik.web.seizure_pages import _seizure
 from tests.integration.test_demo_season import EXPECTED_FLAGS, _inspector
+from tests.integration.test_floor_pages import session
+from tests.support.people import person
+from tests.support.season import open_register
+from tests.support.world import make_world
 
 LANGUAGES = ["kk", "ru"]
 
@@ -65,3 +74,62 @@ def test_the_inspectors_flags_read_in_kazakh_and_russian(registry: Registry) -> 
                 assert str(escape(str(message))) not in page, (language, str(message))
             seen |= {f.code for f in flags}
     assert {"seized", "origin_untraced", "near_yield_limit", "stock_discrepancy"} <= seen
+
+
+def test_a_refused_seizure_explains_each_problem_next_to_its_field(registry: Registry) -> None:
+    world = make_world(registry)
+    open_register(registry, world)
+    person(registry, "inspector", "insp.op")
+    form = {
+        "reference": "INS-WORDED-1",
+        "seized_on": "2099-01-01",
+        "agency": "Inspectorate",
+        "method": "patrol",
+        "species": "Felis catus",
+        "lines": "2",
+        "term": "HOR",
+        "quantity": "1",
+        "unit": "NAR",
+        "term-2": "HOR",
+        "quantity-2": "1",
+        "unit-2": "NAR",
+        "codes-2": "(01)04870002000010(21)9998\n(01)04870002000010(21)9999",
+    }
+    # The same seizure through the service: its problems, one by one, in English.
+    seizure, numbers = _seizure(form, {}, PageText("en"))
+    assert seizure is not None and numbers == [1, 2]
+    with pytest.raises(SeizureInvalid) as refused:
+        record_seizure(registry.uow(), world["inspector"].principal, seizure)
+    problems = refused.value.problems
+    assert [str(p).partition(":")[0] for p in problems] == ["seizedOn", "species", "specimens[2].codes"]
+    assert str(refused.value).endswith("cannot be recorded: " + "; ".join(problems))
+    assert all(isinstance(p, Wording) for p in problems)
+    for language in LANGUAGES:
+        text = PageText(language)
+        client, token = session(registry, "insp.op")
+        client.cookies.set(LANGUAGE_COOKIE, language)
+        with client:
+            page = client.post("/seizures/new", data={**form, "csrf": token})
+        assert page.status_code == 400
+        for problem, field in zip(problems, ["seized_on", "species", "codes-2"], strict=True):
+            shown = str(text.explain(problem))
+            assert shown != str(problem), "not translated"
+            assert f'id="{field}-error"' in page.text and shown in page.text, (language, shown)
+            assert str(escape(str(problem))) not in page.text
+    # The API answers the same refusal in English.
+    body = {
+        "reference": form["reference"],
+        "seizedOn": form["seized_on"],
+        "agency": form["agency"],
+        "detectionMethod": form["method"],
+        "species": form["species"],
+        "specimens": [
+            {"term": "HOR", "quantity": 1, "unit": "NAR"},
+            {"term": "HOR", "quantity": 1, "unit": "NAR", "codes": form["codes-2"].split("\n")},
+        ],
+    }
+    client = TestClient(create_app(registry))
+    client.headers["Authorization"] = f"Bearer {world['inspector'].token}"
+    answered = client.post("/api/enforcement/seizures", json=body)
+    assert answered.status_code == 400, answered.text
+    assert all(str(p) in answered.json()["detail"] for p in problems), answered.text
