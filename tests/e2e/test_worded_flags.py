@@ -3,8 +3,9 @@ irregular items (a seized horn with a legal past, a seized code never registered
 yield limit, open stock discrepancies) opened on the item page in Kazakh and in Russian. The
 expected headline, titles and explanations are looked up through the catalogs (`PageText`) with
 their values filled in; the English sentences are not on the page, and the inspection's JSON stays
-English. A seizure the form cannot record explains each of its problems next to its field, in
-Kazakh and in Russian, while the API answers the same problems in English."""
+English; an anonymous visitor reads the public verdict in Kazakh, Russian and Chinese. A seizure
+the form cannot record explains each of its problems next to its field, in Kazakh and in Russian,
+while the API answers the same problems in English."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from kiik.enforcement.domain.errors import SeizureInvalid
 from kiik.enforcement.services.seizures import record_seizure
 from kiik.epcis.adapters.capture_source import open_capture_document
 from kiik.errors import Wording
-from kiik.inspection.verdict import inspect_item
+from kiik.inspection.verdict import inspect_item, public_check
 from kiik.web.i18n import LANGUAGE_COOKIE, PageText
 from kiik.web.seizure_pages import _seizure
 from tests.integration.test_demo_season import EXPECTED_FLAGS, _inspector
@@ -74,6 +75,20 @@ def test_the_inspectors_flags_read_in_kazakh_and_russian(registry: Registry) -> 
                 assert str(escape(str(message))) not in page, (language, str(message))
             seen |= {f.code for f in flags}
     assert {"seized", "origin_untraced", "near_yield_limit", "stock_discrepancy"} <= seen
+    # Anyone who scans a code reads the public verdict in their language, Chinese too.
+    seized = next(i.code for i in result.season.irregularities if i.kind == "seized_registered_code")
+    unknown = "urn:epc:id:sgtin:4870002.000001.999999"
+    for code in (seized, unknown):
+        assert code is not None
+        verdict = public_check(registry.uow(), code, yields)
+        assert isinstance(verdict.message, Wording) and verdict.to_json()["message"] == str(verdict.message)
+        for language in [*LANGUAGES, "zh"]:
+            visitor = TestClient(create_app(registry))
+            visitor.cookies.set(LANGUAGE_COOKIE, language)
+            page = visitor.get(f"/items/{quote(code, safe='')}").text
+            shown = str(PageText(language).explain(verdict.message))
+            assert shown != str(verdict.message) and shown in page, (language, shown)
+            assert str(escape(str(verdict.message))) not in page
 
 
 def test_a_refused_seizure_explains_each_problem_next_to_its_field(registry: Registry) -> None:

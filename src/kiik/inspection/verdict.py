@@ -121,8 +121,10 @@ def public_check(uow: ReadUnitOfWork, code: str, yields: dict[str, float]) -> Pu
             False,
             [],
             None,
-            "This code is not in the registry: the product's legal origin cannot be confirmed. "
-            "Do not buy it, and report where you found it to the Forestry and Wildlife Inspectorate.",
+            N_(
+                "This code is not in the registry: the product's legal origin cannot be confirmed. "
+                "Do not buy it, and report where you found it to the Forestry and Wildlife Inspectorate."
+            ),
         )
     item = inspection.trace.item
     # Only doubts about the item itself count here: an open stock discrepancy is the holder's
@@ -130,15 +132,16 @@ def public_check(uow: ReadUnitOfWork, code: str, yields: dict[str, float]) -> Pu
     doubts = [f for f in inspection.flags if f.severity == "bad"]
     legal = not doubts
     if legal:
-        message = (
+        message = N_(
             "Legal origin: this product is registered and traces back to animals harvested under "
             "an authorisation of the Republic of Kazakhstan."
         )
     else:
-        message = (
+        message = N_(
             "Not confirmed: this code is registered but is not valid for a product on sale "
-            f"({doubts[0].public_reason}). Do not buy it, and report where you found it to the "
-            "Forestry and Wildlife Inspectorate."
+            "(%(reason)s). Do not buy it, and report where you found it to the "
+            "Forestry and Wildlife Inspectorate.",
+            reason=doubts[0].public_reason,
         )
     return PublicVerdict(
         inspection.trace.item.key,
