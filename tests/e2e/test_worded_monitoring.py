@@ -1,0 +1,117 @@
+"""The refusals of the directory's newer forms and a permission refusal read in the person's
+language, on both databases: an organisation's region, its kind, its PGLN, and a page the person's
+role may not read, each refused through a page in Kazakh and in Russian. The expected sentence is
+looked up through the catalogs (`PageText`) with its values filled in; the API answers in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiik.bootstrap.registry import Registry
+from kiik.directory.services.auth import create_token
+from kiik.errors import N_
+from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
+from tests.support.people import person
+from tests.support.world import make_world
+
+REFUSED = N_(
+    "%(role)s of %(organisation)s (%(kind)s) may not %(permission)s; "
+    "ask your organisation's administrator for a token with a role that may",
+    role="operator",
+    organisation="trader",
+    kind="trader",
+    permission="reconciliation:read",
+)
+NO_REGION = N_("region: name the region (oblast) the organisation works in")
+LONG_REGION = N_("region: at most 80 characters, such as West Kazakhstan or KZ-27")
+OWN_KIND = N_(
+    "kind: you cannot change the kind of your own organisation (it decides what you may do); "
+    "ask the registry's operator"
+)
+
+
+@pytest.fixture
+def world(registry: Registry) -> Any:
+    made = make_world(registry)
+    person(registry, "trader", "trader.clerk")
+    person(registry, "ministry", "ministry.admin", role="admin")
+    return made
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_permission_refusal_is_read_in_the_persons_language(
+    registry: Registry, world: Any, language: str
+) -> None:
+    clerk = Person(registry, "trader.clerk", language)
+    with clerk.client:
+        page = clerk.client.get("/partner/reconciliation")
+        assert page.status_code == 403
+        clerk.reads(page, REFUSED)
+        assert "reconciliation:read" in page.text  # the permission's code stays as written
+    with api(registry, world["trader"].token) as client:
+        answer = client.get("/api/partner/reconciliation")
+    assert answer.status_code == 403 and answer.json()["detail"] == str(REFUSED)
+    assert answer.json()["detail"].startswith("operator of trader (trader) may not reconciliation:read;")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_organisations_region_is_refused_in_the_persons_language(
+    registry: Registry, world: Any, language: str
+) -> None:
+    admin = Person(registry, "ministry.admin", language)
+    with admin.client:
+        empty = admin.post("/organisations/trader/region", {"region": "   "})
+        assert empty.status_code == 400 and 'id="region-trader-error"' in empty.text
+        admin.reads(empty, NO_REGION)
+        long = admin.post("/organisations/trader/region", {"region": "x" * 81})
+        assert long.status_code == 400
+        admin.reads(long, LONG_REGION)
+        assert admin.client.get("/organisations").text.count("x" * 81) == 0  # nothing set
+    with api(registry, create_token(registry.uow(), "ministry", "admin").token) as client:
+        answer = client.put("/api/enforcement/regions/trader", json={"region": "   "})
+        unknown = client.put("/api/enforcement/regions/nowhere", json={"region": "West Kazakhstan"})
+    with api(registry, world["ministry"].token) as client:
+        operator = client.put("/api/enforcement/regions/trader", json={"region": "West Kazakhstan"})
+    assert operator.status_code == 403 and operator.json()["detail"].startswith(
+        "operator of ministry (ministry) may not organisations:manage; ask your organisation's"
+    )
+    assert answer.status_code == 400 and answer.json()["detail"] == str(NO_REGION)
+    assert answer.json()["detail"] == "region: name the region (oblast) the organisation works in"
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "no organisation 'nowhere': check its code (`kiik org list`)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_organisations_change_is_refused_in_the_persons_language(
+    registry: Registry, world: Any, language: str
+) -> None:
+    admin = Person(registry, "ministry.admin", language)
+    ministry = {
+        "name": "Committee of Forestry and Wildlife",
+        "pgln": "urn:epc:id:pgln:4870001.00000",
+        "country": "KZ",
+    }
+    with admin.client:
+        own = admin.post("/organisations/ministry", {**ministry, "kind": "trader"})
+        assert own.status_code == 400 and 'id="kind-error"' in own.text
+        admin.reads(own, OWN_KIND)
+        taken = admin.post(
+            "/organisations/trader",
+            {
+                "name": "Saiga Export LLP",
+                "kind": "trader",
+                "pgln": "urn:epc:id:pgln:4870001.00000",
+                "country": "KZ",
+            },
+        )
+        assert taken.status_code == 400 and 'id="pgln-error"' in taken.text
+        admin.reads(
+            taken,
+            N_(
+                "the PGLN %(pgln)s belongs to another organisation already",
+                pgln="urn:epc:id:pgln:4870001.00000",
+            ),
+        )
+        assert "ministry" in admin.client.get("/organisations/ministry").text
