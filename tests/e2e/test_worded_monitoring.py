@@ -12,7 +12,10 @@ import pytest
 from kiik.bootstrap.registry import Registry
 from kiik.directory.services.auth import create_token
 from kiik.errors import N_
+from kiik.monitoring.domain.census import SURVEY_PROBLEMS
+from kiik.monitoring.domain.census_csv import at_cell
 from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
+from tests.support.monitoring import CENSUS_FILE, scientists
 from tests.support.people import person
 from tests.support.world import make_world
 
@@ -115,3 +118,54 @@ def test_an_organisations_change_is_refused_in_the_persons_language(
             ),
         )
         assert "ministry" in admin.client.get("/organisations/ministry").text
+
+
+def census_with(row_number: int, column: str, value: str) -> bytes:
+    """The shared census file with one cell of a row (numbered as the reader counts, header 1) changed."""
+    lines = CENSUS_FILE.read_text().splitlines()
+    header, row = lines[0].split(","), lines[row_number - 1].split(",")
+    row[header.index(column)] = value
+    lines[row_number - 1] = ",".join(row)
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_census_surveys_own_checks_are_read_in_the_persons_language(
+    registry: Registry, language: str
+) -> None:
+    _, token = scientists(registry)
+    person(registry, "zoology", "scientist.one")
+    no_method = census_with(4, "season", "")
+    bigger = census_with(4, "total", "1318001")
+    scientist = Person(registry, "scientist.one", language)
+    method = SURVEY_PROBLEMS["method"].filled(year=2022, population="Kazakhstan")
+    with scientist.client:
+        preview = scientist.send("/monitoring/census/preview", no_method, "text/csv")
+        assert preview.status_code == 400 and ">4</td>" in preview.text and ">total</td>" in preview.text
+        scientist.reads(preview, method)
+        assert scientist.send("/monitoring/census", CENSUS_FILE.read_bytes(), "text/csv").status_code == 200
+        again = scientist.send("/monitoring/census", bigger, "text/csv")
+        assert again.status_code == 400
+        recorded = N_(
+            "the %(year)s census of %(population)s is recorded already with an estimate of "
+            "%(estimate)s (%(method)s); a survey is recorded once: a different figure is a "
+            "different survey year or population",
+            year=2022,
+            population="Kazakhstan",
+            estimate=1318000,
+            method="spring aerial",
+        )
+        scientist.reads(again, recorded)
+    with api(registry, token) as client:
+        answer = client.post(
+            "/api/monitoring/census/import", content=no_method, headers={"Content-Type": "text/csv"}
+        )
+        twice = client.post(
+            "/api/monitoring/census/import", content=bigger, headers={"Content-Type": "text/csv"}
+        )
+    assert answer.status_code == 400 and str(at_cell(4, "total", method)) in answer.text
+    assert (
+        "row 4, total: the 2022 census of Kazakhstan: say which method counted the animals (e.g. 'spring aerial')"
+        in answer.json()["detail"]
+    )
+    assert twice.status_code == 400 and twice.json()["detail"] == str(recorded)

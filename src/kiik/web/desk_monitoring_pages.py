@@ -53,7 +53,7 @@ def census_problem(exc: Exception) -> dict[str, object]:
     found = ROW_AND_COLUMN.match(message)
     if found:
         return {"row": found.group(1), "column": found.group(2), "message": found.group(3)}
-    return {"row": "", "column": "", "message": message}
+    return {"row": "", "column": "", "message": worded if isinstance(worded, Wording) else message}
 
 
 def package_problem(message: str) -> dict[str, str]:
