@@ -165,7 +165,7 @@ def test_a_census_surveys_own_checks_are_read_in_the_persons_language(
         )
     assert answer.status_code == 400 and str(at_cell(4, "total", method)) in answer.text
     assert (
-        "row 4, total: the 2022 census of Kazakhstan: say which method counted the animals (e.g. 'spring aerial')"
-        in answer.json()["detail"]
+        "row 4, total: the 2022 census of Kazakhstan: say which method counted the animals "
+        "(e.g. 'spring aerial')" in answer.json()["detail"]
     )
     assert twice.status_code == 400 and twice.json()["detail"] == str(recorded)

@@ -44,7 +44,9 @@ def change_organisation(
     with uow:
         org = uow.directory.organisation(change.code.strip())
         if org is None:
-            raise NotFound(N_("no organisation with code %(code)s: see `kiik org list`", code=repr(change.code)))
+            raise NotFound(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(change.code))
+            )
         if actor is not None and org.id == actor.org_id and kind.value != org.kind:
             raise DirectoryError(
                 N_(
@@ -54,7 +56,9 @@ def change_organisation(
             )
         holder = uow.directory.organisation_by_pgln(pgln) if pgln else None
         if holder is not None and holder.id != org.id:
-            raise DirectoryError(N_("the PGLN %(pgln)s belongs to another organisation already", pgln=change.pgln))
+            raise DirectoryError(
+                N_("the PGLN %(pgln)s belongs to another organisation already", pgln=change.pgln)
+            )
         before = {"name": org.name, "kind": org.kind, "pgln": org.pgln, "country": org.country}
         after = {"name": name, "kind": kind.value, "pgln": pgln, "country": country}
         changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
