@@ -5,18 +5,22 @@ looked up through the catalogs (`PageText`) with its values filled in; the API a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from kiik.bootstrap.registry import Registry
+from kiik.custody.domain.mass_bounds import DESCRIBED
 from kiik.directory.services.auth import create_token
 from kiik.errors import N_
 from kiik.monitoring.domain.census import SURVEY_PROBLEMS
 from kiik.monitoring.domain.census_csv import at_cell
 from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
+from tests.integration.test_floor_pages import NEW_HORNS, floor, key_of, processing_form
 from tests.support.monitoring import CENSUS_FILE, scientists
 from tests.support.people import person
+from tests.support.season import T0, horn, move
 from tests.support.world import make_world
 
 REFUSED = N_(
@@ -169,3 +173,26 @@ def test_a_census_surveys_own_checks_are_read_in_the_persons_language(
         "(e.g. 'spring aerial')" in answer.json()["detail"]
     )
     assert twice.status_code == 400 and twice.json()["detail"] == str(recorded)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_implausible_mass_is_read_in_the_persons_language(registry: Registry, language: str) -> None:
+    world = floor(registry)
+    move(registry, world["warehouse"], world["plant"], [horn(n) for n in NEW_HORNS], T0 + timedelta(days=22))
+    operator = Person(registry, "plant.op", language)
+    bound = DESCRIBED[(False, False)].filled(product="powder", least="0.001", most="1000")
+    expected = N_(
+        "%(kg)s kg is not plausible: %(bound)s (the ministry's bounds); check the value and "
+        "its unit (KGM or GRM), or ask the ministry to change the bound (`kiik stock bounds`)",
+        kg="0.0001",
+        bound=bound,
+    )
+    with operator.client:
+        key = key_of(operator.client.get("/floor/processing").text)
+        page = operator.post("/floor/processing", processing_form(operator.csrf, key, "0.0001"))
+        assert page.status_code == 400 and 'id="output-0-mass-error"' in page.text
+        operator.reads(page, expected)
+        assert str(operator.text.explain(bound)) in page.text  # the bound is translated inside it
+    assert str(expected).startswith(
+        "0.0001 kg is not plausible: a lot of powder weighs from 0.001 to 1000 kg"
+    )
