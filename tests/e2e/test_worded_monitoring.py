@@ -6,6 +6,7 @@ looked up through the catalogs (`PageText`) with its values filled in; the API a
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +19,10 @@ from kiik.monitoring.domain.census import SURVEY_PROBLEMS
 from kiik.monitoring.domain.census_csv import at_cell
 from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
 from tests.integration.test_floor_pages import NEW_HORNS, floor, key_of, processing_form
-from tests.support.monitoring import CENSUS_FILE, scientists
+from tests.support.monitoring import CENSUS_FILE, scientists, zipped
 from tests.support.people import person
 from tests.support.season import T0, horn, move
+from tests.support.small_passage import write_small_passage
 from tests.support.world import make_world
 
 REFUSED = N_(
@@ -196,3 +198,27 @@ def test_an_implausible_mass_is_read_in_the_persons_language(registry: Registry,
     assert str(expected).startswith(
         "0.0001 kg is not plausible: a lot of powder weighs from 0.001 to 1000 kg"
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_camera_trap_package_imported_twice_is_refused_in_the_persons_language(
+    registry: Registry, tmp_path: Path, language: str
+) -> None:
+    _, token = scientists(registry)
+    person(registry, "zoology", "scientist.one")
+    package = zipped(write_small_passage(tmp_path / "good"))
+    scientist = Person(registry, "scientist.one", language)
+    twice = N_(
+        "the package %(key)s is imported already: export it, or give the new one its own id",
+        key="'small-passage'",
+    )
+    with scientist.client:
+        assert scientist.send("/monitoring/camera-traps", package, "application/zip").status_code == 201
+        again = scientist.send("/monitoring/camera-traps", package, "application/zip")
+        assert again.status_code == 400
+        scientist.reads(again, twice)
+    with api(registry, token) as client:
+        answer = client.post(
+            "/api/monitoring/camtrap-packages", content=package, headers={"Content-Type": "application/zip"}
+        )
+    assert answer.status_code == 400 and str(twice) in answer.text
