@@ -15,10 +15,10 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, require
+from kiik.errors import N_
 from kiik.monitoring.domain.alerts import Observed, alert_kind, alerts_for
 from kiik.monitoring.domain.camtrap_rows import count_of, direction_of, moment, seconds
 from kiik.monitoring.domain.detections import Sighting, bursts
-from kiik.errors import N_
 from kiik.monitoring.domain.errors import MonitoringError, PackageInvalid
 from kiik.monitoring.domain.passages import (
     Deployment,
