@@ -53,11 +53,12 @@ def census_problem(exc: Exception) -> dict[str, object]:
     found = ROW_AND_COLUMN.match(message)
     if found:
         return {"row": found.group(1), "column": found.group(2), "message": found.group(3)}
-    return {"row": "", "column": "", "message": message}
+    return {"row": "", "column": "", "message": worded if isinstance(worded, Wording) else message}
 
 
 def package_problem(message: str) -> dict[str, str]:
-    """A Camtrap DP problem: the table (or datapackage.json), the row, the field, what is wrong."""
+    """A Camtrap DP problem: the table (or datapackage.json), the row, the field, what is wrong (a
+    message kiik words, `kiik.errors.Wording`, kept whole for the page to explain)."""
     found = WHERE.match(message)
     if found and found.group(1) in (*TABLES, "resource"):
         return {
@@ -199,7 +200,8 @@ async def _camtrap(request: Request, store: bool) -> Response:
         context = {"problems": [package_problem(p) for p in exc.problems], "facts": None, "outcome": None}
         return desk_render(request, "camtrap_result.html", context, 400)
     except (MonitoringError, NotAllowed) as exc:
-        context = {"problems": [package_problem(str(exc))], "facts": None, "outcome": None}
+        worded = exc.args[0] if exc.args and isinstance(exc.args[0], Wording) else str(exc)
+        context = {"problems": [package_problem(worded)], "facts": None, "outcome": None}
         return desk_render(request, "camtrap_result.html", context, 400)
     context = {"problems": [], "facts": facts, "outcome": outcome}
     return desk_render(request, "camtrap_result.html", context, 201 if outcome else 200)

@@ -114,7 +114,7 @@ async def record(request: Request) -> Response:
             yield_check, registry.uow(), principal, command, parse_scanned, registry.settings.yields
         )
         for n, why in balance.implausible.items():
-            errors[f"output-{n}-mass"] = why
+            errors[f"output-{n}-mass"] = explained(request, why)
         if balance.explanation and not balance.holds:
             errors["outputs"] = balance.explanation
     page = {"checks": checks, "errors": errors, "balance": balance}

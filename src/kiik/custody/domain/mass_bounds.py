@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiik.errors import N_, Wording
+
 SAIGA = "Saiga tatarica"
 
 
@@ -36,10 +38,23 @@ class MassBound:
                 f"a mass bound needs 0 < least < most, not {self.least_kg:g} to {self.most_kg:g} kg"
             )
 
-    def describe(self) -> str:
-        what = "a marked " if self.measured is Measured.ITEM else "a lot of "
-        species = f" of {self.species}" if self.species else ""
-        return f"{what}{self.product_type}{species} weighs from {self.least_kg:g} to {self.most_kg:g} kg"
+    def describe(self) -> Wording:
+        sentence = DESCRIBED[(self.measured is Measured.ITEM, self.species is not None)]
+        return sentence.filled(
+            product=self.product_type,
+            species=self.species or "",
+            least=f"{self.least_kg:g}",
+            most=f"{self.most_kg:g}",
+        )
+
+
+# A bound in words, by (a marked item?, of one species?): one whole sentence each for the pages.
+DESCRIBED = {
+    (True, True): N_("a marked %(product)s of %(species)s weighs from %(least)s to %(most)s kg"),
+    (True, False): N_("a marked %(product)s weighs from %(least)s to %(most)s kg"),
+    (False, True): N_("a lot of %(product)s of %(species)s weighs from %(least)s to %(most)s kg"),
+    (False, False): N_("a lot of %(product)s weighs from %(least)s to %(most)s kg"),
+}
 
 
 # A saiga horn weighs a few hundred grams (the demo's and the field sheets' horns: 0.2-0.35 kg); a
@@ -84,12 +99,14 @@ class MassBounds:
 
     def implausible(
         self, kg: float | None, product_type: str | None, measured: Measured, species: str | None
-    ) -> str | None:
+    ) -> Wording | None:
         """Why `kg` cannot be right for such an item or lot, or None when it is plausible (or unbounded)."""
         bound = self.bound_for(product_type, measured, species)
         if kg is None or bound is None or bound.least_kg <= kg <= bound.most_kg:
             return None
-        return (
-            f"{kg:g} kg is not plausible: {bound.describe()} (the ministry's bounds); check the value and "
-            "its unit (KGM or GRM), or ask the ministry to change the bound (`kiik stock bounds`)"
+        return N_(
+            "%(kg)s kg is not plausible: %(bound)s (the ministry's bounds); check the value and "
+            "its unit (KGM or GRM), or ask the ministry to change the bound (`kiik stock bounds`)",
+            kg=f"{kg:g}",
+            bound=bound.describe(),
         )

@@ -24,7 +24,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.identifiers import InvalidIdentifier
-from kiik.errors import N_
+from kiik.errors import N_, Wording
 
 # Reads a code as typed or scanned (any spelling, GS1 element strings): the entry point hands in
 # `kiik.epcis.adapters.barcodes.parse_scanned`; it returns an identifier with `.canonical`, `.is_class`.
@@ -317,7 +317,7 @@ class YieldCheck:
     yield_limit: float | None
     holds: bool
     explanation: str | None
-    implausible: dict[int, str] = field(default_factory=dict)
+    implausible: dict[int, Wording] = field(default_factory=dict)
     unmeasured: list[str] = field(default_factory=list)
 
 

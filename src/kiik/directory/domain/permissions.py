@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiik.errors import N_
+
 
 class OrgKind(StrEnum):
     MINISTRY = "ministry"
@@ -255,8 +257,14 @@ class NotAllowed(Exception):
 
     def __init__(self, principal: Principal, permission: Permission) -> None:
         super().__init__(
-            f"{principal.role} of {principal.org_code} ({principal.org_kind}) may not {permission.value}; "
-            "ask your organisation's administrator for a token with a role that may"
+            N_(
+                "%(role)s of %(organisation)s (%(kind)s) may not %(permission)s; "
+                "ask your organisation's administrator for a token with a role that may",
+                role=str(principal.role),
+                organisation=principal.org_code,
+                kind=str(principal.org_kind),
+                permission=permission.value,
+            )
         )
         self.permission = permission
 

@@ -16,7 +16,7 @@ from kiik.directory.services.auth import (
     organisation_kind,
     organisation_name,
 )
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,21 @@ def change_organisation(
     with uow:
         org = uow.directory.organisation(change.code.strip())
         if org is None:
-            raise NotFound(f"no organisation with code {change.code!r}: see `kiik org list`")
+            raise NotFound(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(change.code))
+            )
         if actor is not None and org.id == actor.org_id and kind.value != org.kind:
             raise DirectoryError(
-                "kind: you cannot change the kind of your own organisation (it decides what you may do); "
-                "ask the registry's operator"
+                N_(
+                    "kind: you cannot change the kind of your own organisation (it decides what you may do); "
+                    "ask the registry's operator"
+                )
             )
         holder = uow.directory.organisation_by_pgln(pgln) if pgln else None
         if holder is not None and holder.id != org.id:
-            raise DirectoryError(f"the PGLN {change.pgln} belongs to another organisation already")
+            raise DirectoryError(
+                N_("the PGLN %(pgln)s belongs to another organisation already", pgln=change.pgln)
+            )
         before = {"name": org.name, "kind": org.kind, "pgln": org.pgln, "country": org.country}
         after = {"name": name, "kind": kind.value, "pgln": pgln, "country": country}
         changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}

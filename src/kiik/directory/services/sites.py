@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def organisation_sites(uow: UnitOfWork, principal: Principal, code: str) -> Orga
     with uow:
         org = uow.directory.organisation(code)
         if org is None:
-            raise NotFound(f"no organisation with code {code!r}: see `kiik org list`")
+            raise NotFound(N_("no organisation with code %(code)s: see `kiik org list`", code=repr(code)))
         everywhere = uow.directory.sites()
     sgln_of = {site.id: site.sgln for site in everywhere}
     own = [site for site in everywhere if site.org_id == org.id]

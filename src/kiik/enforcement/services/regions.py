@@ -6,19 +6,19 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.enforcement.domain.errors import EnforcementError
 from kiik.enforcement.services.ports import enforcement_store
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 
 
 def set_region(uow: UnitOfWork, principal: Principal, org: str, region: str) -> dict[str, str]:
     require(principal, Permission.ORGANISATIONS_MANAGE)
     if not region.strip():
-        raise EnforcementError("region: name the region (oblast) the organisation works in")
+        raise EnforcementError(N_("region: name the region (oblast) the organisation works in"))
     if len(region.strip()) > 80:
-        raise EnforcementError("region: at most 80 characters, such as West Kazakhstan or KZ-27")
+        raise EnforcementError(N_("region: at most 80 characters, such as West Kazakhstan or KZ-27"))
     with uow:
         found = uow.directory.organisation(org)
         if found is None:
-            raise NotFound(f"no organisation {org!r}: check its code (`kiik org list`)")
+            raise NotFound(N_("no organisation %(code)s: check its code (`kiik org list`)", code=repr(org)))
         enforcement_store(uow).set_region(found.id, region.strip())
         uow.commit()
     return {"organisation": found.code, "region": region.strip()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiik.errors import N_
 from kiik.monitoring.domain.errors import MonitoringError
 
 SAIGA = "Saiga tatarica"
@@ -34,7 +35,12 @@ def population_called(text: str) -> str:
     found = _ALIASES.get(text.strip().lower())
     if found is None:
         raise MonitoringError(
-            f"unknown population {text!r}: use one of {', '.join(POPULATIONS)} or {NATIONAL_TOTAL} (total)"
+            N_(
+                "unknown population %(name)s: use one of %(populations)s or %(total)s (total)",
+                name=repr(text),
+                populations=", ".join(POPULATIONS),
+                total=NATIONAL_TOTAL,
+            )
         )
     return found
 
@@ -63,30 +69,53 @@ class CensusSurvey:
         return None
 
 
+# A survey's own checks, each a whole sentence naming the survey (`.filled` with year, population).
+SURVEY_PROBLEMS = {
+    "year": N_("the %(year)s census of %(population)s: the year must be between 1900 and 2100"),
+    "negative": N_("the %(year)s census of %(population)s: the estimate cannot be negative (%(estimate)s)"),
+    "method": N_(
+        "the %(year)s census of %(population)s: say which method counted the animals (e.g. 'spring aerial')"
+    ),
+    "source": N_(
+        "the %(year)s census of %(population)s: name the source document (a reference or an address)"
+    ),
+    "both_ends": N_(
+        "the %(year)s census of %(population)s: give both ends of the confidence interval, or neither"
+    ),
+    "interval": N_(
+        "the %(year)s census of %(population)s: the interval %(lower)s-%(upper)s must contain the "
+        "estimate %(estimate)s"
+    ),
+    "error": N_("the %(year)s census of %(population)s: the standard error cannot be negative"),
+    "ends": N_("the %(year)s census of %(population)s: the survey ends (%(ended)s) before it starts"),
+}
+
+
 def checked_survey(survey: CensusSurvey) -> CensusSurvey:
     """The survey itself when its figures agree with each other; otherwise a MonitoringError saying why."""
     population_called(survey.population)
-    where = f"the {survey.year} census of {survey.population}"
+    where = {"year": survey.year, "population": survey.population}
     if not 1900 <= survey.year <= 2100:
-        raise MonitoringError(f"{where}: the year must be between 1900 and 2100")
+        raise MonitoringError(SURVEY_PROBLEMS["year"].filled(**where))
     if survey.estimate < 0:
-        raise MonitoringError(f"{where}: the estimate cannot be negative ({survey.estimate})")
+        raise MonitoringError(SURVEY_PROBLEMS["negative"].filled(**where, estimate=survey.estimate))
     if not survey.method.strip():
-        raise MonitoringError(f"{where}: say which method counted the animals (e.g. 'spring aerial')")
+        raise MonitoringError(SURVEY_PROBLEMS["method"].filled(**where))
     if not survey.source.strip():
-        raise MonitoringError(f"{where}: name the source document (a reference or an address)")
+        raise MonitoringError(SURVEY_PROBLEMS["source"].filled(**where))
     if (survey.ci_lower is None) != (survey.ci_upper is None):
-        raise MonitoringError(f"{where}: give both ends of the confidence interval, or neither")
+        raise MonitoringError(SURVEY_PROBLEMS["both_ends"].filled(**where))
     if survey.ci_lower is not None and survey.ci_upper is not None:
         if not survey.ci_lower <= survey.estimate <= survey.ci_upper:
             raise MonitoringError(
-                f"{where}: the interval {survey.ci_lower}-{survey.ci_upper} must contain the "
-                f"estimate {survey.estimate}"
+                SURVEY_PROBLEMS["interval"].filled(
+                    **where, lower=survey.ci_lower, upper=survey.ci_upper, estimate=survey.estimate
+                )
             )
     if survey.standard_error is not None and survey.standard_error < 0:
-        raise MonitoringError(f"{where}: the standard error cannot be negative")
+        raise MonitoringError(SURVEY_PROBLEMS["error"].filled(**where))
     if survey.started_on and survey.ended_on and survey.ended_on < survey.started_on:
-        raise MonitoringError(f"{where}: the survey ends ({survey.ended_on}) before it starts")
+        raise MonitoringError(SURVEY_PROBLEMS["ends"].filled(**where, ended=survey.ended_on))
     return survey
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, require
+from kiik.errors import N_
 from kiik.monitoring.domain.alerts import Observed, alert_kind, alerts_for
 from kiik.monitoring.domain.camtrap_rows import count_of, direction_of, moment, seconds
 from kiik.monitoring.domain.detections import Sighting, bursts
@@ -65,12 +66,15 @@ def _import(uow: UnitOfWork, principal: Principal, source: PackageSource) -> Pac
     descriptor = source.descriptor
     key = str(descriptor.get("id") or descriptor.get("name") or "").strip()
     if not key:
-        raise MonitoringError("the package has neither an id nor a name in datapackage.json: give it one")
+        raise MonitoringError(N_("the package has neither an id nor a name in datapackage.json: give it one"))
     with uow:
         store = camera_trap_store(uow)
         if store.package(key) is not None:
             raise MonitoringError(
-                f"the package {key!r} is imported already: export it, or give the new one its own id"
+                N_(
+                    "the package %(key)s is imported already: export it, or give the new one its own id",
+                    key=repr(key),
+                )
             )
         passages_added = _passages(store, source)
         package_id = store.add_package(

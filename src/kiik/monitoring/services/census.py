@@ -7,6 +7,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.errors import N_
 from kiik.monitoring.domain.census import SAIGA, CensusSurvey, checked_survey, population_called, trend
 from kiik.monitoring.domain.census_csv import read_census_csv
 from kiik.monitoring.domain.errors import MonitoringError
@@ -49,9 +50,15 @@ def _add(store: CensusStorePort, survey: CensusSurvey, principal: Principal) -> 
         return 1
     if known != survey:
         raise MonitoringError(
-            f"the {survey.year} census of {survey.population} is recorded already with an estimate of "
-            f"{known.estimate} ({known.method}); a survey is recorded once: a different figure is a "
-            "different survey year or population"
+            N_(
+                "the %(year)s census of %(population)s is recorded already with an estimate of "
+                "%(estimate)s (%(method)s); a survey is recorded once: a different figure is a "
+                "different survey year or population",
+                year=survey.year,
+                population=survey.population,
+                estimate=known.estimate,
+                method=known.method,
+            )
         )
     return 0
 
