@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def print_statements(spent: dict[str, list[float]], total: float) -> None:
 def measured(run: Callable[[], float], engine: Engine, profile: str | None, statements: bool) -> float:
     """`run()` as it is, under cProfile (written to `profile`), and/or with its SQL statements timed."""
     profiler = cProfile.Profile() if profile else None
-    with statement_times(engine) if statements else _nothing() as spent:
+    with statement_times(engine) if statements else nullcontext() as spent:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -92,11 +92,6 @@ def measured(run: Callable[[], float], engine: Engine, profile: str | None, stat
         if spent is not None:
             print_statements(spent, time.perf_counter() - started)
     return rate
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield None
 
 
 def main() -> None:
