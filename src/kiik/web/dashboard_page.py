@@ -24,6 +24,7 @@ from kiik.web.figure_cache import figure_cache
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import language_of
 from kiik.web.rendering import render
+from kiik.web.trade_lists import trade_summary
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.REPORTS_READ
@@ -125,5 +126,6 @@ def dashboard_page(request: Request, principal: Visitor) -> Response:
         "map_data": _map_data(board, language),
         "chart_data": _chart_data(board),
         "seizure_months": seizures_by_month(board.seizures),
+        "trade": trade_summary(principal, get_registry(request)),
     }
     return render(request, "dashboard.html", context)
