@@ -172,3 +172,16 @@ def test_passages_with_detections_are_counted_and_listed(registry: Registry, tmp
         assert _rows(client.get("/lists/passages?detections=no", headers=ministry).text) + _rows(
             listed
         ) == _rows(client.get("/lists/passages", headers=ministry).text)
+
+        # What the traps saw that someone must act on: the dashboard's figure per kind opens its list.
+        vehicles = re.search(r'href="/lists/passage-alerts\?kind=vehicle"><strong>(\d+)</strong>', board)
+        assert vehicles and vehicles[1] == "1"
+        seen = client.get("/lists/passage-alerts?kind=vehicle", headers=ministry)
+        assert seen.status_code == 200 and _rows(seen.text) == 1 and "media/d1/IMG_0009.JPG" in seen.text
+        russian = client.get(
+            "/lists/passage-alerts?kind=vehicle", headers=ministry | {"Accept-Language": "ru"}
+        )
+        assert "машина" in russian.text and "vehicle</td>" not in russian.text
+        assert _rows(client.get("/lists/passage-alerts?kind=person", headers=ministry).text) == 0
+        refused = client.get("/lists/passage-alerts?passage=nowhere", headers=ministry)
+        assert refused.status_code == 400 and "Not one of the choices" in refused.text

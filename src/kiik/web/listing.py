@@ -25,6 +25,7 @@ class Column:
     words: dict[str, str] | None = None  # a code shown through this table of msgids (kiik.web.words)
     link: str | None = None  # the row's key holding this cell's link
     date: bool = False
+    moment: bool = False  # a date and time
 
 
 @dataclass
