@@ -38,7 +38,7 @@ def passage_alert_list(request: Request, principal: Visitor) -> Response:
     filters = chosen_filters(
         request,
         [
-            Filter("kind", N_("kind"), list(KIND.items())),
+            Filter("kind", N_("alert"), list(KIND.items())),
             Filter("passage", N_("passage"), sorted(names.items(), key=lambda n: n[1]), translate=False),
         ],
     )
@@ -56,7 +56,7 @@ def passage_alert_list(request: Request, principal: Visitor) -> Response:
     rows.sort(key=lambda r: r["at"], reverse=True)
     columns = [
         Column(N_("seen at"), "at", moment=True),
-        Column(N_("kind"), "kind", words=KIND),
+        Column(N_("alert"), "kind", words=KIND),
         Column(N_("species"), "what"),
         Column(N_("passage"), "passage"),
         Column(N_("camera trap"), "deploymentID"),

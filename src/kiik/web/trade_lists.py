@@ -158,7 +158,7 @@ def take_permit_list(request: Request, principal: Visitor) -> Response:
     if (refused := refusal(request, principal, Permission.TRADE_READ)) is not None:
         return refused
     assert principal is not None
-    filters = chosen_filters(request, [Filter("kind", N_("kind"), list(TAKE_KIND.items()))])
+    filters = chosen_filters(request, [Filter("kind", N_("type of permit"), list(TAKE_KIND.items()))])
     kind = filters[0].chosen
     rows = []
     for p in takings.take_permits(get_registry(request).uow(), principal):
@@ -177,7 +177,7 @@ def take_permit_list(request: Request, principal: Visitor) -> Response:
         )
     columns = [
         Column(N_("permit"), "number"),
-        Column(N_("kind"), "kind", words=TAKE_KIND),
+        Column(N_("type of permit"), "kind", words=TAKE_KIND),
         Column(N_("species"), "species"),
         Column(N_("area"), "area"),
         Column(N_("from"), "starts", date=True),
