@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-from kiik.bootstrap.registry import build
+from kiik.app import create_app
+from kiik.bootstrap.registry import Registry, build
 from kiik.config import Settings
 from kiik.directory.domain.permissions import OrgKind, Permission
 from kiik.directory.services.sessions import LogIn, LoginRefused, log_in
@@ -49,6 +51,7 @@ def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Pat
     assert partner.org_kind is OrgKind.PARTNER_AUTHORITY and partner.sees_exports_to == "CN"
     assert partner.may(Permission.PERMITS_READ) and not partner.may(Permission.EVENTS_CAPTURE)
     assert not partner.may(Permission.RECONCILIATION_READ)
+    every_printed_link_opens(out, registry)
     again = kiik("demo", "--horns", "40", db=db)
     assert "already present" in again.stdout and "An arrival to record" not in again.stdout
     second = printed_logins(again.stdout)
@@ -60,6 +63,25 @@ def test_demo_season_prints_irregularities_and_the_powder_lot_page(tmp_path: Pat
     )
     few = kiik("demo", "--horns", "5", db=db, check=False)
     assert few.returncode == 1 and "at least 20" in few.stderr
+
+
+def every_printed_link_opens(out: str, registry: Registry) -> None:
+    """Each address the demo prints answers: pages and the API as the ministry (its printed token),
+    pack checks and permit verification without one; a page, not the API, where a person reads it."""
+    token = re.search(r"kz-ministry: (kiik_[\w-]+)", out)
+    assert token is not None
+    printed = {link.rstrip(",.;:)") for link in re.findall(r"http://127\.0\.0\.1:8000(/[^\s]*)", out)}
+    # The customs' own page (its login is printed beside it) and the API's front doors aside.
+    links = sorted(printed - {"/", "/docs", "/epcis/events", "/customs/arrivals"})
+    assert len(links) > 20, links
+    with TestClient(create_app(registry)) as client:
+        for link in links:
+            answer = client.get(link, headers={"Authorization": f"Bearer {token[1]}"})
+            assert answer.status_code == 200, (link, answer.status_code, answer.text[:300])
+    readers = [link for link in links if "/lists/" in link or link.startswith("/monitoring/")]
+    assert {"/lists/offtake", "/lists/passage-alerts", "/lists/culls", "/lists/proceeds?year=2025"} <= set(
+        readers
+    )
 
 
 def printed_logins(out: str) -> dict[str, str]:

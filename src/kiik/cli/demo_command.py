@@ -162,13 +162,11 @@ def _monitoring(monitoring) -> None:  # type: ignore[no-untyped-def]
         f"camera traps at {p.passages_added} fence passages: {p.observations} observations, "
         f"{p.malfunctions} malfunction interval, {p.alerts} alerts (a leopard, a vehicle)"
     )
+    console.print(f"  census against plan and harvest: {BASE_URL}/lists/offtake", soft_wrap=True)
+    console.print(f"  detection rates (scientist): {BASE_URL}/monitoring/camera-traps", soft_wrap=True)
     console.print(
-        f"  census against plan and harvest: {BASE_URL}/api/monitoring/offtake-report", soft_wrap=True
+        f"  alerts (scientist, customs, ministry.officer): {BASE_URL}/lists/passage-alerts", soft_wrap=True
     )
-    console.print(
-        f"  detection rates: {BASE_URL}/api/monitoring/detection-rates?compareOpening=true", soft_wrap=True
-    )
-    console.print(f"  alerts (border service, scientists): {BASE_URL}/api/monitoring/alerts", soft_wrap=True)
 
 
 def _trade(trade) -> None:  # type: ignore[no-untyped-def]
@@ -184,10 +182,11 @@ def _trade(trade) -> None:  # type: ignore[no-untyped-def]
         f"  a pack label's QR code: {BASE_URL}/api/trade/lots/{trade.lots['CUT-0805-A']}/label",
         soft_wrap=True,
     )
-    console.print(f"  the cull's mass balance: {BASE_URL}/api/trade/culls", soft_wrap=True)
-    console.print(f"  pharmacy sales and prices: {BASE_URL}/api/trade/sale-prices", soft_wrap=True)
+    console.print(f"  the cull's mass balance: {BASE_URL}/lists/culls", soft_wrap=True)
+    console.print(f"  the meat lots, one recalled: {BASE_URL}/lists/meat-lots", soft_wrap=True)
+    console.print(f"  pharmacy sales and prices: {BASE_URL}/lists/sale-prices", soft_wrap=True)
     console.print(
-        f"  the 2025 proceeds and where they went: {BASE_URL}/api/proceeds/report?year=2025", soft_wrap=True
+        f"  the 2025 proceeds and where they went: {BASE_URL}/lists/proceeds?year=2025", soft_wrap=True
     )
     console.print(f"  an argali trophy: {BASE_URL}/items/{quote(trade.trophy, safe='')}", soft_wrap=True)
     if trade.trophy_permit:
@@ -195,7 +194,7 @@ def _trade(trade) -> None:  # type: ignore[no-untyped-def]
     console.print(
         f"  a liquorice collection: {BASE_URL}/items/{quote(trade.liquorice, safe='')}", soft_wrap=True
     )
-    console.print(f"  hunting and collection permits: {BASE_URL}/api/trade/take-permits", soft_wrap=True)
+    console.print(f"  hunting and collection permits: {BASE_URL}/lists/take-permits", soft_wrap=True)
 
 
 def _season(season: SeasonReport) -> None:
