@@ -44,12 +44,13 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
     # The lists behind the dashboard's figures (/lists/...).
-    from kiik.web import figure_lists, list_pages, passage_alerts, trade_lists
+    from kiik.web import figure_lists, list_pages, passage_alerts, proceeds_pages, trade_lists
 
     app.include_router(list_pages.router)
     app.include_router(figure_lists.router)
     app.include_router(trade_lists.router)  # legal trade and its proceeds
     app.include_router(passage_alerts.router)
+    app.include_router(proceeds_pages.router)
     app.include_router(harvest_pages.router)
     from kiik.web import (
         desk_monitoring_pages,

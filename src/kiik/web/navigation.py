@@ -34,6 +34,7 @@ MENU = (
     Entry("/permits", N_("Permits"), Permission.PERMITS_VERIFY_DETAILS, PARTNER),
     Entry("/quotas", N_("Quotas"), Permission.QUOTAS_MANAGE),
     Entry("/species/rules", N_("Species rules"), Permission.SPECIES_MANAGE),
+    Entry("/proceeds/rules", N_("Proceeds rules"), Permission.PROCEEDS_MANAGE),
     Entry("/monitoring/census", N_("Census"), Permission.CENSUS_RECORD, frozenset({OrgKind.RESEARCH})),
     Entry(
         "/monitoring/camera-traps",

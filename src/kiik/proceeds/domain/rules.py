@@ -16,9 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from kiik.errors import N_
+
 
 class ProceedsError(ValueError):
-    """A rule, correction or report that cannot be made as asked; the message says what to change."""
+    """A rule, correction or report that cannot be made as asked; the message says what to change
+    (a `Wording` where a page shows it), `field` which of the rule's fields it is about, if one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Charge(StrEnum):
@@ -38,7 +45,15 @@ PURPOSES = ("protection", "habitat", "research")
 
 def _dates(title: str, valid_from: date, valid_until: date | None) -> None:
     if valid_until is not None and valid_until < valid_from:
-        raise ProceedsError(f"rule {title!r} ends ({valid_until}) before it starts ({valid_from})")
+        raise ProceedsError(
+            N_(
+                "rule '%(title)s' ends (%(until)s) before it starts (%(start)s)",
+                title=title,
+                until=valid_until,
+                start=valid_from,
+            ),
+            "valid_until",
+        )
 
 
 def _in_force(valid_from: date, valid_until: date | None, day: date) -> bool:
@@ -61,16 +76,24 @@ class FeeRule:
     def __post_init__(self) -> None:
         _dates(self.title, self.valid_from, self.valid_until)
         if not self.legal_basis.strip():
-            raise ProceedsError(f"fee rule {self.title!r} needs its legal basis")
+            raise ProceedsError(
+                N_("fee rule '%(title)s' needs its legal basis", title=self.title), "legal_basis"
+            )
         if self.basis is Basis.SHARE_OF_PRICE and not 0 < self.rate <= 1:
             raise ProceedsError(
-                f"a share of the price is more than 0 and at most 1 (0.05 is 5 %), not {self.rate}"
+                N_(
+                    "a share of the price is more than 0 and at most 1 (0.05 is 5 %%), not %(rate)s",
+                    rate=self.rate,
+                ),
+                "rate",
             )
         if self.basis is not Basis.SHARE_OF_PRICE and not 0 < self.rate <= 1e9:
-            raise ProceedsError(f"a fee of {self.rate} tenge per unit is not a fee: give more than 0")
+            raise ProceedsError(
+                N_("a fee of %(rate)s tenge per unit is not a fee: give more than 0", rate=self.rate), "rate"
+            )
         if self.basis is Basis.SHARE_OF_PRICE and self.charge is Charge.CULL:
             raise ProceedsError(
-                "a cull has no price: charge it per animal (per_item) or per kilogram (per_kg)"
+                N_("a cull has no price: charge it per animal (per_item) or per kilogram (per_kg)"), "basis"
             )
 
     def in_force(self, day: date) -> bool:
@@ -137,15 +160,29 @@ class AllocationRule:
         _dates(self.title, self.valid_from, self.valid_until)
         unknown = sorted(set(self.shares) - set(PURPOSES))
         if unknown:
-            raise ProceedsError(f"unknown purposes {', '.join(unknown)}: use {', '.join(PURPOSES)}")
+            raise ProceedsError(
+                N_(
+                    "unknown purposes %(unknown)s: use %(known)s",
+                    unknown=", ".join(unknown),
+                    known=", ".join(PURPOSES),
+                ),
+                "shares",
+            )
         if any(share < 0 for share in self.shares.values()):
-            raise ProceedsError("a share cannot be negative")
+            raise ProceedsError(N_("a share cannot be negative"), "shares")
         if abs(sum(self.shares.values()) - 1.0) > 1e-9:
             raise ProceedsError(
-                f"the shares of {self.title!r} add up to {sum(self.shares.values()):g}: they must add up to 1"
+                N_(
+                    "the shares of '%(title)s' add up to %(sum)s: they must add up to 1",
+                    title=self.title,
+                    sum=f"{sum(self.shares.values()):g}",
+                ),
+                "shares",
             )
         if not self.legal_basis.strip():
-            raise ProceedsError(f"allocation rule {self.title!r} needs its legal basis")
+            raise ProceedsError(
+                N_("allocation rule '%(title)s' needs its legal basis", title=self.title), "legal_basis"
+            )
 
     def in_force(self, day: date) -> bool:
         return _in_force(self.valid_from, self.valid_until, day)
