@@ -14,9 +14,8 @@ import pytest
 from kiik.bootstrap.registry import Registry
 from kiik.custody.domain.mass_bounds import DESCRIBED
 from kiik.directory.services.auth import create_token
-from kiik.errors import N_
+from kiik.errors import N_, at
 from kiik.monitoring.domain.census import SURVEY_PROBLEMS
-from kiik.monitoring.domain.census_csv import at_cell
 from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
 from tests.integration.test_floor_pages import NEW_HORNS, floor, key_of, processing_form
 from tests.support.monitoring import CENSUS_FILE, scientists, zipped
@@ -169,7 +168,7 @@ def test_a_census_surveys_own_checks_are_read_in_the_persons_language(
         twice = client.post(
             "/api/monitoring/census/import", content=bigger, headers={"Content-Type": "text/csv"}
         )
-    assert answer.status_code == 400 and str(at_cell(4, "total", method)) in answer.text
+    assert answer.status_code == 400 and str(at(method, row=4, column="total")) in answer.text
     assert (
         "row 4, total: the 2022 census of Kazakhstan: say which method counted the animals "
         "(e.g. 'spring aerial')" in answer.json()["detail"]

@@ -44,7 +44,7 @@ def read_census_csv(text: str) -> list[CensusSurvey]:
 def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
     year = _integer(row, "survey_year", number)
     if year is None:
-        raise MonitoringError(at(row=number, column="survey_year", problem=N_("a year is required")))
+        raise MonitoringError(at(N_("a year is required"), row=number, column="survey_year"))
     found = []
     for column in POPULATION_COLUMNS:
         estimate = _integer(row, column, number)
@@ -65,7 +65,7 @@ def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
         try:
             found.append(checked_survey(survey))
         except MonitoringError as exc:
-            raise MonitoringError(at(row=number, column=column, problem=exc.args[0])) from None
+            raise MonitoringError(at(exc.args[0], row=number, column=column)) from None
     return found
 
 
@@ -77,7 +77,7 @@ def _integer(row: dict[str, str], column: str, number: int) -> int | None:
         return int(value)
     except ValueError:
         raise MonitoringError(
-            at(row=number, column=column, problem=N_("%(value)s is not a whole number", value=repr(value)))
+            at(N_("%(value)s is not a whole number", value=repr(value)), row=number, column=column)
         ) from None
 
 
@@ -89,7 +89,7 @@ def _number(row: dict[str, str], column: str, number: int) -> float | None:
         return float(value)
     except ValueError:
         raise MonitoringError(
-            at(row=number, column=column, problem=N_("%(value)s is not a number", value=repr(value)))
+            at(N_("%(value)s is not a number", value=repr(value)), row=number, column=column)
         ) from None
 
 
@@ -101,5 +101,5 @@ def _date(row: dict[str, str], column: str, number: int) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise MonitoringError(
-            at(row=number, column=column, problem=N_("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)))
+            at(N_("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)), row=number, column=column)
         ) from None
