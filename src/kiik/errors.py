@@ -51,8 +51,8 @@ def N_(template: str, **values: object) -> Wording:  # noqa: N802 - the name `ma
 
 
 # Where in a file a problem is. Each template names the place's parts and `%(problem)s`; the English
-# is one line (`row 3, species: ...`), and a page shows each part in a column of its own and the
-# problem explained in its language (`place_of`), so these templates are never read whole on a page.
+# is one line (`row 3, species: ...`); a page shows each part in a column of its own and the problem
+# explained in its language (`place_of`), or, where it shows the message whole, translates it all.
 PLACES = (
     N_("row %(row)s, %(column)s: %(problem)s"),
     N_("row %(row)s: %(problem)s"),
@@ -75,9 +75,10 @@ def at(problem: object, **place: object) -> Wording:
 
 def place_of(message: object) -> tuple[dict[str, object], object] | None:
     """The place's parts and the problem of a message made by `at`; None for any other message."""
-    if not isinstance(message, Wording) or frozenset(message.values) - {"problem"} not in _PLACE_BY_PARTS:
+    if not isinstance(message, Wording):
         return None
-    if _PLACE_BY_PARTS[frozenset(message.values) - {"problem"}].template != message.template:
+    parts = frozenset(message.values) - {"problem"}
+    place = _PLACE_BY_PARTS.get(parts)
+    if place is None or place.template != message.template:
         return None
-    parts = {k: v for k, v in message.values.items() if k != "problem"}
-    return parts, message.values["problem"]
+    return {name: message.values[name] for name in parts}, message.values["problem"]

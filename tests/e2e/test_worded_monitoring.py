@@ -126,13 +126,18 @@ def test_an_organisations_change_is_refused_in_the_persons_language(
         assert "ministry" in admin.client.get("/organisations/ministry").text
 
 
-def census_with(row_number: int, column: str, value: str) -> bytes:
-    """The shared census file with one cell of a row (numbered as the reader counts, header 1) changed."""
-    lines = CENSUS_FILE.read_text().splitlines()
+def with_cell(text: str, row_number: int, column: str, value: str) -> str:
+    """A CSV text with one cell of a row (numbered as the checks count, header 1) changed."""
+    lines = text.splitlines()
     header, row = lines[0].split(","), lines[row_number - 1].split(",")
     row[header.index(column)] = value
     lines[row_number - 1] = ",".join(row)
-    return ("\n".join(lines) + "\n").encode()
+    return "\n".join(lines) + "\n"
+
+
+def census_with(row_number: int, column: str, value: str) -> bytes:
+    """The shared census file with one cell changed."""
+    return with_cell(CENSUS_FILE.read_text(), row_number, column, value).encode()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -225,12 +230,9 @@ def test_a_camera_trap_package_imported_twice_is_refused_in_the_persons_language
 
 
 def broken(folder: Path, table: str, row_number: int, column: str, value: str) -> Path:
-    """A package's table with one cell of a row (numbered as the checks count, header 1) changed."""
-    lines = (folder / f"{table}.csv").read_text().splitlines()
-    header, row = lines[0].split(","), lines[row_number - 1].split(",")
-    row[header.index(column)] = value
-    lines[row_number - 1] = ",".join(row)
-    (folder / f"{table}.csv").write_text("\n".join(lines) + "\n")
+    """A package with one cell of a table changed."""
+    path = folder / f"{table}.csv"
+    path.write_text(with_cell(path.read_text(), row_number, column, value))
     return folder
 
 
