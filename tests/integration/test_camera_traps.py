@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import NotAllowed
+from kiik.errors import place_of
 from kiik.monitoring.adapters.camtrap_reader import read_package
 from kiik.monitoring.adapters.camtrap_writer import FolderWriter
 from kiik.monitoring.adapters.tables import camtrap_observations, camtrap_packages
@@ -136,3 +137,20 @@ def test_rows_checked_in_a_worker_while_they_are_stored(registry: Registry, tmp_
     pattern = "'picture/jpeg' does not match the pattern ^(image|video|audio)/.*$"
     assert refused.value.problems == [f"media, row 2, field fileMediatype: {pattern}"]
     assert stored(registry, camtrap_packages) == 1 and stored(registry, camtrap_observations) == 9
+
+
+def test_a_rows_own_check_is_placed_at_its_table_and_row(registry: Registry, tmp_path: Path) -> None:
+    make_world(registry)
+    researcher, _ = scientists(registry)
+    folder = write_small_passage(tmp_path / "p")
+    table = folder / "kiik-malfunctions.csv"
+    table.write_text(table.read_text().replace("2025-05-02T12:00:00+00:00", "2025-05-09T12:00:00+00:00"))
+    with pytest.raises(MonitoringError) as refused:
+        import_package(registry.uow(), researcher, read_package(folder))
+    placed = place_of(refused.value.args[0])
+    assert placed is not None and placed[0] == {"table": "kiik-malfunctions", "row": 2}
+    assert str(refused.value).startswith(
+        "kiik-malfunctions, row 2: malfunction of deployment d1: 2025-05-02 00:00:00+00:00 .. "
+        "2025-05-09 12:00:00+00:00 lies outside the deployment"
+    )
+    assert stored(registry, camtrap_packages) == 0

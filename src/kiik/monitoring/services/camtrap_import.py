@@ -8,10 +8,11 @@ registered, its malfunction intervals lie inside their deployments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, require
@@ -33,7 +34,6 @@ from kiik.monitoring.services.ports import CameraTrapStorePort, PackageSource, c
 PASSAGES = "kiik-fence-passages"
 MALFUNCTIONS = "kiik-malfunctions"
 BATCH = 20_000
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -105,21 +105,19 @@ def _import(uow: UnitOfWork, principal: Principal, source: PackageSource) -> Pac
 def _passages(store: CameraTrapStorePort, source: PackageSource) -> int:
     added = 0
     for number, row in enumerate(source.rows(PASSAGES), start=2):
-        passage = _in_row(
-            PASSAGES,
-            number,
-            checked_passage,
-            FencePassage(
-                location_id=row["locationID"],
-                name=row["passageName"],
-                region=row["region"],
-                fence=row["fence"],
-                border=row["border"],
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-                opened_on=date.fromisoformat(row["openedOn"]) if row.get("openedOn") else None,
-            ),
-        )
+        with _placed(PASSAGES, number):
+            passage = checked_passage(
+                FencePassage(
+                    location_id=row["locationID"],
+                    name=row["passageName"],
+                    region=row["region"],
+                    fence=row["fence"],
+                    border=row["border"],
+                    latitude=float(row["latitude"]),
+                    longitude=float(row["longitude"]),
+                    opened_on=date.fromisoformat(row["openedOn"]) if row.get("openedOn") else None,
+                )
+            )
         known = store.passage(passage.location_id)
         if known is None:
             store.add_passage(passage)
@@ -180,16 +178,16 @@ def _malfunctions(source: PackageSource, deployments: dict[str, Deployment]) -> 
             moment(row["malfunctionEnd"]),
             row.get("reason", ""),
         )
-        found.append(
-            _in_row(MALFUNCTIONS, number, checked_malfunction, malfunction, deployment.start, deployment.end)
-        )
+        with _placed(MALFUNCTIONS, number):
+            found.append(checked_malfunction(malfunction, deployment.start, deployment.end))
     return found
 
 
-def _in_row(table: str, number: int, check: Callable[..., T], *values: Any) -> T:
-    """`check(*values)`, its refusal placed at the table's row (`table, row n: ...`)."""
+@contextmanager
+def _placed(table: str, number: int) -> Iterator[None]:
+    """A row's own check, its refusal placed at the table's row (`table, row n: ...`)."""
     try:
-        return check(*values)
+        yield
     except MonitoringError as exc:
         raise MonitoringError(at(exc.args[0], table=table, row=number)) from None
 
