@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 
@@ -47,3 +48,37 @@ class Wording(str):
 def N_(template: str, **values: object) -> Wording:  # noqa: N802 - the name `make messages` extracts
     """Marks a message for the pages' catalogs (the name is one Babel extracts by default)."""
     return Wording(template, values)
+
+
+# Where in a file a problem is. Each template names the place's parts and `%(problem)s`; the English
+# is one line (`row 3, species: ...`); a page shows each part in a column of its own and the problem
+# explained in its language (`place_of`), or, where it shows the message whole, translates it all.
+PLACES = (
+    N_("row %(row)s, %(column)s: %(problem)s"),
+    N_("row %(row)s: %(problem)s"),
+    N_("rows %(rows)s (%(reference)s): %(problem)s"),
+    N_("%(table)s: %(problem)s"),
+    N_("%(table)s, row %(row)s: %(problem)s"),
+    N_("%(table)s, field %(field)s: %(problem)s"),
+    N_("%(table)s, row %(row)s, field %(field)s: %(problem)s"),
+)
+_PLACE_BY_PARTS = {
+    frozenset(re.findall(r"%\((\w+)\)s", place.template)) - {"problem"}: place for place in PLACES
+}
+
+
+def at(problem: object, **place: object) -> Wording:
+    """A problem at a place in a file, named by its parts (`row=3, column="species"`; `table=...,
+    row=..., field=...`): its English is the place then the problem, as it always read."""
+    return _PLACE_BY_PARTS[frozenset(place)].filled(problem=problem, **place)
+
+
+def place_of(message: object) -> tuple[dict[str, object], object] | None:
+    """The place's parts and the problem of a message made by `at`; None for any other message."""
+    if not isinstance(message, Wording):
+        return None
+    parts = frozenset(message.values) - {"problem"}
+    place = _PLACE_BY_PARTS.get(parts)
+    if place is None or place.template != message.template:
+        return None
+    return {name: message.values[name] for name in parts}, message.values["problem"]

@@ -1,6 +1,6 @@
-"""The organisation, site, seizure and camera-trap forms in Chromium: usable with the keyboard, no
-serious or critical axe-core violation and nothing wider than a 360-px phone, with screenshots at
-phone and desktop size in screenshots/ (desk-forms-*)."""
+"""The organisation, site, seizure, seizure-file and camera-trap forms in Chromium: usable with the
+keyboard, no serious or critical axe-core violation and nothing wider than a 360-px phone, with
+screenshots at phone and desktop size in screenshots/ (desk-forms-*)."""
 
 from __future__ import annotations
 
@@ -131,4 +131,26 @@ def test_the_camtrap_preview_pages_its_observations(
             page.wait_for_selector("#camtrap-observations td:has-text('o4')")
             assert page.evaluate("document.activeElement.id") == "camtrap-observations-title"
             _looked_at(page, "camtrap-preview", size)
+            page.context.close()
+
+
+def test_a_seizure_file_shows_each_rows_problem_then_imports(base: str, tmp_path: Path) -> None:
+    header = "reference,seized_on,agency,detection_method,species,term,quantity,unit\n"
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text(header + "B-1,2026-13-01,Customs,x-ray,Saiga tatarica,HOR,2,NAR\n")
+    with chromium() as browser:
+        for size, viewport in SIZES:
+            page = _page(browser, base, "nurlan", viewport)
+            page.goto(base + "/seizures/import")
+            page.wait_for_load_state("load")
+            page.set_input_files("#upload-file", str(bad))
+            page.wait_for_selector("#seizure-file-problems")
+            assert "не дата: запишите её как ГГГГ-ММ-ДД" in page.inner_text("#seizure-file-problems")
+            assert page.is_disabled("#upload-send")
+            _looked_at(page, "seizure-file", size)
+            good.write_text(header + f"G-{size},2026-10-02,Customs,x-ray,Saiga tatarica,HOR,1,NAR\n")
+            page.set_input_files("#upload-file", str(good))
+            page.wait_for_selector("#seizure-file-rows")
+            page.click("#upload-send")
+            page.wait_for_selector("#seizure-file-done")
             page.context.close()

@@ -90,4 +90,4 @@ def test_census_plan_packages_rates_and_alerts(registry: Registry, tmp_path: Pat
     (bad / "deployments.csv").write_text((bad / "deployments.csv").read_text().replace("51.496", "951.496"))
     refused = kiik("monitoring", "camtrap-import", str(bad), "--as", "zoology", db=db, check=False)
     assert refused.returncode == 1 and "nothing was stored" in refused.stderr
-    assert "deployments, row 2, field latitude: constraint-error" in refused.stdout
+    assert "deployments, row 2, field latitude: '951.496' is above the maximum 90" in refused.stdout

@@ -14,12 +14,12 @@ import pytest
 from kiik.bootstrap.registry import Registry
 from kiik.custody.domain.mass_bounds import DESCRIBED
 from kiik.directory.services.auth import create_token
-from kiik.errors import N_
+from kiik.errors import N_, at
+from kiik.monitoring.adapters.camtrap_problems import CONSTRAINTS
 from kiik.monitoring.domain.census import SURVEY_PROBLEMS
-from kiik.monitoring.domain.census_csv import at_cell
 from tests.e2e.test_worded_refusals import LANGUAGES, Person, api
 from tests.integration.test_floor_pages import NEW_HORNS, floor, key_of, processing_form
-from tests.support.monitoring import CENSUS_FILE, scientists, zipped
+from tests.support.monitoring import CENSUS_FILE, example_package, scientists, zipped
 from tests.support.people import person
 from tests.support.season import T0, horn, move
 from tests.support.small_passage import write_small_passage
@@ -126,13 +126,18 @@ def test_an_organisations_change_is_refused_in_the_persons_language(
         assert "ministry" in admin.client.get("/organisations/ministry").text
 
 
-def census_with(row_number: int, column: str, value: str) -> bytes:
-    """The shared census file with one cell of a row (numbered as the reader counts, header 1) changed."""
-    lines = CENSUS_FILE.read_text().splitlines()
+def with_cell(text: str, row_number: int, column: str, value: str) -> str:
+    """A CSV text with one cell of a row (numbered as the checks count, header 1) changed."""
+    lines = text.splitlines()
     header, row = lines[0].split(","), lines[row_number - 1].split(",")
     row[header.index(column)] = value
     lines[row_number - 1] = ",".join(row)
-    return ("\n".join(lines) + "\n").encode()
+    return "\n".join(lines) + "\n"
+
+
+def census_with(row_number: int, column: str, value: str) -> bytes:
+    """The shared census file with one cell changed."""
+    return with_cell(CENSUS_FILE.read_text(), row_number, column, value).encode()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -169,7 +174,7 @@ def test_a_census_surveys_own_checks_are_read_in_the_persons_language(
         twice = client.post(
             "/api/monitoring/census/import", content=bigger, headers={"Content-Type": "text/csv"}
         )
-    assert answer.status_code == 400 and str(at_cell(4, "total", method)) in answer.text
+    assert answer.status_code == 400 and str(at(method, row=4, column="total")) in answer.text
     assert (
         "row 4, total: the 2022 census of Kazakhstan: say which method counted the animals "
         "(e.g. 'spring aerial')" in answer.json()["detail"]
@@ -222,3 +227,69 @@ def test_a_camera_trap_package_imported_twice_is_refused_in_the_persons_language
             "/api/monitoring/camtrap-packages", content=package, headers={"Content-Type": "application/zip"}
         )
     assert answer.status_code == 400 and str(twice) in answer.text
+
+
+def broken(folder: Path, table: str, row_number: int, column: str, value: str) -> Path:
+    """A package with one cell of a table changed."""
+    path = folder / f"{table}.csv"
+    path.write_text(with_cell(path.read_text(), row_number, column, value))
+    return folder
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_camera_trap_packages_validation_problems_are_read_in_the_persons_language(
+    registry: Registry, tmp_path: Path, language: str
+) -> None:
+    _, token = scientists(registry)
+    person(registry, "zoology", "scientist.one")
+    folder = broken(example_package(tmp_path / "bad"), "observations", 2, "observationType", "dinosaur")
+    package = zipped(broken(folder, "deployments", 2, "latitude", "95"))
+    kinds = "animal, human, vehicle, blank, unknown, unclassified"
+    not_a_kind = CONSTRAINTS["enum"].filled(value="'dinosaur'", allowed=kinds)
+    too_far_north = CONSTRAINTS["maximum"].filled(value="'95'", limit="90")
+    scientist = Person(registry, "scientist.one", language)
+    with scientist.client:
+        preview = scientist.send("/monitoring/camera-traps/preview", package, "application/zip")
+        assert preview.status_code == 400
+        scientist.reads(preview, not_a_kind)
+        scientist.reads(preview, too_far_north)
+        for shown in (">observations</td>", ">observationType</td>", ">deployments</td>", ">latitude</td>"):
+            assert shown in preview.text  # the table, row and field in columns of their own
+        assert "constraint-error" not in preview.text and "constraint &#34;enum&#34;" not in preview.text
+    with api(registry, token) as client:
+        answer = client.post(
+            "/api/monitoring/camtrap-packages", content=package, headers={"Content-Type": "application/zip"}
+        )
+    assert answer.status_code in (400, 422)
+    assert f"observations, row 2, field observationType: {not_a_kind}" in answer.json()["problems"]
+    assert "deployments, row 2, field latitude: '95' is above the maximum 90" in answer.json()["problems"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_camera_trap_packages_own_row_checks_are_read_in_the_persons_language(
+    registry: Registry, tmp_path: Path, language: str
+) -> None:
+    _, token = scientists(registry)
+    person(registry, "zoology", "scientist.one")
+    start = "2020-05-30T04:57:37+02:00"
+    package = zipped(broken(example_package(tmp_path / "bad"), "deployments", 2, "deploymentEnd", start))
+    backwards = N_(
+        "deployment %(deployment)s: deploymentEnd is not after deploymentStart", deployment="00a2c20d"
+    )
+    scientist = Person(registry, "scientist.one", language)
+    with scientist.client:
+        page = scientist.send("/monitoring/camera-traps", package, "application/zip")
+        assert page.status_code == 400
+        scientist.reads(page, backwards)
+        assert (
+            ">deployments</td>" in page.text and ">2</td>" in page.text and ">deploymentEnd</td>" in page.text
+        )
+    with api(registry, token) as client:
+        answer = client.post(
+            "/api/monitoring/camtrap-packages", content=package, headers={"Content-Type": "application/zip"}
+        )
+    assert answer.status_code == 400
+    assert (
+        "deployments, row 2, field deploymentEnd: deployment 00a2c20d: deploymentEnd is not after "
+        "deploymentStart" in answer.json()["detail"]
+    )

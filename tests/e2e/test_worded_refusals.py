@@ -290,3 +290,53 @@ def test_a_census_cell_is_explained_in_the_persons_language(registry: Registry, 
             "/api/monitoring/census/import", content=broken, headers={"Content-Type": "text/csv"}
         )
     assert answer.status_code == 400 and "row 4, ural: 'many' is not a whole number" in answer.text
+
+
+SEIZURE_HEADER = "reference,seized_on,agency,detection_method,species,term,quantity,unit\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_seizure_files_row_problems_are_read_in_the_persons_language(
+    registry: Registry, language: str
+) -> None:
+    world = make_world(registry)
+    open_register(registry, world)
+    person(registry, "customs", "customs.officer")
+    bad = SEIZURE_HEADER + (
+        "S-1,2026-13-01,Customs,x-ray,Saiga tatarica,HOR,2,NAR\n"
+        "S-2,2026-10-02,,x-ray,Saiga tatarica,HOR,1,NAR\n"
+    )
+    good = SEIZURE_HEADER + "S-3,2026-10-02,Customs,x-ray,Saiga tatarica,HOR,1,NAR\n"
+    not_a_date = N_("%(value)s is not a date: write it as YYYY-MM-DD", value="'2026-13-01'")
+    recorded = N_("a seizure with this reference is recorded already; give it a new reference")
+    officer = Person(registry, "customs.officer", language)
+    with officer.client:
+        assert officer.client.get("/seizures/import").status_code == 200
+        preview = officer.send("/seizures/import/preview", bad.encode(), "text/csv")
+        assert preview.status_code == 400
+        officer.reads(preview, not_a_date)
+        officer.reads(preview, N_("empty; it is required"))
+        for shown in (">2</td>", ">seized_on</td>", ">3</td>", ">agency</td>"):
+            assert shown in preview.text  # each problem's row and column in columns of their own
+        refused = officer.send("/seizures/import", bad.encode(), "text/csv")
+        assert refused.status_code == 400
+        officer.reads(refused, not_a_date)
+        assert officer.send("/seizures/import/preview", good.encode(), "text/csv").status_code == 200
+        assert officer.send("/seizures/import", good.encode(), "text/csv").status_code == 201
+        again = officer.send("/seizures/import", good.encode(), "text/csv")
+        assert again.status_code == 400 and ">S-3</td>" in again.text
+        officer.reads(again, recorded)
+    with api(registry, world["customs"].token) as client:
+        answer = client.post(
+            "/api/enforcement/seizures/import", content=bad, headers={"Content-Type": "text/csv"}
+        )
+        twice = client.post(
+            "/api/enforcement/seizures/import", content=good, headers={"Content-Type": "text/csv"}
+        )
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == [
+        "row 2, seized_on: '2026-13-01' is not a date: write it as YYYY-MM-DD",
+        "row 3, agency: empty; it is required",
+    ]
+    assert twice.status_code == 422
+    assert twice.json()["problems"] == [f"rows 2 (S-3): {recorded}"]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import NotAllowed
+from kiik.errors import place_of
 from kiik.monitoring.adapters.camtrap_reader import read_package
 from kiik.monitoring.adapters.camtrap_writer import FolderWriter
 from kiik.monitoring.adapters.tables import camtrap_observations, camtrap_packages
@@ -57,8 +58,14 @@ def test_an_invalid_package_is_refused_with_its_errors_and_nothing_is_stored(
     with pytest.raises(PackageInvalid) as refused:
         import_package(registry.uow(), researcher, read_package(folder))
     problems = refused.value.problems
-    assert any(p.startswith("observations, row 2, field observationType: constraint-error") for p in problems)
-    assert any("row 3" in p and "foreign-key" in p and "no-such-deployment" in p for p in problems)
+    assert any(
+        p.startswith("observations, row 2, field observationType: 'dinosaur' is not one of animal, human")
+        for p in problems
+    )
+    assert (
+        "observations, row 3, field deploymentID: 'no-such-deployment' is not a deploymentID of the table "
+        "deployments" in problems
+    )
     assert stored(registry, camtrap_packages) == 0 and stored(registry, camtrap_observations) == 0
 
 
@@ -127,6 +134,23 @@ def test_rows_checked_in_a_worker_while_they_are_stored(registry: Registry, tmp_
     )
     with pytest.raises(PackageInvalid) as refused:
         import_package(registry.uow(), researcher, read_package(folder, background=True))
-    pattern = 'constraint "pattern" is "^(image|video|audio)/.*$"'
-    assert refused.value.problems == [f"media, row 2, field fileMediatype: constraint-error: {pattern}"]
+    pattern = "'picture/jpeg' does not match the pattern ^(image|video|audio)/.*$"
+    assert refused.value.problems == [f"media, row 2, field fileMediatype: {pattern}"]
     assert stored(registry, camtrap_packages) == 1 and stored(registry, camtrap_observations) == 9
+
+
+def test_a_rows_own_check_is_placed_at_its_table_and_row(registry: Registry, tmp_path: Path) -> None:
+    make_world(registry)
+    researcher, _ = scientists(registry)
+    folder = write_small_passage(tmp_path / "p")
+    table = folder / "kiik-malfunctions.csv"
+    table.write_text(table.read_text().replace("2025-05-02T12:00:00+00:00", "2025-05-09T12:00:00+00:00"))
+    with pytest.raises(MonitoringError) as refused:
+        import_package(registry.uow(), researcher, read_package(folder))
+    placed = place_of(refused.value.args[0])
+    assert placed is not None and placed[0] == {"table": "kiik-malfunctions", "row": 2}
+    assert str(refused.value).startswith(
+        "kiik-malfunctions, row 2: malfunction of deployment d1: 2025-05-02 00:00:00+00:00 .. "
+        "2025-05-09 12:00:00+00:00 lies outside the deployment"
+    )
+    assert stored(registry, camtrap_packages) == 0

@@ -13,7 +13,7 @@ import pytest
 from kiik.custody.domain.check import CANNOT, NOT_HELD, cannot
 from kiik.custody.domain.state import STATUS_EXPLAINED, Status
 from kiik.directory.domain.people import PersonError, check_password
-from kiik.errors import N_, Wording
+from kiik.errors import N_, Wording, at, place_of
 from kiik.permits.domain.lifecycle import REFUSED, PermitAction, PermitStatus, TransitionRefused, next_status
 from kiik.species.domain.quotas import QuotaBalance, QuotaExceeded
 from kiik.web.i18n import PageText
@@ -91,3 +91,17 @@ def test_dates_in_a_wording_are_written_as_in_english() -> None:
         end=date(2026, 1, 1),
     )
     assert message == "the period starts on 2026-02-01 after it ends on 2026-01-01"
+
+
+def test_a_problem_placed_in_a_file_reads_as_one_line_and_a_page_takes_the_place_apart() -> None:
+    problem = N_("%(value)s is not a number", value="'three'")
+    placed = at(problem, row=4, column="quantity")
+    assert placed == "row 4, quantity: 'three' is not a number"
+    assert place_of(placed) == ({"row": 4, "column": "quantity"}, problem)
+    table = at(problem, table="deployments", row=2, field="latitude")
+    assert table == "deployments, row 2, field latitude: 'three' is not a number"
+    assert place_of(table) == ({"table": "deployments", "row": 2, "field": "latitude"}, problem)
+    assert place_of(problem) is None and place_of("row 4, quantity: x") is None
+    assert PageText("ru").explain(placed) == "строка 4, quantity: &#39;three&#39; — не число"
+    with pytest.raises(KeyError):
+        at(problem, page=3)  # a place kiik does not name

@@ -7,7 +7,6 @@ activity by hour of day as a chart. The same services as `/api/monitoring/census
 
 from __future__ import annotations
 
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,12 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal
-from kiik.errors import Wording
+from kiik.errors import N_, Wording, place_of
 from kiik.http.deps import get_registry
 from kiik.monitoring.adapters.camtrap_reader import read_package
 from kiik.monitoring.adapters.camtrap_writer import unzip_package
 from kiik.monitoring.domain.analysis import AnalysisRequest
-from kiik.monitoring.domain.census_csv import AT_CELL, read_census_csv
+from kiik.monitoring.domain.census_csv import read_census_csv
 from kiik.monitoring.domain.errors import MonitoringError, PackageInvalid
 from kiik.monitoring.services.analysis import detection_rates
 from kiik.monitoring.services.camtrap_import import import_package
@@ -32,42 +31,28 @@ from kiik.monitoring.services.passages import list_packages
 from kiik.web.camtrap_preview import preview_of
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, refusal, visitor
-from kiik.web.i18n import N_
 
 router = APIRouter(include_in_schema=False)
-ROW_AND_COLUMN = re.compile(r"^row (\d+), ([^:]+): (.*)$", re.DOTALL)
-WHERE = re.compile(r"^(\w+)(?:, row (\d+))?(?:, field (\w+))?: (.*)$", re.DOTALL)
 TABLES = ("deployments", "media", "observations")
 
 
 def census_problem(exc: Exception) -> dict[str, object]:
     """A census error as the page shows it: the row and the column, and what is wrong."""
-    worded = exc.args[0] if exc.args else None
-    if isinstance(worded, Wording) and worded.template == AT_CELL.template:
-        return {
-            "row": worded.values["row"],
-            "column": worded.values["column"],
-            "message": worded.values["problem"],
-        }
-    message = str(exc)
-    found = ROW_AND_COLUMN.match(message)
-    if found:
-        return {"row": found.group(1), "column": found.group(2), "message": found.group(3)}
-    return {"row": "", "column": "", "message": worded if isinstance(worded, Wording) else message}
+    worded = exc.args[0] if exc.args else str(exc)
+    place, problem = place_of(worded) or ({}, worded)
+    return {"row": place.get("row", ""), "column": place.get("column", ""), "message": problem}
 
 
-def package_problem(message: str) -> dict[str, str]:
-    """A Camtrap DP problem: the table (or datapackage.json), the row, the field, what is wrong (a
-    message kiik words, `kiik.errors.Wording`, kept whole for the page to explain)."""
-    found = WHERE.match(message)
-    if found and found.group(1) in (*TABLES, "resource"):
-        return {
-            "table": found.group(1),
-            "row": found.group(2) or "",
-            "field": found.group(3) or "",
-            "message": found.group(4),
-        }
-    return {"table": "", "row": "", "field": "", "message": message}
+def package_problem(message: str) -> dict[str, object]:
+    """A Camtrap DP problem: the table (or datapackage.json), the row, the field, and what is wrong
+    (a `kiik.errors.Wording` placed by `kiik.errors.at`, its problem kept whole for the page to explain)."""
+    place, problem = place_of(message) or ({}, message)
+    return {
+        "table": place.get("table", ""),
+        "row": place.get("row", ""),
+        "field": place.get("field", ""),
+        "message": problem,
+    }
 
 
 def _census_chart(trends: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -174,7 +159,8 @@ def _package(
         try:
             root = unzip_package(archive, Path(work) / "package")
         except (zipfile.BadZipFile, ValueError) as exc:
-            raise PackageInvalid([f"the file is not a usable zip of a Camtrap DP package: {exc}"]) from None
+            unusable = N_("the file is not a usable zip of a Camtrap DP package: %(reason)s", reason=str(exc))
+            raise PackageInvalid([unusable]) from None
         source = read_package(root, background=False)
         facts = {
             "id": str(source.descriptor.get("id") or source.descriptor.get("name") or ""),

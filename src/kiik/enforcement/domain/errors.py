@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class EnforcementError(ValueError):
     """A seizure, alert, case, animal or inspection that cannot be recorded as asked; nothing changed."""
@@ -13,13 +15,13 @@ class SeizureInvalid(EnforcementError):
 
     def __init__(self, reference: str, problems: list[str]) -> None:
         super().__init__(f"the seizure {reference!r} cannot be recorded: " + "; ".join(problems))
-        self.problems = problems
+        self.problems = list(problems)
 
 
 class SeizureRowsInvalid(EnforcementError):
     """A seizure file with bad rows: `problems` names each row and field (nothing was stored)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: Sequence[str]) -> None:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         super().__init__(f"the seizure file has {len(problems)} problems, nothing was recorded: {shown}")
-        self.problems = problems
+        self.problems = list(problems)

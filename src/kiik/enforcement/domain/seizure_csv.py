@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date
 
 from kiik.enforcement.domain.seizure import NewSeizure, Route, RouteCountry, Specimen
+from kiik.errors import N_, Wording, at
 
 COLUMNS = (
     "reference",
@@ -63,24 +64,35 @@ def _split(text: str) -> list[str]:
     return [part for part in text.replace(";", " ").split() if part]
 
 
-def read_seizures(text: str) -> tuple[list[tuple[NewSeizure, list[int]]], list[str]]:
-    """The seizures of a CSV file, each with its row numbers, and every problem found (row, column)."""
+def read_seizures(text: str) -> tuple[list[tuple[NewSeizure, list[int]]], list[Wording]]:
+    """The seizures of a CSV file, each with its row numbers, and every problem found, placed at its
+    row and column (`kiik.errors.at`)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = reader.fieldnames or []
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        return [], [
-            f"header: the columns {', '.join(missing)} are missing (the file's columns: {', '.join(COLUMNS)})"
-        ]
+        lacking = N_(
+            "header: the columns %(missing)s are missing (the file's columns: %(columns)s)",
+            missing=", ".join(missing),
+            columns=", ".join(COLUMNS),
+        )
+        return [], [lacking]
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        return [], [f"header: unknown columns {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}"]
-    problems: list[str] = []
+        strange = N_(
+            "header: unknown columns %(unknown)s; the columns are %(columns)s",
+            unknown=", ".join(unknown),
+            columns=", ".join(COLUMNS),
+        )
+        return [], [strange]
+    problems: list[Wording] = []
     found: dict[str, tuple[NewSeizure, list[int]]] = {}
     for number, row in enumerate(reader, start=2):
         cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
         row_problems = [
-            f"row {number}, {name}: empty; it is required" for name in REQUIRED if not cells.get(name)
+            at(N_("empty; it is required"), row=number, column=name)
+            for name in REQUIRED
+            if not cells.get(name)
         ]
         if row_problems:
             problems += row_problems
@@ -95,10 +107,13 @@ def read_seizures(text: str) -> tuple[list[tuple[NewSeizure, list[int]]], list[s
         else:
             first, rows = known
             if replace(first, specimens=()) != replace(seizure, specimens=()):
-                problems.append(
-                    f"row {number}: seizure {seizure.reference} was described differently on row {rows[0]}: "
-                    "rows of one seizure repeat the same incident columns, only the specimen columns differ"
+                differs = N_(
+                    "seizure %(reference)s was described differently on row %(first)s: rows of one "
+                    "seizure repeat the same incident columns, only the specimen columns differ",
+                    reference=seizure.reference,
+                    first=rows[0],
                 )
+                problems.append(at(differs, row=number))
                 continue
             found[seizure.reference] = (
                 replace(first, specimens=first.specimens + seizure.specimens),
@@ -108,7 +123,7 @@ def read_seizures(text: str) -> tuple[list[tuple[NewSeizure, list[int]]], list[s
 
 
 def _number(
-    cells: dict[str, str], name: str, row: int, errors: list[str], kind: type = float
+    cells: dict[str, str], name: str, row: int, errors: list[Wording], kind: type = float
 ) -> float | None:
     text = cells.get(name, "")
     if not text:
@@ -116,16 +131,17 @@ def _number(
     try:
         return kind(text)  # type: ignore[no-any-return]
     except ValueError:
-        errors.append(f"row {row}, {name}: {text!r} is not a number")
+        errors.append(at(N_("%(value)s is not a number", value=repr(text)), row=row, column=name))
         return None
 
 
-def _seizure(cells: dict[str, str], row: int) -> tuple[NewSeizure | None, list[str]]:
-    errors: list[str] = []
+def _seizure(cells: dict[str, str], row: int) -> tuple[NewSeizure | None, list[Wording]]:
+    errors: list[Wording] = []
     try:
         seized_on = date.fromisoformat(cells["seized_on"])
     except ValueError:
-        errors.append(f"row {row}, seized_on: {cells['seized_on']!r} is not a date: write it as YYYY-MM-DD")
+        not_a_date = N_("%(value)s is not a date: write it as YYYY-MM-DD", value=repr(cells["seized_on"]))
+        errors.append(at(not_a_date, row=row, column="seized_on"))
         seized_on = date.min
     quantity = _number(cells, "quantity", row, errors)
     latitude = _number(cells, "latitude", row, errors)

@@ -17,14 +17,14 @@ from kiik.enforcement.services.matching import record_matched
 from kiik.enforcement.services.ports import enforcement_store, species_register
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import N_, NotFound
+from kiik.errors import N_, NotFound, at
 
 
 def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def canonical_codes(seizure: NewSeizure, where: str = "") -> tuple[NewSeizure, list[str]]:
+def canonical_codes(seizure: NewSeizure) -> tuple[NewSeizure, list[str]]:
     """The seizure with each code as the registry files it, and the codes that are not well formed."""
     bad: list[str] = []
     specimens = []
@@ -36,9 +36,8 @@ def canonical_codes(seizure: NewSeizure, where: str = "") -> tuple[NewSeizure, l
             except InvalidIdentifier as exc:
                 bad.append(
                     N_(
-                        "%(where)sspecimens[%(line)s].codes: %(code)s is not a well-formed code "
+                        "specimens[%(line)s].codes: %(code)s is not a well-formed code "
                         "(%(reason)s); type it again or scan it",
-                        where=where,
                         line=n,
                         code=repr(code),
                         reason=str(exc),
@@ -92,18 +91,18 @@ def import_seizures(
         store = enforcement_store(uow)
         ready: list[NewSeizure] = []
         for seizure, rows in parsed:
-            where = f"rows {', '.join(map(str, rows))} ({seizure.reference}): "
-            canonical, bad = canonical_codes(seizure, where)
-            wrong = bad + [where + p for p in problems(canonical, register, _today())]
+            canonical, wrong = canonical_codes(seizure)
+            wrong += problems(canonical, register, _today())
             if store.seizure(canonical.reference) is not None:
-                wrong.append(
-                    where + "a seizure with this reference is recorded already; give it a new reference"
-                )
-            found += wrong
+                wrong.append(N_("a seizure with this reference is recorded already; give it a new reference"))
+            place = {"rows": ", ".join(map(str, rows)), "reference": seizure.reference}
+            found += [at(problem, **place) for problem in wrong]
             if not wrong:
                 ready.append(checked(canonical, register, _today()))
         if not parsed and not found:
-            found.append("the file has no rows: one row per specimen line of each seizure, under the header")
+            found.append(
+                N_("the file has no rows: one row per specimen line of each seizure, under the header")
+            )
         if found:
             raise SeizureRowsInvalid(found)
         for seizure in ready:

@@ -24,7 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kiik.errors import N_, Wording, at
 from kiik.monitoring.adapters import camtrap_extensions
+from kiik.monitoring.adapters.camtrap_problems import DESCRIPTOR, profile_worded, record_of, worded
 from kiik.monitoring.domain.errors import PackageInvalid
 
 SCHEMAS = Path(__file__).parent / "camtrap_dp"
@@ -68,7 +70,7 @@ class CamtrapPackageFiles:
             raise RuntimeError(f"the Camtrap DP check worker failed ({failed}): {err.strip()[-500:]}")
         problems = json.loads(out)
         if problems:
-            raise PackageInvalid(problems)
+            raise PackageInvalid([worded(record) for record in problems])
 
     def abandon(self) -> None:
         """Stop a check still running (the import was refused for another reason)."""
@@ -103,14 +105,14 @@ def read_package(folder: Path, *, background: bool | None = None) -> CamtrapPack
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.is_file():
         raise PackageInvalid(
-            ["datapackage.json: missing (a Camtrap DP package is a folder or zip holding it)"]
+            [at(N_("missing (a Camtrap DP package is a folder or zip holding it)"), table=DESCRIPTOR)]
         )
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageInvalid([f"datapackage.json: not JSON ({exc})"]) from None
+        raise PackageInvalid([at(N_("not JSON (%(reason)s)", reason=str(exc)), table=DESCRIPTOR)]) from None
     if not isinstance(descriptor, dict):
-        raise PackageInvalid(["datapackage.json: must hold a JSON object"])
+        raise PackageInvalid([at(N_("must hold a JSON object"), table=DESCRIPTOR)])
     problems = profile_problems(descriptor)
     problems += _resource_problems(descriptor, folder)
     if problems:
@@ -121,7 +123,7 @@ def read_package(folder: Path, *, background: bool | None = None) -> CamtrapPack
         worker = [sys.executable, "-m", "kiik.monitoring.adapters.camtrap_check", str(folder)]
         checking = subprocess.Popen(worker, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         return CamtrapPackageFiles(folder, descriptor, checking)
-    problems = data_problems(descriptor, folder)
+    problems = [worded(record) for record in data_problems(descriptor, folder)]
     if problems:
         raise PackageInvalid(problems[:MAX_PROBLEMS])
     return CamtrapPackageFiles(folder, descriptor)
@@ -132,7 +134,7 @@ def _table_bytes(descriptor: dict[str, Any], folder: Path) -> int:
     return sum((folder / p).stat().st_size for p in paths)
 
 
-def profile_problems(descriptor: dict[str, Any]) -> list[str]:
+def profile_problems(descriptor: dict[str, Any]) -> list[Wording]:
     """The descriptor checked against the official Camtrap DP profile, offline."""
     from jsonschema import Draft4Validator
     from referencing import Registry, Resource
@@ -143,11 +145,8 @@ def profile_problems(descriptor: dict[str, Any]) -> list[str]:
     validator = Draft4Validator(
         profile, registry=registry.with_resource(PROFILE_URL, Resource(profile, DRAFT4))
     )
-    found = []
-    for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(e.path)):
-        where = "/".join(str(p) for p in error.path) or "(package)"
-        found.append(f"datapackage.json, {where}: {_short(error.message)}")
-    return found
+    errors = sorted(validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.path])
+    return [profile_worded(error) for error in errors]
 
 
 def _retrieve(uri: str) -> Any:
@@ -166,48 +165,40 @@ def _retrieve(uri: str) -> Any:
     raise LookupError(f"kiik validates Camtrap DP offline and has no copy of {uri}")
 
 
-def _short(message: str) -> str:
-    return message if len(message) <= 300 else message[:297] + "..."
-
-
-def _resource_problems(descriptor: dict[str, Any], folder: Path) -> list[str]:
+def _resource_problems(descriptor: dict[str, Any], folder: Path) -> list[Wording]:
     found = []
     resources = [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
     for resource in resources:
         name, path = resource.get("name"), resource.get("path")
         if name in TABLES and not OFFICIAL.match(str(resource.get("schema", ""))):
-            found.append(f"resource {name}: schema must be the official Camtrap DP 1.0 table schema URL")
+            found.append(
+                at(N_("its schema must be the official Camtrap DP 1.0 table schema URL"), table=str(name))
+            )
         if isinstance(path, str) and "path" in resource:
             target = (folder / path).resolve()
             if folder.resolve() not in target.parents or not target.is_file():
-                found.append(f"resource {name}: its file {path!r} is not in the package")
+                found.append(
+                    at(N_("its file %(path)s is not in the package", path=repr(path)), table=str(name))
+                )
     return found
 
 
-def data_problems(descriptor: dict[str, Any], folder: Path) -> list[str]:
-    """Every row of every table checked by frictionless against its table schema."""
+def data_problems(descriptor: dict[str, Any], folder: Path) -> list[dict[str, Any]]:
+    """Every row of every table checked by frictionless against its table schema: each error found
+    as a record of plain values (`camtrap_problems.record_of`, JSON for the worker)."""
     from frictionless import Package, system
 
     local = _localised(descriptor)
-    found = []
+    found: list[dict[str, Any]] = []
     with system.use_context(trusted=True):
         try:
             report = Package(local, basepath=str(folder)).validate(limit_errors=MAX_PROBLEMS)
         except Exception as exc:  # frictionless raises its own exception for a descriptor it cannot use
-            return [f"datapackage.json: {exc}"]
+            return [{"type": "package-error", "table": DESCRIPTOR, "note": str(exc)}]
     for task in report.tasks:
-        for error in task.errors:
-            found.append(_problem(task.name, error))
-    for error in report.errors:
-        found.append(f"datapackage.json: {error.message}")
+        found += [record_of(task.name, error) for error in task.errors]
+    found += [record_of(DESCRIPTOR, error) for error in report.errors]
     return found
-
-
-def _problem(resource: str, error: Any) -> str:
-    row = getattr(error, "row_number", None)
-    field = getattr(error, "field_name", None)
-    where = resource + (f", row {row}" if row else "") + (f", field {field}" if field else "")
-    return f"{where}: {error.type}: {error.note or error.message}"
 
 
 def _localised(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -13,20 +13,12 @@ import csv
 import io
 from datetime import date
 
-from kiik.errors import N_, Wording
+from kiik.errors import N_, at
 from kiik.monitoring.domain.census import CensusSurvey, checked_survey, population_called
 from kiik.monitoring.domain.errors import MonitoringError
 
 REQUIRED = ("survey_year", "season", "source_url")
 POPULATION_COLUMNS = ("total", "ural", "betpakdala", "ustyurt")
-
-
-AT_CELL = N_("row %(row)s, %(column)s: %(problem)s")
-
-
-def at_cell(row: int, column: str, problem: object) -> Wording:
-    """A problem of one cell: `row <n>, <column>: <problem>` (the page shows the three apart)."""
-    return AT_CELL.filled(row=row, column=column, problem=problem)
 
 
 def read_census_csv(text: str) -> list[CensusSurvey]:
@@ -52,7 +44,7 @@ def read_census_csv(text: str) -> list[CensusSurvey]:
 def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
     year = _integer(row, "survey_year", number)
     if year is None:
-        raise MonitoringError(at_cell(number, "survey_year", N_("a year is required")))
+        raise MonitoringError(at(N_("a year is required"), row=number, column="survey_year"))
     found = []
     for column in POPULATION_COLUMNS:
         estimate = _integer(row, column, number)
@@ -73,7 +65,7 @@ def _surveys_of(row: dict[str, str], number: int) -> list[CensusSurvey]:
         try:
             found.append(checked_survey(survey))
         except MonitoringError as exc:
-            raise MonitoringError(at_cell(number, column, exc.args[0])) from None
+            raise MonitoringError(at(exc.args[0], row=number, column=column)) from None
     return found
 
 
@@ -85,7 +77,7 @@ def _integer(row: dict[str, str], column: str, number: int) -> int | None:
         return int(value)
     except ValueError:
         raise MonitoringError(
-            at_cell(number, column, N_("%(value)s is not a whole number", value=repr(value)))
+            at(N_("%(value)s is not a whole number", value=repr(value)), row=number, column=column)
         ) from None
 
 
@@ -97,7 +89,7 @@ def _number(row: dict[str, str], column: str, number: int) -> float | None:
         return float(value)
     except ValueError:
         raise MonitoringError(
-            at_cell(number, column, N_("%(value)s is not a number", value=repr(value)))
+            at(N_("%(value)s is not a number", value=repr(value)), row=number, column=column)
         ) from None
 
 
@@ -109,5 +101,5 @@ def _date(row: dict[str, str], column: str, number: int) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise MonitoringError(
-            at_cell(number, column, N_("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)))
+            at(N_("%(value)s is not a date (YYYY-MM-DD)", value=repr(value)), row=number, column=column)
         ) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class MonitoringError(ValueError):
     """A census, plan, passage or analysis request that cannot be carried out as asked."""
@@ -14,7 +16,7 @@ class PlanExceeded(MonitoringError):
 class PackageInvalid(MonitoringError):
     """A Camtrap DP package that fails validation; `problems` lists each error (nothing is stored)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: Sequence[str]) -> None:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         super().__init__(f"the Camtrap DP package is not valid ({len(problems)} errors): {shown}")
-        self.problems = problems
+        self.problems = list(problems)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiik.errors import N_
 from kiik.monitoring.domain.errors import MonitoringError
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,119}")
@@ -31,15 +32,25 @@ class FencePassage:
 def checked_passage(passage: FencePassage) -> FencePassage:
     if not _ID.fullmatch(passage.location_id):
         raise MonitoringError(
-            f"passage location id {passage.location_id!r}: use letters, digits and . _ : - (at most 120)"
+            N_(
+                "passage location id %(location)s: use letters, digits and . _ : - (at most 120)",
+                location=repr(passage.location_id),
+            )
         )
     for field in ("name", "region", "fence", "border"):
         if not getattr(passage, field).strip():
-            raise MonitoringError(f"passage {passage.location_id}: {field} is required")
+            raise MonitoringError(
+                N_("passage %(location)s: %(field)s is required", location=passage.location_id, field=field)
+            )
     if not -90 <= passage.latitude <= 90 or not -180 <= passage.longitude <= 180:
         raise MonitoringError(
-            f"passage {passage.location_id}: ({passage.latitude}, {passage.longitude}) is not a position "
-            "(latitude -90..90, longitude -180..180)"
+            N_(
+                "passage %(location)s: (%(latitude)s, %(longitude)s) is not a position "
+                "(latitude -90..90, longitude -180..180)",
+                location=passage.location_id,
+                latitude=passage.latitude,
+                longitude=passage.longitude,
+            )
         )
     return passage
 
@@ -57,15 +68,27 @@ class Malfunction:
 def checked_malfunction(
     malfunction: Malfunction, deployment_start: datetime, deployment_end: datetime
 ) -> Malfunction:
-    where = f"malfunction of deployment {malfunction.deployment_id}"
     if malfunction.end <= malfunction.start:
         raise MonitoringError(
-            f"{where}: it must end after it starts ({malfunction.start} .. {malfunction.end})"
+            N_(
+                "malfunction of deployment %(deployment)s: it must end after it starts "
+                "(%(start)s .. %(end)s)",
+                deployment=malfunction.deployment_id,
+                start=malfunction.start,
+                end=malfunction.end,
+            )
         )
     if malfunction.start < deployment_start or malfunction.end > deployment_end:
         raise MonitoringError(
-            f"{where}: {malfunction.start} .. {malfunction.end} lies outside the deployment "
-            f"({deployment_start} .. {deployment_end})"
+            N_(
+                "malfunction of deployment %(deployment)s: %(start)s .. %(end)s lies outside the "
+                "deployment (%(deployment_start)s .. %(deployment_end)s)",
+                deployment=malfunction.deployment_id,
+                start=malfunction.start,
+                end=malfunction.end,
+                deployment_start=deployment_start,
+                deployment_end=deployment_end,
+            )
         )
     return malfunction
 

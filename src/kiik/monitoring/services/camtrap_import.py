@@ -9,13 +9,14 @@ registered, its malfunction intervals lie inside their deployments.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import NotAllowed, Permission, Principal, require
-from kiik.errors import N_
+from kiik.errors import N_, at
 from kiik.monitoring.domain.alerts import Observed, alert_kind, alerts_for
 from kiik.monitoring.domain.camtrap_rows import count_of, direction_of, moment, seconds
 from kiik.monitoring.domain.detections import Sighting, bursts
@@ -103,27 +104,39 @@ def _import(uow: UnitOfWork, principal: Principal, source: PackageSource) -> Pac
 
 def _passages(store: CameraTrapStorePort, source: PackageSource) -> int:
     added = 0
-    for row in source.rows(PASSAGES):
-        passage = checked_passage(
-            FencePassage(
-                location_id=row["locationID"],
-                name=row["passageName"],
-                region=row["region"],
-                fence=row["fence"],
-                border=row["border"],
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-                opened_on=date.fromisoformat(row["openedOn"]) if row.get("openedOn") else None,
+    for number, row in enumerate(source.rows(PASSAGES), start=2):
+        with _placed(PASSAGES, number):
+            passage = checked_passage(
+                FencePassage(
+                    location_id=row["locationID"],
+                    name=row["passageName"],
+                    region=row["region"],
+                    fence=row["fence"],
+                    border=row["border"],
+                    latitude=float(row["latitude"]),
+                    longitude=float(row["longitude"]),
+                    opened_on=date.fromisoformat(row["openedOn"]) if row.get("openedOn") else None,
+                )
             )
-        )
         known = store.passage(passage.location_id)
         if known is None:
             store.add_passage(passage)
             added += 1
         elif known != passage:
             raise MonitoringError(
-                f"{PASSAGES}, locationID {passage.location_id}: a passage with that location is registered "
-                f"already as {known.name} ({known.region}, {known.fence}); the package describes it otherwise"
+                at(
+                    N_(
+                        "a passage with the location %(location)s is registered already as %(name)s "
+                        "(%(region)s, %(fence)s); the package describes it otherwise",
+                        location=passage.location_id,
+                        name=known.name,
+                        region=known.region,
+                        fence=known.fence,
+                    ),
+                    table=PASSAGES,
+                    row=number,
+                    field="locationID",
+                )
             )
     return added
 
@@ -131,7 +144,7 @@ def _passages(store: CameraTrapStorePort, source: PackageSource) -> int:
 def _deployments(source: PackageSource) -> dict[str, tuple[Deployment, list[str]]]:
     fields = source.fields("deployments")
     found = {}
-    for row in source.rows("deployments"):
+    for number, row in enumerate(source.rows("deployments"), start=2):
         deployment = Deployment(
             deployment_id=row["deploymentID"],
             location_id=row.get("locationID") or None,
@@ -141,7 +154,15 @@ def _deployments(source: PackageSource) -> dict[str, tuple[Deployment, list[str]
         )
         if deployment.end <= deployment.start:
             raise MonitoringError(
-                f"deployments, {deployment.deployment_id}: deploymentEnd is not after deploymentStart"
+                at(
+                    N_(
+                        "deployment %(deployment)s: deploymentEnd is not after deploymentStart",
+                        deployment=deployment.deployment_id,
+                    ),
+                    table="deployments",
+                    row=number,
+                    field="deploymentEnd",
+                )
             )
         found[deployment.deployment_id] = (deployment, [row.get(f, "") for f in fields])
     return found
@@ -157,11 +178,18 @@ def _malfunctions(source: PackageSource, deployments: dict[str, Deployment]) -> 
             moment(row["malfunctionEnd"]),
             row.get("reason", ""),
         )
-        try:
+        with _placed(MALFUNCTIONS, number):
             found.append(checked_malfunction(malfunction, deployment.start, deployment.end))
-        except MonitoringError as exc:
-            raise MonitoringError(f"{MALFUNCTIONS}, row {number}: {exc}") from None
     return found
+
+
+@contextmanager
+def _placed(table: str, number: int) -> Iterator[None]:
+    """A row's own check, its refusal placed at the table's row (`table, row n: ...`)."""
+    try:
+        yield
+    except MonitoringError as exc:
+        raise MonitoringError(at(exc.args[0], table=table, row=number)) from None
 
 
 def _media_rows(source: PackageSource, pks: dict[str, int]) -> Iterator[tuple[str, int, str, list[str]]]:
