@@ -48,6 +48,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
 
     app.include_router(list_pages.router)
     app.include_router(figure_lists.router)
+    # The enforcement reviewer's work: leak alerts, seizure drafts, cases (docs/web.md).
+    from kiik.web import case_pages, review_pages
+
+    app.include_router(review_pages.router)
+    app.include_router(case_pages.router)
     app.include_router(harvest_pages.router)
     from kiik.web import (
         desk_monitoring_pages,
