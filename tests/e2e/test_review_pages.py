@@ -34,11 +34,18 @@ def _reviewable(registry: Registry) -> dict[str, Any]:
     inspection (a never issued code at a pharmacy); the people who work on them."""
     ew = enforcement_world(registry)
     world = ew.world
-    record_seizure(registry.uow(), world["customs"].principal, horn_seizure("REV-1", [ew.season.trader_horns[0]], 1))
+    record_seizure(
+        registry.uow(), world["customs"].principal, horn_seizure("REV-1", [ew.season.trader_horns[0]], 1)
+    )
     scan = MarketScan("Pharmacy 12", SAIGA, "HOR", date(2026, 10, 2), NEVER_ISSUED)
     draft = inspect_market(registry.uow(), world["inspector"].principal, scan)["seizure"]
     [alert] = list_alerts(registry.uow(), world["ministry"].principal)
-    for org, username in (("inspector", "nurlan"), ("trader", "aliya"), ("warehouse", "bolat"), ("customs", "dana")):
+    for org, username in (
+        ("inspector", "nurlan"),
+        ("trader", "aliya"),
+        ("warehouse", "bolat"),
+        ("customs", "dana"),
+    ):
         person(registry, org, username)
     return {"alert": alert["id"], "draft": draft}
 
@@ -85,7 +92,9 @@ def test_a_reviewer_moves_a_leak_alert_from_the_list_to_its_page_and_back(
         assert _offered(page.text) == ["explained", "confirmed_leak"]
         silent = reviewer.post(f"{address}/review", {"status": "confirmed_leak", "note": "  "})
         assert silent.status_code == 400
-        needs_note = N_("alert %(alert)s: say in a note why the leak is confirmed leak (what the review found)")
+        needs_note = N_(
+            "alert %(alert)s: say in a note why the leak is confirmed leak (what the review found)"
+        )
         reviewer.reads(silent, needs_note.filled(alert=alert))
         assert 'aria-describedby="note-error"' in silent.text
         confirmed = reviewer.post(f"{address}/review", {"status": "confirmed_leak", "note": "sold twice"})
@@ -117,7 +126,10 @@ def test_a_reviewer_confirms_a_seizure_draft(registry: Registry, language: str) 
         assert again.status_code == 400
         reviewer.reads(
             again,
-            N_("seizure %(reference)s is recorded already: only a draft is confirmed", reference=made["draft"]),
+            N_(
+                "seizure %(reference)s is recorded already: only a draft is confirmed",
+                reference=made["draft"],
+            ),
         )
 
 
@@ -130,8 +142,15 @@ def test_a_case_is_opened_from_a_seizure_and_its_outcome_recorded(registry: Regi
         assert 'href="/cases/new?seizure=REV-1"' in seizure
         form = officer.client.get("/cases/new?seizure=REV-1").text
         assert ">REV-1</textarea>" in form
-        case = {"number": "339-2026-77", "part": "2", "offence_on": "2026-10-01", "suspects": "2",
-                "nationalities": "kz, cn", "seizures": "REV-1", "outcome": "under investigation"}
+        case = {
+            "number": "339-2026-77",
+            "part": "2",
+            "offence_on": "2026-10-01",
+            "suspects": "2",
+            "nationalities": "kz, cn",
+            "seizures": "REV-1",
+            "outcome": "under investigation",
+        }
         unreadable = officer.post("/cases/new", {**case, "offence_on": "1 October"})
         assert unreadable.status_code == 400 and _error(unreadable, "offence_on")
         future = officer.post("/cases/new", {**case, "offence_on": "2099-01-01"})
@@ -140,7 +159,10 @@ def test_a_case_is_opened_from_a_seizure_and_its_outcome_recorded(registry: Regi
         missing = officer.post("/cases/new", {**case, "seizures": "REV-404"})
         officer.reads(
             missing,
-            N_("seizures: no seizure %(reference)s; record it first or check the reference", reference="'REV-404'"),
+            N_(
+                "seizures: no seizure %(reference)s; record it first or check the reference",
+                reference="'REV-404'",
+            ),
         )
         opened = officer.post("/cases/new", case)
         assert opened.status_code == 303 and opened.headers["location"] == "/cases/339-2026-77?done=opened"
@@ -153,8 +175,10 @@ def test_a_case_is_opened_from_a_seizure_and_its_outcome_recorded(registry: Regi
         taken = officer.post("/cases/new", case)
         officer.reads(
             taken,
-            N_("case %(number)s is recorded already: add to it, or give a new case its own number",
-               number="339-2026-77"),
+            N_(
+                "case %(number)s is recorded already: add to it, or give a new case its own number",
+                number="339-2026-77",
+            ),
         )
         wrong = officer.post("/cases/339-2026-77/outcome", {"outcome": "forgiven"})
         assert wrong.status_code == 400 and 'aria-describedby="outcome-error"' in wrong.text
@@ -176,7 +200,11 @@ def test_the_holder_reads_its_own_alert_and_others_are_refused(registry: Registr
     with holder.client:
         page = holder.client.get(address)
         assert page.status_code == 200 and 'id="alert-concerns"' in page.text
-        assert "REV-1" not in page.text and 'id="review"' not in page.text and "<form method=\"post\" action=\"/alerts" not in page.text
+        assert (
+            "REV-1" not in page.text
+            and 'id="review"' not in page.text
+            and '<form method="post" action="/alerts' not in page.text
+        )
         assert holder.post(f"{address}/review", {"status": "investigating"}).status_code == 403
         assert holder.client.get("/lists/leak-alerts").status_code == 403
     other_holder = Person(registry, "bolat", "kk")

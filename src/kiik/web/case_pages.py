@@ -76,7 +76,9 @@ def cases_list(request: Request, principal: Visitor) -> Response:
     return show(request, listing, rows)
 
 
-def _case_page(request: Request, principal: Principal, number: str, status: int = 200, **extra: Any) -> Response:
+def _case_page(
+    request: Request, principal: Principal, number: str, status: int = 200, **extra: Any
+) -> Response:
     try:
         case = show_case(get_registry(request).uow(), principal, number)
     except NotFound as exc:
@@ -114,10 +116,14 @@ def _read(form: dict[str, str], errors: dict[str, str], text: PageText) -> NewCa
         errors["offence_on"] = text.gettext("Give the day of the offence, e.g. 2026-05-10.")
     suspects_text = form.get("suspects", "").strip() or "0"
     if not suspects_text.isdigit():
-        errors["suspects"] = text.gettext("Give the number of suspects as a whole number (0 when none is known).")
+        errors["suspects"] = text.gettext(
+            "Give the number of suspects as a whole number (0 when none is known)."
+        )
     if errors:
         return None
-    nationalities = tuple(n.strip().upper() for n in form.get("nationalities", "").replace(";", ",").split(",") if n.strip())
+    nationalities = tuple(
+        n.strip().upper() for n in form.get("nationalities", "").replace(";", ",").split(",") if n.strip()
+    )
     seizures = tuple(r.strip() for r in form.get("seizures", "").splitlines() if r.strip())
     return NewCase(
         form.get("number", ""),
@@ -167,7 +173,9 @@ def case_view(request: Request, principal: Visitor, number: str) -> Response:
 @form_handler(Permission.CASES_MANAGE)
 async def outcome(request: Request, principal: Principal, form: dict[str, str], number: str) -> Response:
     try:
-        await run_in_threadpool(record_outcome, get_registry(request).uow(), principal, number, form.get("outcome", ""))
+        await run_in_threadpool(
+            record_outcome, get_registry(request).uow(), principal, number, form.get("outcome", "")
+        )
     except NotFound as exc:
         return render(request, "error.html", {"message": explained(request, exc)}, 404)
     except EnforcementError as exc:

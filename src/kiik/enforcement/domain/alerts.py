@@ -34,7 +34,11 @@ def next_status(alert_id: int, current: str, wanted: str, note: str | None) -> s
     """`wanted` when the review may go there from `current`, else EnforcementError saying where it may."""
     if wanted not in STATUSES:
         raise EnforcementError(
-            N_("status %(wanted)s is not one of %(statuses)s", wanted=repr(wanted), statuses=", ".join(STATUSES))
+            N_(
+                "status %(wanted)s is not one of %(statuses)s",
+                wanted=repr(wanted),
+                statuses=", ".join(STATUSES),
+            )
         )
     allowed = allowed_next(current)
     if wanted not in allowed:

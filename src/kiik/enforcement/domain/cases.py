@@ -57,7 +57,9 @@ def check_case(case: NewCase, today: date) -> None:
 
 
 def unknown_outcome(outcome: str) -> str:
-    return N_("outcome: %(outcome)s is not one of %(outcomes)s", outcome=repr(outcome), outcomes=", ".join(OUTCOMES))
+    return N_(
+        "outcome: %(outcome)s is not one of %(outcomes)s", outcome=repr(outcome), outcomes=", ".join(OUTCOMES)
+    )
 
 
 def penalty_estimate(offence_on: date) -> dict[str, object]:

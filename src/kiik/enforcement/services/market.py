@@ -150,7 +150,10 @@ def confirm_seizure(uow: UnitOfWork, principal: Principal, reference: str) -> di
             raise NotFound(f"no seizure {reference!r}: check the reference")
         if row["status"] != "draft":
             raise EnforcementError(
-                N_("seizure %(reference)s is recorded already: only a draft is confirmed", reference=reference)
+                N_(
+                    "seizure %(reference)s is recorded already: only a draft is confirmed",
+                    reference=reference,
+                )
             )
         codes = store.codes(row["id"])
         specimens = store.specimens([row["id"]])
