@@ -220,13 +220,7 @@ def test_the_review_pages_in_chromium(registry: Registry, browser: Any) -> None:
     made = _reviewable(registry)
     with served(create_app(registry)) as base:
         for size, viewport in (("phone", PHONE_360), ("desktop", DESKTOP)):
-            context = browser.new_context(viewport=viewport, locale="kk", bypass_csp=True)
-            page = context.new_page()
-            page.goto(base + "/")
-            page.fill("#username", "nurlan")
-            page.fill("#password", PASSWORD)
-            with page.expect_navigation():
-                page.click("form:has(input[name=password]) button[type=submit]")
+            page = _logged_in(browser, base, "nurlan", viewport)
             page.goto(base + "/lists/flags")
             with page.expect_navigation():
                 page.click(f'a[href="/alerts/{made["alert"]}"] >> nth=0')
@@ -260,7 +254,22 @@ def test_the_review_pages_in_chromium(registry: Registry, browser: Any) -> None:
             _looked_at(page, "cases", size)
             page.goto(base + "/cases/new?seizure=REV-1")
             _looked_at(page, "case-new", size)
-            context.close()
+            page.context.close()
+            holder = _logged_in(browser, base, "aliya", viewport)
+            holder.goto(base + f"/alerts/{made['alert']}")
+            assert holder.locator("#alert-concerns").count() == 1 and holder.locator("#review").count() == 0
+            _looked_at(holder, "alert-holder", size)
+            holder.context.close()
+
+
+def _logged_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
+    page = browser.new_context(viewport=viewport, locale="kk", bypass_csp=True).new_page()
+    page.goto(base + "/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form:has(input[name=password]) button[type=submit]")
+    return page
 
 
 def _looked_at(page: Any, name: str, size: str) -> None:

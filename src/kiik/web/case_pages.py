@@ -86,6 +86,7 @@ def _case_page(
     context = {
         "case": case,
         "offence_on": date.fromisoformat(case["offenceOn"]),
+        "seizures": [s | {"day": date.fromisoformat(s["seizedOn"])} for s in case["seizures"]],
         "penalty": case["penaltyEstimate"],
         "outcomes": words.CASE_OUTCOME,
         "manages": principal.may(Permission.CASES_MANAGE),
