@@ -51,6 +51,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(trade_lists.router)  # legal trade and its proceeds
     app.include_router(passage_alerts.router)
     app.include_router(proceeds_pages.router)
+    # The enforcement reviewer's work: leak alerts, seizure drafts, cases (docs/web.md).
+    from kiik.web import case_pages, review_pages
+
+    app.include_router(review_pages.router)
+    app.include_router(case_pages.router)
     app.include_router(harvest_pages.router)
     from kiik.web import (
         desk_monitoring_pages,

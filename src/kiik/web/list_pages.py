@@ -5,6 +5,7 @@ seizures; fence passages with their detections; flags awaiting review. Each page
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -137,6 +138,7 @@ def _leak_rows(principal: Principal, request: Request, statuses: tuple[str, ...]
         rows.append(
             {
                 "id": alert["id"],
+                "href": f"/alerts/{alert['id']}",
                 "seizure": alert.get("seizure", "—"),
                 "holder": alert.get("holder") or "—",
                 "region": alert.get("region") or "—",
@@ -149,7 +151,7 @@ def _leak_rows(principal: Principal, request: Request, statuses: tuple[str, ...]
 
 
 LEAK_COLUMNS = [
-    Column(N_("alert"), "id"),
+    Column(N_("alert"), "id", link="href"),
     Column(N_("seizure"), "seizure"),
     Column(N_("last legal holder"), "holder"),
     Column(N_("region"), "region"),
@@ -267,6 +269,7 @@ def flag_list(request: Request, principal: Visitor) -> Response:
             {
                 "kind": N_("seizure draft"),
                 "what": s["reference"],
+                "href": f"/seizures/view/{quote(s['reference'], safe='')}",
                 "status": s["status"],
                 "opened": s["seizedOn"],
                 "holder": "—",
@@ -277,7 +280,7 @@ def flag_list(request: Request, principal: Visitor) -> Response:
         ]
     columns = [
         Column(N_("kind"), "kind", words={}),
-        Column(N_("what"), "what"),
+        Column(N_("what"), "what", link="href"),
         Column(N_("last legal holder"), "holder"),
         Column(N_("where"), "region"),
         Column(N_("status"), "status", words={**words.LEAK_STATUS, **words.SEIZURE_STATUS}),

@@ -50,6 +50,7 @@ class Listing:
     pages: int = 1
     page_error: bool = False
     note: str | None = None  # msgid under the title
+    action: tuple[str, str] | None = None  # (address, msgid): a link to the list's form, e.g. open a case
 
     @property
     def problems(self) -> bool:

@@ -50,6 +50,9 @@ MENU = (
     Entry("/customs/arrivals", N_("Arrivals"), Permission.PERMITS_ENDORSE),
     Entry("/scan", N_("Scan a code"), Permission.ITEMS_READ, ENFORCERS | PARTNER),
     Entry("/seizures/new", N_("Record a seizure"), Permission.SEIZURES_RECORD, ENFORCERS),
+    # The reviewer's work: leak alerts and seizure drafts to review, cases (kiik.web.review_pages).
+    Entry("/lists/flags", N_("Flags to review"), Permission.LEAK_ALERTS_REVIEW),
+    Entry("/cases", N_("Cases"), Permission.CASES_MANAGE),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),
     Entry("/people", N_("People"), Permission.PEOPLE_MANAGE),
     Entry("/organisations", N_("Organisations"), Permission.ORGANISATIONS_MANAGE),

@@ -62,6 +62,16 @@ LEAK_STATUS = {
 
 SEIZURE_STATUS = {"draft": N_("draft to confirm"), "recorded": N_("recorded")}
 
+# A case's outcome (kiik.enforcement.domain.cases.OUTCOMES).
+CASE_OUTCOME = {
+    "under investigation": N_("under investigation"),
+    "sent to court": N_("sent to court"),
+    "convicted": N_("convicted"),
+    "acquitted": N_("acquitted"),
+    "dismissed": N_("dismissed"),
+    "plea agreement": N_("plea agreement"),
+}
+
 # What a permit's verification says of it (kiik.permits.services.verification.VERDICTS, and the page's own).
 PERMIT_VERDICT = {
     "valid": N_("valid"),

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from kiik.enforcement.domain.errors import EnforcementError
+from kiik.enforcement.domain.errors import CaseInvalid, EnforcementError
+from kiik.errors import N_
 from kiik.species.domain.penalties import PenaltyEstimate, UnknownMci, estimate
 from kiik.species.domain.seed import ARTICLE_339
 
@@ -36,19 +37,29 @@ class NewCase:
 def check_case(case: NewCase, today: date) -> None:
     found: list[str] = []
     if not case.number.strip():
-        found.append("number: give the case number of the investigating agency")
+        found.append(N_("number: give the case number of the investigating agency"))
     if case.article_part not in ARTICLE_PARTS:
         found.append(
-            f"articlePart: {case.article_part!r} is not a part of Article 339 ({', '.join(ARTICLE_PARTS)})"
+            N_(
+                "articlePart: %(part)s is not a part of Article 339 (%(parts)s)",
+                part=repr(case.article_part),
+                parts=", ".join(ARTICLE_PARTS),
+            )
         )
     if case.offence_on > today:
-        found.append(f"offenceOn: {case.offence_on} is in the future")
+        found.append(N_("offenceOn: %(day)s is in the future", day=case.offence_on))
     if case.suspects < 0:
-        found.append("suspects: the number of suspects cannot be negative")
+        found.append(N_("suspects: the number of suspects cannot be negative"))
     if case.outcome not in OUTCOMES:
-        found.append(f"outcome: {case.outcome!r} is not one of {', '.join(OUTCOMES)}")
+        found.append(unknown_outcome(case.outcome))
     if found:
-        raise EnforcementError(f"the case {case.number!r} cannot be recorded: " + "; ".join(found))
+        raise CaseInvalid(case.number, found)
+
+
+def unknown_outcome(outcome: str) -> str:
+    return N_(
+        "outcome: %(outcome)s is not one of %(outcomes)s", outcome=repr(outcome), outcomes=", ".join(OUTCOMES)
+    )
 
 
 def penalty_estimate(offence_on: date) -> dict[str, object]:

@@ -18,6 +18,14 @@ class SeizureInvalid(EnforcementError):
         self.problems = list(problems)
 
 
+class CaseInvalid(EnforcementError):
+    """A case that cannot be opened: `problems` names each field and what is wrong (Wordings)."""
+
+    def __init__(self, number: str, problems: list[str]) -> None:
+        super().__init__(f"the case {number!r} cannot be recorded: " + "; ".join(problems))
+        self.problems = problems
+
+
 class SeizureRowsInvalid(EnforcementError):
     """A seizure file with bad rows: `problems` names each row and field (nothing was stored)."""
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.enforcement.domain.cases import OUTCOMES, NewCase, check_case, penalty_estimate
+from kiik.enforcement.domain.cases import OUTCOMES, NewCase, check_case, penalty_estimate, unknown_outcome
 from kiik.enforcement.domain.errors import EnforcementError
 from kiik.enforcement.services.ports import enforcement_store
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 
 
 def open_case(uow: UnitOfWork, principal: Principal, case: NewCase) -> dict[str, Any]:
@@ -21,14 +21,20 @@ def open_case(uow: UnitOfWork, principal: Principal, case: NewCase) -> dict[str,
         store = enforcement_store(uow)
         if store.case(case.number.strip()) is not None:
             raise EnforcementError(
-                f"case {case.number} is recorded already: add to it, or give a new case its own number"
+                N_(
+                    "case %(number)s is recorded already: add to it, or give a new case its own number",
+                    number=case.number,
+                )
             )
         ids = []
         for reference in dict.fromkeys(case.seizures):
             seizure = store.seizure(reference)
             if seizure is None:
                 raise EnforcementError(
-                    f"seizures: no seizure {reference!r}; record it first or check the reference"
+                    N_(
+                        "seizures: no seizure %(reference)s; record it first or check the reference",
+                        reference=repr(reference),
+                    )
                 )
             ids.append(seizure["id"])
         store.add_case(
@@ -74,7 +80,7 @@ def list_cases(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
 def record_outcome(uow: UnitOfWork, principal: Principal, number: str, outcome: str) -> dict[str, Any]:
     require(principal, Permission.CASES_MANAGE)
     if outcome not in OUTCOMES:
-        raise EnforcementError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise EnforcementError(unknown_outcome(outcome))
     with uow:
         store = enforcement_store(uow)
         case = store.case(number)

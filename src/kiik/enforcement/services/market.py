@@ -21,7 +21,7 @@ from kiik.enforcement.services.matching import act_on, noon, record_matched, sei
 from kiik.enforcement.services.ports import enforcement_store, registry_lookup, species_register
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.species.domain.species import RuleKind
 
 BANNED = "banned"
@@ -149,7 +149,12 @@ def confirm_seizure(uow: UnitOfWork, principal: Principal, reference: str) -> di
         if row is None:
             raise NotFound(f"no seizure {reference!r}: check the reference")
         if row["status"] != "draft":
-            raise EnforcementError(f"seizure {reference} is recorded already: only a draft is confirmed")
+            raise EnforcementError(
+                N_(
+                    "seizure %(reference)s is recorded already: only a draft is confirmed",
+                    reference=reference,
+                )
+            )
         codes = store.codes(row["id"])
         specimens = store.specimens([row["id"]])
         lines = []
