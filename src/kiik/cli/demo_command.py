@@ -143,10 +143,12 @@ def _enforcement(found) -> None:  # type: ignore[no-untyped-def]
         f"({found.forged_seizure}); case {found.case}"
     )
     console.print(
-        f"  the seizure and which horns leaked: {api}/seizures/{found.interception}", soft_wrap=True
+        f"  the seizure and which horns leaked: {BASE_URL}/seizures/view/{found.interception}", soft_wrap=True
     )
-    console.print(f"  the alert's review: {api}/alerts/{found.alert}", soft_wrap=True)
-    console.print(f"  the tortoise case and its penalty estimate: {api}/cases/{found.case}", soft_wrap=True)
+    console.print(f"  the alert's review: {BASE_URL}/alerts/{found.alert}", soft_wrap=True)
+    console.print(
+        f"  the tortoise case and its penalty estimate: {BASE_URL}/cases/{found.case}", soft_wrap=True
+    )
     console.print(f"  released where: {api}/releases", soft_wrap=True)
     console.print(
         f"  the year's illegal trade report: {api}/illegal-trade-report?year=2026&format=xlsx", soft_wrap=True
