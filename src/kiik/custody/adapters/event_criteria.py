@@ -87,7 +87,7 @@ def _identifier_condition(match: IdentifierMatch) -> ColumnElement[bool]:
     return events.c.id.in_(matching)
 
 
-def conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+def conditions_of(criteria: Criteria) -> list[ColumnElement[bool]]:
     """The WHERE conditions of `criteria` (an empty list matches every event)."""
     found: list[ColumnElement[bool] | None] = [
         _in(events.c.event_type, criteria.event_types),

@@ -25,7 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from kiik.custody.adapters.event_criteria import ORDER_COLUMNS, Criteria, conditions, is_erroneous
+from kiik.custody.adapters.event_criteria import ORDER_COLUMNS, Criteria, conditions_of, is_erroneous
 from kiik.custody.adapters.tables import (
     delivery_order,
     event_identifiers,
@@ -165,7 +165,7 @@ class EventQueryStore:
         # In delivery order, only numbered events, with their numbers (see number_new_events).
         delivery = criteria.order_by == DELIVERY_ORDER
         source = events.join(delivery_order, delivery_order.c.event_pk == events.c.id) if delivery else events
-        conditions = conditions(criteria)
+        conditions = conditions_of(criteria)
         if after is not None:
             value, pk = after
             if criteria.descending:
