@@ -55,11 +55,8 @@ from kiik.custody.adapters.webhooks import HttpWebhookSender  # noqa: E402
 from kiik.custody.services.capture import capture_events  # noqa: E402
 from kiik.custody.services.named_queries import create_query  # noqa: E402
 from kiik.custody.services.queries import query_events  # noqa: E402
-from kiik.custody.services.subscriptions import (  # noqa: E402
-    SubscriptionRequest,
-    create_subscription,
-    deliver_subscriptions,
-)
+from kiik.custody.services.subscription_delivery import deliver_subscriptions  # noqa: E402
+from kiik.custody.services.subscriptions import SubscriptionRequest, create_subscription  # noqa: E402
 from kiik.db.engine import make_engine  # noqa: E402
 from kiik.directory.domain.permissions import OrgKind  # noqa: E402
 from kiik.directory.services.auth import add_organisation, add_site, authenticate, create_token  # noqa: E402

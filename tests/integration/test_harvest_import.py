@@ -227,3 +227,35 @@ def test_problems_beyond_the_reported_limit_are_counted(registry: Registry, worl
         "harvest.female_horn",
     ]
     assert "3 more problems" in outcome.errors[0].message
+
+
+def test_argali_taken_without_its_hunting_permit_is_refused_in_the_readers_language(
+    registry: Registry, world: Any
+) -> None:
+    # A harvest authorisation for argali: the sheet goes through, but legal trade's taking rule wants
+    # the hunting permit, which a field sheet cannot name. Its refusal reaches the page as a Wording.
+    from datetime import date
+
+    from kiik.harvest.services.authorisations import AuthoriseHarvest, authorise_harvest
+    from kiik.web.i18n import PageText
+    from tests.support.harvest import ministry
+
+    command = AuthoriseHarvest(
+        "harvester", "Ural", date(2025, 8, 1), date(2025, 10, 31), 10, number="KZ-2025-URL-077",
+        species="Ovis ammon",
+    )  # fmt: skip
+    authorise_harvest(registry.uow(), ministry(world), command)
+    outcome = run(
+        registry, world["harvester"], sheet(row("URL-T1-0101", "3001", authorisation="KZ-2025-URL-077"))
+    )
+    assert outcome.status == "rejected" and counts(registry) == (0, 0, 0, 0)
+    [problem] = [e for e in outcome.errors if e.rule == "trade.take_permit_required"]
+    assert problem.message == (
+        "Ovis ammon is taken only under a hunting permit: give its number in ILMD kiik:takePermit"
+    )
+    assert str(PageText("kk").explain(problem.message)) == (
+        "Ovis ammon тек аң аулауға рұқсат бойынша алынады: "
+        "оның нөмірін ILMD kiik:takePermit өрісінде көрсетіңіз"
+    )
+    russian = str(PageText("ru").explain(problem.message))
+    assert russian.startswith("Ovis ammon добывают только по разрешению на охоту")

@@ -25,7 +25,7 @@ from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.custody.adapters.tables import events
 from kiik.custody.services.capture import CaptureOutcome, capture_events
-from kiik.custody.services.subscriptions import deliver_subscriptions
+from kiik.custody.services.subscription_delivery import deliver_subscriptions
 from kiik.epcis.adapters.capture_source import open_capture_document
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.event_hash import event_hash_id

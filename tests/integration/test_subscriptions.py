@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.custody.adapters.webhooks import HttpWebhookSender
-from kiik.custody.services.subscriptions import deliver_subscriptions
+from kiik.custody.services.subscription_delivery import deliver_subscriptions
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.event_hash import event_hash_id
 from kiik.epcis.domain.webhook_destinations import AllowList

@@ -13,7 +13,7 @@ import typer
 from kiik.bootstrap.registry import Registry
 from kiik.cli.common import DbOption, console, fail, registry_for
 from kiik.custody.adapters.webhooks import HttpWebhookSender
-from kiik.custody.services.subscriptions import deliver_subscriptions
+from kiik.custody.services.subscription_delivery import deliver_subscriptions
 from kiik.epcis.domain.webhook_destinations import AllowList
 
 subscriptions = typer.Typer(help="Query subscriptions of the EPCIS binding (webhooks).", no_args_is_help=True)

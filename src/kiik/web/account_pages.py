@@ -17,7 +17,7 @@ from kiik.directory.domain.permissions import Principal
 from kiik.directory.services.people import change_own_password, enrol_second_factor, may_use_second_factor
 from kiik.errors import N_
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import explained
 from kiik.web.rendering import render
 
@@ -43,12 +43,8 @@ def account(request: Request, principal: Visitor) -> Response:
 
 
 @router.post("/account/password")
-async def change_password(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, None)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(None)
+async def change_password(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     try:
         if form.get("new_password", "") != form.get("repeat_password", ""):
             raise PersonError(N_("the two new passwords differ: type the same one twice"))
@@ -67,12 +63,8 @@ async def change_password(request: Request) -> Response:
 
 
 @router.post("/account/second-factor")
-async def add_second_factor(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, None)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(None)
+async def add_second_factor(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     try:
         await run_in_threadpool(
             enrol_second_factor,

@@ -23,7 +23,7 @@ from kiik.partners.services.imports import RecordArrival, record_arrival
 from kiik.permits.domain.lifecycle import PermitError, parse_number
 from kiik.permits.services.endorsement import EndorseExport, endorse_export
 from kiik.permits.services.ports import PermitRefused
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
 from kiik.web.scanning import render_scan, typed_codes
 
@@ -60,12 +60,8 @@ def arrival_page(request: Request, principal: Visitor) -> Response:
     return _page(request, "arrival", {})
 
 
-async def _common(request: Request, kind: str) -> tuple[Principal | None, Response | None, dict[str, Any]]:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return principal, refused, {}
-    assert principal is not None
-    form = await form_of(request)
+async def _common(request: Request, principal: Principal, form: dict[str, str]) -> dict[str, Any]:
+    """What both forms send: the permit's number and the codes scanned, each code's verdict."""
     text = PageText(language_of(request))
     errors: dict[str, str] = {}
     codes = typed_codes(form.get("codes", ""))
@@ -80,11 +76,7 @@ async def _common(request: Request, kind: str) -> tuple[Principal | None, Respon
     checks = await run_in_threadpool(
         check_codes, get_registry(request).uow(), principal, codes, "look", parse_scanned
     )
-    return (
-        principal,
-        None,
-        {"form": form, "errors": errors, "codes": codes, "number": number, "checks": checks},
-    )
+    return {"form": form, "errors": errors, "codes": codes, "number": number, "checks": checks}
 
 
 def _refused(request: Request, kind: str, state: dict[str, Any], exc: Exception) -> Response:
@@ -111,10 +103,9 @@ def _refused(request: Request, kind: str, state: dict[str, Any], exc: Exception)
 
 
 @router.post("/customs/endorse", response_class=HTMLResponse)
-async def endorse(request: Request) -> Response:
-    principal, refused, state = await _common(request, "endorse")
-    if refused is not None:
-        return refused
+@form_handler(NEEDED)
+async def endorse(request: Request, principal: Principal, form: dict[str, str]) -> Response:
+    state = await _common(request, principal, form)
     if state["errors"] or state["form"].get("action") == "check":
         return _page(
             request,
@@ -124,7 +115,7 @@ async def endorse(request: Request) -> Response:
             errors=state["errors"],
             checks=state["checks"],
         )
-    form, registry = state["form"], get_registry(request)
+    registry = get_registry(request)
     command = EndorseExport(
         state["number"],
         state["codes"],
@@ -148,10 +139,9 @@ async def endorse(request: Request) -> Response:
 
 
 @router.post("/customs/arrivals", response_class=HTMLResponse)
-async def arrival(request: Request) -> Response:
-    principal, refused, state = await _common(request, "arrival")
-    if refused is not None:
-        return refused
+@form_handler(NEEDED)
+async def arrival(request: Request, principal: Principal, form: dict[str, str]) -> Response:
+    state = await _common(request, principal, form)
     if state["errors"]:
         return _page(request, "arrival", state["form"], 400, errors=state["errors"], checks=state["checks"])
     command = RecordArrival(state["number"], state["codes"])

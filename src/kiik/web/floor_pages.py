@@ -19,7 +19,7 @@ from kiik.epcis.adapters.barcodes import parse_scanned
 from kiik.epcis.adapters.reader import validate_event
 from kiik.errors import QueryError
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import explained
 from kiik.web.rendering import render
 from kiik.web.scanning import errors_by_code, render_scan, summary, typed_codes
@@ -64,13 +64,9 @@ def move_page(request: Request, principal: Visitor, kind: str = "receive") -> Re
 
 
 @router.post("/floor/check", response_class=HTMLResponse)
-async def check(request: Request) -> Response:
+@form_handler(Permission.ITEMS_READ)
+async def check(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     """The verdict list of the codes typed so far (the page's script asks after each scan)."""
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.ITEMS_READ)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
     purpose = form.get("purpose", "look")
     try:
         checks = await run_in_threadpool(
@@ -87,12 +83,8 @@ async def check(request: Request) -> Response:
 
 
 @router.post("/floor/move", response_class=HTMLResponse)
-async def move(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.EVENTS_CAPTURE)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(Permission.EVENTS_CAPTURE)
+async def move(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     registry = get_registry(request)
     kind = form.get("kind") if form.get("kind") in KINDS else "receive"
     codes = typed_codes(form.get("codes", ""))

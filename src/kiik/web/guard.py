@@ -44,9 +44,12 @@ async def form_of(request: Request) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
-async def posted(request: Request, permission: Permission) -> tuple[Principal, dict[str, str]] | Response:
-    """A form sent by someone who may send it (the CSRF token checked): who sent it and the form;
-    else the answer to send instead (the log-in page, or the page saying what is missing)."""
+async def posted(
+    request: Request, permission: Permission | None
+) -> tuple[Principal, dict[str, str]] | Response:
+    """A form sent by someone who may send it (the CSRF token checked; `None`: anyone logged in): who
+    sent it and the form; else the answer to send instead (the log-in page, or the page saying what
+    is missing)."""
     principal = await visitor(request)
     if (refused := refusal(request, principal, permission)) is not None:
         return refused
@@ -57,7 +60,7 @@ async def posted(request: Request, permission: Permission) -> tuple[Principal, d
 FormHandler = Callable[..., Awaitable[Response]]
 
 
-def form_handler(permission: Permission) -> Callable[[FormHandler], FormHandler]:
+def form_handler(permission: Permission | None) -> Callable[[FormHandler], FormHandler]:
     """A route for a form: the handler is called as `handle(request, principal, form, **path)` only
     when the sender may send it (`posted`); its path parameters are the route's."""
 

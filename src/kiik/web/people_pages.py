@@ -22,7 +22,7 @@ from kiik.directory.services.people import (
     set_password,
 )
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_handler, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import explained
 from kiik.web.rendering import form_page
 
@@ -87,11 +87,8 @@ async def reset_password(
 
 
 @router.post("/people/{username}/sessions/end")
-async def end(request: Request, username: str) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
+@form_handler(NEEDED)
+async def end(request: Request, principal: Principal, form: dict[str, str], username: str) -> Response:
     try:
         await run_in_threadpool(end_sessions, get_registry(request).uow(), username, principal)
     except (PersonError, NotAllowed) as exc:
@@ -102,21 +99,19 @@ async def end(request: Request, username: str) -> Response:
 
 
 @router.post("/people/{username}/disable")
-async def disable(request: Request, username: str) -> Response:
-    return await _switch(request, username, disable_person, "disabled")
+@form_handler(NEEDED)
+async def disable(request: Request, principal: Principal, form: dict[str, str], username: str) -> Response:
+    return await _switch(request, principal, username, disable_person, "disabled")
 
 
 @router.post("/people/{username}/enable")
-async def enable(request: Request, username: str) -> Response:
-    return await _switch(request, username, enable_person, "enabled")
+@form_handler(NEEDED)
+async def enable(request: Request, principal: Principal, form: dict[str, str], username: str) -> Response:
+    return await _switch(request, principal, username, enable_person, "enabled")
 
 
-async def _switch(request: Request, username: str, change: Any, done: str) -> Response:
+async def _switch(request: Request, principal: Principal, username: str, change: Any, done: str) -> Response:
     """Disable a person (log-in refused, sessions ended) or enable them again."""
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
     try:
         await run_in_threadpool(change, get_registry(request).uow(), username, principal)
     except (PersonError, NotAllowed) as exc:

@@ -34,7 +34,7 @@ from kiik.permits.services.desk import PermitFilter, permit_page, permit_record,
 from kiik.permits.services.ports import PermitRefused
 from kiik.species.services.register import read_register
 from kiik.web.desk_words import desk_render, field_of_permit_error, problem_text
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
 from kiik.web.rendering import render
 
@@ -93,12 +93,8 @@ def apply_page(request: Request, principal: Visitor) -> Response:
 
 
 @router.post("/permits/apply")
-async def apply(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.PERMITS_APPLY)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(Permission.PERMITS_APPLY)
+async def apply(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     text = PageText(language_of(request))
     codes = [line.strip() for line in form.get("items", "").replace(",", "\n").splitlines() if line.strip()]
     errors: dict[str, list[str]] = {}
@@ -167,14 +163,10 @@ def permit_view(request: Request, principal: Visitor, permit_id: int) -> Respons
     return _permit_page(request, principal, permit_id)
 
 
-async def _decide(request: Request, permit_id: int, action: str) -> Response:
+async def _decide(
+    request: Request, principal: Principal, form: dict[str, str], permit_id: int, action: str
+) -> Response:
     """Each decision through its service; a refusal is shown next to the form that sent it."""
-    needed = Permission.PERMITS_APPLY if action == "withdraw" else Permission.PERMITS_DECIDE
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, needed)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
     registry = get_registry(request)
     text = PageText(language_of(request))
     reason = form.get("reason", "").strip()
@@ -224,25 +216,30 @@ def _day(value: str, text: PageText) -> date | None:
 
 
 @router.post("/permits/{permit_id:int}/issue")
-async def issue(request: Request, permit_id: int) -> Response:
-    return await _decide(request, permit_id, "issue")
+@form_handler(Permission.PERMITS_DECIDE)
+async def issue(request: Request, principal: Principal, form: dict[str, str], permit_id: int) -> Response:
+    return await _decide(request, principal, form, permit_id, "issue")
 
 
 @router.post("/permits/{permit_id:int}/reject")
-async def reject(request: Request, permit_id: int) -> Response:
-    return await _decide(request, permit_id, "reject")
+@form_handler(Permission.PERMITS_DECIDE)
+async def reject(request: Request, principal: Principal, form: dict[str, str], permit_id: int) -> Response:
+    return await _decide(request, principal, form, permit_id, "reject")
 
 
 @router.post("/permits/{permit_id:int}/cancel")
-async def cancel(request: Request, permit_id: int) -> Response:
-    return await _decide(request, permit_id, "cancel")
+@form_handler(Permission.PERMITS_DECIDE)
+async def cancel(request: Request, principal: Principal, form: dict[str, str], permit_id: int) -> Response:
+    return await _decide(request, principal, form, permit_id, "cancel")
 
 
 @router.post("/permits/{permit_id:int}/replace")
-async def replace(request: Request, permit_id: int) -> Response:
-    return await _decide(request, permit_id, "replace")
+@form_handler(Permission.PERMITS_DECIDE)
+async def replace(request: Request, principal: Principal, form: dict[str, str], permit_id: int) -> Response:
+    return await _decide(request, principal, form, permit_id, "replace")
 
 
 @router.post("/permits/{permit_id:int}/withdraw")
-async def withdraw(request: Request, permit_id: int) -> Response:
-    return await _decide(request, permit_id, "withdraw")
+@form_handler(Permission.PERMITS_APPLY)
+async def withdraw(request: Request, principal: Principal, form: dict[str, str], permit_id: int) -> Response:
+    return await _decide(request, principal, form, permit_id, "withdraw")

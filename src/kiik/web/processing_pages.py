@@ -13,20 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiik.custody.services.floor import (
-    FloorError,
-    OutputLot,
-    Processing,
-    check_codes,
-    record_processing,
-    yield_check,
-)
-from kiik.directory.domain.permissions import Permission
+from kiik.custody.services.floor import FloorError, check_codes
+from kiik.custody.services.floor_processing import OutputLot, Processing, record_processing, yield_check
+from kiik.directory.domain.permissions import Permission, Principal
 from kiik.epcis.adapters.barcodes import parse_scanned
 from kiik.epcis.adapters.reader import validate_event
 from kiik.epcis.domain.identifiers import InvalidIdentifier
 from kiik.http.deps import get_registry
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, explained, language_of
 from kiik.web.rendering import render
 from kiik.web.scanning import errors_by_code, render_scan, typed_codes
@@ -88,13 +82,9 @@ def _field_of(error: dict[str, Any], outputs: list[tuple[int, str]]) -> str | No
 
 
 @router.post("/floor/processing", response_class=HTMLResponse)
-async def record(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, NEEDED)) is not None:
-        return refused
-    assert principal is not None
+@form_handler(NEEDED)
+async def record(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     registry = get_registry(request)
-    form = await form_of(request)
     text = PageText(language_of(request))
     errors: dict[str, str] = {}
     inputs = typed_codes(form.get("inputs", ""))

@@ -20,7 +20,7 @@ from kiik.species.domain.species import RegisterError, RuleKind
 from kiik.species.services.quotas import list_quotas, set_quota
 from kiik.species.services.register import SaveRule, add_rule, read_register, withdraw_rule
 from kiik.web.desk_words import desk_render
-from kiik.web.guard import Visitor, form_of, refusal, visitor
+from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, explained, language_of
 
 router = APIRouter(include_in_schema=False)
@@ -65,12 +65,8 @@ def quotas_page(request: Request, principal: Visitor) -> Response:
 
 
 @router.post("/quotas")
-async def add_quota(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.QUOTAS_MANAGE)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(Permission.QUOTAS_MANAGE)
+async def add_quota(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     text = PageText(language_of(request))
     try:
         quota = Quota(
@@ -146,12 +142,8 @@ def _day(form: dict[str, str], name: str, text: PageText, required: bool) -> dat
 
 
 @router.post("/species/rules")
-async def add_rule_(request: Request) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.SPECIES_MANAGE)) is not None:
-        return refused
-    assert principal is not None
-    form = await form_of(request)
+@form_handler(Permission.SPECIES_MANAGE)
+async def add_rule_(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     text = PageText(language_of(request))
     try:
         title = form.get("title", "").strip()
@@ -195,11 +187,8 @@ async def add_rule_(request: Request) -> Response:
 
 
 @router.post("/species/rules/{rule_id:int}/withdraw")
-async def withdraw(request: Request, rule_id: int) -> Response:
-    principal = await visitor(request)
-    if (refused := refusal(request, principal, Permission.SPECIES_MANAGE)) is not None:
-        return refused
-    assert principal is not None
+@form_handler(Permission.SPECIES_MANAGE)
+async def withdraw(request: Request, principal: Principal, form: dict[str, str], rule_id: int) -> Response:
     try:
         await run_in_threadpool(withdraw_rule, get_registry(request).uow(), principal, rule_id)
     except (RegisterError, NotFound) as exc:

@@ -5,19 +5,16 @@ Every read adds the reader's view (`kiik.custody.adapters.visibility`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Select,
     and_,
     bindparam,
     delete,
-    exists,
     false,
     func,
     insert,
@@ -28,9 +25,9 @@ from sqlalchemy import (
     union_all,
 )
 
+from kiik.custody.adapters.event_criteria import ORDER_COLUMNS, Criteria, conditions_of, is_erroneous
 from kiik.custody.adapters.tables import (
     delivery_order,
-    erroneous_events,
     event_identifiers,
     events,
     events_to_number,
@@ -42,52 +39,6 @@ from kiik.db.bulk_insert import insert_rows
 from kiik.directory.adapters.tables import organisations
 from kiik.directory.domain.permissions import ExportedTo, Viewer
 from kiik.epcis.services.query_params import DELIVERY_ORDER
-
-
-class IdentifierMatch(Protocol):
-    """One MATCH_* parameter: any of `keys` (exact) or `patterns` (LIKE) in any of `roles`."""
-
-    @property
-    def roles(self) -> Sequence[str]: ...
-    @property
-    def keys(self) -> Sequence[str]: ...
-    @property
-    def patterns(self) -> Sequence[str]: ...
-
-
-class Criteria(Protocol):
-    """What the query service asks for (built and checked by `kiik.custody.services.queries`)."""
-
-    @property
-    def event_types(self) -> Sequence[str]: ...
-    @property
-    def event_time_from(self) -> datetime | None: ...
-    @property
-    def event_time_before(self) -> datetime | None: ...
-    @property
-    def record_time_from(self) -> datetime | None: ...
-    @property
-    def record_time_before(self) -> datetime | None: ...
-    @property
-    def actions(self) -> Sequence[str]: ...
-    @property
-    def biz_steps(self) -> Sequence[str]: ...
-    @property
-    def dispositions(self) -> Sequence[str]: ...
-    @property
-    def read_points(self) -> Sequence[str]: ...
-    @property
-    def biz_locations(self) -> Sequence[str]: ...
-    @property
-    def event_ids(self) -> Sequence[str]: ...
-    @property
-    def identifier_matches(self) -> Sequence[IdentifierMatch]: ...
-    @property
-    def error_declarations_only(self) -> bool: ...
-    @property
-    def order_by(self) -> str: ...
-    @property
-    def descending(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,23 +89,14 @@ FEW_HELD = 2000
 # The roles in which an identifier is an EPC of the event (not a class or a quantity).
 EPC_ROLES = ("epc", "parent", "child", "input", "output")
 
-_ORDER_COLUMNS = {
-    "eventTime": events.c.event_time,
-    "recordTime": events.c.record_time,
-    DELIVERY_ORDER: delivery_order.c.seq,
-}
 # Serialises numbering on PostgreSQL (SQLite runs one writer at a time).
 _NUMBERING_LOCK = 716_016
 # Events taken off the waiting list per statement.
 _NUMBERED_AT_ONCE = 5_000
 
 
-def _is_erroneous() -> ColumnElement[bool]:
-    return exists().where(erroneous_events.c.event_pk == events.c.id)
-
-
 def _selected() -> Select[Any]:
-    return select(events, _is_erroneous().label("erroneous"))
+    return select(events, is_erroneous().label("erroneous"))
 
 
 def _queried(row: Any) -> QueriedEvent:
@@ -176,46 +118,6 @@ def _queried(row: Any) -> QueriedEvent:
     )
 
 
-def _in(column: Any, values: Sequence[str]) -> ColumnElement[bool] | None:
-    return column.in_(list(values)) if values else None
-
-
-def _identifier_condition(match: IdentifierMatch) -> ColumnElement[bool]:
-    alternatives: list[ColumnElement[bool]] = []
-    if match.keys:
-        alternatives.append(event_identifiers.c.key.in_(list(match.keys)))
-    alternatives += [event_identifiers.c.key.like(p, escape="\\") for p in match.patterns]
-    matching = select(event_identifiers.c.event_pk).where(
-        event_identifiers.c.role.in_(list(match.roles)), or_(*alternatives) if alternatives else false()
-    )
-    return events.c.id.in_(matching)
-
-
-def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool] | None] = [
-        _in(events.c.event_type, criteria.event_types),
-        _in(events.c.action, criteria.actions),
-        _in(events.c.biz_step, criteria.biz_steps),
-        _in(events.c.disposition, criteria.dispositions),
-        _in(events.c.read_point, criteria.read_points),
-        _in(events.c.biz_location, criteria.biz_locations),
-        _in(events.c.event_id, criteria.event_ids),
-    ]
-    bounds = (
-        (events.c.event_time, criteria.event_time_from, criteria.event_time_before),
-        (events.c.record_time, criteria.record_time_from, criteria.record_time_before),
-    )
-    for column, lower, upper in bounds:
-        if lower is not None:
-            found.append(column >= lower)
-        if upper is not None:
-            found.append(column < upper)
-    if criteria.error_declarations_only:
-        found.append(events.c.declares_error.is_(True))
-    found += [_identifier_condition(m) for m in criteria.identifier_matches]
-    return [c for c in found if c is not None]
-
-
 # An item's history, built once: the columns a history line shows, never the event bodies.
 _HISTORY = (
     select(
@@ -229,7 +131,7 @@ _HISTORY = (
         events.c.biz_step,
         events.c.disposition,
         events.c.declares_error,
-        _is_erroneous().label("erroneous"),
+        is_erroneous().label("erroneous"),
         organisations.c.code.label("org_code"),
         organisations.c.name.label("org_name"),
         event_identifiers.c.role.label("item_role"),
@@ -259,11 +161,11 @@ class EventQueryStore:
         events it recorded and the events naming what it holds: an OR of the two would keep
         either index from being used, which at a million events is seconds instead of milliseconds.
         """
-        column = _ORDER_COLUMNS[criteria.order_by]
+        column = ORDER_COLUMNS[criteria.order_by]
         # In delivery order, only numbered events, with their numbers (see number_new_events).
         delivery = criteria.order_by == DELIVERY_ORDER
         source = events.join(delivery_order, delivery_order.c.event_pk == events.c.id) if delivery else events
-        conditions = _conditions(criteria)
+        conditions = conditions_of(criteria)
         if after is not None:
             value, pk = after
             if criteria.descending:

@@ -1,11 +1,12 @@
 """The floor's daily work, as warehouse and plant staff do it on the pages: check scanned codes at
-once, ship or receive them, and process horns into lots with the yield checked before sending.
+once, ship or receive them (here), and process horns into lots with the yield checked before sending
+(`floor_processing`).
 
 Each use case builds the EPCIS event the API and `kiik demo` would (`event_builders`) and records it
-through the same capture (`capture_within`), so the custody rules decide exactly as they do for a
-document posted to `/epcis/capture`. The page's idempotency key becomes the event's eventID: an
-event with that eventID already recorded by the organisation is answered as recorded before, so a
-resend after a lost connection records the work once.
+through the same capture (`capture_within`, by `record_event`), so the custody rules decide exactly
+as they do for a document posted to `/epcis/capture`. The page's idempotency key becomes the event's
+eventID: an event with that eventID already recorded by the organisation is answered as recorded
+before, so a resend after a lost connection records the work once.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiik.custody.domain.mass_balance import InputMass, MassBalance, yield_of
-from kiik.custody.domain.mass_bounds import MassBounds, Measured
 from kiik.custody.domain.state import FROZEN, ItemState, Status
 from kiik.custody.services.capture import CaptureOutcome, capture_within
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.epcis.domain import event_builders as build
 from kiik.epcis.domain.identifiers import InvalidIdentifier
-from kiik.errors import N_, Wording
+from kiik.errors import N_
 
 # Reads a code as typed or scanned (any spelling, GS1 element strings): the entry point hands in
 # `kiik.epcis.adapters.barcodes.parse_scanned`; it returns an identifier with `.canonical`, `.is_class`.
@@ -153,7 +152,7 @@ class Movement:
     site: str | None = None  # ship: the destination site; receive: one's own site (default: the first)
 
 
-def _record(
+def record_event(
     uow: UnitOfWork,
     principal: Principal,
     event: dict[str, Any],
@@ -162,6 +161,7 @@ def _record(
     yields: dict[str, float],
     custody_rules: bool,
 ) -> FloorOutcome:
+    """Capture one event of the floor, once per eventID of the organisation (a resend is replayed)."""
     event_id = str(event["eventID"])
     # Sent on its own (not inside a document), the event carries the EPCIS context itself.
     event["@context"] = [build.EPCIS_CONTEXT, *event.get("@context", [])]
@@ -191,7 +191,8 @@ class _Single:
     index: int = 0
 
 
-def _own_site(uow: UnitOfWork, principal: Principal, site: str | None) -> str:
+def own_site(uow: UnitOfWork, principal: Principal, site: str | None) -> str:
+    """The principal's site where the work is done: the one named (it must be theirs), else the first."""
     sites = [s.sgln for s in uow.directory.sites(principal.org_id)]
     if not sites:
         raise FloorError(
@@ -207,7 +208,8 @@ def _own_site(uow: UnitOfWork, principal: Principal, site: str | None) -> str:
     return site or sites[0]
 
 
-def _keys(codes: Sequence[str], read_code: CodeReader) -> list[str]:
+def scanned_keys(codes: Sequence[str], read_code: CodeReader) -> list[str]:
+    """The registry keys of the codes scanned, each once, in order; FloorError names one unreadable."""
     if not codes:
         raise FloorError(N_("scan or type at least one code"), "codes")
     keys = []
@@ -235,11 +237,11 @@ def record_movement(
     if command.kind not in ("ship", "receive"):
         raise FloorError(N_("%(kind)s is neither ship nor receive", kind=repr(command.kind)), "kind")
     event_id = event_id_of(command.idempotency_key)
-    keys = _keys(command.codes, read_code)
+    keys = scanned_keys(command.codes, read_code)
     moment = now or datetime.now(UTC)
     with uow:
         if command.kind == "ship":
-            here = _own_site(uow, principal, None)
+            here = own_site(uow, principal, None)
             to = uow.directory.organisation(command.party or "")
             if to is None or not command.party:
                 raise FloorError(N_("choose the organisation the codes go to"), "party")
@@ -261,7 +263,7 @@ def record_movement(
             source = mine.pgln if mine is not None else None
             event = build.shipping(keys, moment, here, source, party, destination_site)
         else:
-            here = _own_site(uow, principal, command.site)
+            here = own_site(uow, principal, command.site)
             event = build.receiving(keys, moment, here)
         lots = _lots(uow.items.load(keys))
         uow.commit()
@@ -272,7 +274,7 @@ def record_movement(
         if not event["epcList"]:
             del event["epcList"]
     event["eventID"] = event_id
-    return _record(uow, principal, event, keys, validate, yields, custody_rules)
+    return record_event(uow, principal, event, keys, validate, yields, custody_rules)
 
 
 def _lots(states: dict[str, ItemState]) -> dict[str, dict[str, Any]]:
@@ -288,125 +290,3 @@ def _lots(states: dict[str, ItemState]) -> dict[str, dict[str, Any]]:
             line.update(quantity=state.mass_kg, uom="KGM")
         lines[key] = line
     return lines
-
-
-@dataclass(frozen=True)
-class OutputLot:
-    code: str
-    mass_kg: float | None
-
-
-@dataclass(frozen=True)
-class Processing:
-    """A processing run: whole horns (or lots) in, lots of one product type out, masses in kg."""
-
-    inputs: Sequence[str]
-    product_type: str
-    outputs: Sequence[OutputLot]
-    idempotency_key: str
-
-
-@dataclass
-class YieldCheck:
-    """What the run's masses say before it is sent: input and output kg, what the yield allows,
-    and any output mass the ministry's bounds call implausible (by output line)."""
-
-    input_kg: float
-    output_kg: float
-    allowed_kg: float | None
-    yield_limit: float | None
-    holds: bool
-    explanation: str | None
-    implausible: dict[int, Wording] = field(default_factory=dict)
-    unmeasured: list[str] = field(default_factory=list)
-
-
-def yield_check(
-    uow: UnitOfWork,
-    principal: Principal,
-    command: Processing,
-    read_code: CodeReader,
-    yields: dict[str, float],
-) -> YieldCheck:
-    """The mass balance and plausible-mass checks capture will apply, worked out for the page."""
-    require(principal, Permission.ITEMS_READ)
-    keys = _keys(command.inputs, read_code)
-    with uow:
-        states = uow.items.load(keys)
-        stores: Any = uow
-        bounds = MassBounds(stores.stock.mass_bounds())
-        uow.commit()
-    used = [InputMass(s.product_type, s.mass_kg or 0.0) for s in states.values()]
-    unmeasured = [k for k in keys if k not in states or states[k].mass_kg is None]
-    species = {s.species for s in states.values() if s.species}
-    output_kg = sum(o.mass_kg or 0.0 for o in command.outputs)
-    limit = yield_of(command.product_type, yields)
-    implausible = {}
-    for n, line in enumerate(command.outputs):
-        why = bounds.implausible(line.mass_kg, command.product_type, Measured.LOT, next(iter(species), None))
-        if why:
-            implausible[n] = why
-    input_kg = sum(u.kg for u in used)
-    if limit is None:
-        return YieldCheck(input_kg, output_kg, None, None, False, None, implausible, unmeasured)
-    balance = MassBalance(tuple(used), output_kg, command.product_type, limit)
-    return YieldCheck(
-        input_kg,
-        output_kg,
-        balance.allowed_kg,
-        limit,
-        balance.holds,
-        None if balance.holds else balance.explain(),
-        implausible,
-        unmeasured,
-    )
-
-
-def record_processing(
-    uow: UnitOfWork,
-    principal: Principal,
-    command: Processing,
-    read_code: CodeReader,
-    validate: EventValidator,
-    *,
-    custody_rules: bool,
-    yields: dict[str, float],
-    now: datetime | None = None,
-) -> FloorOutcome:
-    """One TransformationEvent: the inputs consumed, the output lots commissioned with their kg."""
-    require(principal, Permission.EVENTS_CAPTURE)
-    event_id = event_id_of(command.idempotency_key)
-    if command.product_type not in yields:
-        raise FloorError(
-            N_("choose the product made (one of: %(products)s)", products=", ".join(sorted(yields))),
-            "product_type",
-        )
-    keys = _keys(command.inputs, read_code)
-    if not command.outputs:
-        raise FloorError(N_("name at least one output lot with its mass"), "outputs")
-    outputs = []
-    for n, line in enumerate(command.outputs):
-        try:
-            lot = read_code(line.code)
-        except InvalidIdentifier as exc:
-            raise FloorError(
-                N_("%(code)s: %(reason)s", code=line.code, reason=str(exc)), f"output-{n}-code"
-            ) from exc
-        if not lot.is_class:
-            raise FloorError(
-                N_(
-                    "%(code)s names one item; an output is a lot (a GTIN with a batch/lot number, "
-                    "(01)…(10)…)",
-                    code=line.code,
-                ),
-                f"output-{n}-code",
-            )
-        if line.mass_kg is None or line.mass_kg <= 0:
-            raise FloorError(N_("give the lot's mass in kilograms, more than 0"), f"output-{n}-mass")
-        outputs.append((str(lot.canonical), float(line.mass_kg)))
-    with uow:
-        here = _own_site(uow, principal, None)
-        uow.commit()
-    event = build.transformation(keys, outputs, now or datetime.now(UTC), here, command.product_type)
-    event["eventID"] = event_id
-    return _record(uow, principal, event, keys, validate, yields, custody_rules)

@@ -309,4 +309,7 @@ def _row_error(error: dict[str, Any], rows: list[SheetRow]) -> RowError:
     column = RULE_COLUMNS.get(rule)
     if rule == "identifier.already_commissioned" and row is not None:
         column = "datamatrix" if row.horn.code else "microchip"
-    return RowError(row.row if row else None, column, str(error.get("message", "")), rule)
+    message = error.get("message", "")  # a Wording stays one, so that the page can translate it
+    return RowError(
+        row.row if row else None, column, message if isinstance(message, str) else str(message), rule
+    )

@@ -13,10 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_
 from kiik.trade.domain.errors import TradeError
 
 CARCASS_KG = (6.0, 40.0)  # the mean mass of the carcasses of one delivery, least and most
 POPULATIONS = ("Ural", "Betpakdala", "Ustyurt")
+# A carcass batch's cull operation, named but not registered, or not named at all.
+UNKNOWN_CULL = N_(
+    "%(key)s names cull operation %(number)s: carcasses are commissioned under a registered cull "
+    "operation (ILMD kiik:cullOperation; `kiik trade culls` lists them)"
+)
+NO_CULL = N_(
+    "%(key)s names no cull operation: carcasses are commissioned under a registered cull operation "
+    "(ILMD kiik:cullOperation; `kiik trade culls` lists them)"
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +43,38 @@ class CullOperation:
 
     def __post_init__(self) -> None:
         if not self.number.strip() or len(self.number) > 60:
-            raise TradeError("a cull operation needs a number of 1 to 60 characters, e.g. 'CULL-2025-URL-01'")
+            raise TradeError(
+                N_("a cull operation needs a number of 1 to 60 characters, e.g. 'CULL-2025-URL-01'")
+            )
         if self.population not in POPULATIONS:
             raise TradeError(
-                f"unknown saiga population {self.population!r}: use one of {', '.join(POPULATIONS)}"
+                N_(
+                    "unknown saiga population %(population)s: use one of %(known)s",
+                    population=repr(self.population),
+                    known=", ".join(POPULATIONS),
+                )
             )
         if self.ends < self.starts:
-            raise TradeError(f"cull {self.number} ends ({self.ends}) before it starts ({self.starts})")
+            raise TradeError(
+                N_(
+                    "cull %(number)s ends (%(ends)s) before it starts (%(starts)s)",
+                    number=self.number,
+                    ends=self.ends,
+                    starts=self.starts,
+                )
+            )
         if self.animals_allowed <= 0:
-            raise TradeError(f"cull {self.number} must allow at least one animal, not {self.animals_allowed}")
+            raise TradeError(
+                N_(
+                    "cull %(number)s must allow at least one animal, not %(allowed)s",
+                    number=self.number,
+                    allowed=self.animals_allowed,
+                )
+            )
         if not self.authorisation.strip():
-            raise TradeError(f"cull {self.number} needs the number of the authorisation it runs under")
+            raise TradeError(
+                N_("cull %(number)s needs the number of the authorisation it runs under", number=self.number)
+            )
 
     @property
     def period(self) -> str:
@@ -69,21 +100,18 @@ def carcass_violations(
     """What is wrong with commissioning a carcass batch under its operation (empty when nothing)."""
     key = batch.key
     if operation is None:
-        named = f"cull operation {batch.cull_number!r}" if batch.cull_number else "no cull operation"
+        sentence = UNKNOWN_CULL if batch.cull_number else NO_CULL
         return [
-            Violation(
-                "trade.unknown_cull",
-                f"{key} names {named}: carcasses are commissioned under a registered cull operation "
-                "(ILMD kiik:cullOperation; `kiik trade culls` lists them)",
-                key,
-            )
+            Violation("trade.unknown_cull", sentence.filled(key=key, number=repr(batch.cull_number)), key)
         ]
     if operation.team_org_id != actor_org_id:
         return [
             Violation(
                 "trade.not_cull_team",
-                f"cull {operation.number} is carried out by another team: only its team records its "
-                "carcasses",
+                N_(
+                    "cull %(number)s is carried out by another team: only its team records its carcasses",
+                    number=operation.number,
+                ),
                 key,
             )
         ]
@@ -92,8 +120,15 @@ def carcass_violations(
         found.append(
             Violation(
                 "trade.cull_origin",
-                f"{key} gives species {batch.species!r} and population {batch.population!r}, but cull "
-                f"{operation.number} takes Saiga tatarica of the {operation.population} population",
+                N_(
+                    "%(key)s gives species %(species)s and population %(population)s, but cull %(number)s "
+                    "takes Saiga tatarica of the %(taken)s population",
+                    key=key,
+                    species=repr(batch.species),
+                    population=repr(batch.population),
+                    number=operation.number,
+                    taken=operation.population,
+                ),
                 key,
             )
         )
@@ -101,8 +136,15 @@ def carcass_violations(
         found.append(
             Violation(
                 "trade.outside_cull_dates",
-                f"{key} is recorded on {batch.delivered_on}, outside cull {operation.number} "
-                f"({operation.period}): record it on a day of the operation",
+                N_(
+                    "%(key)s is recorded on %(day)s, outside cull %(number)s (%(starts)s to %(ends)s): "
+                    "record it on a day of the operation",
+                    key=key,
+                    day=batch.delivered_on,
+                    number=operation.number,
+                    starts=operation.starts.isoformat(),
+                    ends=operation.ends.isoformat(),
+                ),
                 key,
             )
         )
@@ -116,8 +158,11 @@ def _count_and_mass(operation: CullOperation, batch: CarcassBatch, delivered_bef
         return [
             Violation(
                 "trade.carcass_count_required",
-                f"{key} needs its number of carcasses (ILMD kiik:carcasses, more than 0) and its mass "
-                "(quantity in KGM)",
+                N_(
+                    "%(key)s needs its number of carcasses (ILMD kiik:carcasses, more than 0) and its mass "
+                    "(quantity in KGM)",
+                    key=key,
+                ),
                 key,
             )
         ]
@@ -126,9 +171,16 @@ def _count_and_mass(operation: CullOperation, batch: CarcassBatch, delivered_bef
         return [
             Violation(
                 "trade.cull_exceeded",
-                f"{key} carries {count} carcasses but cull {operation.number} may take "
-                f"{operation.animals_allowed} animals and {delivered_before} are recorded already "
-                f"({left} left)",
+                N_(
+                    "%(key)s carries %(count)s carcasses but cull %(number)s may take %(allowed)s animals "
+                    "and %(before)s are recorded already (%(left)s left)",
+                    key=key,
+                    count=count,
+                    number=operation.number,
+                    allowed=operation.animals_allowed,
+                    before=delivered_before,
+                    left=left,
+                ),
                 key,
             )
         ]
@@ -137,8 +189,16 @@ def _count_and_mass(operation: CullOperation, batch: CarcassBatch, delivered_bef
         return [
             Violation(
                 "trade.carcass_mass",
-                f"{key}: {kg:g} kg for {count} carcasses is {mean:.1f} kg each, outside {least:g} to "
-                f"{most:g} kg: check the unit and the count",
+                N_(
+                    "%(key)s: %(kg)s kg for %(count)s carcasses is %(mean)s kg each, outside %(least)s to "
+                    "%(most)s kg: check the unit and the count",
+                    key=key,
+                    kg=format(kg, "g"),
+                    count=count,
+                    mean=format(mean, ".1f"),
+                    least=format(least, "g"),
+                    most=format(most, "g"),
+                ),
                 key,
             )
         ]

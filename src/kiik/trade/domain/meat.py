@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiik.epcis.domain.gs1_keys import InvalidIdentifier, digital_link, normalise_gtin, validate_value
+from kiik.errors import N_
 from kiik.trade.domain.errors import TradeError
 
 
@@ -40,7 +41,7 @@ def lot_key(gtin: str, batch: str) -> str:
         validate_value("01", gtin)
         validate_value("10", batch)
     except InvalidIdentifier as exc:
-        raise TradeError(f"the lot's code is not valid: {exc}") from None
+        raise TradeError(N_("the lot's code is not valid: %(reason)s", reason=str(exc))) from None
     return digital_link([("01", gtin), ("10", batch)])
 
 
@@ -80,43 +81,73 @@ def check_run(run: ProcessingRun) -> list[str]:
     """Check a processing run; returns the lots' codes in order, or raises a TradeError naming the fault."""
     bound = MEAT_YIELDS.get(run.product_type)
     if bound is None:
-        raise TradeError(f"unknown meat product {run.product_type!r}: use one of {', '.join(MEAT_YIELDS)}")
+        raise TradeError(
+            N_(
+                "unknown meat product %(product)s: use one of %(known)s",
+                product=repr(run.product_type),
+                known=", ".join(MEAT_YIELDS),
+            )
+        )
     if not run.vet_certificate.strip():
         raise TradeError(
-            "a processing run needs the reference of the veterinary certificate it is released under"
+            N_("a processing run needs the reference of the veterinary certificate it is released under")
         )
     if not run.inputs or any(kg <= 0 for _, kg in run.inputs):
-        raise TradeError("a processing run takes more than 0 kg from each carcass batch it names")
+        raise TradeError(N_("a processing run takes more than 0 kg from each carcass batch it names"))
     if not run.lots:
-        raise TradeError("a processing run makes at least one lot")
+        raise TradeError(N_("a processing run makes at least one lot"))
     keys = [lot_key(run.gtin, lot.batch) for lot in run.lots]
     duplicates = sorted({lot.batch for lot in run.lots if [x.batch for x in run.lots].count(lot.batch) > 1})
     if duplicates:
-        raise TradeError(f"batch numbers {', '.join(duplicates)} are given twice: each lot has its own")
+        raise TradeError(
+            N_(
+                "batch numbers %(batches)s are given twice: each lot has its own",
+                batches=", ".join(duplicates),
+            )
+        )
     for lot in run.lots:
         _check_lot(run, lot)
     share = run.output_kg / run.input_kg
     if not bound.least <= share <= bound.most:
         raise TradeError(
-            f"{run.output_kg:g} kg of {run.product_type} from {run.input_kg:g} kg of carcasses is a yield of "
-            f"{share:.2f}, outside {bound.least:g} to {bound.most:g}: check the masses, the packs and "
-            "the carcass batches used"
+            N_(
+                "%(output)s kg of %(product)s from %(input)s kg of carcasses is a yield of %(share)s, "
+                "outside %(least)s to %(most)s: check the masses, the packs and the carcass batches used",
+                output=format(run.output_kg, "g"),
+                product=run.product_type,
+                input=format(run.input_kg, "g"),
+                share=format(share, ".2f"),
+                least=format(bound.least, "g"),
+                most=format(bound.most, "g"),
+            )
         )
     return keys
 
 
 def _check_lot(run: ProcessingRun, lot: LotPlan) -> None:
     if lot.packs <= 0:
-        raise TradeError(f"lot {lot.batch} must hold at least one pack")
+        raise TradeError(N_("lot %(batch)s must hold at least one pack", batch=lot.batch))
     least, most = PACK_KG
     if not least <= lot.pack_mass_kg <= most:
         raise TradeError(
-            f"lot {lot.batch}: a pack of {lot.pack_mass_kg:g} kg is outside {least:g} to {most:g} kg: "
-            "give the pack's net mass in kilograms"
+            N_(
+                "lot %(batch)s: a pack of %(kg)s kg is outside %(least)s to %(most)s kg: give the pack's net "
+                "mass in kilograms",
+                batch=lot.batch,
+                kg=format(lot.pack_mass_kg, "g"),
+                least=format(least, "g"),
+                most=format(most, "g"),
+            )
         )
     days = (lot.use_by - run.made_on).days
     if not 0 < days <= LONGEST_SHELF_LIFE_DAYS:
         raise TradeError(
-            f"lot {lot.batch}: use-by {lot.use_by} must fall after the day it was made ({run.made_on}) "
-            f"and within {LONGEST_SHELF_LIFE_DAYS} days of it"
+            N_(
+                "lot %(batch)s: use-by %(use_by)s must fall after the day it was made (%(made_on)s) and "
+                "within %(days)s days of it",
+                batch=lot.batch,
+                use_by=lot.use_by,
+                made_on=run.made_on,
+                days=LONGEST_SHELF_LIFE_DAYS,
+            )
         )

@@ -14,6 +14,7 @@ from statistics import median
 from typing import Any
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_
 
 BUYER_KINDS = ("pharmacy", "manufacturer", "person")
 TOLERANCE_KG = 1e-6
@@ -52,18 +53,28 @@ def terms_problems(sale_id: str, buyer_kind: object, buyer: object, price: objec
         found.append(
             Violation(
                 "trade.buyer_kind",
-                f"sale {sale_id}: the buyer's kind (kiik:buyerKind) is {buyer_kind!r}; use one of "
-                f"{', '.join(BUYER_KINDS)}",
+                N_(
+                    "sale %(sale)s: the buyer's kind (kiik:buyerKind) is %(kind)s; use one of %(known)s",
+                    sale=sale_id,
+                    kind=repr(buyer_kind),
+                    known=", ".join(BUYER_KINDS),
+                ),
             )
         )
     if not isinstance(buyer, str) or not buyer.strip():
-        found.append(Violation("trade.buyer_required", f"sale {sale_id}: name the buyer (kiik:buyer)"))
+        found.append(
+            Violation("trade.buyer_required", N_("sale %(sale)s: name the buyer (kiik:buyer)", sale=sale_id))
+        )
     if isinstance(price, bool) or not isinstance(price, int | float) or not 0 < price < 1e13:
         found.append(
             Violation(
                 "trade.price_required",
-                f"sale {sale_id}: the agreed price in tenge (kiik:priceKZT) must be a number above 0, "
-                f"not {price!r}; kiik records the price the parties agreed, it never sets one",
+                N_(
+                    "sale %(sale)s: the agreed price in tenge (kiik:priceKZT) must be a number above 0, not "
+                    "%(price)s; kiik records the price the parties agreed, it never sets one",
+                    sale=sale_id,
+                    price=repr(price),
+                ),
             )
         )
     return found
@@ -72,8 +83,11 @@ def terms_problems(sale_id: str, buyer_kind: object, buyer: object, price: objec
 def already_sold(key: str) -> Violation:
     return Violation(
         "trade.already_sold",
-        f"{key} is recorded sold already: a marked item is sold once. Check the code scanned; "
-        "a second sale of the same code is reported to the inspectorate",
+        N_(
+            "%(key)s is recorded sold already: a marked item is sold once. Check the code scanned; a second "
+            "sale of the same code is reported to the inspectorate",
+            key=key,
+        ),
         key,
     )
 
@@ -81,8 +95,14 @@ def already_sold(key: str) -> Violation:
 def beyond_lot(key: str, lot_kg: float, sold_kg: float, kg: float) -> Violation:
     return Violation(
         "trade.sale_exceeds_lot",
-        f"{key} holds {lot_kg:g} kg and {sold_kg:g} kg of it are recorded sold: {kg:g} kg more cannot "
-        "come from it",
+        N_(
+            "%(key)s holds %(lot)s kg and %(sold)s kg of it are recorded sold: %(kg)s kg more cannot come "
+            "from it",
+            key=key,
+            lot=format(lot_kg, "g"),
+            sold=format(sold_kg, "g"),
+            kg=format(kg, "g"),
+        ),
         key,
     )
 

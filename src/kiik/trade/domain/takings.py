@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_
 from kiik.trade.domain.errors import TradeError
 
 
@@ -28,6 +29,30 @@ TAKEN_UNDER_PERMIT = {
     "Glycyrrhiza glabra": TakeKind.COLLECTION,
     "Juniperus seravschanica": TakeKind.COLLECTION,
     "Rosa canina": TakeKind.COLLECTION,
+}
+
+# The sentences that name the kind of permit or its unit, one whole sentence per kind.
+PERMIT_REQUIRED = {
+    TakeKind.HUNTING: N_(
+        "%(species)s is taken only under a hunting permit: give its number in ILMD kiik:takePermit"
+    ),
+    TakeKind.COLLECTION: N_(
+        "%(species)s is taken only under a collection permit: give its number in ILMD kiik:takePermit"
+    ),
+}
+PERMIT_KIND = {
+    TakeKind.HUNTING: N_("%(species)s is taken under a hunting permit, not a collection one"),
+    TakeKind.COLLECTION: N_("%(species)s is taken under a collection permit, not a hunting one"),
+}
+EXHAUSTED = {
+    TakeKind.HUNTING: N_(
+        "permit %(number)s allows %(limit)s trophies; %(used)s are taken already and %(amount)s more would "
+        "exceed it"
+    ),
+    TakeKind.COLLECTION: N_(
+        "permit %(number)s allows %(limit)s kg; %(used)s are taken already and %(amount)s more would "
+        "exceed it"
+    ),
 }
 
 
@@ -45,23 +70,36 @@ class TakePermit:
 
     def __post_init__(self) -> None:
         if not self.number.strip() or len(self.number) > 60:
-            raise TradeError("a permit needs a number of 1 to 60 characters, e.g. 'HUNT-2026-0042'")
+            raise TradeError(N_("a permit needs a number of 1 to 60 characters, e.g. 'HUNT-2026-0042'"))
         expected = TAKEN_UNDER_PERMIT.get(self.species)
         if expected is None:
             listed = ", ".join(f"{s} ({k.value})" for s, k in TAKEN_UNDER_PERMIT.items())
             raise TradeError(
-                f"{self.species} is not taken under a hunting or collection permit: {listed} are"
+                N_(
+                    "%(species)s is not taken under a hunting or collection permit: %(listed)s are",
+                    species=self.species,
+                    listed=listed,
+                )
             )
         if expected is not self.kind:
-            raise TradeError(
-                f"{self.species} is taken under a {expected.value} permit, not a {self.kind.value} one"
-            )
+            raise TradeError(PERMIT_KIND[expected].filled(species=self.species))
         if self.ends < self.starts:
-            raise TradeError(f"permit {self.number} ends ({self.ends}) before it starts ({self.starts})")
+            raise TradeError(
+                N_(
+                    "permit %(number)s ends (%(ends)s) before it starts (%(starts)s)",
+                    number=self.number,
+                    ends=self.ends,
+                    starts=self.starts,
+                )
+            )
         if not 0 < self.limit <= 1e7:
-            raise TradeError(f"permit {self.number} needs a limit above 0 (trophies or kilograms)")
+            raise TradeError(
+                N_("permit %(number)s needs a limit above 0 (trophies or kilograms)", number=self.number)
+            )
         if not self.area.strip():
-            raise TradeError(f"permit {self.number} names the area where the taking is allowed")
+            raise TradeError(
+                N_("permit %(number)s names the area where the taking is allowed", number=self.number)
+            )
 
     @property
     def unit(self) -> str:
@@ -75,33 +113,44 @@ def taking_violations(
     """What is wrong with taking `amount` (trophies or kg) of `species` under a permit."""
     if permit is None:
         if not isinstance(number, str):
-            kind = TAKEN_UNDER_PERMIT[species].value
-            return [
-                Violation(
-                    "trade.take_permit_required",
-                    f"{species} is taken only under a {kind} permit: give its number in ILMD kiik:takePermit",
-                    key,
-                )
-            ]
-        return [Violation("trade.unknown_take_permit", f"there is no permit {number}: check the number", key)]
+            sentence = PERMIT_REQUIRED[TAKEN_UNDER_PERMIT[species]].filled(species=species)
+            return [Violation("trade.take_permit_required", sentence, key)]
+        unknown = N_("there is no permit %(number)s: check the number", number=number)
+        return [Violation("trade.unknown_take_permit", unknown, key)]
     found = []
     if permit.holder_org_id != actor_org_id:
         found.append(
             Violation(
-                "trade.not_permit_holder", f"permit {permit.number} was issued to another organisation", key
+                "trade.not_permit_holder",
+                N_("permit %(number)s was issued to another organisation", number=permit.number),
+                key,
             )
         )
     if permit.species != species:
         found.append(
             Violation(
-                "trade.permit_species", f"permit {permit.number} is for {permit.species}, not {species}", key
+                "trade.permit_species",
+                N_(
+                    "permit %(number)s is for %(permitted)s, not %(species)s",
+                    number=permit.number,
+                    permitted=permit.species,
+                    species=species,
+                ),
+                key,
             )
         )
     if not permit.starts <= day <= permit.ends:
         found.append(
             Violation(
                 "trade.outside_permit_dates",
-                f"{key} is taken on {day}, outside permit {permit.number} ({permit.starts} to {permit.ends})",
+                N_(
+                    "%(key)s is taken on %(day)s, outside permit %(number)s (%(starts)s to %(ends)s)",
+                    key=key,
+                    day=day,
+                    number=permit.number,
+                    starts=permit.starts,
+                    ends=permit.ends,
+                ),
                 key,
             )
         )
@@ -109,8 +158,12 @@ def taking_violations(
         found.append(
             Violation(
                 "trade.permit_exhausted",
-                f"permit {permit.number} allows {permit.limit:g} {permit.unit}; {used:g} are taken already "
-                f"and {amount:g} more would exceed it",
+                EXHAUSTED[permit.kind].filled(
+                    number=permit.number,
+                    limit=format(permit.limit, "g"),
+                    used=format(used, "g"),
+                    amount=format(amount, "g"),
+                ),
                 key,
             )
         )

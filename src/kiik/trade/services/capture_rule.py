@@ -22,6 +22,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
 from kiik.epcis.services.records import WrittenEvent
+from kiik.errors import N_
 from kiik.trade.domain.culls import CarcassBatch, CullOperation, carcass_violations
 from kiik.trade.domain.events import RECALL_REASON, RECALLED, RETAIL_SELLING, sold_packs
 from kiik.trade.domain.packs import MeatLot
@@ -98,7 +99,7 @@ class TradeRules:
             found.append(
                 Violation(
                     "trade.carcasses_by_batch",
-                    "carcasses are commissioned as a batch (quantityList, in KGM), not one code each",
+                    N_("carcasses are commissioned as a batch (quantityList, in KGM), not one code each"),
                 )
             )
         return found
@@ -139,9 +140,15 @@ class TradeRules:
         return [
             Violation(
                 "trade.lot_exhausted",
-                f"{key} holds {lot.packs} packs and {already} are recorded sold: {packs} more cannot "
-                "come from it. Check the code on the packs (a pack of another lot?) and report "
-                "packs that carry this code to the inspectorate",
+                N_(
+                    "%(key)s holds %(packs)s packs and %(already)s are recorded sold: %(more)s more cannot "
+                    "come from it. Check the code on the packs (a pack of another lot?) and report packs "
+                    "that carry this code to the inspectorate",
+                    key=key,
+                    packs=lot.packs,
+                    already=already,
+                    more=packs,
+                ),
                 key,
             )
         ]
@@ -160,8 +167,12 @@ class TradeRules:
                 found.append(
                     Violation(
                         "trade.recall_not_allowed",
-                        f"{line.key} is recalled by the plant that made it or by an authority, "
-                        f"not by {principal.org_name}",
+                        N_(
+                            "%(key)s is recalled by the plant that made it or by an authority, not by "
+                            "%(organisation)s",
+                            key=line.key,
+                            organisation=principal.org_name,
+                        ),
                         line.key,
                     )
                 )
@@ -175,18 +186,28 @@ def _sale_problems(
 ) -> list[Violation]:
     found = []
     if packs <= 0:
-        found.append(Violation("trade.packs_required", f"a sale of {key} names more than 0 packs", key))
+        found.append(
+            Violation("trade.packs_required", N_("a sale of %(key)s names more than 0 packs", key=key), key)
+        )
     if holder != seller:
         found.append(
-            Violation("trade.not_holder", f"packs of {key} are sold only by the shop that holds the lot", key)
+            Violation(
+                "trade.not_holder",
+                N_("packs of %(key)s are sold only by the shop that holds the lot", key=key),
+                key,
+            )
         )
     if lot.recalled_on is not None or recalled is not None:
         reason = lot.recall_reason or (recalled[1] if recalled else "")
         found.append(
             Violation(
                 "trade.lot_recalled",
-                f"{key} was recalled ({reason}): take its packs off sale and return them to the plant; "
-                "no pack of it may be sold",
+                N_(
+                    "%(key)s was recalled (%(reason)s): take its packs off sale and return them to the "
+                    "plant; no pack of it may be sold",
+                    key=key,
+                    reason=reason,
+                ),
                 key,
             )
         )

@@ -14,6 +14,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
 from kiik.epcis.services.records import WrittenEvent
+from kiik.errors import N_
 from kiik.trade.domain.events import extension, sale_id
 from kiik.trade.domain.sales import (
     TOLERANCE_KG,
@@ -56,7 +57,9 @@ class DerivativeSales:
             found += self._lot_line(line.key, line.mass_kg, states.get(line.key), stored, meat)
             lines.append(SaleLine(line.key, True, line.mass_kg))
         if not lines:
-            found.append(Violation("trade.sale_empty", f"sale {sale} names no item and no lot"))
+            found.append(
+                Violation("trade.sale_empty", N_("sale %(sale)s names no item and no lot", sale=sale))
+            )
         if found:
             return found
         for sold in lines:
@@ -84,12 +87,16 @@ class DerivativeSales:
             return [
                 Violation(
                     "trade.meat_sold_by_pack",
-                    f"{key} is a meat lot: its packs are recorded as sold in the shop (retail_selling)",
+                    N_(
+                        "%(key)s is a meat lot: its packs are recorded as sold in the shop (retail_selling)",
+                        key=key,
+                    ),
                     key,
                 )
             ]
         if kg is None or kg <= 0:
-            return [Violation("trade.sale_mass_required", f"give the kilograms of {key} sold (uom KGM)", key)]
+            sentence = N_("give the kilograms of %(key)s sold (uom KGM)", key=key)
+            return [Violation("trade.sale_mass_required", sentence, key)]
         if state is None or state.mass_kg is None:
             return []  # custody reports the unknown lot
         sold = stored.get(key, 0.0) + self.sold_here.get(key, 0.0)

@@ -14,6 +14,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Principal
 from kiik.epcis.domain.event_facts import EventFacts
 from kiik.epcis.services.records import WrittenEvent
+from kiik.errors import N_
 from kiik.trade.domain.takings import TAKEN_UNDER_PERMIT, TakeKind, TakePermit, taking_violations
 from kiik.trade.services.ports import trade_store
 
@@ -43,7 +44,10 @@ class Takings:
                 return [
                     Violation(
                         "trade.collection_by_mass",
-                        f"{species} is collected by mass: commission a lot (quantityList) in KGM",
+                        N_(
+                            "%(species)s is collected by mass: commission a lot (quantityList) in KGM",
+                            species=species,
+                        ),
                         key,
                     )
                 ]
