@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kiik.custody.domain.state import STATUS_WORDS
 from kiik.custody.services.lineage import local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.epcis.domain.vocabulary import mass_in_kg
@@ -88,11 +89,39 @@ def stock_flags(uow: ReadUnitOfWork, key: str) -> list[Flag]:
                 "open until an event resolves it.",
                 day=d.counted_at.date().isoformat(),
                 site=d.site,
-                problem=d.message,
+                problem=STOCK_PROBLEMS[d.kind].filled(
+                    status=STATUS_WORDS.get(d.registered_status or "", d.registered_status or "?"),
+                    site=d.registered_site or N_("no site"),
+                    measured=_mass(d.measured_mass_kg),
+                    registered=_mass(d.registered_mass_kg),
+                )
+                if d.kind in STOCK_PROBLEMS
+                else d.message,
             ),
         )
         for d in found
     ]
+
+
+# What the count found, said of the item (the stored message names it by its code, in English).
+STOCK_PROBLEMS = {
+    "not_found": N_(
+        "it is registered here but was not found: find it (a later count), or record what became of it "
+        "(shipped, destroyed, declared lost)"
+    ),
+    "registered_elsewhere": N_("it was found here but is registered as %(status)s at %(site)s"),
+    "not_in_stock": N_(
+        "it was found but the registry records it as %(status)s: it should not exist as stock; seize it"
+    ),
+    "not_registered": N_(
+        "it was found but is not registered: register it, or seize it if it has no legal origin"
+    ),
+    "mass_difference": N_("it weighs %(measured)s kg but %(registered)s kg are registered"),
+}
+
+
+def _mass(kg: float | None) -> str:
+    return format(kg, "g") if kg is not None else "?"
 
 
 def _kg(line: Any) -> float:

@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiik.custody.domain.state import Violation
-from kiik.errors import N_, Wording
+from kiik.errors import N_, Wording, worded
 from kiik.species.domain.penalties import PenaltyEstimate, PenaltyProvision, UnknownMci, estimate
 
 
@@ -166,9 +166,9 @@ def ban_message(rule: SpeciesRule, operation: str, day: date, key: str | None) -
         "what": OPERATION_WORDS.get(operation, operation),
         "key": key,
         "species": rule.scientific_name,
-        "rule": rule.title,
+        "rule": worded(rule.title),
         "period": rule.period,
-        "basis": rule.legal_basis,
+        "basis": worded(rule.legal_basis),
     }
     penalty = rule.penalty_on(day)
     if penalty is None:
