@@ -83,10 +83,10 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
                 N_("it was recorded as exported"),
             ).for_partner(
                 N_(
-                    "Customs of Kazakhstan recorded that this item left the country on %(day)s. Check that it "
-                    "arrives under a valid CITES export permit of Kazakhstan that lists it, and record its "
-                    "arrival with your import permit. If there is no such permit, hold the item and contact the "
-                    "CITES Management Authority of Kazakhstan.",
+                    "Customs of Kazakhstan recorded that this item left the country on %(day)s. Check "
+                    "that it arrives under a valid CITES export permit of Kazakhstan that lists it, and "
+                    "record its arrival with your import permit. If there is no such permit, hold the item "
+                    "and contact the CITES Management Authority of Kazakhstan.",
                     day=_day(entry),
                 ),
                 severity="warn",

@@ -19,10 +19,10 @@ from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.inspection.trace import HistoryEntry
 from kiik.inspection.verdict import Inspection, inspect_item, public_check
+from kiik.web import words
 from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor
 from kiik.web.harvest_map import POPULATION_CODES, HarvestMap, harvest_map
-from kiik.web import words
 from kiik.web.i18n import N_, PageText, language_of
 from kiik.web.rendering import public_page, render
 

@@ -57,7 +57,8 @@ def _company_prefix(urn: str, part: str, strict: bool) -> str:
     if strict and not 6 <= len(part) <= 12:
         raise InvalidIdentifier(
             N_(
-                "company prefix %(prefix)s in %(urn)s has %(count)s digits; a GS1 company prefix has 6 to 12 digits",
+                "company prefix %(prefix)s in %(urn)s has %(count)s digits; a GS1 company prefix has 6 to 12 "
+                "digits",
                 prefix=part,
                 urn=urn,
                 count=len(part),

@@ -183,7 +183,8 @@ def identifier_from_element_strings(pairs: Sequence[tuple[str, str]], shown: str
     if not keys:
         raise InvalidIdentifier(
             N_(
-                "%(value)s carries no GS1 key: a GTIN (01), SSCC (00), GLN (414/417) or another key is needed",
+                "%(value)s carries no GS1 key: a GTIN (01), SSCC (00), GLN (414/417) or another key is "
+                "needed",
                 value=shown,
             )
         )

@@ -31,7 +31,8 @@ MCI_FOR_FINES: tuple[tuple[date, int], ...] = (
 PENALTY = N_("%(article)s: %(fine)s")
 PENALTY_AND_MORE = N_("%(article)s: %(fine)s; %(other)s")
 FINE_RANGE = N_(
-    "a fine of %(min_mci)s to %(max_mci)s MCI (%(min_kzt)s to %(max_kzt)s KZT at the %(year)s MCI of %(mci)s KZT)"
+    "a fine of %(min_mci)s to %(max_mci)s MCI (%(min_kzt)s to %(max_kzt)s KZT at the %(year)s MCI of "
+    "%(mci)s KZT)"
 )
 FINE_UP_TO = N_("a fine of up to %(max_mci)s MCI (up to %(max_kzt)s KZT at the %(year)s MCI of %(mci)s KZT)")
 FINE_RANGE_NEWEST = N_(

@@ -183,7 +183,8 @@ RULES = (
         valid_from=date(2000, 1, 1),
         valid_until=None,
         legal_basis=N_(
-            "Red Book of the Republic of Kazakhstan; only captive-bred, ringed birds are traded (registry's summary)"
+            "Red Book of the Republic of Kazakhstan; only captive-bred, ringed birds are traded "
+            "(registry's summary)"
         ),
         operations=("commission",),
         penalty=RED_BOOK,
