@@ -129,9 +129,10 @@ class SpeciesRule:
         return self.valid_until is None or day <= self.valid_until
 
     @property
-    def period(self) -> str:
-        until = self.valid_until.isoformat() if self.valid_until else "further notice"
-        return f"{self.valid_from.isoformat()} to {until}"
+    def period(self) -> Wording:
+        if self.valid_until is None:
+            return N_("%(since)s to further notice", since=self.valid_from.isoformat())
+        return N_("%(since)s to %(until)s", since=self.valid_from.isoformat(), until=self.valid_until.isoformat())
 
     def penalty_on(self, day: date) -> PenaltyEstimate | None:
         if self.penalty is None:
