@@ -11,9 +11,10 @@ from kiik.custody.domain.state import STATUS_WORDS
 from kiik.custody.services.lineage import local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.epcis.domain.vocabulary import mass_in_kg
-from kiik.errors import N_
+from kiik.errors import N_, Figure
 from kiik.inspection.flag import Flag
 from kiik.inspection.trace import Trace
+from kiik.species.domain.products import product_name
 
 # A lot whose output is at least this share of what its yield allows is worth a look.
 NEAR_YIELD_LIMIT = 0.98
@@ -41,7 +42,7 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
             "warn",
             N_(
                 "%(product)s output at %(share)s of input mass, limit %(limit)s",
-                product=product,
+                product=product_name(product),
                 share=format(mass_out / mass_in, ".1%"),
                 limit=format(limit, ".0%"),
             ),
@@ -51,9 +52,9 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
                 "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
                 "off the record.",
                 day=step.event_time.date().isoformat(),
-                mass_in=format(mass_in, ".3f"),
-                mass_out=format(mass_out, ".3f"),
-                product=product,
+                mass_in=Figure(mass_in, 3),
+                mass_out=Figure(mass_out, 3),
+                product=product_name(product),
                 share=format(mass_out / (limit * mass_in), ".1%"),
             ),
         )
