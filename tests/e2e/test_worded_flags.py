@@ -10,7 +10,7 @@ while the API answers the same problems in English."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -25,6 +25,7 @@ from kiik.directory.services.auth import authenticate, create_token
 from kiik.enforcement.domain.errors import SeizureInvalid
 from kiik.enforcement.services.seizures import record_seizure
 from kiik.epcis.adapters.capture_source import open_capture_document
+from kiik.epcis.domain import event_builders as build
 from kiik.errors import N_, Wording
 from kiik.inspection.verdict import inspect_item, public_check
 from kiik.species.domain.products import product_name
@@ -35,9 +36,10 @@ from kiik.web.seizure_pages import _seizure
 from tests.e2e.test_worded_refusals import Person
 from tests.integration.test_demo_season import EXPECTED_FLAGS, _inspector
 from tests.integration.test_floor_pages import session
+from tests.support.documents import capture
 from tests.support.exports import export_to, partner_authority
 from tests.support.people import person
-from tests.support.season import open_register
+from tests.support.season import SAIGA, T0, authorise, horn, open_register
 from tests.support.world import Member, make_world
 
 LANGUAGES = ["kk", "ru"]
@@ -218,3 +220,58 @@ def test_a_partner_authority_reads_a_partners_advice_and_the_trophy_in_its_langu
         # An origin without animal data says so in a sentence, with no "?" for the unknown parts.
         reader.reads(page, N_("no animal or harvest date on record"))
         assert "?, " not in page.text and ">?<" not in page.text
+
+
+def test_a_harvests_own_problems_read_inside_its_flag_in_kazakh_and_russian(registry: Registry) -> None:
+    """Five horns stored while the rules were off, each harvested outside its authorisation in its
+    own way, processed into one lot: the lot's flag names three problems and counts the rest."""
+    world = make_world(registry)
+    open_register(registry, world)
+    team = world["harvester"]
+    authorisation = authorise(registry, world)
+    base = {"species": SAIGA, "population": "Ural", "sex": "male", "harvestDate": T0.date().isoformat(),
+            "massKg": 0.25, "productType": "whole_horn", "harvestPoint": "50.95,51.35",
+            "harvestAuthorisation": authorisation}  # fmt: skip
+    faults = [
+        {"harvestAuthorisation": None},
+        {"harvestAuthorisation": "urn:kiik:harvest-authorisation:KZ-2025-URL-999"},
+        {"harvestPoint": "43.25,76.95"},  # Almaty, far from the Ural range
+        {"population": "Betpakdala"},
+        {"harvestDate": (T0 + timedelta(days=400)).date().isoformat()},
+    ]
+    horns = [horn(900 + n) for n in range(len(faults))]
+    events = [
+        build.commissioning(
+            [key], T0 + timedelta(minutes=n), team.sgln,
+            ilmd={k: v for k, v in {**base, "animalID": f"URL-9{n}", **fault}.items() if v is not None},
+        )
+        for n, (key, fault) in enumerate(zip(horns, faults, strict=True))
+    ]  # fmt: skip
+    lot = "urn:epc:class:lgtin:4870004.000002.PWD-HARVEST-1"
+    events.append(build.transformation(horns, [(lot, 1.0)], T0 + timedelta(hours=2), team.sgln, "powder"))
+    assert capture(registry, team.principal, events, rules=False).succeeded
+    inspection = inspect_item(registry.uow(), world["inspector"].principal, lot, registry.settings.yields)
+    [flag] = [f for f in inspection.flags if f.code == "harvest_irregular"]
+    assert isinstance(flag.detail, Wording)
+    assert flag.title == "harvest outside its authorisation (5 of 5 sources)"
+    named = _nested(flag.detail)
+    problems = [n for n in named if n.template == "%(key)s: %(problem)s"]
+    assert len(problems) == 3 and str(flag.detail).startswith(str(problems[0]))
+    assert [str(p.values["problem"]) for p in problems[:2]] == [
+        "harvested without an authorisation",
+        "authorisation KZ-2025-URL-999 does not exist",
+    ]
+    assert "; and 2 more. Horns taken outside an authorisation" in str(flag.detail)  # the English kept
+    token = create_token(registry.uow(), "inspector", "viewer", "harvest flags").token
+    for language in LANGUAGES:
+        text = PageText(language)
+        client = TestClient(create_app(registry))
+        client.cookies.set(LANGUAGE_COOKIE, language)
+        client.headers["Authorization"] = f"Bearer {token}"
+        page = client.get(f"/items/{quote(lot, safe='')}").text
+        assert str(text.explain(flag.detail)) in page
+        for problem in problems:
+            reason = problem.values["problem"]
+            assert isinstance(reason, Wording) and str(text.explain(reason)) != str(reason)
+            assert str(text.explain(reason)) in page and str(escape(str(reason))) not in page, str(reason)
+        assert "more" not in str(text.explain(flag.detail))

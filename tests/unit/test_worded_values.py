@@ -54,8 +54,9 @@ def test_product_names_are_worded_and_an_unknown_product_keeps_its_code() -> Non
             ARTICLE_339,
             date(2026, 5, 1),
             "Article 339 of the Criminal Code of the Republic of Kazakhstan: a fine of up to 3,000 MCI "
-            "(up to 12,975,000 KZT at the 2026 MCI of 4,325 KZT); or up to 800 hours of community service, "
-            "or up to 3 years of imprisonment; with confiscation and up to 5 years' ban on certain activities",
+            "(up to 12,975,000 KZT at the 2026 MCI of 4,325 KZT); or up to 800 hours of community "
+            "service, or up to 3 years of imprisonment; with confiscation and up to 5 years' ban on "
+            "certain activities",
         ),
         (
             RED_BOOK,
@@ -82,9 +83,11 @@ def test_a_penalty_is_described_in_english_and_translated_with_local_figures(
 @pytest.mark.parametrize(
     ("code", "english"),
     [
-        ("https://id.gs1.org/01/04870002000011/21/5", "wrong check digit in GTIN 04870002000011: expected 0, got 1"),
-        ("urn:epc:id:sgtin:4870002.00001.1", "wrong length in urn:epc:id:sgtin:4870002.00001.1: company prefix "
-         "and indicator digit and item reference must have 13 digits together, got 12"),
+        ("https://id.gs1.org/01/04870002000011/21/5",
+         "wrong check digit in GTIN 04870002000011: expected 0, got 1"),
+        ("urn:epc:id:sgtin:4870002.00001.1",
+         "wrong length in urn:epc:id:sgtin:4870002.00001.1: company prefix and indicator digit and item "
+         "reference must have 13 digits together, got 12"),
         ("  ", "empty identifier: scan or type the code again"),
     ],
 )  # fmt: skip

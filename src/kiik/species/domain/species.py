@@ -132,7 +132,9 @@ class SpeciesRule:
     def period(self) -> Wording:
         if self.valid_until is None:
             return N_("%(since)s to further notice", since=self.valid_from.isoformat())
-        return N_("%(since)s to %(until)s", since=self.valid_from.isoformat(), until=self.valid_until.isoformat())
+        return N_(
+            "%(since)s to %(until)s", since=self.valid_from.isoformat(), until=self.valid_until.isoformat()
+        )
 
     def penalty_on(self, day: date) -> PenaltyEstimate | None:
         if self.penalty is None:
