@@ -28,7 +28,9 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
     if step is None:
         return []
     product = local_names(step.ilmd).get("productType")
-    limit = yields.get(product) if isinstance(product, str) else None
+    if not isinstance(product, str):
+        return []
+    limit = yields.get(product)
     if not limit or all(i.product_type == product for i in node.inputs):
         return []  # a repack or a split keeps the product: no yield to approach
     mass_in = sum(i.mass_kg or 0.0 for i in node.inputs)
