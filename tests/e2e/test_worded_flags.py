@@ -49,6 +49,14 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _item_page(registry: Registry, token: str, language: str, code: str) -> str:
+    """The item page as an API token's organisation reads it in `language`."""
+    client = TestClient(create_app(registry))
+    client.cookies.set(LANGUAGE_COOKIE, language)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client.get(f"/items/{quote(code, safe='')}").text
+
+
 def _nested(message: str) -> list[Wording]:
     """The Wordings a message carries as its values, at any depth."""
     if not isinstance(message, Wording):
@@ -79,10 +87,7 @@ def test_the_inspectors_flags_read_in_kazakh_and_russian(registry: Registry) -> 
         assert all(isinstance(f.detail, Wording) and isinstance(f.title, Wording) for f in flags)
         for language in LANGUAGES:
             text = PageText(language)
-            client = TestClient(create_app(registry))
-            client.cookies.set(LANGUAGE_COOKIE, language)
-            client.headers["Authorization"] = f"Bearer {token}"
-            page = client.get(f"/items/{quote(irregularity.code, safe='')}").text
+            page = _item_page(registry, token, language, irregularity.code)
             expected = [text.explain(inspection.headline)] + [text.explain(f.detail) for f in flags]
             expected += [_capitalised(str(text.explain(f.title))) for f in flags[1:]]
             for message in expected:
@@ -265,10 +270,7 @@ def test_a_harvests_own_problems_read_inside_its_flag_in_kazakh_and_russian(regi
     token = create_token(registry.uow(), "inspector", "viewer", "harvest flags").token
     for language in LANGUAGES:
         text = PageText(language)
-        client = TestClient(create_app(registry))
-        client.cookies.set(LANGUAGE_COOKIE, language)
-        client.headers["Authorization"] = f"Bearer {token}"
-        page = client.get(f"/items/{quote(lot, safe='')}").text
+        page = _item_page(registry, token, language, lot)
         assert str(text.explain(flag.detail)) in page
         for problem in problems:
             reason = problem.values["problem"]
