@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class NotFound(LookupError):
@@ -45,6 +45,29 @@ class Wording(str):
         return (Wording, (self.template, self.values))
 
 
+class Figure(str):
+    """A number in a message: its English text groups thousands with commas (3,000); a page writes
+    it as its language writes numbers (3 000 in Kazakh and Russian)."""
+
+    value: float
+    digits: int
+
+    def __new__(cls, value: float, digits: int = 0) -> Figure:
+        made = super().__new__(cls, f"{value:,.{digits}f}")
+        made.value = value
+        made.digits = digits
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Figure, (self.value, self.digits))
+
+
+def worded(text: str) -> Wording:
+    """A text kept as data (a rule's title, a legal basis) that a page translates when the catalogs
+    hold it (the register's starting content marks its texts with `N_`), else shows as written."""
+    return Wording(text, {})
+
+
 def N_(template: str, **values: object) -> Wording:  # noqa: N802 - the name `make messages` extracts
     """Marks a message for the pages' catalogs (the name is one Babel extracts by default)."""
     return Wording(template, values)
@@ -82,3 +105,10 @@ def place_of(message: object) -> tuple[dict[str, object], object] | None:
     if place is None or place.template != message.template:
         return None
     return {name: message.values[name] for name in parts}, message.values["problem"]
+
+
+def listed(messages: Sequence[str], separator: str = "; ") -> Wording:
+    """Messages one after the other: a page translates each that is a Wording (the separator and
+    the joining template are no msgid, so they stay as written)."""
+    names = [f"message{index}" for index in range(len(messages))]
+    return Wording(separator.join(f"%({name})s" for name in names), dict(zip(names, messages, strict=True)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,13 +18,15 @@ from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.custody.domain.check import cannot
 from kiik.custody.domain.state import STATUS_EXPLAINED, Status
+from kiik.epcis.adapters.barcodes import parse_scanned
 from kiik.epcis.domain import event_builders as build
-from kiik.epcis.domain.identifiers import canonical_key
+from kiik.epcis.domain.identifiers import InvalidIdentifier, canonical_key, parse_identifier
 from kiik.epcis.services.identifier_terms import item_key
-from kiik.errors import N_, Wording
+from kiik.errors import N_, Wording, worded
 from kiik.partners.services.reconciliation import NOTHING_TO_RECONCILE
 from kiik.permits.services.application import ApplyForPermit, apply_for_permit
 from kiik.permits.services.decisions import IssuePermit, issue_permit
+from kiik.species.domain.seed import ARTICLE_339, RULES
 from kiik.species.domain.species import BAN, OPERATION_WORDS
 from kiik.web.i18n import LANGUAGE_COOKIE, PageText
 from tests.integration.test_floor_pages import element, floor, key_of
@@ -36,6 +39,7 @@ from tests.support.world import make_world
 
 LANGUAGES = ["kk", "ru"]
 TORTOISE = "Testudo horsfieldii"
+TORTOISE_BAN = next(r for r in RULES if r.scientific_name == TORTOISE)
 
 
 class Person:
@@ -168,6 +172,12 @@ def test_a_permit_applications_checks_are_in_the_persons_language(
         ban = BAN.filled(what=OPERATION_WORDS["export"], species=TORTOISE, rule="", period="", basis="")
         opening = str(exporter.text.explain(ban)).split(TORTOISE)[0]
         assert opening.strip() and opening in banned.text and "export is forbidden" not in banned.text
+        # The rule, its legal basis and the penalty it carries are worded, their figures local.
+        exporter.reads(banned, worded(TORTOISE_BAN.title))
+        exporter.reads(banned, worded(TORTOISE_BAN.legal_basis))
+        exporter.reads(banned, worded(ARTICLE_339.article))
+        fine = exporter.text.number(ARTICLE_339.max_fine_mci)
+        assert fine != "3,000" and fine in banned.text and "3,000 MCI" not in banned.text
     with api(registry, trader.token) as client:
         body = {"items": [unknown], "importer_name": "Zoo", "import_country": "CN"}
         answer = client.post("/api/permits", json=body)
@@ -340,3 +350,23 @@ def test_a_seizure_files_row_problems_are_read_in_the_persons_language(
     ]
     assert twice.status_code == 422
     assert twice.json()["problems"] == [f"rows 2 (S-3): {recorded}"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_mistyped_code_is_explained_in_the_persons_language(registry: Registry, language: str) -> None:
+    floor(registry)
+    scanned, typed = "(01)04870002000011(21)5", "https://id.gs1.org/01/04870002000011/21/5"
+    with pytest.raises(InvalidIdentifier) as unreadable:
+        parse_scanned(scanned)
+    with pytest.raises(InvalidIdentifier) as invalid:
+        parse_identifier(typed)
+    english = "wrong check digit in GTIN 04870002000011: expected 0, got 1"
+    assert str(unreadable.value) == str(invalid.value) == english  # what the API and the EPCIS bodies say
+    clerk = Person(registry, "wh.clerk", language)
+    with clerk.client:
+        looked = clerk.post("/floor/check", {"purpose": "look", "codes": scanned})
+        assert looked.status_code == 200
+        clerk.reads(looked, unreadable.value.args[0])
+        item = clerk.client.get(f"/items/{quote(typed, safe='')}")
+        assert item.status_code == 400
+        clerk.reads(item, invalid.value.args[0])

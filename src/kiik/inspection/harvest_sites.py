@@ -12,7 +12,7 @@ from typing import Any, cast
 from kiik.custody.services.lineage import LineageNode, local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.db.unit_of_work import UnitOfWork
-from kiik.errors import N_
+from kiik.errors import N_, Wording, listed
 from kiik.harvest.domain.authorisations import HarvestError, authorisation_number, is_saiga
 from kiik.harvest.domain.geo import GeoError, Point, read_point
 from kiik.harvest.services.ports import harvest_store
@@ -96,15 +96,16 @@ def harvest_flags(uow: ReadUnitOfWork, sites: Sequence[HarvestSite]) -> list[Fla
     """Harvests that fall outside their authorisation (stored, for instance, while rules were off)."""
     store = harvest_store(cast(UnitOfWork, uow))
     cache: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Wording] = []
     for site in sites:
         problem = _harvest_problem(site, store, cache)
         if problem:
-            problems.append(f"{site.key}: {problem}")
+            problems.append(N_("%(key)s: %(problem)s", key=site.key, problem=problem))
     if not problems:
         return []
-    named = "; ".join(problems[:NAMED_SOURCES])
-    more = f"; and {len(problems) - NAMED_SOURCES} more" if len(problems) > NAMED_SOURCES else ""
+    named: list[str] = list(problems[:NAMED_SOURCES])
+    if len(problems) > NAMED_SOURCES:
+        named.append(N_("and %(count)s more", count=len(problems) - NAMED_SOURCES))
     return [
         Flag(
             "harvest_irregular",
@@ -117,35 +118,45 @@ def harvest_flags(uow: ReadUnitOfWork, sites: Sequence[HarvestSite]) -> list[Fla
             N_(
                 "%(problems)s. Horns taken outside an authorisation have no legal origin: hold the item "
                 "and report it to the ministry.",
-                problems=named + more,
+                problems=listed(named),
             ),
             N_("its harvest is not covered by an authorisation"),
         )
     ]
 
 
-def _harvest_problem(site: HarvestSite, store: Any, cache: dict[str, Any]) -> str | None:
+def _harvest_problem(site: HarvestSite, store: Any, cache: dict[str, Any]) -> Wording | None:
     if site.authorisation is None:
-        return "harvested without an authorisation" if is_saiga(site.species) else None
+        return N_("harvested without an authorisation") if is_saiga(site.species) else None
     try:
         number = authorisation_number(site.authorisation)
     except HarvestError:
-        return f"{site.authorisation!r} is not an authorisation number"
+        return N_("%(value)s is not an authorisation number", value=repr(site.authorisation))
     if number not in cache:
         cache[number] = store.authorisation(number)
     authorisation = cache[number]
     if authorisation is None:
-        return f"authorisation {number} does not exist"
+        return N_("authorisation %(number)s does not exist", number=number)
     if site.point is not None and not authorisation.area.contains(site.point):
-        return f"taken at {site.point.text()}, outside the area of {number}"
+        return N_(
+            "taken at %(point)s, outside the area of %(number)s", point=site.point.text(), number=number
+        )
     try:
         day = date.fromisoformat(site.harvest_date) if site.harvest_date else None
     except ValueError:
         day = None
     if day is not None and not authorisation.covers(day):
-        return f"taken on {day.isoformat()}, outside the window of {number} ({authorisation.window})"
+        return N_(
+            "taken on %(day)s, outside the window of %(number)s (%(window)s)",
+            day=day.isoformat(),
+            number=number,
+            window=authorisation.window,
+        )
     if site.population and site.population.lower() != authorisation.population.value.lower():
-        return (
-            f"of the {site.population} population, but {number} covers the {authorisation.population.value}"
+        return N_(
+            "of the %(population)s population, but %(number)s covers the %(covered)s",
+            population=site.population,
+            number=number,
+            covered=authorisation.population.value,
         )
     return None

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kiik.custody.domain.state import STATUS_WORDS
 from kiik.custody.services.lineage import local_names
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.epcis.domain.vocabulary import mass_in_kg
-from kiik.errors import N_
+from kiik.errors import N_, Figure
 from kiik.inspection.flag import Flag
 from kiik.inspection.trace import Trace
+from kiik.species.domain.products import product_name
 
 # A lot whose output is at least this share of what its yield allows is worth a look.
 NEAR_YIELD_LIMIT = 0.98
@@ -26,7 +28,9 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
     if step is None:
         return []
     product = local_names(step.ilmd).get("productType")
-    limit = yields.get(product) if isinstance(product, str) else None
+    if not isinstance(product, str):
+        return []
+    limit = yields.get(product)
     if not limit or all(i.product_type == product for i in node.inputs):
         return []  # a repack or a split keeps the product: no yield to approach
     mass_in = sum(i.mass_kg or 0.0 for i in node.inputs)
@@ -40,7 +44,7 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
             "warn",
             N_(
                 "%(product)s output at %(share)s of input mass, limit %(limit)s",
-                product=product,
+                product=product_name(product),
                 share=format(mass_out / mass_in, ".1%"),
                 limit=format(limit, ".0%"),
             ),
@@ -50,9 +54,9 @@ def yield_flags(uow: ReadUnitOfWork, trace: Trace, yields: Mapping[str, float]) 
                 "allows. That is possible but unusual: check the plant's scales and whether inputs were left "
                 "off the record.",
                 day=step.event_time.date().isoformat(),
-                mass_in=format(mass_in, ".3f"),
-                mass_out=format(mass_out, ".3f"),
-                product=product,
+                mass_in=Figure(mass_in, 3),
+                mass_out=Figure(mass_out, 3),
+                product=product_name(product),
                 share=format(mass_out / (limit * mass_in), ".1%"),
             ),
         )
@@ -88,11 +92,39 @@ def stock_flags(uow: ReadUnitOfWork, key: str) -> list[Flag]:
                 "open until an event resolves it.",
                 day=d.counted_at.date().isoformat(),
                 site=d.site,
-                problem=d.message,
+                problem=STOCK_PROBLEMS[d.kind].filled(
+                    status=STATUS_WORDS.get(d.registered_status or "", d.registered_status or "?"),
+                    site=d.registered_site or N_("no site"),
+                    measured=_mass(d.measured_mass_kg),
+                    registered=_mass(d.registered_mass_kg),
+                )
+                if d.kind in STOCK_PROBLEMS
+                else d.message,
             ),
         )
         for d in found
     ]
+
+
+# What the count found, said of the item (the stored message names it by its code, in English).
+STOCK_PROBLEMS = {
+    "not_found": N_(
+        "it is registered here but was not found: find it (a later count), or record what became of it "
+        "(shipped, destroyed, declared lost)"
+    ),
+    "registered_elsewhere": N_("it was found here but is registered as %(status)s at %(site)s"),
+    "not_in_stock": N_(
+        "it was found but the registry records it as %(status)s: it should not exist as stock; seize it"
+    ),
+    "not_registered": N_(
+        "it was found but is not registered: register it, or seize it if it has no legal origin"
+    ),
+    "mass_difference": N_("it weighs %(measured)s kg but %(registered)s kg are registered"),
+}
+
+
+def _mass(kg: float | None) -> str:
+    return format(kg, "g") if kg is not None else "?"
 
 
 def _kg(line: Any) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kiik.custody.domain.state import STATUS_WORDS
 from kiik.directory.domain.permissions import SEES_EVERYTHING
 from kiik.errors import N_, Wording
 from kiik.inspection.flag import Flag
@@ -65,7 +66,7 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
                 N_("destroyed on %(day)s", day=_day(entry)),
                 _dated(DESTROYED_BY, DESTROYED, entry),
                 N_("it was recorded as destroyed"),
-            )
+            ).for_partner(HELD_ABROAD.filled(status=STATUS_WORDS["destroyed"], day=_day(entry)))
         ]
     if status == "exported":
         entry = _last(history, "departing", "shipping", disposition="exported")
@@ -80,6 +81,16 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
                     day=_day(entry),
                 ),
                 N_("it was recorded as exported"),
+            ).for_partner(
+                N_(
+                    "Customs of Kazakhstan recorded that this item left the country on %(day)s. Check "
+                    "that it arrives under a valid CITES export permit of Kazakhstan that lists it, and "
+                    "record its arrival with your import permit. If there is no such permit, hold the item "
+                    "and contact the CITES Management Authority of Kazakhstan.",
+                    day=_day(entry),
+                ),
+                severity="warn",
+                title=N_("exported from Kazakhstan on %(day)s", day=_day(entry)),
             )
         ]
     if status == "consumed":
@@ -93,7 +104,7 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
                 N_("declared lost on %(day)s", day=_day(entry)),
                 _dated(DECOMMISSIONED_BY, DECOMMISSIONED, entry),
                 N_("its code was withdrawn"),
-            )
+            ).for_partner(HELD_ABROAD.filled(status=STATUS_WORDS["decommissioned"], day=_day(entry)))
         ]
     if status == "in_transit":
         entry = _last(history, "shipping", "departing")
@@ -113,11 +124,27 @@ def status_flags(trace: Trace, organisations: Mapping[str, Any]) -> list[Flag]:
                     day=_day(entry),
                     to=to,
                 ),
+            ).for_partner(
+                N_(
+                    "Shipped by %(sender)s on %(day)s to %(to)s, not yet received. If it reached your "
+                    "country, check that it travels under a valid CITES export permit of Kazakhstan; if it "
+                    "does not, hold it and contact the CITES Management Authority of Kazakhstan.",
+                    sender=sender,
+                    day=_day(entry),
+                    to=to,
+                )
             )
         ]
     return []
 
 
+# What a partner country's authority reads of an item that may not move (seized, destroyed, lost,
+# processed) instead of an inspector's "seize it".
+HELD_ABROAD = N_(
+    "The registry of Kazakhstan records this item as %(status)s on %(day)s: it may not be traded or "
+    "exported. If it reached your country, hold it and contact the CITES Management Authority of "
+    "Kazakhstan, quoting its code."
+)
 # The sentences that name who recorded the event, and those for an event of unknown author.
 DESTROYED_BY = N_(
     "The registry records this item as destroyed by %(by)s on %(day)s: it should no "
@@ -188,7 +215,7 @@ def _seized(history: list[HistoryEntry], organisations: Mapping[str, Any]) -> Fl
         _dated(SEIZED_TITLE_BY, SEIZED_TITLE, seizure),
         _dated(SEIZED_BY, SEIZED, seizure, leak=leak),
         N_("it was seized by the authorities"),
-    )
+    ).for_partner(HELD_ABROAD.filled(status=STATUS_WORDS["seized"], day=_day(seizure)))
 
 
 def _consumed(trace: Trace, history: list[HistoryEntry]) -> Flag:
@@ -201,7 +228,7 @@ def _consumed(trace: Trace, history: list[HistoryEntry]) -> Flag:
         N_("used up by processing on %(day)s", day=_day(entry)),
         detail.filled(day=_day(entry), count=len(products)),
         N_("its code was closed when the product was processed or relabelled"),
-    )
+    ).for_partner(HELD_ABROAD.filled(status=STATUS_WORDS["consumed"], day=_day(entry)))
 
 
 def origin_flags(trace: Trace) -> list[Flag]:

@@ -15,7 +15,7 @@ from typing import Any
 from kiik.custody.services.queries import ReadUnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
 from kiik.errors import N_, NotFound
-from kiik.inspection.flag import Flag
+from kiik.inspection.flag import Flag, reader_of
 from kiik.inspection.flags import flags_of
 from kiik.inspection.harvest_sites import HarvestSite, harvest_sites
 from kiik.inspection.trace import Trace, trace_item
@@ -73,7 +73,7 @@ def inspect_item(
     trace = trace_item(uow, principal, code)
     sites = harvest_sites(trace.lineage.sources)
     with uow:
-        flags = flags_of(uow, trace, sites, yields)
+        flags = flags_of(uow, trace, sites, yields, reader_of(principal))
     animals = {s.animal_id for s in sites if s.animal_id}
     return Inspection(trace, flags, sites, trace.verdict.animals or len(animals), _shares(sites))
 

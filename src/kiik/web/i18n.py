@@ -23,7 +23,7 @@ from babel.support import Translations
 from markupsafe import Markup
 from starlette.requests import Request
 
-from kiik.errors import Wording
+from kiik.errors import Figure, Wording
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 # Every staff page speaks these; the public check also Chinese (buyers of a labelled pack).
@@ -100,11 +100,17 @@ class PageText:
         if isinstance(message, BaseException) and message.args:
             message = message.args[0]
         if isinstance(message, Wording):
-            values = {
-                k: self.explain(v) if isinstance(v, Wording) else str(v) for k, v in message.values.items()
-            }
+            values = {k: self._value(v) for k, v in message.values.items()}
             return self.gettext(message.template, **values)
         return str(message)
+
+    def _value(self, value: object) -> Markup | str:
+        """A message's value: a Wording translated, a Figure written as this language writes numbers."""
+        if isinstance(value, Wording):
+            return self.explain(value)
+        if isinstance(value, Figure):
+            return self.number(value.value, value.digits)
+        return str(value)
 
     def date(self, value: date | datetime | None) -> str:
         if value is None:

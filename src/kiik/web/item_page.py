@@ -7,7 +7,6 @@ customer scanning a label): legal origin yes or no, the species and the product,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +19,7 @@ from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.inspection.trace import HistoryEntry
 from kiik.inspection.verdict import Inspection, inspect_item, public_check
+from kiik.web import words
 from kiik.web.figure_cache import kept
 from kiik.web.guard import Visitor
 from kiik.web.harvest_map import POPULATION_CODES, HarvestMap, harvest_map
@@ -61,10 +61,12 @@ def step_words(entry: HistoryEntry) -> str:
     return STEP_WORDS.get(word, word or entry.event_type)
 
 
-def made_words(step: Step, gettext: Callable[..., str]) -> str:
+def made_words(step: Step, text: PageText) -> str:
     """How the item was made, from the transformation that produced it, in the page's language."""
-    product = str(step.ilmd.get("kiik:productType") or "").replace("_", " ")
-    return gettext("Made into %(product)s", product=product) if product else gettext("Made")
+    product = str(step.ilmd.get("kiik:productType") or "")
+    if not product:
+        return text.gettext("Made")
+    return text.gettext("Made into %(product)s", product=text.explain(words.product(product)))
 
 
 @router.get("/items/{code:path}", response_class=HTMLResponse)
@@ -88,7 +90,7 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
         context["problem"] = text.gettext("Unknown code: kiik has no record of it that you may see.")
         return render(request, "item.html", context, status_code=404)
     except InvalidIdentifier as exc:
-        context["problem"] = text.gettext("This is not a valid code: %(detail)s", detail=str(exc))
+        context["problem"] = text.gettext("This is not a valid code: %(detail)s", detail=text.explain(exc))
         page = "item.html" if principal is not None else "item_public.html"
         return render(request, page, context, status_code=400)
     context.update(

@@ -28,18 +28,6 @@ VERDICT = {
     "here_already": N_("already received here"),
 }
 
-# Product types as people say them (kiik's codes: whole_horn, powder, ...).
-PRODUCT = {
-    "whole_horn": N_("whole horn"),
-    "horn_tip": N_("horn tip"),
-    "pieces": N_("pieces of horn"),
-    "slices": N_("slices"),
-    "shavings": N_("shavings"),
-    "powder": N_("powder"),
-    "granules": N_("granules"),
-    "extract": N_("extract"),
-}
-
 # The capture's rules, in words for the person who scanned, for a refusal whose own sentence is not
 # worded (the English detail follows them).
 RULE = {

@@ -3,17 +3,15 @@ catalogs here and translated where they are shown: `_(words.STATUS[code])`."""
 
 from __future__ import annotations
 
+from kiik.custody.domain.state import STATUS_WORDS
+from kiik.species.domain.products import PRODUCT_NAMES, product_name
 from kiik.web.i18n import N_
 
-STATUS = {
-    "active": N_("held"),
-    "in_transit": N_("in transit"),
-    "consumed": N_("processed (consumed)"),
-    "destroyed": N_("destroyed"),
-    "seized": N_("seized"),
-    "exported": N_("exported"),
-    "decommissioned": N_("declared lost"),
-}
+# Product types as people say them, kept with the register's products: `text.explain(words.product(code))`.
+PRODUCT = PRODUCT_NAMES
+product = product_name
+
+STATUS = STATUS_WORDS
 
 ROLE = {"admin": N_("administrator"), "operator": N_("operator"), "viewer": N_("viewer")}
 

@@ -37,6 +37,16 @@ FROZEN = frozenset(
     }
 )
 
+# Each status as the word a person reads for it (the pages' status column, a flag's sentence).
+STATUS_WORDS = {
+    "active": N_("held"),
+    "in_transit": N_("in transit"),
+    "consumed": N_("processed (consumed)"),
+    "destroyed": N_("destroyed"),
+    "seized": N_("seized"),
+    "exported": N_("exported"),
+    "decommissioned": N_("declared lost"),
+}
 STATUS_EXPLAINED = {
     Status.IN_TRANSIT: N_("it is in transit; the destination must receive it first"),
     Status.CONSUMED: N_("it was consumed by processing"),

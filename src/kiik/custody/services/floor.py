@@ -81,7 +81,7 @@ def check_codes(
             keys.append(str(read_code(text).canonical))
         except InvalidIdentifier as exc:
             keys.append(None)
-            problems[n] = str(exc)
+            problems[n] = exc.args[0]  # a Wording: the page translates it
     with uow:
         states = uow.items.load([k for k in keys if k is not None])
         uow.commit()  # a read
@@ -217,7 +217,7 @@ def scanned_keys(codes: Sequence[str], read_code: CodeReader) -> list[str]:
         try:
             keys.append(str(read_code(code).canonical))
         except InvalidIdentifier as exc:
-            raise FloorError(N_("%(code)s: %(reason)s", code=code, reason=str(exc)), "codes") from exc
+            raise FloorError(N_("%(code)s: %(reason)s", code=code, reason=exc.args[0]), "codes") from exc
     return list(dict.fromkeys(keys))
 
 

@@ -129,7 +129,7 @@ def record_processing(
             lot = read_code(line.code)
         except InvalidIdentifier as exc:
             raise FloorError(
-                N_("%(code)s: %(reason)s", code=line.code, reason=str(exc)), f"output-{n}-code"
+                N_("%(code)s: %(reason)s", code=line.code, reason=exc.args[0]), f"output-{n}-code"
             ) from exc
         if not lot.is_class:
             raise FloorError(

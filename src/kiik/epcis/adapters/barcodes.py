@@ -20,6 +20,7 @@ from kiik.epcis.domain.identifiers import (
     identifier_from_element_strings,
     parse_identifier,
 )
+from kiik.errors import N_, Wording
 
 __all__ = ["parse_scanned"]
 
@@ -42,17 +43,27 @@ def _human_readable(text: str) -> list[tuple[str, str]]:
     position = 0
     for match in _HRI_ELEMENT.finditer(text):
         if match.start() != position:
-            raise InvalidIdentifier(f"cannot read {text!r} at {text[position:]!r}: expected (AI)value")
+            raise InvalidIdentifier(
+                N_(
+                    "cannot read %(code)s at %(rest)s: expected (AI)value",
+                    code=repr(text),
+                    rest=repr(text[position:]),
+                )
+            )
         ai, value = match.group(1), match.group(2).strip()
         if not _known_ai(ai):
             raise InvalidIdentifier(
-                f"unknown application identifier ({ai}) in {text}; check the code and scan again"
+                N_(
+                    "unknown application identifier (%(ai)s) in %(code)s; check the code and scan again",
+                    ai=ai,
+                    code=text,
+                )
             )
         pairs.append((ai, value))
         position = match.end()
     if position != len(text) or not pairs:
         raise InvalidIdentifier(
-            f"cannot read {text!r} as GS1 element strings: expected (AI)value(AI)value..."
+            N_("cannot read %(code)s as GS1 element strings: expected (AI)value(AI)value...", code=repr(text))
         )
     return pairs
 
@@ -66,15 +77,20 @@ def _raw(text: str) -> list[tuple[str, str]]:
     return [(element.ai.ai, element.value) for element in message.element_strings]
 
 
-def _explain(text: str, reason: str) -> str:
+def _explain(text: str, reason: str) -> Wording:
     shown = text.replace(GROUP_SEPARATOR, "<GS>")
     match = re.search(r"GS1 AI \((\d+)\) pattern", reason)
     if match:
-        return f"wrong length or characters for application identifier ({match.group(1)}) in {shown}"
+        return N_(
+            "wrong length or characters for application identifier (%(ai)s) in %(code)s",
+            ai=match.group(1),
+            code=shown,
+        )
     match = re.search(r"[Uu]nknown GS1 Application Identifier '?(\d+)", reason)
     if match:
-        return f"unknown application identifier ({match.group(1)}) in {shown}"
-    return f"cannot read {shown} as GS1 element strings: {reason}"
+        return N_("unknown application identifier (%(ai)s) in %(code)s", ai=match.group(1), code=shown)
+    # biip's own reason stays as it wrote it (English).
+    return N_("cannot read %(code)s as GS1 element strings: %(reason)s", code=shown, reason=reason)
 
 
 def parse_scanned(text: str) -> Identifier:

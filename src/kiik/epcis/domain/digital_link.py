@@ -17,6 +17,7 @@ from kiik.epcis.domain.gs1_keys import (
     percent_decode,
     validate_value,
 )
+from kiik.errors import N_
 
 # Short names that GS1 Digital Link 1.0 allowed in place of the numeric AIs.
 _ALIASES = {
@@ -81,7 +82,7 @@ def parse_digital_link(uri: str, *, strict: bool = True) -> KeyParts:
     """The GS1 key of a Digital Link URI. Raises InvalidIdentifier with the reason when it has none."""
     segments = split_uri(uri)
     if segments is None:
-        raise InvalidIdentifier(f"{uri} is not an http(s) URI")
+        raise InvalidIdentifier(N_("%(uri)s is not an http(s) URI", uri=uri))
     for start in range(len(segments) - 1):
         key = _ALIASES.get(segments[start], segments[start])
         if key not in QUALIFIERS or (len(segments) - start) % 2:
@@ -94,8 +95,11 @@ def parse_digital_link(uri: str, *, strict: bool = True) -> KeyParts:
                 validate_value(ai, value)
         return KeyParts(kind_of(pairs), pairs, is_class(pairs))
     raise InvalidIdentifier(
-        f"{uri} is not a GS1 Digital Link URI: its path has no GS1 key as /AI/value pairs "
-        "(e.g. /01/<14-digit GTIN>/21/<serial>)"
+        N_(
+            "%(uri)s is not a GS1 Digital Link URI: its path has no GS1 key as /AI/value pairs "
+            "(e.g. /01/<14-digit GTIN>/21/<serial>)",
+            uri=uri,
+        )
     )
 
 

@@ -10,11 +10,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kiik.errors import N_
+
 CANONICAL_HOST = "https://id.gs1.org"
+
+# A free-text part too long, after the key's digits or as the whole value.
+TAIL_TOO_LONG = N_(
+    "wrong length for %(key)s (%(ai)s) %(value)s: the part after the digits may have at most %(limit)s "
+    "characters, got %(count)s"
+)
+VALUE_TOO_LONG = N_(
+    "wrong length for %(key)s (%(ai)s) %(value)s: it may have at most %(limit)s characters, got %(count)s"
+)
 
 
 class InvalidIdentifier(ValueError):
-    """An identifier that cannot be accepted; the message says what is wrong and how to fix it."""
+    """An identifier that cannot be accepted; the message (a kiik.errors.Wording: English in the API
+    and the EPCIS error bodies, translated on a page) says what is wrong and how to fix it."""
 
 
 # GS1 AI encodable character set 82 (General Specifications, figure 7.11-1).
@@ -45,7 +57,7 @@ KEY_RULES: dict[str, KeyRule] = {
     "401": KeyRule("GINC", tail=30),
     "402": KeyRule("GSIN", digits=17, check_at=17),
     "414": KeyRule("GLN", digits=13, check_at=13),
-    "417": KeyRule("party GLN", digits=13, check_at=13),
+    "417": KeyRule(N_("party GLN"), digits=13, check_at=13),
     "8003": KeyRule("GRAI", digits=14, check_at=14, tail=16, first_digit_zero=True),
     "8004": KeyRule("GIAI", tail=30),
     "8006": KeyRule("ITIP", digits=18, check_at=14),
@@ -53,13 +65,13 @@ KEY_RULES: dict[str, KeyRule] = {
     "8013": KeyRule("GMN", tail=25),
     "8017": KeyRule("GSRN-P", digits=18, check_at=18),
     "8018": KeyRule("GSRN", digits=18, check_at=18),
-    "10": KeyRule("batch/lot number", tail=20),
-    "21": KeyRule("serial number", tail=20),
-    "22": KeyRule("consumer product variant", tail=20),
-    "235": KeyRule("third-party serial (TPX)", tail=28),
-    "254": KeyRule("GLN extension", tail=20),
-    "8011": KeyRule("CPID serial number", tail=12, tail_numeric=True),
-    "7040": KeyRule("GS1 UIC with extension", tail=4),
+    "10": KeyRule(N_("batch/lot number"), tail=20),
+    "21": KeyRule(N_("serial number"), tail=20),
+    "22": KeyRule(N_("consumer product variant"), tail=20),
+    "235": KeyRule(N_("third-party serial (TPX)"), tail=28),
+    "254": KeyRule(N_("GLN extension"), tail=20),
+    "8011": KeyRule(N_("CPID serial number"), tail=12, tail_numeric=True),
+    "7040": KeyRule(N_("GS1 UIC with extension"), tail=4),
 }
 
 # Which qualifiers each primary key may carry in a Digital Link path, in their canonical order.
@@ -108,58 +120,116 @@ def validate_value(ai: str, value: str, *, shown: str | None = None) -> None:
     head, tail = value[: rule.digits], value[rule.digits :]
     if rule.digits:
         if not rule.tail and (not value.isdigit() or not value.isascii()):
-            raise InvalidIdentifier(f"{rule.name} ({ai}) {shown} must be digits only")
+            raise InvalidIdentifier(
+                N_("%(key)s (%(ai)s) %(value)s must be digits only", key=rule.name, ai=ai, value=shown)
+            )
         if not rule.tail and len(value) != rule.digits:
             raise InvalidIdentifier(
-                f"wrong length for {rule.name} ({ai}) {shown}: "
-                f"expected {rule.digits} digits, got {len(value)}"
+                N_(
+                    "wrong length for %(key)s (%(ai)s) %(value)s: expected %(digits)s digits, got %(count)s",
+                    key=rule.name,
+                    ai=ai,
+                    value=shown,
+                    digits=rule.digits,
+                    count=len(value),
+                )
             )
         if len(head) < rule.digits or not head.isdigit() or not head.isascii():
             raise InvalidIdentifier(
-                f"wrong length for {rule.name} ({ai}) {shown}: it must start with {rule.digits} digits"
+                N_(
+                    "wrong length for %(key)s (%(ai)s) %(value)s: it must start with %(digits)s digits",
+                    key=rule.name,
+                    ai=ai,
+                    value=shown,
+                    digits=rule.digits,
+                )
             )
         if rule.first_digit_zero and head[0] != "0":
-            raise InvalidIdentifier(f"{rule.name} ({ai}) {shown} must start with the digit 0")
+            raise InvalidIdentifier(
+                N_(
+                    "%(key)s (%(ai)s) %(value)s must start with the digit 0",
+                    key=rule.name,
+                    ai=ai,
+                    value=shown,
+                )
+            )
         if rule.check_at:
             body = head[: rule.check_at - 1]
             expected, got = check_digit(body), head[rule.check_at - 1]
             if expected != got:
                 key = head[: rule.check_at]
                 raise InvalidIdentifier(
-                    f"wrong check digit in {rule.name} {key}: expected {expected}, got {got}"
+                    N_(
+                        "wrong check digit in %(key)s %(value)s: expected %(expected)s, got %(got)s",
+                        key=rule.name,
+                        value=key,
+                        expected=expected,
+                        got=got,
+                    )
                 )
     if not rule.tail:
         if tail:
             raise InvalidIdentifier(
-                f"wrong length for {rule.name} ({ai}) {shown}: expected exactly {rule.digits} digits, "
-                f"got {len(value)} characters"
+                N_(
+                    "wrong length for %(key)s (%(ai)s) %(value)s: expected exactly %(digits)s digits, "
+                    "got %(count)s characters",
+                    key=rule.name,
+                    ai=ai,
+                    value=shown,
+                    digits=rule.digits,
+                    count=len(value),
+                )
             )
         return
     if len(tail) > rule.tail:
-        what = "the part after the digits" if rule.digits else "it"
+        template = TAIL_TOO_LONG if rule.digits else VALUE_TOO_LONG
         raise InvalidIdentifier(
-            f"wrong length for {rule.name} ({ai}) {shown}: {what} may have at most {rule.tail} characters, "
-            f"got {len(tail)}"
+            template.filled(key=rule.name, ai=ai, value=shown, limit=rule.tail, count=len(tail))
         )
     if not rule.digits and not tail:
-        raise InvalidIdentifier(f"empty {rule.name} ({ai}): a value is required")
+        raise InvalidIdentifier(N_("empty %(key)s (%(ai)s): a value is required", key=rule.name, ai=ai))
     if rule.tail_numeric and not (tail.isdigit() and tail.isascii()) and tail:
-        raise InvalidIdentifier(f"{rule.name} ({ai}) {shown}: the serial part must be digits only")
+        raise InvalidIdentifier(
+            N_(
+                "%(key)s (%(ai)s) %(value)s: the serial part must be digits only",
+                key=rule.name,
+                ai=ai,
+                value=shown,
+            )
+        )
     if rule.tail_cset39:
         if _CSET39.fullmatch(tail) is None:
             raise InvalidIdentifier(
-                f"{rule.name} ({ai}) {shown} has characters outside GS1 set 39 (digits, capitals, # - /)"
+                N_(
+                    "%(key)s (%(ai)s) %(value)s has characters outside GS1 set 39 (digits, capitals, # - /)",
+                    key=rule.name,
+                    ai=ai,
+                    value=shown,
+                )
             )
     elif not is_cset82(tail):
         bad = sorted({c for c in tail if not is_cset82(c)})
         raise InvalidIdentifier(
-            f"{rule.name} ({ai}) {shown} has characters GS1 does not allow: {' '.join(map(repr, bad))}; "
-            "only the 82 characters of GS1 set 82 (letters, digits and !\"%&'()*+,-./:;<=>?_) may be used"
+            N_(
+                "%(key)s (%(ai)s) %(value)s has characters GS1 does not allow: %(bad)s; only the 82 "
+                "characters of GS1 set 82 (letters, digits and !\"%%&'()*+,-./:;<=>?_) may be used",
+                key=rule.name,
+                ai=ai,
+                value=shown,
+                bad=" ".join(map(repr, bad)),
+            )
         )
     if ai == "8006":
         piece, total = int(value[14:16]), int(value[16:18])
         if not 0 < piece <= total:
-            raise InvalidIdentifier(f"ITIP (8006) {shown}: piece {piece} of {total} is impossible")
+            raise InvalidIdentifier(
+                N_(
+                    "ITIP (8006) %(value)s: piece %(piece)s of %(total)s is impossible",
+                    value=shown,
+                    piece=piece,
+                    total=total,
+                )
+            )
 
 
 def normalise_gtin(value: str) -> str:

@@ -26,6 +26,7 @@ from kiik.epcis.domain.gs1_keys import (
     validate_value,
     with_check_digit,
 )
+from kiik.errors import N_
 
 __all__ = [
     "Identifier",
@@ -78,17 +79,28 @@ def _from_parts(parts: KeyParts) -> Identifier:
 
 def _microchip(digits: str, shown: str) -> Identifier:
     if not (digits.isdigit() and digits.isascii()):
-        raise InvalidIdentifier(f"microchip number {shown!r} must be digits only (ISO 11784: 15 digits)")
+        raise InvalidIdentifier(
+            N_("microchip number %(value)s must be digits only (ISO 11784: 15 digits)", value=repr(shown))
+        )
     if len(digits) != 15:
         raise InvalidIdentifier(
-            f"wrong length for microchip number {digits}: ISO 11784 numbers have exactly 15 digits, "
-            f"got {len(digits)}"
+            N_(
+                "wrong length for microchip number %(value)s: ISO 11784 numbers have exactly 15 digits, "
+                "got %(count)s",
+                value=digits,
+                count=len(digits),
+            )
         )
     code = digits[:3]
     if code != KAZAKHSTAN and not 900 <= int(code) <= 998:
         raise InvalidIdentifier(
-            f"microchip {digits} starts with country code {code}; kiik registers chips with the "
-            f"Kazakhstan code {KAZAKHSTAN} or an ISO 11784 manufacturer code 900-998"
+            N_(
+                "microchip %(value)s starts with country code %(code)s; kiik registers chips with the "
+                "Kazakhstan code %(kazakhstan)s or an ISO 11784 manufacturer code 900-998",
+                value=digits,
+                code=code,
+                kazakhstan=KAZAKHSTAN,
+            )
         )
     return Identifier("microchip", MICROCHIP_URN + digits, False, key=digits)
 
@@ -107,7 +119,7 @@ def parse_identifier(text: str) -> Identifier:
     """
     value = text.strip()
     if not value:
-        raise InvalidIdentifier("empty identifier: scan or type the code again")
+        raise InvalidIdentifier(N_("empty identifier: scan or type the code again"))
     if value.startswith(EPC_PREFIXES):
         return _from_parts(parse_epc_urn(value))
     if value.startswith(("https://", "http://")):
@@ -116,28 +128,43 @@ def parse_identifier(text: str) -> Identifier:
         return _microchip(value[len(MICROCHIP_URN) :], value)
     if value.startswith(KIIK_URN):
         if len(value) == len(KIIK_URN) or any(c.isspace() for c in value):
-            raise InvalidIdentifier(f"{value!r} is not a valid kiik URN (urn:kiik:<kind>:<id>, no spaces)")
+            raise InvalidIdentifier(
+                N_("%(value)s is not a valid kiik URN (urn:kiik:<kind>:<id>, no spaces)", value=repr(value))
+            )
         return Identifier("kiik", value, False, key=value)
     compact = value.replace(" ", "")
     if compact.isdigit() and compact.isascii():
         if len(compact) in (8, 12, 13, 14, 18):
             raise InvalidIdentifier(
-                f"{value} is a bare number of {len(compact)} digits: a microchip number has 15 digits; "
-                "a GS1 key needs its application identifier, e.g. (01)<GTIN>(21)<serial> or a Digital Link"
+                N_(
+                    "%(value)s is a bare number of %(count)s digits: a microchip number has 15 digits; a GS1 "
+                    "key needs its application identifier, e.g. (01)<GTIN>(21)<serial> or a Digital Link",
+                    value=value,
+                    count=len(compact),
+                )
             )
         return _microchip(compact, value)
     if value.startswith("("):
         raise InvalidIdentifier(
-            f"{value} is a GS1 element string: enter it where scanned codes are read, or write it as "
-            "a Digital Link such as https://id.gs1.org/01/<GTIN>/21/<serial>"
+            N_(
+                "%(value)s is a GS1 element string: enter it where scanned codes are read, or write it as "
+                "a Digital Link such as https://id.gs1.org/01/<GTIN>/21/<serial>",
+                value=value,
+            )
         )
     if value.startswith("urn:epc:"):
         raise InvalidIdentifier(
-            f"{value} is not a known EPC URN form (urn:epc:id:, urn:epc:class:, urn:epc:idpat:)"
+            N_(
+                "%(value)s is not a known EPC URN form (urn:epc:id:, urn:epc:class:, urn:epc:idpat:)",
+                value=value,
+            )
         )
     raise InvalidIdentifier(
-        f"{value!r} is not an identifier kiik knows: use an EPC URN (urn:epc:id:sgtin:...), a GS1 Digital "
-        "Link (https://id.gs1.org/01/.../21/...), a 15-digit microchip number or a urn:kiik: URN"
+        N_(
+            "%(value)s is not an identifier kiik knows: use an EPC URN (urn:epc:id:sgtin:...), a GS1 Digital "
+            "Link (https://id.gs1.org/01/.../21/...), a 15-digit microchip number or a urn:kiik: URN",
+            value=repr(value),
+        )
     )
 
 
@@ -155,11 +182,21 @@ def identifier_from_element_strings(pairs: Sequence[tuple[str, str]], shown: str
     shown = shown or "".join(f"({ai}){value}" for ai, value in pairs)
     if not keys:
         raise InvalidIdentifier(
-            f"{shown} carries no GS1 key: a GTIN (01), SSCC (00), GLN (414/417) or another key is needed"
+            N_(
+                "%(value)s carries no GS1 key: a GTIN (01), SSCC (00), GLN (414/417) or another key is "
+                "needed",
+                value=shown,
+            )
         )
     if len(keys) > 1:
         names = ", ".join(f"({ai})" for ai, _ in keys)
-        raise InvalidIdentifier(f"{shown} carries more than one GS1 key ({names}); scan one code at a time")
+        raise InvalidIdentifier(
+            N_(
+                "%(value)s carries more than one GS1 key (%(keys)s); scan one code at a time",
+                value=shown,
+                keys=names,
+            )
+        )
     key_ai, key_value = keys[0]
     allowed = _QUALIFIER_AIS.get(key_ai, ())
     ordered = [(key_ai, key_value)] + [(ai, v) for ai, v in pairs if ai in allowed]

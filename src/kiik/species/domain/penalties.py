@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiik.errors import N_, Figure, Wording, worded
+
 # (effective from, tenge per MCI for fines)
 MCI_FOR_FINES: tuple[tuple[date, int], ...] = (
     (date(2020, 1, 1), 2651),
@@ -21,6 +23,25 @@ MCI_FOR_FINES: tuple[tuple[date, int], ...] = (
     (date(2024, 1, 1), 3692),
     (date(2025, 1, 1), 3932),
     (date(2026, 1, 1), 4325),
+)
+
+
+# A penalty: the provision, its fine (a range or an upper bound, at the MCI of the offence's year or,
+# past the table, at the newest) and the other sanctions when there are any.
+PENALTY = N_("%(article)s: %(fine)s")
+PENALTY_AND_MORE = N_("%(article)s: %(fine)s; %(other)s")
+FINE_RANGE = N_(
+    "a fine of %(min_mci)s to %(max_mci)s MCI (%(min_kzt)s to %(max_kzt)s KZT at the %(year)s MCI of "
+    "%(mci)s KZT)"
+)
+FINE_UP_TO = N_("a fine of up to %(max_mci)s MCI (up to %(max_kzt)s KZT at the %(year)s MCI of %(mci)s KZT)")
+FINE_RANGE_NEWEST = N_(
+    "a fine of %(min_mci)s to %(max_mci)s MCI (%(min_kzt)s to %(max_kzt)s KZT at the %(year)s MCI of "
+    "%(mci)s KZT; no MCI for %(offence_year)s is on record, so the newest is used)"
+)
+FINE_UP_TO_NEWEST = N_(
+    "a fine of up to %(max_mci)s MCI (up to %(max_kzt)s KZT at the %(year)s MCI of %(mci)s KZT; no MCI "
+    "for %(offence_year)s is on record, so the newest is used)"
 )
 
 
@@ -62,21 +83,28 @@ class PenaltyEstimate:
     def max_kzt(self) -> int:
         return self.max_mci * self.mci.tenge
 
-    def describe(self) -> str:
+    def describe(self) -> Wording:
+        """The provision and its fine in MCI and tenge (a Wording: a page writes the figures as its
+        language does, and translates the article and the other sanctions its catalogs hold)."""
+        newest = not self.mci.current
         if self.min_mci:
-            fine = (
-                f"a fine of {self.min_mci:,} to {self.max_mci:,} MCI "
-                f"({self.min_kzt:,} to {self.max_kzt:,} KZT"
-            )
+            template = FINE_RANGE_NEWEST if newest else FINE_RANGE
         else:
-            fine = f"a fine of up to {self.max_mci:,} MCI (up to {self.max_kzt:,} KZT"
-        year = self.mci.effective_from.year
-        fine += f" at the {year} MCI of {self.mci.tenge:,} KZT"
-        if not self.mci.current:
-            fine += f"; no MCI for {self.offence_date.year} is on record, so the newest is used"
-        fine += ")"
-        other = f"; {self.other_sanctions}" if self.other_sanctions else ""
-        return f"{self.article}: {fine}{other}"
+            template = FINE_UP_TO_NEWEST if newest else FINE_UP_TO
+        fine = template.filled(
+            min_mci=Figure(self.min_mci),
+            max_mci=Figure(self.max_mci),
+            min_kzt=Figure(self.min_kzt),
+            max_kzt=Figure(self.max_kzt),
+            year=self.mci.effective_from.year,
+            mci=Figure(self.mci.tenge),
+            offence_year=self.offence_date.year,
+        )
+        if self.other_sanctions:
+            return PENALTY_AND_MORE.filled(
+                article=worded(self.article), fine=fine, other=worded(self.other_sanctions)
+            )
+        return PENALTY.filled(article=worded(self.article), fine=fine)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -11,7 +11,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kiik.custody.domain.state import Violation
+from kiik.errors import N_
 from kiik.species.domain.species import RegisterError
+
+# What people call each product type of the register (its code: whole_horn, powder, ...), marked for
+# the pages' catalogs; a page shows `product_name(code)` translated.
+PRODUCT_NAMES = {
+    "whole_horn": N_("whole horn"),
+    "horn_tip": N_("horn tip"),
+    "pieces": N_("pieces of horn"),
+    "slices": N_("slices"),
+    "shavings": N_("shavings"),
+    "powder": N_("powder"),
+    "granules": N_("granules"),
+    "extract": N_("extract"),
+    "carcass": N_("carcass"),
+    "meat_cuts": N_("meat cuts"),
+    "minced_meat": N_("minced meat"),
+    "canned_meat": N_("canned meat"),
+    "musk_pod": N_("musk pod"),
+    "live_bird": N_("live bird"),
+    "hunting_trophy": N_("hunting trophy"),
+    "root": N_("root"),
+    "berries": N_("berries"),
+    "hips": N_("rose hips"),
+}
+
+
+def product_name(product_type: str) -> str:
+    """A product type as people say it: a Wording the pages translate, or (a type the register
+    added later) its code with spaces."""
+    return PRODUCT_NAMES.get(product_type) or product_type.replace("_", " ")
+
 
 # UN/ECE Recommendation 20 codes, as EPCIS quantities use them.
 UNITS = {"KGM": "kilograms", "GRM": "grams", "H87": "pieces"}

@@ -4,13 +4,16 @@ liquorice, juniper, rose hips), with their rules, the product types each trades 
 
 `kiik init`, `kiik species seed` and the demo load it once; after that the ministry edits the
 register (with an audit trail) and this module is not read again. Facts come from the design
-brief and the CITES reference files; the wording of the legal bases is the registry's summary.
+brief and the CITES reference files; the wording of the legal bases is the registry's summary. The
+texts a refusal quotes (the bans' titles and bases, the penalty provisions) are marked `N_` for the
+pages' catalogs: a page translates them when a rule still says them.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from kiik.errors import N_
 from kiik.species.domain.penalties import PenaltyProvision
 from kiik.species.domain.products import TradedProduct
 from kiik.species.domain.quotas import Quota
@@ -27,9 +30,9 @@ JUNIPER = "Juniperus seravschanica"
 ROSE_HIP = "Rosa canina"
 
 ARTICLE_339 = PenaltyProvision(
-    article="Article 339 of the Criminal Code of the Republic of Kazakhstan",
+    article=N_("Article 339 of the Criminal Code of the Republic of Kazakhstan"),
     max_fine_mci=3000,
-    other_sanctions=(
+    other_sanctions=N_(
         "or up to 800 hours of community service, or up to 3 years of imprisonment; with confiscation "
         "and up to 5 years' ban on certain activities"
     ),
@@ -133,19 +136,19 @@ PRODUCTS = (
 )
 
 RED_BOOK = PenaltyProvision(
-    article="Article 339 of the Criminal Code of the Republic of Kazakhstan",
+    article=N_("Article 339 of the Criminal Code of the Republic of Kazakhstan"),
     max_fine_mci=3000,
-    other_sanctions="or imprisonment; with confiscation",
+    other_sanctions=N_("or imprisonment; with confiscation"),
 )
 
 RULES = (
     SpeciesRule(
         scientific_name=TORTOISE,
         kind=RuleKind.TOTAL_BAN,
-        title="Total ban on taking, use and trade",
+        title=N_("Total ban on taking, use and trade"),
         valid_from=date(2026, 1, 1),
         valid_until=date(2040, 12, 31),
-        legal_basis=(
+        legal_basis=N_(
             "national ban on taking Testudo horsfieldii from the wild, its use and trade in Kazakhstan, "
             "January 2026 to 2040; violations fall under Article 339 of the Criminal Code"
         ),
@@ -167,20 +170,22 @@ RULES = (
     SpeciesRule(
         scientific_name=SNOW_LEOPARD,
         kind=RuleKind.TOTAL_BAN,
-        title="Red Book species: no taking, use or trade",
+        title=N_("Red Book species: no taking, use or trade"),
         valid_from=date(2000, 1, 1),
         valid_until=None,
-        legal_basis="CITES Appendix I; Red Book of the Republic of Kazakhstan (registry's summary)",
+        legal_basis=N_("CITES Appendix I; Red Book of the Republic of Kazakhstan (registry's summary)"),
         penalty=RED_BOOK,
     ),
     SpeciesRule(
         scientific_name=SAKER,
         kind=RuleKind.TOTAL_BAN,
-        title="No taking of saker falcons from the wild",
+        title=N_("No taking of saker falcons from the wild"),
         valid_from=date(2000, 1, 1),
         valid_until=None,
-        legal_basis="Red Book of the Republic of Kazakhstan; only captive-bred, ringed birds are traded "
-        "(registry's summary)",
+        legal_basis=N_(
+            "Red Book of the Republic of Kazakhstan; only captive-bred, ringed birds are traded "
+            "(registry's summary)"
+        ),
         operations=("commission",),
         penalty=RED_BOOK,
     ),

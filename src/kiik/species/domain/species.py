@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiik.custody.domain.state import Violation
-from kiik.errors import N_, Wording
+from kiik.errors import N_, Wording, worded
 from kiik.species.domain.penalties import PenaltyEstimate, PenaltyProvision, UnknownMci, estimate
 
 
@@ -129,9 +129,12 @@ class SpeciesRule:
         return self.valid_until is None or day <= self.valid_until
 
     @property
-    def period(self) -> str:
-        until = self.valid_until.isoformat() if self.valid_until else "further notice"
-        return f"{self.valid_from.isoformat()} to {until}"
+    def period(self) -> Wording:
+        if self.valid_until is None:
+            return N_("%(since)s to further notice", since=self.valid_from.isoformat())
+        return N_(
+            "%(since)s to %(until)s", since=self.valid_from.isoformat(), until=self.valid_until.isoformat()
+        )
 
     def penalty_on(self, day: date) -> PenaltyEstimate | None:
         if self.penalty is None:
@@ -166,9 +169,9 @@ def ban_message(rule: SpeciesRule, operation: str, day: date, key: str | None) -
         "what": OPERATION_WORDS.get(operation, operation),
         "key": key,
         "species": rule.scientific_name,
-        "rule": rule.title,
+        "rule": worded(rule.title),
         "period": rule.period,
-        "basis": rule.legal_basis,
+        "basis": worded(rule.legal_basis),
     }
     penalty = rule.penalty_on(day)
     if penalty is None:
