@@ -18,6 +18,7 @@ from kiik.http.deps import get_registry
 from kiik.proceeds.domain.ledger import UNATTRIBUTED
 from kiik.proceeds.domain.rules import PURPOSES
 from kiik.proceeds.services.ledger import ledger_entries, proceeds_report
+from kiik.species.domain.products import PRODUCT_NAMES
 from kiik.trade.services import culls, meat_lots, sales, takings
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_
@@ -26,24 +27,13 @@ from kiik.web.listing import Column, Filter, Listing, chosen_filters
 
 router = APIRouter(include_in_schema=False)
 
-MEAT_PRODUCT = {
-    "meat_cuts": N_("meat cuts"),
-    "minced_meat": N_("minced meat"),
-    "canned_meat": N_("canned meat"),
-}
+MEAT_PRODUCT = {code: PRODUCT_NAMES[code] for code in ("meat_cuts", "minced_meat", "canned_meat")}
 TAKE_KIND = {"hunting": N_("hunting"), "collection": N_("collection")}
 TAKE_UNIT = {"trophies": N_("trophies"), "kg": N_("kg")}
 PURPOSE = {
     "protection": N_("protection of the populations"),
     "habitat": N_("habitat"),
     "research": N_("research"),
-}
-# Marked derivatives sold at home (sales of a horn's products: the custody products' codes).
-DERIVATIVE = {
-    "horn": N_("horn"),
-    "powder": N_("powder"),
-    "slices": N_("slices"),
-    "shavings": N_("shavings"),
 }
 # A fee on a sale of derivatives mixed from several populations' horns is nobody's in particular.
 POPULATION = {UNATTRIBUTED: N_("not attributed to one population")}
@@ -214,7 +204,7 @@ def sale_price_list(request: Request, principal: Visitor) -> Response:
         if not year or str(r["year"]) == year
     ]
     columns = [
-        Column(N_("product"), "product", words=DERIVATIVE),
+        Column(N_("product"), "product", words=PRODUCT_NAMES),
         Column(N_("year"), "year"),
         Column(N_("sales"), "sales", numeric=True),
         Column(N_("mass (kg)"), "massKg", numeric=True, digits=3),
