@@ -19,6 +19,7 @@ from kiik.directory.domain.permissions import OrgKind, Permission, Principal
 from kiik.directory.services.organisations import list_organisations
 from kiik.errors import NotFound
 from kiik.harvest.domain.authorisations import HarvestError, Population
+from kiik.harvest.domain.populations import range_label
 from kiik.harvest.services.authorisations import (
     AuthoriseHarvest,
     authorise_harvest,
@@ -238,7 +239,7 @@ def _authorisations_page(request: Request, principal: Principal, status: int = 2
     )
     chosen = {f.name: f.chosen for f in filters if f.chosen}
     rows = [
-        _authorisation_row(v)
+        _authorisation_row(request, v)
         for v in views
         if chosen.get("season", str(v.authorisation.valid_from.year)) == str(v.authorisation.valid_from.year)
         and chosen.get("population", v.authorisation.population.value) == v.authorisation.population.value
@@ -257,8 +258,9 @@ def _authorisations_page(request: Request, principal: Principal, status: int = 2
     return _show(request, "authorisations.html", listing, rows, context, status, extra)
 
 
-def _authorisation_row(view: Any) -> dict[str, Any]:
+def _authorisation_row(request: Request, view: Any) -> dict[str, Any]:
     a = view.authorisation
+    default = range_label(a.population)
     return {
         "number": a.number,
         "href": f"/harvest/authorisations/{quote(a.number)}",
@@ -269,7 +271,7 @@ def _authorisation_row(view: Any) -> dict[str, Any]:
         "max_animals": a.max_animals,
         "animals": view.animals,
         "horns": view.horns,
-        "area_label": a.area_label,
+        "area_label": explained(request, default) if a.area_label == default else a.area_label,
     }
 
 
@@ -332,7 +334,7 @@ def authorisation_page(request: Request, principal: Visitor, number: str) -> Res
         return desk_render(request, "error.html", {"message": explained(request, exc)}, 404)
     context = {
         "view": view,
-        "row": _authorisation_row(view),
+        "row": _authorisation_row(request, view),
         "map": area_map(view.authorisation.area),
         "population_code": POPULATION_CODES.get(view.authorisation.population.value, "other"),
         "notice": request.query_params.get("done", ""),

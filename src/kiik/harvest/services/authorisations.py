@@ -72,6 +72,7 @@ def authorise_harvest(uow: UnitOfWork, principal: Principal, command: AuthoriseH
     require(principal, Permission.HARVEST_AUTHORISATIONS_ISSUE)
     population = population_named(command.population)
     check_terms(command.valid_from, command.valid_to, command.max_animals)
+    label: str
     if command.area is None:
         area, label = population_range(population), range_label(population)
     else:
