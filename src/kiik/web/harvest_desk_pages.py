@@ -212,7 +212,8 @@ def justification(request: Request, principal: Visitor, population: str, season:
     except (NotFound, MonitoringError) as exc:
         return desk_render(request, "error.html", {"message": explained(request, exc)}, 404)
     name = plan.justification.filename
-    plain = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    # RFC 6266: an ASCII fallback (no quote, backslash or control character) and the name itself.
+    plain = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
     headers = {
         "Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}",
         "X-Content-SHA256": plan.justification.sha256,
