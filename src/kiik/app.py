@@ -59,6 +59,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(harvest_pages.router)
     from kiik.web import (
         desk_monitoring_pages,
+        harvest_desk_pages,
         organisation_pages,
         permit_desk_pages,
         register_pages,
@@ -70,6 +71,7 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(organisation_pages.router)
     app.include_router(site_pages.router)
     app.include_router(desk_monitoring_pages.router)
+    app.include_router(harvest_desk_pages.router)
     # The floor's daily work (issue 14a): receive and ship, stock, processing, customs, seizures.
     from kiik.web import floor_routes
 

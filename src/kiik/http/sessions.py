@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from starlette.responses import Response
 from kiik.directory.domain.permissions import Principal
 from kiik.directory.services.auth import authenticate
 from kiik.directory.services.sessions import ActiveSession, active_session
+from kiik.http.form_data import read_form
 
 SESSION_COOKIE = "kiik_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -28,6 +28,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class Unauthenticated(Exception):
     """No valid token or session (mapped to 401)."""
+
+
+# The forms a browser posts: their `csrf` field carries the token when no header does.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class CsrfRefused(Exception):
@@ -83,11 +87,9 @@ def _resolve(request: Request) -> Caller | None:
 
 async def _check_csrf(request: Request, session: ActiveSession) -> None:
     sent = request.headers.get("x-csrf-token")
-    if sent is None and request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    ):
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
-        sent = (form.get("csrf") or [None])[0]
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(FORM_TYPES):
+        sent = read_form(content_type, await request.body()).fields.get("csrf")
     if not sent or not hmac.compare_digest(sent, session.csrf_token):
         raise CsrfRefused(
             "this form's security token does not match your session (it may be from an older page): "

@@ -7,12 +7,13 @@ import hmac
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kiik.directory.domain.permissions import Permission, Principal
+from kiik.http.form_data import PostedForm, read_form
 from kiik.http.sessions import caller
 from kiik.web.i18n import PageText, language_of
 from kiik.web.rendering import LOGIN_CSRF_COOKIE, render
@@ -39,9 +40,13 @@ def refusal(request: Request, principal: Principal | None, permission: Permissio
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    """A posted form (application/x-www-form-urlencoded), each field's first value."""
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    return {name: values[0] for name, values in fields.items()}
+    """A posted form's fields (URL-encoded or multipart), each field's first value."""
+    return (await posted_form(request)).fields
+
+
+async def posted_form(request: Request) -> PostedForm:
+    """A posted form with the files sent with it (`multipart/form-data`)."""
+    return read_form(request.headers.get("content-type", ""), await request.body())
 
 
 async def posted(

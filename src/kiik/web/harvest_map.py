@@ -197,12 +197,17 @@ def _sample(points: list[tuple[HarvestSite, Point]]) -> list[tuple[HarvestSite, 
     return [points[int(n * step)] for n in range(MAX_POINTS)]
 
 
-def _draw(frame: Frame, points: list[tuple[HarvestSite, Point]], placed: int, unplaced: int) -> HarvestMap:
+def _ranges(frame: Frame) -> list[MapRange]:
     ranges = []
     for population, area in population_ranges().items():
         label_x, label_y = frame.project(*LABELS.get(population.value, (0.0, 0.0)))
         code = POPULATION_CODES.get(population.value, "other")
         ranges.append(MapRange(population.value, code, frame.area_path(area), label_x, label_y))
+    return ranges
+
+
+def _draw(frame: Frame, points: list[tuple[HarvestSite, Point]], placed: int, unplaced: int) -> HarvestMap:
+    ranges = _ranges(frame)
     cities = [MapCity(name, *frame.project(latitude, longitude)) for name, latitude, longitude in CITIES]
     drawn = [_point(frame, site, point) for site, point in _sample(points)]
     return HarvestMap(
@@ -265,4 +270,27 @@ def _point(frame: Frame, site: HarvestSite, point: Point) -> MapPoint:
         y,
         POPULATION_CODES.get(site.population or "", "other"),
         f"{animal}{population}{day} at {point.text()}",
+    )
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """A harvest authorisation's area over the country and the populations' ranges."""
+
+    width: float
+    height: float
+    outline: str
+    ranges: list[MapRange]
+    area: str
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+
+
+def area_map(area: Area) -> AreaMap:
+    return AreaMap(
+        WIDTH,
+        KAZAKHSTAN.height,
+        KAZAKHSTAN.path([OUTLINE]),
+        _ranges(KAZAKHSTAN),
+        KAZAKHSTAN.area_path(area),
+        area.bounds,
     )

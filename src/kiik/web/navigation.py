@@ -35,6 +35,14 @@ MENU = (
     Entry("/quotas", N_("Quotas"), Permission.QUOTAS_MANAGE),
     Entry("/species/rules", N_("Species rules"), Permission.SPECIES_MANAGE),
     Entry("/proceeds/rules", N_("Proceeds rules"), Permission.PROCEEDS_MANAGE),
+    Entry("/harvest/plans", N_("Offtake plans"), Permission.OFFTAKE_PLANS_MANAGE),
+    Entry("/harvest/authorisations", N_("Harvest authorisations"), Permission.HARVEST_AUTHORISATIONS_ISSUE),
+    Entry(
+        "/harvest/authorisations",
+        N_("Our harvest authorisations"),
+        Permission.HARVEST_AUTHORISATIONS_READ,
+        frozenset({OrgKind.HARVESTER}),
+    ),
     Entry("/monitoring/census", N_("Census"), Permission.CENSUS_RECORD, frozenset({OrgKind.RESEARCH})),
     Entry(
         "/monitoring/camera-traps",

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
 
+from kiik.errors import N_
 from kiik.harvest.domain.geo import Area
 
 SAIGA = "Saiga tatarica"
@@ -63,7 +64,13 @@ def population_named(text: str) -> Population:
     found = _ALIASES.get(text.strip().lower())
     if found is None:
         names = ", ".join(p.value for p in Population)
-        raise HarvestError(f"unknown saiga population {text!r}: use one of {names}")
+        raise HarvestError(
+            N_(
+                "unknown saiga population %(name)s: use one of %(populations)s",
+                name=repr(text),
+                populations=names,
+            )
+        )
     return found
 
 
@@ -79,8 +86,12 @@ def authorisation_number(text: str) -> str:
         value = value[len(AUTHORISATION_URN) :]
     if not _NUMBER.fullmatch(value):
         raise HarvestError(
-            f"{text!r} is not a harvest authorisation number: 3-64 letters, digits, '.', '_' or '-', "
-            f"e.g. KZ-2025-URL-001 (or {AUTHORISATION_URN}KZ-2025-URL-001)"
+            N_(
+                "%(text)s is not a harvest authorisation number: 3-64 letters, digits, '.', '_' or '-', "
+                "e.g. KZ-2025-URL-001 (or %(urn)sKZ-2025-URL-001)",
+                text=repr(text),
+                urn=AUTHORISATION_URN,
+            )
         )
     return value
 
@@ -126,16 +137,25 @@ def check_terms(valid_from: date, valid_to: date, max_animals: int) -> None:
     """Terms of an authorisation that make sense on their own; raises HarvestError saying what is wrong."""
     if valid_to < valid_from:
         raise HarvestError(
-            f"the window ends ({valid_to.isoformat()}) before it starts ({valid_from.isoformat()}): "
-            "give the first and the last day of the harvest"
+            N_(
+                "the window ends (%(last)s) before it starts (%(first)s): "
+                "give the first and the last day of the harvest",
+                last=valid_to.isoformat(),
+                first=valid_from.isoformat(),
+            )
         )
     if (valid_to - valid_from).days > 366:
         raise HarvestError(
-            f"the window {valid_from.isoformat()} to {valid_to.isoformat()} is longer than a year: "
-            "authorise one season at a time"
+            N_(
+                "the window %(first)s to %(last)s is longer than a year: authorise one season at a time",
+                first=valid_from.isoformat(),
+                last=valid_to.isoformat(),
+            )
         )
     if max_animals < 1:
-        raise HarvestError(f"the maximum number of animals must be at least 1, not {max_animals}")
+        raise HarvestError(
+            N_("the maximum number of animals must be at least 1, not %(count)s", count=max_animals)
+        )
 
 
 def local_date(moment: datetime, offset: str | None) -> date:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from kiik.errors import N_
+
 Ring = tuple[tuple[float, float], ...]  # closed ring of (longitude, latitude)
 
 
@@ -46,13 +48,23 @@ def _number(value: float) -> str:
 
 def _check_position(longitude: float, latitude: float, shown: str) -> None:
     if not (math.isfinite(longitude) and math.isfinite(latitude)):
-        raise GeoError(f"{shown}: coordinates must be finite numbers")
+        raise GeoError(N_("%(where)s: coordinates must be finite numbers", where=shown))
     if not -90.0 <= latitude <= 90.0:
         raise GeoError(
-            f"{shown}: latitude {latitude:g} is outside -90..90 (are latitude and longitude swapped?)"
+            N_(
+                "%(where)s: latitude %(latitude)s is outside -90..90 (are latitude and longitude swapped?)",
+                where=shown,
+                latitude=format(latitude, "g"),
+            )
         )
     if not -180.0 <= longitude <= 180.0:
-        raise GeoError(f"{shown}: longitude {longitude:g} is outside -180..180")
+        raise GeoError(
+            N_(
+                "%(where)s: longitude %(longitude)s is outside -180..180",
+                where=shown,
+                longitude=format(longitude, "g"),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -123,10 +135,10 @@ def read_area(value: Any) -> Area:
         try:
             value = json.loads(value)
         except ValueError as exc:
-            raise GeoError(f"the area is not JSON: {exc}") from None
+            raise GeoError(N_("the area is not JSON: %(problem)s", problem=str(exc))) from None
     if not isinstance(value, Mapping):
         raise GeoError(
-            "the area must be a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection)"
+            N_("the area must be a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection)")
         )
     kind = value.get("type")
     if kind == "Feature":
@@ -134,31 +146,39 @@ def read_area(value: Any) -> Area:
     if kind == "FeatureCollection":
         features = value.get("features")
         if not isinstance(features, list) or not features:
-            raise GeoError("the FeatureCollection has no features: give at least one Polygon")
+            raise GeoError(N_("the FeatureCollection has no features: give at least one Polygon"))
         return Area(tuple(p for feature in features for p in read_area(feature).polygons))
     coordinates = value.get("coordinates")
     if kind == "Polygon":
         return Area((_polygon(coordinates, "Polygon"),))
     if kind == "MultiPolygon":
         if not isinstance(coordinates, list) or not coordinates:
-            raise GeoError("the MultiPolygon has no polygons")
+            raise GeoError(N_("the MultiPolygon has no polygons"))
         return Area(tuple(_polygon(c, f"MultiPolygon polygon {n + 1}") for n, c in enumerate(coordinates)))
     raise GeoError(
-        f"an area must be a GeoJSON Polygon or MultiPolygon, not {kind!r}; "
-        "positions are [longitude, latitude]"
+        N_(
+            "an area must be a GeoJSON Polygon or MultiPolygon, not %(kind)s; "
+            "positions are [longitude, latitude]",
+            kind=repr(kind),
+        )
     )
 
 
 def _polygon(rings: Any, where: str) -> Polygon:
     if not isinstance(rings, list) or not rings:
-        raise GeoError(f"{where}: coordinates must be a list of linear rings")
+        raise GeoError(N_("%(where)s: coordinates must be a list of linear rings", where=where))
     read = [_ring(ring, f"{where}, ring {n + 1}") for n, ring in enumerate(rings)]
     return Polygon(read[0], tuple(read[1:]))
 
 
 def _ring(positions: Any, where: str) -> Ring:
     if not isinstance(positions, list) or len(positions) < 4:
-        raise GeoError(f"{where}: a linear ring needs at least 4 positions (the first repeated as the last)")
+        raise GeoError(
+            N_(
+                "%(where)s: a linear ring needs at least 4 positions (the first repeated as the last)",
+                where=where,
+            )
+        )
     ring: list[tuple[float, float]] = []
     for n, position in enumerate(positions):
         if (
@@ -166,12 +186,21 @@ def _ring(positions: Any, where: str) -> Ring:
             or len(position) not in (2, 3)
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
         ):
-            raise GeoError(f"{where}, position {n + 1}: expected [longitude, latitude], got {position!r}")
+            raise GeoError(
+                N_(
+                    "%(where)s, position %(number)s: expected [longitude, latitude], got %(position)s",
+                    where=where,
+                    number=n + 1,
+                    position=repr(position),
+                )
+            )
         longitude, latitude = float(position[0]), float(position[1])
         _check_position(longitude, latitude, f"{where}, position {n + 1} [{longitude:g}, {latitude:g}]")
         ring.append((longitude, latitude))
     if ring[0] != ring[-1]:
-        raise GeoError(f"{where}: the ring is not closed: its last position must repeat the first")
+        raise GeoError(
+            N_("%(where)s: the ring is not closed: its last position must repeat the first", where=where)
+        )
     return tuple(ring)
 
 

@@ -9,6 +9,7 @@ import json
 from functools import cache
 from importlib import resources
 
+from kiik.errors import N_, Wording
 from kiik.harvest.domain.authorisations import Population, population_named
 from kiik.harvest.domain.geo import Area, read_area
 
@@ -28,5 +29,6 @@ def population_range(population: Population) -> Area:
     return population_ranges()[population]
 
 
-def range_label(population: Population) -> str:
-    return f"approximate range of the {population.value} population"
+def range_label(population: Population) -> Wording:
+    """The area label of an authorisation that names no area (stored in English, worded for pages)."""
+    return N_("approximate range of the %(population)s population", population=population.value)

@@ -10,7 +10,7 @@ from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, require
 from kiik.directory.services.audit import record
 from kiik.directory.services.scope import restrict
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.harvest.domain.authorisations import (
     SAIGA,
     HarvestAuthorisation,
@@ -72,23 +72,33 @@ def authorise_harvest(uow: UnitOfWork, principal: Principal, command: AuthoriseH
     require(principal, Permission.HARVEST_AUTHORISATIONS_ISSUE)
     population = population_named(command.population)
     check_terms(command.valid_from, command.valid_to, command.max_animals)
+    label: str
     if command.area is None:
         area, label = population_range(population), range_label(population)
     else:
         try:
             area = read_area(command.area)
         except GeoError as exc:
-            raise HarvestError(f"the area is not a usable GeoJSON polygon: {exc}") from None
+            raise HarvestError(
+                N_("the area is not a usable GeoJSON polygon: %(problem)s", problem=exc.args[0])
+            ) from None
         label = command.area_label or ""
     with uow:
         store = harvest_store(uow)
         harvester = uow.directory.organisation(command.harvester)
         if harvester is None:
-            raise HarvestError(f"no organisation with code {command.harvester!r}: see `kiik org list`")
+            raise HarvestError(
+                N_("no organisation with code %(code)s: see `kiik org list`", code=repr(command.harvester))
+            )
         if harvester.kind != OrgKind.HARVESTER.value:
             raise HarvestError(
-                f"{harvester.name} ({harvester.code}) is a {harvester.kind}; "
-                "harvest authorisations are issued to harvester organisations"
+                N_(
+                    "%(name)s (%(code)s) is a %(kind)s; harvest authorisations are issued to harvester "
+                    "organisations",
+                    name=harvester.name,
+                    code=harvester.code,
+                    kind=harvester.kind,
+                )
             )
         # The season's offtake plan, when the ministry has recorded one, bounds what may be authorised.
         season = command.valid_from.year
@@ -130,7 +140,10 @@ def _number(store: Any, command: AuthoriseHarvest, population: Any) -> str:
         number = authorisation_number(command.number)
         if store.authorisation(number) is not None:
             raise HarvestError(
-                f"a harvest authorisation numbered {number} exists already: choose another number"
+                N_(
+                    "a harvest authorisation numbered %(number)s exists already: choose another number",
+                    number=number,
+                )
             )
         return number
     serial = store.count_numbered(suggested_number(population, command.valid_from.year, 0)[:-3]) + 1
@@ -156,6 +169,6 @@ def get_authorisation(uow: UnitOfWork, principal: Principal, number: str) -> Aut
         store = harvest_store(uow)
         found = store.authorisation(wanted)
         if found is None or (scope.org_id is not None and found.org_id != scope.org_id):
-            raise NotFound(f"no harvest authorisation {wanted} that you may see")
+            raise NotFound(N_("no harvest authorisation %(number)s that you may see", number=wanted))
         usage = store.usage([found.id] if found.id is not None else [])
     return AuthorisationView(found, *usage.get(found.id or 0, (0, 0)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from kiik.errors import N_, Wording
 from kiik.monitoring.domain.census import SAIGA, CensusSurvey
 from kiik.monitoring.domain.errors import MonitoringError, PlanExceeded
 
@@ -24,14 +25,21 @@ class RuleBasis(StrEnum):
     ESTIMATE = "estimate"
 
 
+# The rule in words, by the census figure it rests on (`share` filled in, e.g. "5.00%").
+STATEMENTS = {
+    RuleBasis.LOWER_BOUND: N_("at most %(share)s of the lower 95 %% confidence bound of the latest census"),
+    RuleBasis.ESTIMATE: N_("at most %(share)s of the estimate of the latest census"),
+}
+
+
 @dataclass(frozen=True)
 class PlanRule:
     basis: RuleBasis
     share: float  # a fraction, 0 < share <= 1 (0.05 = 5 %)
 
-    def statement(self) -> str:
-        of = "lower 95 % confidence bound" if self.basis is RuleBasis.LOWER_BOUND else "estimate"
-        return f"at most {self.share:.2%} of the {of} of the latest census"
+    def statement(self) -> Wording:
+        sentence = STATEMENTS[self.basis]
+        return sentence.filled(share=f"{self.share:.2%}")
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,9 @@ class Justification:
     @classmethod
     def of(cls, filename: str, media_type: str, content: bytes) -> Justification:
         if not content:
-            raise MonitoringError(f"the justification {filename!r} is empty: attach the document itself")
+            raise MonitoringError(
+                N_("the justification %(name)s is empty: attach the document itself", name=repr(filename))
+            )
         return cls(filename, media_type, hashlib.sha256(content).hexdigest(), len(content))
 
 
@@ -63,8 +73,12 @@ class OfftakePlan:
     species: str = SAIGA
 
     @property
-    def label(self) -> str:
-        return f"the {self.season} offtake plan for {self.population}"
+    def label(self) -> Wording:
+        return plan_label(self.season, self.population)
+
+
+def plan_label(season: int, population: str) -> Wording:
+    return N_("the %(season)s offtake plan for %(population)s", season=season, population=population)
 
 
 def rule_ceiling(rule: PlanRule, survey: CensusSurvey) -> int:
@@ -78,8 +92,12 @@ def rule_basis_of(rule: PlanRule, survey: CensusSurvey) -> int:
     bound = survey.lower_bound
     if bound is None:
         raise MonitoringError(
-            f"the {survey.year} census of {survey.population} reports no confidence interval or standard "
-            "error, so it has no lower bound: record the interval, or state the rule on the estimate"
+            N_(
+                "the %(year)s census of %(population)s reports no confidence interval or standard "
+                "error, so it has no lower bound: record the interval, or state the rule on the estimate",
+                year=survey.year,
+                population=survey.population,
+            )
         )
     return bound
 
@@ -87,7 +105,10 @@ def rule_basis_of(rule: PlanRule, survey: CensusSurvey) -> int:
 def check_rule(rule: PlanRule) -> PlanRule:
     if not 0 < rule.share <= 1:
         raise MonitoringError(
-            f"the rule's share must be above 0 and at most 1 (0.05 = 5 %), not {rule.share}"
+            N_(
+                "the rule's share must be above 0 and at most 1 (0.05 = 5 %%), not %(share)s",
+                share=rule.share,
+            )
         )
     return rule
 
@@ -97,14 +118,25 @@ def check_plan_against_census(
 ) -> int:
     """The figure the rule allows; a MonitoringError when the plan asks more or there is no census."""
     if max_animals < 1:
-        raise MonitoringError(f"{label}: plan at least one animal, not {max_animals}")
+        raise MonitoringError(
+            N_("%(plan)s: plan at least one animal, not %(count)s", plan=label, count=max_animals)
+        )
     if survey is None:
-        raise MonitoringError(f"{label}: there is no census of that population in or before the season")
+        raise MonitoringError(
+            N_("%(plan)s: there is no census of that population in or before the season", plan=label)
+        )
     ceiling = rule_ceiling(check_rule(rule), survey)
     if max_animals > ceiling:
         raise MonitoringError(
-            f"{label}: {max_animals} animals break its own rule ({rule.statement()}): the "
-            f"{survey.year} census allows {ceiling}"
+            N_(
+                "%(plan)s: %(count)s animals break its own rule (%(rule)s): the %(year)s census allows "
+                "%(ceiling)s",
+                plan=label,
+                count=max_animals,
+                rule=rule.statement(),
+                year=survey.year,
+                ceiling=ceiling,
+            )
         )
     return ceiling
 
@@ -114,8 +146,15 @@ def check_within_plan(plan: OfftakePlan, authorised: int, asked: int) -> int:
     remaining = plan.max_animals - authorised
     if asked > remaining:
         raise PlanExceeded(
-            f"{plan.label} allows {plan.max_animals} animals; {authorised} are authorised already, so "
-            f"{max(remaining, 0)} remain and {asked} cannot be authorised: ask for at most "
-            f"{max(remaining, 0)}, or have the ministry revise the plan"
+            N_(
+                "%(plan)s allows %(planned)s animals; %(authorised)s are authorised already, so "
+                "%(remaining)s remain and %(asked)s cannot be authorised: ask for at most "
+                "%(remaining)s, or have the ministry revise the plan",
+                plan=plan.label,
+                planned=plan.max_animals,
+                authorised=authorised,
+                remaining=max(remaining, 0),
+                asked=asked,
+            )
         )
     return remaining - asked

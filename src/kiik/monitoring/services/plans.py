@@ -9,7 +9,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
-from kiik.errors import NotFound
+from kiik.errors import N_, NotFound
 from kiik.monitoring.domain.census import SAIGA, latest_before, population_called
 from kiik.monitoring.domain.errors import MonitoringError
 from kiik.monitoring.domain.plans import (
@@ -19,6 +19,7 @@ from kiik.monitoring.domain.plans import (
     RuleBasis,
     check_plan_against_census,
     check_within_plan,
+    plan_label,
     rule_basis_of,
 )
 from kiik.monitoring.services.ports import census_store, plan_store
@@ -45,10 +46,14 @@ def record_plan(uow: UnitOfWork, principal: Principal, command: RecordPlan) -> O
         basis = RuleBasis(command.rule_basis)
     except ValueError:
         raise MonitoringError(
-            f"unknown rule basis {command.rule_basis!r}: use {', '.join(b.value for b in RuleBasis)}"
+            N_(
+                "unknown rule basis %(basis)s: use %(bases)s",
+                basis=repr(command.rule_basis),
+                bases=", ".join(b.value for b in RuleBasis),
+            )
         ) from None
     rule = PlanRule(basis, command.rule_share)
-    label = f"the {command.season} offtake plan for {population}"
+    label = plan_label(command.season, population)
     justification = Justification.of(
         command.justification_name, command.justification_type, command.justification
     )
@@ -101,7 +106,9 @@ def plan_justification(
     with uow:
         found = plan_store(uow).justification(species, population_called(population), season)
     if found is None:
-        raise NotFound(f"no offtake plan for {population} in {season}")
+        raise NotFound(
+            N_("no offtake plan for %(population)s in %(season)s", population=population, season=season)
+        )
     return found
 
 
