@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
 
-from kiik.errors import N_
+from kiik.errors import N_, Wording
 from kiik.harvest.domain.geo import Area
 
 SAIGA = "Saiga tatarica"
@@ -129,8 +129,11 @@ class HarvestAuthorisation:
         return self.valid_from <= day <= self.valid_to
 
     @property
-    def window(self) -> str:
-        return f"{self.valid_from.isoformat()} to {self.valid_to.isoformat()}"
+    def window(self) -> Wording:
+        """Its dates, as a page words them (the same sentence as a species rule's period)."""
+        return N_(
+            "%(since)s to %(until)s", since=self.valid_from.isoformat(), until=self.valid_to.isoformat()
+        )
 
 
 def check_terms(valid_from: date, valid_to: date, max_animals: int) -> None:
