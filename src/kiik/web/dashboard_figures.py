@@ -17,6 +17,7 @@ from typing import Any
 from kiik.custody.services.overview import overview
 from kiik.custody.services.stock import stock_report
 from kiik.directory.domain.permissions import Permission, Principal
+from kiik.directory.domain.regions import region_of
 from kiik.enforcement.services.alerts import list_alerts as list_leak_alerts
 from kiik.enforcement.services.regions import organisation_regions
 from kiik.enforcement.services.seizures import list_seizures
@@ -29,7 +30,6 @@ from kiik.monitoring.services.passages import list_alerts, list_packages, list_p
 from kiik.permits.services.queries import list_permits
 from kiik.permits.services.reports import quota_use
 from kiik.web.figure_cache import FigureCache
-from kiik.web.regions import region_of
 
 AWAITING_REVIEW = ("open", "investigating")
 

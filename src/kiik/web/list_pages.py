@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiik.custody.services.stock import ALL_STATUSES, stock_report
 from kiik.directory.domain.permissions import Permission, Principal
+from kiik.directory.domain.regions import region_of, regions
 from kiik.enforcement.domain.alerts import STATUSES as ALERT_STATUSES
 from kiik.enforcement.services.alerts import list_alerts as list_leak_alerts
 from kiik.enforcement.services.regions import organisation_regions
@@ -22,7 +23,6 @@ from kiik.web.dashboard_figures import AWAITING_REVIEW, passages_with_detections
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_, language_of
 from kiik.web.listing import Column, Filter, Listing, chosen_filters, paged
-from kiik.web.regions import region_of, regions
 from kiik.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal
+from kiik.directory.domain.regions import regions
 from kiik.directory.services.auth import DirectoryError, add_organisation
 from kiik.directory.services.organisation_changes import ChangeOrganisation, change_organisation
 from kiik.directory.services.organisations import list_organisations
@@ -22,7 +23,6 @@ from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
-from kiik.web.regions import regions
 from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)

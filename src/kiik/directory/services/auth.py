@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.errors import DirectoryError
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
+from kiik.directory.domain.places import read_place
 from kiik.directory.services.audit import record
 from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
 from kiik.errors import N_
 
 TOKEN_PREFIX = "kiik_"
 ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class DirectoryError(ValueError):
-    """A request about organisations, sites or tokens that cannot be carried out as asked."""
 
 
 def hash_token(token: str) -> str:
@@ -161,7 +159,7 @@ def country_of(country: str | None, kind: OrgKind, home: str) -> str:
     return chosen
 
 
-def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
+def registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
     canonical = canonical_key(sgln, "sgln")
     found = uow.directory.site(canonical) if canonical else None
     if found is None:
@@ -183,10 +181,15 @@ def add_site(
     actor: Principal | None = None,
     *,
     parent: str | None = None,
+    region: str | None = None,
+    latitude: str | float | None = None,
+    longitude: str | float | None = None,
 ) -> str:
-    """Register a site of an organisation, optionally within a registered site (its parent)."""
+    """Register a site of an organisation, optionally within a registered site (its parent), in a
+    region (any spelling `region_of` reads) and at coordinates (decimal degrees)."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
+    place = read_place(region, latitude, longitude)
     canonical_sgln = canonical_key(sgln, "sgln")
     if canonical_sgln is None:
         raise DirectoryError("give the site's GLN (an SGLN such as urn:epc:id:sgln:4870001.00001.0)")
@@ -201,9 +204,10 @@ def add_site(
             )
         if uow.directory.site(canonical_sgln) is not None:
             raise DirectoryError(N_("the site %(sgln)s is registered already", sgln=sgln))
-        parent_site = _registered_site(uow, parent, "parent") if parent else None
-        uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None)
-        details = {"parent": parent_site.sgln} if parent_site else {}
+        parent_site = registered_site(uow, parent, "parent") if parent else None
+        uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None, place)
+        details: dict[str, Any] = {"parent": parent_site.sgln} if parent_site else {}
+        details.update({field: value for field, value in place.to_json().items() if value is not None})
         record(uow, actor, "site.added", canonical_sgln, organisation=org_code, name=name, **details)
         uow.commit()
     return canonical_sgln
@@ -215,8 +219,8 @@ def set_site_parent(uow: UnitOfWork, sgln: str, parent: str | None, actor: Princ
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
     with uow:
-        site = _registered_site(uow, sgln, "site")
-        parent_site = _registered_site(uow, parent, "parent") if parent else None
+        site = registered_site(uow, sgln, "site")
+        parent_site = registered_site(uow, parent, "parent") if parent else None
         if parent_site is not None:
             parents = {s.id: s.parent_id for s in uow.directory.sites()}
             above: int | None = parent_site.id
