@@ -65,9 +65,9 @@ def org_change(
     contact_person: Annotated[
         str | None, typer.Option(help="Whom to contact; an empty string removes it")
     ] = None,
-    phone: Annotated[str | None, typer.Option(help="The contact's telephone, e.g. +7 7172 74 00 00")] = None,
-    email: Annotated[str | None, typer.Option(help="The contact's e-mail address")] = None,
-    address: Annotated[str | None, typer.Option(help="The postal address")] = None,
+    contact_phone: Annotated[str | None, typer.Option(help="Their telephone, e.g. +7 7172 74 00 00")] = None,
+    contact_email: Annotated[str | None, typer.Option(help="Their e-mail address")] = None,
+    postal_address: Annotated[str | None, typer.Option(help="The organisation's postal address")] = None,
     db: DbOption = None,
 ) -> None:
     """Change an organisation's name, kind, PGLN, country or contact (what is not given stays)."""
@@ -83,9 +83,9 @@ def org_change(
         org.pgln if pgln is None else pgln,
         org.country if country is None else country,
         contact_person,
-        phone,
-        email,
-        address,
+        contact_phone,
+        contact_email,
+        postal_address,
     )
     try:
         changed = change_organisation(registry.uow(), change, None, home=registry.settings.country)

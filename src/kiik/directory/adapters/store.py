@@ -75,14 +75,14 @@ class DirectoryStore:
         self.connection = connection
 
     def add_organisation(
-        self, code: str, name: str, kind: str, pgln: str | None, country: str
+        self, code: str, name: str, kind: str, pgln: str | None, country: str, contact: Contact | None = None
     ) -> Organisation:
+        contact = contact or Contact()
+        values = {"code": code, "name": name, "kind": kind, "pgln": pgln, "country": country}
         result = self.connection.execute(
-            insert(organisations).values(
-                code=code, name=name, kind=kind, pgln=pgln, country=country, created_at=now()
-            )
+            insert(organisations).values(**values, **contact.to_json(), created_at=now())
         )
-        return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country)
+        return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country, contact)
 
     def organisations(self) -> list[Organisation]:
         return [_org(r) for r in self.connection.execute(_ORGANISATIONS)]

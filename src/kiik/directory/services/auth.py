@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.contact import Contact
 from kiik.directory.domain.errors import DirectoryError
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.directory.domain.places import read_place
@@ -79,8 +80,10 @@ def add_organisation(
     country: str | None = None,
     actor: Principal | None = None,
     home: str = "KZ",
+    contact: Contact | None = None,
 ) -> int:
-    """Register an organisation, of this registry's country (`home`) unless another is given.
+    """Register an organisation, of this registry's country (`home`) unless another is given, with
+    whom to contact there (`read_contact` checks what a person wrote).
 
     A partner authority stands for an importing country: it must name it, and not this registry's
     own, since what it may read is what was exported to its country. `actor` is None only for the
@@ -104,17 +107,11 @@ def add_organisation(
             raise DirectoryError(N_("an organisation with code %(code)s exists already", code=repr(code)))
         if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
             raise DirectoryError(N_("the PGLN %(pgln)s belongs to another organisation already", pgln=pgln))
-        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
-        record(
-            uow,
-            actor,
-            "organisation.added",
-            code,
-            name=name,
-            kind=org_kind.value,
-            pgln=canonical_pgln,
-            country=country,
-        )
+        contact = contact or Contact()
+        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country, contact)
+        given = {field: value for field, value in contact.to_json().items() if value}
+        details = {"name": name, "kind": org_kind.value, "pgln": canonical_pgln, "country": country, **given}
+        record(uow, actor, "organisation.added", code, **details)
         uow.commit()
     return int(org.id)
 

@@ -80,3 +80,23 @@ def place_site(
             record(uow, actor, "site.placed", site.sgln, **changed)
             uow.commit()
     return changed
+
+
+@dataclass(frozen=True)
+class PlacedSite:
+    sgln: str
+    name: str
+    org_id: int
+    place: SitePlace
+
+
+def placed_sites(uow: UnitOfWork, principal: Principal) -> dict[str, PlacedSite]:
+    """Every site whose region or coordinates are set, by SGLN (`organisations:read`)."""
+    require(principal, Permission.ORGANISATIONS_READ)
+    with uow:
+        found = uow.directory.sites()
+    return {
+        s.sgln: PlacedSite(s.sgln, s.name, s.org_id, s.place)
+        for s in found
+        if s.place.region or s.place.located
+    }
