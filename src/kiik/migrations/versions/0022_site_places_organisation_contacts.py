@@ -43,12 +43,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("partners") as batch_op:
-        batch_op.drop_column("collects")
-    with op.batch_alter_table("organisations") as batch_op:
-        for name, _ in reversed(CONTACT):
-            batch_op.drop_column(name)
-    with op.batch_alter_table("sites") as batch_op:
-        batch_op.drop_column("longitude")
-        batch_op.drop_column("latitude")
-        batch_op.drop_column("region")
+    # ALTER TABLE ... DROP COLUMN on both (SQLite 3.35 and later): a batch would copy and drop the
+    # tables, which SQLite refuses while other tables' rows refer to them.
+    dropped = (
+        ("partners", ("collects",)),
+        ("organisations", tuple(name for name, _ in CONTACT)),
+        ("sites", ("region", "latitude", "longitude")),
+    )
+    for table, columns in dropped:
+        for column in columns:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
