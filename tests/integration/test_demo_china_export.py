@@ -57,7 +57,9 @@ def test_chinas_authority_sees_the_demos_permit_to_china(registry: Registry) -> 
     assert permit.number == number and permit.status is PermitStatus.ISSUED
     assert permit.import_country == "CN" and permit.scientific_name == "Saiga tatarica"
     lot_key, kg = result.season.export_lot
-    assert [item.key for item in permit.items] == [canonical_key(lot_key)] and permit.quantity_kg == pytest.approx(kg)
+    assert [item.key for item in permit.items] == [
+        canonical_key(lot_key)
+    ] and permit.quantity_kg == pytest.approx(kg)
     # The exporter still holds the lot, within the year's quota (10,000 kg).
     exporter = _as(registry, "saiga-export", Role.OPERATOR)
     held = stock_report(registry.uow(), exporter).holdings

@@ -96,8 +96,8 @@ def receive_export_notices(
     time and added to the partner's keys (keys are only ever added)."""
     key = Ed25519PrivateKey.generate()
     key_id = f"{SENDER.lower()}-{hashlib.sha256(_public(key).encode()).hexdigest()[:16]}"
-    keys = [(key_id, _public(key))]
-    add_partner(uow_factory(), None, SENDER, SENDER_NAME, SENDER_URL, keys, collects=True)
+    published = [(key_id, _public(key))]
+    add_partner(uow_factory(), None, SENDER, SENDER_NAME, SENDER_URL, published, collects=True)
     now = datetime.now(UTC)
     notices = []
     for serial in serials:

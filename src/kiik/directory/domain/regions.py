@@ -88,7 +88,7 @@ def _key(text: str) -> str:
 def regions() -> dict[str, Region]:
     """Every region of Kazakhstan in ISO 3166-2 (pycountry), by code."""
     found = {}
-    for subdivision in pycountry.subdivisions.get(country_code=COUNTRY) or []:
+    for subdivision in pycountry.subdivisions.get(country_code=COUNTRY) or []:  # type: ignore[no-untyped-call]
         _, _, latitude, longitude, _ = _TABLE[subdivision.code]
         found[subdivision.code] = Region(subdivision.code, subdivision.name, latitude, longitude)
     return found

@@ -10,7 +10,7 @@ from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.contact import Contact
-from kiik.directory.domain.errors import DirectoryError
+from kiik.directory.domain.errors import DirectoryError as DirectoryError  # raised here, imported from here
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
 from kiik.directory.domain.places import read_place
 from kiik.directory.services.audit import record
