@@ -124,7 +124,7 @@ def _china(number: str | None) -> None:
     if number is None:
         return
     console.print(
-        f"[bold]An export to China[/]: permit [bold]{number}[/] (a lot of saiga horn shavings to a licensed "
+        f"[bold]An export to China[/]: permit [bold]{number}[/] (a lot of processed saiga horn to a licensed "
         f"importer in Hebei) is issued; log in as partner.authority to read it at {BASE_URL}/permits, and "
         "as customs.officer to endorse it when the lot leaves.",
         soft_wrap=True,

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.contact import FIELDS as CONTACT_FIELDS
-from kiik.directory.domain.contact import read_contact
+from kiik.directory.domain.contact import REFUSED_FIELD, read_contact
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal
 from kiik.directory.domain.regions import regions
 from kiik.directory.services.auth import DirectoryError, add_organisation
@@ -63,8 +63,8 @@ def organisations_page(request: Request, principal: Visitor) -> Response:
 def _field(message: str) -> str:
     """The field a directory refusal is about: a contact's refusal names its field first."""
     named = message.partition(":")[0]
-    if named in CONTACT_FIELDS:
-        return named
+    if named in REFUSED_FIELD:
+        return REFUSED_FIELD[named]
     lowered = message.lower()
     for word, field in (("kind", "kind"), ("pgln", "pgln"), ("country", "country"), ("code", "code")):
         if word in lowered:
