@@ -14,12 +14,12 @@ from fastapi.testclient import TestClient
 from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
 from kiik.directory.domain.permissions import Role
+from kiik.directory.domain.regions import region_of
 from kiik.enforcement.services.regions import set_region
 from kiik.enforcement.services.seizures import record_seizure
 from kiik.epcis.domain import event_builders as build
 from kiik.species.services.register import seed_register
 from kiik.web import listing
-from kiik.web.regions import region_of
 from tests.support.documents import capture
 from tests.support.enforcement import horn_seizure
 from tests.support.season import small_season

@@ -44,6 +44,7 @@ class PartnerCreate(BaseModel):
     name: str = ""
     base_url: str
     keys: dict[str, str] = {}
+    collects: bool = False  # the partner collects its messages: none is delivered to base_url
 
 
 @router.post("/api/partner/messages")
@@ -124,7 +125,14 @@ def register_partner(
 ) -> dict[str, Any]:
     client = None if body.keys else HttpPartnerClient()
     return add_partner(
-        registry.uow(), principal, body.country, body.name, body.base_url, list(body.keys.items()), client
+        registry.uow(),
+        principal,
+        body.country,
+        body.name,
+        body.base_url,
+        list(body.keys.items()),
+        client,
+        collects=body.collects,
     )
 
 

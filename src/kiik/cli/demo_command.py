@@ -88,6 +88,7 @@ def demo(db: DbOption = None, horns: HornsOption = DEFAULT_HORNS, seed: SeedOpti
             soft_wrap=True,
             highlight=False,
         )
+    _china(result.china_permit)
     _arrival(result.arrival)
     lines = [f"[bold]{code}[/]: {token}" for code, token in result.tokens.items()]
     console.print(
@@ -117,6 +118,17 @@ class _CameraTrapFiles:
         from kiik.monitoring.adapters.camtrap_reader import read_package
 
         return read_package(folder)
+
+
+def _china(number: str | None) -> None:
+    if number is None:
+        return
+    console.print(
+        f"[bold]An export to China[/]: permit [bold]{number}[/] (a lot of processed saiga horn to a licensed "
+        f"importer in Hebei) is issued; log in as partner.authority to read it at {BASE_URL}/permits, and "
+        "as customs.officer to endorse it when the lot leaves.",
+        soft_wrap=True,
+    )
 
 
 def _arrival(notice) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""`kiik org add|list`, `kiik site add|move`, `kiik token create`: who may use the registry."""
+"""`kiik org add|change|list`, `kiik site add|move|place`, `kiik token create`: who may use the
+registry, where its sites are and whom to contact."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from kiik.directory.services.auth import (
     add_organisation,
     add_site,
     create_token,
+    registered_site,
     set_site_parent,
 )
 from kiik.directory.services.organisation_changes import ChangeOrganisation, change_organisation
+from kiik.directory.services.sites import place_site
 
 org_app = typer.Typer(help="Organisations using the registry.", no_args_is_help=True)
 site_app = typer.Typer(help="Sites (SGLN) of organisations.", no_args_is_help=True)
@@ -24,6 +27,9 @@ token_app = typer.Typer(help="API tokens: each bound to one organisation and one
 
 KINDS = ", ".join(OrgKind)
 ROLES = ", ".join(Role)
+REGION = "Region (oblast): its name or ISO 3166-2 code, e.g. West Kazakhstan or KZ-27"
+LATITUDE = "Latitude in decimal degrees (-90 to 90), e.g. 51.23"
+LONGITUDE = "Longitude in decimal degrees (-180 to 180), e.g. 51.37"
 
 
 @org_app.command("add")
@@ -56,9 +62,15 @@ def org_change(
     kind: Annotated[str | None, typer.Option(help=f"New kind, one of: {KINDS}")] = None,
     pgln: Annotated[str | None, typer.Option(help="New party GLN; an empty string removes it")] = None,
     country: Annotated[str | None, typer.Option(help="New country, ISO 3166 alpha-2")] = None,
+    contact_person: Annotated[
+        str | None, typer.Option(help="Whom to contact; an empty string removes it")
+    ] = None,
+    contact_phone: Annotated[str | None, typer.Option(help="Their telephone, e.g. +7 7172 74 00 00")] = None,
+    contact_email: Annotated[str | None, typer.Option(help="Their e-mail address")] = None,
+    postal_address: Annotated[str | None, typer.Option(help="The organisation's postal address")] = None,
     db: DbOption = None,
 ) -> None:
-    """Change an organisation's name, kind, PGLN or country (what is not given stays)."""
+    """Change an organisation's name, kind, PGLN, country or contact (what is not given stays)."""
     registry = registry_for(db)
     with registry.uow() as uow:
         org = uow.directory.organisation(code)
@@ -70,6 +82,10 @@ def org_change(
         org.kind if kind is None else kind,
         org.pgln if pgln is None else pgln,
         org.country if country is None else country,
+        contact_person,
+        contact_phone,
+        contact_email,
+        postal_address,
     )
     try:
         changed = change_organisation(registry.uow(), change, None, home=registry.settings.country)
@@ -99,11 +115,15 @@ def site_add(
     sgln: Annotated[str, typer.Argument(help="Site GLN: urn:epc:id:sgln:…, Digital Link or (414)…")],
     name: Annotated[str, typer.Option(help="Name of the site")],
     parent: Annotated[str | None, typer.Option(help="The registered site this one lies within")] = None,
+    region: Annotated[str | None, typer.Option(help=REGION)] = None,
+    latitude: Annotated[str | None, typer.Option(help=LATITUDE)] = None,
+    longitude: Annotated[str | None, typer.Option(help=LONGITUDE)] = None,
     db: DbOption = None,
 ) -> None:
-    """Register a site of an organisation (optionally within another site)."""
+    """Register a site of an organisation (optionally within another site, in a region, at coordinates)."""
     try:
-        key = add_site(registry_for(db).uow(), org, sgln, name, parent=parent)
+        place = {"region": region, "latitude": latitude, "longitude": longitude}
+        key = add_site(registry_for(db).uow(), org, sgln, name, parent=parent, **place)
     except DirectoryError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]site added[/] {key}")
@@ -121,6 +141,33 @@ def site_move(
     except DirectoryError as exc:
         raise fail(str(exc)) from exc
     console.print(f"[green]site moved[/] {sgln}")
+
+
+@site_app.command("place")
+def site_place(
+    sgln: Annotated[str, typer.Argument(help="The site's GLN")],
+    region: Annotated[str | None, typer.Option(help=REGION + "; an empty string removes it")] = None,
+    latitude: Annotated[str | None, typer.Option(help=LATITUDE)] = None,
+    longitude: Annotated[str | None, typer.Option(help=LONGITUDE)] = None,
+    db: DbOption = None,
+) -> None:
+    """Set where a site is: its region and coordinates (what is not given stays)."""
+    registry = registry_for(db)
+    try:
+        with registry.uow() as uow:
+            site = registered_site(uow, sgln, "site")
+        kept = site.place
+        changed = place_site(
+            registry.uow(),
+            sgln,
+            kept.region if region is None else region,
+            kept.latitude if latitude is None else latitude,
+            kept.longitude if longitude is None else longitude,
+        )
+    except DirectoryError as exc:
+        raise fail(str(exc)) from exc
+    said = ", ".join(f"{field} {old!r} -> {new!r}" for field, (old, new) in changed.items())
+    console.print(f"[green]site {site.sgln} placed[/] ({said or 'nothing to change'})")
 
 
 @token_app.command("create")

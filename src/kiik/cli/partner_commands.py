@@ -11,8 +11,9 @@ import typer
 
 from kiik.bootstrap.registry import Registry
 from kiik.cli.common import DbOption, console, fail, registry_for
+from kiik.errors import NotFound
 from kiik.partners.adapters.client import HttpPartnerClient
-from kiik.partners.services.delivery import deliver_outbox
+from kiik.partners.services.delivery import collect_outbox, deliver_outbox
 from kiik.partners.services.registries import PartnerError, add_partner, list_partners, refresh_keys
 
 partner = typer.Typer(
@@ -28,6 +29,9 @@ def add(
     key: Annotated[
         list[str] | None, typer.Option("--key", help="a public key as KID=X (base64url); repeatable")
     ] = None,
+    collects: Annotated[
+        bool, typer.Option(help="the partner collects its messages (`kiik partner outbox`): none is sent")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Register a partner registry; without --key its keys are fetched from URL/api/keys."""
@@ -38,8 +42,9 @@ def add(
         kid, x = given.split("=", 1)
         pairs.append((kid, x))
     try:
+        client = None if pairs else HttpPartnerClient()
         added = add_partner(
-            registry_for(db).uow(), None, country, name, url, pairs, None if pairs else HttpPartnerClient()
+            registry_for(db).uow(), None, country, name, url, pairs, client, collects=collects
         )
     except (PartnerError, Exception) as exc:
         raise fail(str(exc), "check the country, the URL and that the partner is reachable") from exc
@@ -69,6 +74,21 @@ def deliver(
     console.print_json(json.dumps(report.to_json()))
     if report.failed:
         raise fail(f"{len(report.failed)} messages not delivered", "they stay in the outbox and are retried")
+
+
+@partner.command("outbox")
+def outbox(
+    country: Annotated[str, typer.Argument(help="the partner's country, ISO 3166 alpha-2")],
+    collect: Annotated[bool, typer.Option(help="mark them collected (handed over to the partner)")] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the signed messages kept for a partner (JWS, one a line), oldest first."""
+    try:
+        kept = collect_outbox(registry_for(db).uow, country, collect=collect)
+    except NotFound as exc:
+        raise fail(str(exc)) from exc
+    for message in kept:
+        console.print(message, soft_wrap=True, highlight=False)
 
 
 @partner.command("check-log")

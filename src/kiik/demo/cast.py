@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kiik.custody.services.collections import no_automatic_collections
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.demo.capture import DocumentOpener, NoProgress, Progress, SeasonCapture
+from kiik.demo.china_export import export_to_china
 from kiik.demo.enforcement import EnforcementDemo, load_enforcement
 from kiik.demo.monitoring import MonitoringDemo, PackageFiles, load_monitoring
 from kiik.demo.partner import Notified, ensure_partner_authority, receive_export_notices
@@ -41,6 +42,25 @@ CAST = (
     ("kz-inspectorate", "Forestry and Wildlife Inspectorate", OrgKind.INSPECTORATE, "4870007"),
 )
 TOKENS_FOR = ("kz-ministry", "almaty-warehouse", "kz-inspectorate")
+# Where each organisation's main site is: its region (ISO 3166-2) and coordinates (the town it works
+# from, to about a kilometre). The harvest teams' bases lie in their population's range; the plant
+# at Shymkent stands in Sairam district, Turkistan region (the region its organisation is in).
+PLACES = {
+    "kz-ministry": ("KZ-71", 51.1283, 71.4305),  # Astana, the ministries' quarter
+    "ural-harvest-1": ("KZ-27", 49.4167, 46.85),  # Zhanibek
+    "ural-harvest-2": ("KZ-27", 49.7617, 48.6906),  # Kaztalovka
+    "ural-harvest-3": ("KZ-27", 50.2, 51.17),  # Shapaev
+    "betpakdala-harvest-1": ("KZ-62", 47.7833, 67.7167),  # Zhezkazgan
+    "betpakdala-harvest-2": ("KZ-31", 44.2833, 72.9333),  # Moyynkum
+    "ustyurt-harvest-1": ("KZ-47", 45.3167, 55.2),  # Beyneu
+    "almaty-warehouse": ("KZ-75", 43.3505, 77.0106),  # Almaty, Turksib district
+    "oral-plant": ("KZ-27", 51.2333, 51.3667),  # Oral
+    "shymkent-plant": ("KZ-61", 42.3047, 69.7683),  # Sairam
+    "saiga-export": ("KZ-75", 43.2389, 76.9455),  # Almaty, Medeu district
+    "almaty-pharmacy": ("KZ-75", 43.2567, 76.9286),  # Almaty, Almaly district
+    "kz-customs": ("KZ-71", 51.1694, 71.4491),  # Astana
+    "kz-inspectorate": ("KZ-75", 43.2380, 76.8829),  # Almaty
+}
 
 
 @dataclass
@@ -55,6 +75,9 @@ class DemoResult:
     people: list[DemoLogin] = field(default_factory=list)
     # A partner registry's export notice customs can record the arrival of (at /customs/arrivals).
     arrival: Notified | None = None
+    # The export permit to China the ministry issued (what China's authority reads), when the
+    # register held a quota for it.
+    china_permit: str | None = None
 
 
 def load_demo(
@@ -84,10 +107,20 @@ def load_demo(
     enforcement = None
     trade = None
     arrival = None
+    china_permit = None
     if created:
         for code, name, kind, prefix in CAST:
             add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
-            add_site(uow_factory(), code, main_site(prefix), f"{name}: main site")
+            region, latitude, longitude = PLACES[code]
+            add_site(
+                uow_factory(),
+                code,
+                main_site(prefix),
+                f"{name}: main site",
+                region=region,
+                latitude=latitude,
+                longitude=longitude,
+            )
         principals = {code: _principal(uow_factory, code) for code, *_ in CAST}
         # Census and offtake plans first: the season's authorisations are checked against the plans.
         monitoring = load_monitoring(uow_factory, principals["kz-ministry"], camera_trap_files)
@@ -108,6 +141,8 @@ def load_demo(
         trade = load_trade(uow_factory, principals, yields, report.pharmacy_packs, validate_event)
         shown = [i.code for i in report.irregularities if i.code is not None]
         enforcement = load_enforcement(uow_factory, principals, custody_rules=custody_rules, keep=shown)
+        if report.export_lot is not None:
+            china_permit = export_to_china(uow_factory, principals, report.export_lot)
         if verify_signature is not None:
             arrival = receive_export_notices(uow_factory, verify_signature, country, range(1, 2))[0]
     ensure_partner_authority(uow_factory)
@@ -123,6 +158,7 @@ def load_demo(
         trade=trade,
         people=people,
         arrival=arrival,
+        china_permit=china_permit,
     )
 
 

@@ -35,6 +35,9 @@ AUTHORITY = ("cn-authority", "National Forestry and Grassland Administration (Ch
 # Ustyurt population, sending horn samples for a genetic study.
 SENDER = "UZ"
 SENDER_NAME = "Uzbekistan's wildlife registry"
+# The demo plays Uzbekistan's registry, which no one serves: registered as a partner that collects
+# its messages (the arrival's signed confirmation waits in the outbox, `kiik partner outbox UZ`),
+# so `kiik serve` sends nothing to this address and retries nothing.
 SENDER_URL = "https://registry.uz.invalid"
 SENDER_PREFIX = "4780001"  # a GS1 company prefix of Uzbekistan (478)
 HORNS_PER_NOTICE = 2
@@ -93,7 +96,8 @@ def receive_export_notices(
     time and added to the partner's keys (keys are only ever added)."""
     key = Ed25519PrivateKey.generate()
     key_id = f"{SENDER.lower()}-{hashlib.sha256(_public(key).encode()).hexdigest()[:16]}"
-    add_partner(uow_factory(), None, SENDER, SENDER_NAME, SENDER_URL, [(key_id, _public(key))])
+    published = [(key_id, _public(key))]
+    add_partner(uow_factory(), None, SENDER, SENDER_NAME, SENDER_URL, published, collects=True)
     now = datetime.now(UTC)
     notices = []
     for serial in serials:

@@ -10,7 +10,8 @@ The steps, in the order of the calendar:
 4. 70% of the horns go to two plants (Ural horns to Oral, the others to Shymkent), which process
    them into lots of powder, slices and shavings (one powder lot close to its yield limit), count
    their stock (one lot weighs less than registered), repack powder into pharmacy packs, sell
-   packs to a pharmacy and ship a lot of slices to an exporter;
+   packs to a pharmacy, ship a lot of slices to an exporter and sell it a lot of shavings (of
+   powder in a small season);
 5. customs seizes at the border a horn that a team never shipped (a registered code: a leak from
    legal stock) with two horns whose codes the registry never issued;
 6. five laundering attempts are refused, each recorded as a failed capture job.
@@ -77,6 +78,7 @@ class SeasonReport:
     events: int = 0
     jobs: int = 0
     powder_lot: str | None = None
+    export_lot: tuple[str, float] | None = None  # (class key, kg): held by the exporter, for China
     pharmacy_pack: str | None = None
     pharmacy_packs: list[tuple[str, float]] = field(default_factory=list)  # held by the pharmacy
     irregularities: list[Irregularity] = field(default_factory=list)
@@ -322,6 +324,22 @@ class Season:
         if slices:
             lines = [{"epcClass": slices[0].key, "quantity": slices[0].mass_kg, "uom": "KGM"}]
             self.move_lots(plant, prefix, EXPORTER[0], EXPORTER[1], lines, day(2026, 1, 25), received=False)
+        self.to_exporter()
+
+    def to_exporter(self) -> None:
+        """A lot sold by the Shymkent plant to the exporter, who receives it (and applies for an
+        export permit to China: `kiik.demo.china_export`): shavings, or powder in a small season."""
+        plant = "shymkent-plant"
+        preferred = ("shavings", "slices", "powder")
+        made = sorted(
+            (lot for lot in self.lots if lot.plant == plant), key=lambda lot: preferred.index(lot.product)
+        )
+        if not made:
+            return
+        lot = made[0]
+        lines = [{"epcClass": lot.key, "quantity": lot.mass_kg, "uom": "KGM"}]
+        self.move_lots(plant, PLANTS[plant], EXPORTER[0], EXPORTER[1], lines, day(2026, 2, 2), received=True)
+        self.report.export_lot = (lot.key, lot.mass_kg)
 
     def move_lots(
         self,

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiik.custody.services.overview import overview
-from kiik.custody.services.stock import stock_report
+from kiik.custody.services.stock import Holding, stock_report
 from kiik.directory.domain.permissions import Permission, Principal
 from kiik.enforcement.services.alerts import list_alerts as list_leak_alerts
-from kiik.enforcement.services.regions import organisation_regions
 from kiik.enforcement.services.seizures import list_seizures
 from kiik.harvest.services.authorisations import list_authorisations
 from kiik.harvest.services.offtake_report import offtake_report
@@ -29,7 +28,7 @@ from kiik.monitoring.services.passages import list_alerts, list_packages, list_p
 from kiik.permits.services.queries import list_permits
 from kiik.permits.services.reports import quota_use
 from kiik.web.figure_cache import FigureCache
-from kiik.web.regions import region_of
+from kiik.web.stock_places import StockPlaces, stock_places
 
 AWAITING_REVIEW = ("open", "investigating")
 
@@ -49,6 +48,9 @@ class Dashboard:
     seizures: list[dict[str, Any]] = field(default_factory=list)
     leak_alerts: dict[str, int] = field(default_factory=dict)
     authorisations: list[dict[str, Any]] = field(default_factory=list)
+    sites: list[dict[str, Any]] = field(default_factory=list)  # stock at sites with coordinates
+    # Stock by region at sites without coordinates: the map puts it at the region's centre.
+    unlocated_regions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def awaiting_review(self) -> int:
@@ -61,10 +63,10 @@ class Dashboard:
         return sum(1 for p in self.passages if p["detections"])
 
 
-def holders(principal: Principal, registry: Any) -> list[dict[str, Any]]:
+def holders(holdings: list[Holding]) -> list[dict[str, Any]]:
     """Stock per holder: items, lots and kg, the largest first."""
     totals: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "lots": 0, "mass_kg": 0.0})
-    for holding in stock_report(registry.uow(), principal).holdings:
+    for holding in holdings:
         row = totals[holding.org.code]
         row.update(code=holding.org.code, name=holding.org.name)
         row["count" if holding.kind == "item" else "lots"] += holding.count
@@ -72,20 +74,39 @@ def holders(principal: Principal, registry: Any) -> list[dict[str, Any]]:
     return sorted(totals.values(), key=lambda r: -r["mass_kg"])
 
 
-def by_region(rows: list[dict[str, Any]], written: dict[str, str]) -> list[dict[str, Any]]:
-    """Stock per region (ISO 3166-2) from the stock per holder and each holder's region as written;
-    holders without a region, or one kiik cannot read, under the code "" (shown as such)."""
+def _add(total: dict[str, Any], holding: Holding) -> None:
+    total["count" if holding.kind == "item" else "lots"] += holding.count
+    total["mass_kg"] += holding.mass_kg
+    if holding.org.code not in total["holders"]:
+        total["holders"].append(holding.org.code)
+
+
+def by_region(holdings: list[Holding], places: StockPlaces) -> list[dict[str, Any]]:
+    """Stock per region (ISO 3166-2): each holding in its site's region, else its holder's region;
+    stock in no region kiik can read under the code "" (shown as such)."""
     totals: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        region = region_of(written.get(row["code"]))
+    for holding in holdings:
+        region = places.region(holding)
         code = region.code if region else ""
         total = totals.setdefault(
             code, {"code": code, "region": region, "holders": [], "count": 0, "lots": 0, "mass_kg": 0.0}
         )
-        total["holders"].append(row["code"])
-        for figure in ("count", "lots", "mass_kg"):
-            total[figure] += row[figure]
+        _add(total, holding)
     return sorted(totals.values(), key=lambda r: (r["code"] == "", -r["mass_kg"]))
+
+
+def by_located_site(holdings: list[Holding], places: StockPlaces) -> list[dict[str, Any]]:
+    """Stock at each site whose coordinates are set (the map places it there), the largest first."""
+    totals: dict[str, dict[str, Any]] = {}
+    for holding in holdings:
+        site = places.located_site(holding)
+        if site is None:
+            continue
+        total = totals.setdefault(
+            site.sgln, {"site": site, "holders": [], "count": 0, "lots": 0, "mass_kg": 0.0}
+        )
+        _add(total, holding)
+    return sorted(totals.values(), key=lambda r: -r["mass_kg"])
 
 
 def passages_with_detections(principal: Principal, registry: Any) -> list[dict[str, Any]]:
@@ -114,7 +135,9 @@ def passages_with_detections(principal: Principal, registry: Any) -> list[dict[s
 def dashboard(principal: Principal, registry: Any, cache: FigureCache) -> Dashboard:
     who = (principal.org_id, principal.role)
     summary = overview(registry.uow(), principal)
-    held = holders(principal, registry)
+    holdings = stock_report(registry.uow(), principal).holdings
+    places = stock_places(principal, registry)
+    held = holders(holdings)
     offtake = offtake_report(registry.uow(), principal)
     permits = Counter(p.status.value for p in list_permits(registry.uow(), principal))
     may_see_traps = principal.may(Permission.CAMERA_TRAPS_READ)
@@ -136,7 +159,7 @@ def dashboard(principal: Principal, registry: Any, cache: FigureCache) -> Dashbo
         summary.items_by_status,
         summary.event_count,
         held,
-        by_region(held, organisation_regions(registry.uow(), principal)),
+        by_region(holdings, places),
         dict(sorted(permits.items())),
         quota_use(registry.uow(), principal)["years"],
         offtake,
@@ -146,4 +169,6 @@ def dashboard(principal: Principal, registry: Any, cache: FigureCache) -> Dashbo
         seizures,
         dict(leaks),
         areas,
+        by_located_site(holdings, places),
+        by_region([h for h in holdings if places.located_site(h) is None], places),
     )

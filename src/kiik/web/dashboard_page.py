@@ -1,9 +1,9 @@
 """`/dashboard`: the ministry's overview. Each panel is one service's answer (see
 `dashboard_figures`), each figure links to the list behind it (`/lists/...`); the map shows kiik's
-own population ranges, harvest areas, holders (by region), seizure points and fence passages over
-Natural Earth's country outlines (world-atlas, from npm), with a layer control, a legend and the same
-places as a table; the charts show census trends, quota use, harvest against plan and seizures over
-time."""
+own population ranges, harvest areas, holders (stock at a site with coordinates there, the rest at
+its region's centre), seizure points and fence passages over Natural Earth's country outlines
+(world-atlas, from npm), with a layer control, a legend and the same places as a table; the charts
+show census trends, quota use, harvest against plan and seizures over time."""
 
 from __future__ import annotations
 
@@ -69,8 +69,20 @@ def _map_data(board: Dashboard, language: str) -> dict[str, Any]:
             "count": r["count"],
             "kg": round(r["mass_kg"], 3),
         }
-        for r in board.regions
+        for r in board.unlocated_regions
         if r["region"] is not None
+    ]
+    sites = [
+        {
+            "code": s["site"].sgln,
+            "name": s["site"].name,
+            "lat": s["site"].place.latitude,
+            "lon": s["site"].place.longitude,
+            "holders": len(s["holders"]),
+            "count": s["count"],
+            "kg": round(s["mass_kg"], 3),
+        }
+        for s in board.sites
     ]
     seizures = [
         {"reference": s["reference"], "lat": s["latitude"], "lon": s["longitude"], "on": s["seizedOn"]}
@@ -81,6 +93,7 @@ def _map_data(board: Dashboard, language: str) -> dict[str, Any]:
         "ranges": ranges,
         "areas": areas,
         "holders": holders,
+        "sites": sites,
         "seizures": seizures,
         "passages": board.passages,
     }

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiik.custody.services.stock import ALL_STATUSES, stock_report
 from kiik.directory.domain.permissions import Permission, Principal
+from kiik.directory.domain.regions import regions
 from kiik.enforcement.domain.alerts import STATUSES as ALERT_STATUSES
 from kiik.enforcement.services.alerts import list_alerts as list_leak_alerts
-from kiik.enforcement.services.regions import organisation_regions
 from kiik.enforcement.services.seizures import list_seizures
 from kiik.http.deps import get_registry
 from kiik.permits.services.queries import list_permits
@@ -23,8 +23,8 @@ from kiik.web.dashboard_figures import AWAITING_REVIEW, passages_with_detections
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_, language_of
 from kiik.web.listing import Column, Filter, Listing, chosen_filters, paged
-from kiik.web.regions import region_of, regions
 from kiik.web.rendering import render
+from kiik.web.stock_places import stock_places
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,8 +48,7 @@ def stock_list(request: Request, principal: Visitor) -> Response:
     assert principal is not None
     registry, language = get_registry(request), language_of(request)
     report = stock_report(registry.uow(), principal, statuses=["all"])
-    may_read = principal.may(Permission.ORGANISATIONS_READ)
-    written = organisation_regions(registry.uow(), principal) if may_read else {}
+    places = stock_places(principal, registry)
     holder_names = sorted({(h.org.code, h.org.name) for h in report.holdings}, key=lambda c: c[1])
     statuses = [(s, words.word(words.STATUS, s)) for s in ALL_STATUSES] + [("in_stock", N_("in stock"))]
     filters = chosen_filters(
@@ -64,14 +63,14 @@ def stock_list(request: Request, principal: Visitor) -> Response:
     wanted = ("active", "in_transit", "seized") if status in ("", "in_stock") else (status,)
     rows = []
     for h in report.holdings:
-        found = region_of(written.get(h.org.code))
+        found = places.region(h)
         code = found.code if found else "none"
         if h.status not in wanted or (holder and h.org.code != holder) or (region and code != region):
             continue
         rows.append(
             {
                 "holder": h.org.name,
-                "region": found.named(language) if found else (written.get(h.org.code) or "—"),
+                "region": found.named(language) if found else (places.written_region(h) or "—"),
                 "site": h.site_name or h.site or "—",
                 "species": h.species or "—",
                 "product": words.product(h.product_type) if h.product_type else "—",

@@ -1,7 +1,8 @@
 """`/organisations`: the ministry's administrator lists the registry's organisations (kind, country,
 region, sites, people), adds one, changes one (`/organisations/{code}`: name, kind, country, PGLN,
-region) and sets the region an organisation works in (where leak alerts go). The same services as
-`kiik org add|list` and `PUT /api/enforcement/regions/{org}`; the change is `change_organisation`."""
+region, contact person, telephone, e-mail, postal address) and sets the region an organisation
+works in (where leak alerts go). The same services as `kiik org add|change|list` and
+`PUT /api/enforcement/regions/{org}`; the change is `change_organisation`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from kiik.directory.domain.contact import FIELDS as CONTACT_FIELDS
+from kiik.directory.domain.contact import REFUSED_FIELD, read_contact
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal
+from kiik.directory.domain.regions import regions
 from kiik.directory.services.auth import DirectoryError, add_organisation
 from kiik.directory.services.organisation_changes import ChangeOrganisation, change_organisation
 from kiik.directory.services.organisations import list_organisations
@@ -22,7 +26,6 @@ from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import PageText, language_of
-from kiik.web.regions import regions
 from kiik.web.rendering import form_page
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +61,10 @@ def organisations_page(request: Request, principal: Visitor) -> Response:
 
 
 def _field(message: str) -> str:
+    """The field a directory refusal is about: a contact's refusal names its field first."""
+    named = message.partition(":")[0]
+    if named in REFUSED_FIELD:
+        return REFUSED_FIELD[named]
     lowered = message.lower()
     for word, field in (("kind", "kind"), ("pgln", "pgln"), ("country", "country"), ("code", "code")):
         if word in lowered:
@@ -70,6 +77,7 @@ def _field(message: str) -> str:
 async def add(request: Request, principal: Principal, form: dict[str, str]) -> Response:
     registry = get_registry(request)
     try:
+        contact = read_contact(*(form.get(name, "") for name in CONTACT_FIELDS))
         await run_in_threadpool(
             add_organisation,
             registry.uow(),
@@ -80,6 +88,7 @@ async def add(request: Request, principal: Principal, form: dict[str, str]) -> R
             form.get("country", "").strip() or None,
             principal,
             registry.settings.country,
+            contact,
         )
     except DirectoryError as exc:
         errors = {_field(str(exc)): PageText(language_of(request)).explain(exc)}
@@ -126,6 +135,7 @@ def _edit_page(
         "country": organisation.country,
         "pgln": organisation.pgln or "",
         "region": regions_in_use.get(code, ""),
+        **organisation.contact.to_json(),
     }
     context = {
         "organisation": organisation,
@@ -156,6 +166,7 @@ async def change(request: Request, principal: Principal, form: dict[str, str], c
         form.get("kind", ""),
         form.get("pgln", "").strip() or None,
         form.get("country", "").strip() or None,
+        *(form.get(name, "") for name in CONTACT_FIELDS),
     )
     text = PageText(language_of(request))
     try:

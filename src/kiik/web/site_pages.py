@@ -1,8 +1,9 @@
 """`/organisations/{code}/sites`: the ministry's administrator reads an organisation's sites as a
-tree (each under the site it lies within), adds a site (its GLN, name and the site it lies within)
-and moves one under another site or under none. The same services as `kiik site add|move`: a site
-placed within itself or within a site inside it, or under a site nobody registered, is refused next
-to the field."""
+tree (each under the site it lies within, with its region and coordinates), adds a site (its GLN,
+name, the site it lies within, region and coordinates), moves one under another site or under none
+and sets where one is. The same services as `kiik site add|move|place`: a site placed within itself
+or within a site inside it, under a site nobody registered, in a region kiik cannot read or at
+coordinates out of range, is refused next to the field."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiik.directory.domain.permissions import Permission, Principal
+from kiik.directory.domain.regions import regions
 from kiik.directory.services.auth import DirectoryError, add_site, set_site_parent
-from kiik.directory.services.sites import organisation_sites
+from kiik.directory.services.sites import organisation_sites, place_site
 from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.web.desk_words import desk_render
@@ -32,7 +34,9 @@ def _page(request: Request, principal: Principal, code: str, status: int = 200, 
     except NotFound:
         message = PageText(language_of(request)).gettext("No organisation has the code %(code)s.", code=code)
         return desk_render(request, "error.html", {"message": message}, 404)
-    context = {"organisation": found, "sites": found.sites}
+    language = language_of(request)
+    named = {code: region.named(language) for code, region in regions().items()}
+    context = {"organisation": found, "sites": found.sites, "regions": named}
     return form_page(request, "sites.html", context, status, extra, desk_render)
 
 
@@ -44,9 +48,12 @@ def sites_page(request: Request, principal: Visitor, code: str) -> Response:
     return _page(request, principal, code)
 
 
+PLACE_FIELDS = ("region", "latitude", "longitude")
+
+
 def _added_field(message: str) -> str:
-    if message.startswith("parent"):
-        return "parent"
+    if message.startswith(("parent", *PLACE_FIELDS)):
+        return message.partition(":")[0]
     if message.startswith("name the site"):
         return "name"
     return "sgln"
@@ -64,6 +71,7 @@ async def add(request: Request, principal: Principal, form: dict[str, str], code
             form.get("name", ""),
             principal,
             parent=form.get("parent", "").strip() or None,
+            **{field: form.get(field, "") for field in PLACE_FIELDS},
         )
     except DirectoryError as exc:
         if str(exc).startswith("no organisation"):
@@ -89,3 +97,22 @@ async def move(request: Request, principal: Principal, form: dict[str, str], cod
         errors = {field: PageText(language_of(request)).explain(exc)}
         return await run_in_threadpool(_page, request, principal, code, 400, errors=errors, form=form)
     return RedirectResponse(f"/organisations/{code}/sites?done=moved", status_code=303)
+
+
+@router.post("/organisations/{code}/sites/place")
+@form_handler(NEEDED)
+async def place(request: Request, principal: Principal, form: dict[str, str], code: str) -> Response:
+    try:
+        await run_in_threadpool(
+            place_site,
+            get_registry(request).uow(),
+            form.get("site", "").strip(),
+            *(form.get(field, "") for field in PLACE_FIELDS),
+            principal,
+        )
+    except DirectoryError as exc:
+        named = str(exc).partition(":")[0]
+        field = f"place-{named}" if named in PLACE_FIELDS else "place-site"
+        errors = {field: PageText(language_of(request)).explain(exc)}
+        return await run_in_threadpool(_page, request, principal, code, 400, errors=errors, form=form)
+    return RedirectResponse(f"/organisations/{code}/sites?done=placed", status_code=303)

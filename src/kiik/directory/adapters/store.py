@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from kiik.directory.adapters.tables import admin_audit, api_tokens, organisations, sites
+from kiik.directory.domain.contact import FIELDS as CONTACT_FIELDS
+from kiik.directory.domain.contact import Contact
+from kiik.directory.domain.places import SitePlace
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class Organisation:
     kind: str
     pgln: str | None
     country: str
+    contact: Contact = Contact()
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Site:
     sgln: str
     name: str
     parent_id: int | None = None  # the site this one lies within
+    place: SitePlace = SitePlace()
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,13 @@ _ORGANISATIONS = select(organisations).order_by(organisations.c.id)
 
 
 def _org(row: Any) -> Organisation:
-    return Organisation(row.id, row.code, row.name, row.kind, row.pgln, row.country)
+    contact = Contact(*(getattr(row, name) or "" for name in CONTACT_FIELDS))
+    return Organisation(row.id, row.code, row.name, row.kind, row.pgln, row.country, contact)
+
+
+def _site(row: Any) -> Site:
+    place = SitePlace(row.region, row.latitude, row.longitude)
+    return Site(row.id, row.org_id, row.sgln, row.name, row.parent_id, place)
 
 
 class DirectoryStore:
@@ -64,14 +75,14 @@ class DirectoryStore:
         self.connection = connection
 
     def add_organisation(
-        self, code: str, name: str, kind: str, pgln: str | None, country: str
+        self, code: str, name: str, kind: str, pgln: str | None, country: str, contact: Contact | None = None
     ) -> Organisation:
+        contact = contact or Contact()
+        values = {"code": code, "name": name, "kind": kind, "pgln": pgln, "country": country}
         result = self.connection.execute(
-            insert(organisations).values(
-                code=code, name=name, kind=kind, pgln=pgln, country=country, created_at=now()
-            )
+            insert(organisations).values(**values, **contact.to_json(), created_at=now())
         )
-        return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country)
+        return Organisation(result.inserted_primary_key[0], code, name, kind, pgln, country, contact)
 
     def organisations(self) -> list[Organisation]:
         return [_org(r) for r in self.connection.execute(_ORGANISATIONS)]
@@ -85,28 +96,35 @@ class DirectoryStore:
         row = self.connection.execute(select(organisations).where(organisations.c.pgln == pgln)).first()
         return _org(row) if row else None
 
-    def change_organisation(self, org_id: int, name: str, kind: str, pgln: str | None, country: str) -> None:
-        values = {"name": name, "kind": kind, "pgln": pgln, "country": country}
+    def change_organisation(
+        self, org_id: int, name: str, kind: str, pgln: str | None, country: str, contact: Contact
+    ) -> None:
+        values = {"name": name, "kind": kind, "pgln": pgln, "country": country, **contact.to_json()}
         self.connection.execute(update(organisations).where(organisations.c.id == org_id).values(**values))
 
-    def add_site(self, org_id: int, sgln: str, name: str, parent_id: int | None = None) -> Site:
-        result = self.connection.execute(
-            insert(sites).values(org_id=org_id, sgln=sgln, name=name, parent_id=parent_id, created_at=now())
-        )
-        return Site(result.inserted_primary_key[0], org_id, sgln, name, parent_id)
+    def add_site(
+        self, org_id: int, sgln: str, name: str, parent_id: int | None = None, place: SitePlace | None = None
+    ) -> Site:
+        place = place or SitePlace()
+        values = {"org_id": org_id, "sgln": sgln, "name": name, "parent_id": parent_id, **place.to_json()}
+        result = self.connection.execute(insert(sites).values(**values, created_at=now()))
+        return Site(result.inserted_primary_key[0], org_id, sgln, name, parent_id, place)
 
     def set_site_parent(self, site_id: int, parent_id: int | None) -> None:
         self.connection.execute(update(sites).where(sites.c.id == site_id).values(parent_id=parent_id))
+
+    def set_site_place(self, site_id: int, place: SitePlace) -> None:
+        self.connection.execute(update(sites).where(sites.c.id == site_id).values(**place.to_json()))
 
     def sites(self, org_id: int | None = None) -> list[Site]:
         query = select(sites).order_by(sites.c.id)
         if org_id is not None:
             query = query.where(sites.c.org_id == org_id)
-        return [Site(r.id, r.org_id, r.sgln, r.name, r.parent_id) for r in self.connection.execute(query)]
+        return [_site(r) for r in self.connection.execute(query)]
 
     def site(self, sgln: str) -> Site | None:
         row = self.connection.execute(select(sites).where(sites.c.sgln == sgln)).first()
-        return Site(row.id, row.org_id, row.sgln, row.name, row.parent_id) if row else None
+        return _site(row) if row else None
 
     def add_token(self, token_hash: str, org_id: int, role: str, label: str) -> int:
         result = self.connection.execute(

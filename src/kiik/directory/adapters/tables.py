@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -23,6 +24,11 @@ organisations = Table(
     Column("pgln", String(120), nullable=True, unique=True),
     Column("country", String(2), nullable=False, server_default="KZ"),
     Column("created_at", DateTime, nullable=False),
+    # Whom to contact (each empty when not known).
+    Column("contact_person", String(200), nullable=False, server_default=""),
+    Column("contact_phone", String(40), nullable=False, server_default=""),
+    Column("contact_email", String(254), nullable=False, server_default=""),
+    Column("postal_address", String(400), nullable=False, server_default=""),
 )
 
 sites = Table(
@@ -35,6 +41,10 @@ sites = Table(
     Column("created_at", DateTime, nullable=False),
     # The site this one lies within (WD_bizLocation and WD_readPoint take descendants in).
     Column("parent_id", Integer, ForeignKey("sites.id"), nullable=True, index=True),
+    # Where the site is: its region (ISO 3166-2, e.g. KZ-27) and coordinates (WGS 84 degrees).
+    Column("region", String(6), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
 )
 
 api_tokens = Table(

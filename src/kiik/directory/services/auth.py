@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.contact import Contact
+from kiik.directory.domain.errors import DirectoryError as DirectoryError  # raised here, imported from here
 from kiik.directory.domain.permissions import OrgKind, Permission, Principal, Role, require
+from kiik.directory.domain.places import read_place
 from kiik.directory.services.audit import record
 from kiik.epcis.domain.identifiers import InvalidIdentifier, parse_identifier
 from kiik.errors import N_
 
 TOKEN_PREFIX = "kiik_"
 ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class DirectoryError(ValueError):
-    """A request about organisations, sites or tokens that cannot be carried out as asked."""
 
 
 def hash_token(token: str) -> str:
@@ -81,8 +80,10 @@ def add_organisation(
     country: str | None = None,
     actor: Principal | None = None,
     home: str = "KZ",
+    contact: Contact | None = None,
 ) -> int:
-    """Register an organisation, of this registry's country (`home`) unless another is given.
+    """Register an organisation, of this registry's country (`home`) unless another is given, with
+    whom to contact there (`read_contact` checks what a person wrote).
 
     A partner authority stands for an importing country: it must name it, and not this registry's
     own, since what it may read is what was exported to its country. `actor` is None only for the
@@ -106,17 +107,11 @@ def add_organisation(
             raise DirectoryError(N_("an organisation with code %(code)s exists already", code=repr(code)))
         if canonical_pgln and uow.directory.organisation_by_pgln(canonical_pgln) is not None:
             raise DirectoryError(N_("the PGLN %(pgln)s belongs to another organisation already", pgln=pgln))
-        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country)
-        record(
-            uow,
-            actor,
-            "organisation.added",
-            code,
-            name=name,
-            kind=org_kind.value,
-            pgln=canonical_pgln,
-            country=country,
-        )
+        contact = contact or Contact()
+        org = uow.directory.add_organisation(code, name, org_kind.value, canonical_pgln, country, contact)
+        given = {field: value for field, value in contact.to_json().items() if value}
+        details = {"name": name, "kind": org_kind.value, "pgln": canonical_pgln, "country": country, **given}
+        record(uow, actor, "organisation.added", code, **details)
         uow.commit()
     return int(org.id)
 
@@ -161,7 +156,7 @@ def country_of(country: str | None, kind: OrgKind, home: str) -> str:
     return chosen
 
 
-def _registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
+def registered_site(uow: UnitOfWork, sgln: str, what: str) -> Any:
     canonical = canonical_key(sgln, "sgln")
     found = uow.directory.site(canonical) if canonical else None
     if found is None:
@@ -183,10 +178,15 @@ def add_site(
     actor: Principal | None = None,
     *,
     parent: str | None = None,
+    region: str | None = None,
+    latitude: str | float | None = None,
+    longitude: str | float | None = None,
 ) -> str:
-    """Register a site of an organisation, optionally within a registered site (its parent)."""
+    """Register a site of an organisation, optionally within a registered site (its parent), in a
+    region (any spelling `region_of` reads) and at coordinates (decimal degrees)."""
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
+    place = read_place(region, latitude, longitude)
     canonical_sgln = canonical_key(sgln, "sgln")
     if canonical_sgln is None:
         raise DirectoryError("give the site's GLN (an SGLN such as urn:epc:id:sgln:4870001.00001.0)")
@@ -201,9 +201,10 @@ def add_site(
             )
         if uow.directory.site(canonical_sgln) is not None:
             raise DirectoryError(N_("the site %(sgln)s is registered already", sgln=sgln))
-        parent_site = _registered_site(uow, parent, "parent") if parent else None
-        uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None)
-        details = {"parent": parent_site.sgln} if parent_site else {}
+        parent_site = registered_site(uow, parent, "parent") if parent else None
+        uow.directory.add_site(org.id, canonical_sgln, name, parent_site.id if parent_site else None, place)
+        details: dict[str, Any] = {"parent": parent_site.sgln} if parent_site else {}
+        details.update({field: value for field, value in place.to_json().items() if value is not None})
         record(uow, actor, "site.added", canonical_sgln, organisation=org_code, name=name, **details)
         uow.commit()
     return canonical_sgln
@@ -215,8 +216,8 @@ def set_site_parent(uow: UnitOfWork, sgln: str, parent: str | None, actor: Princ
     if actor is not None:
         require(actor, Permission.ORGANISATIONS_MANAGE)
     with uow:
-        site = _registered_site(uow, sgln, "site")
-        parent_site = _registered_site(uow, parent, "parent") if parent else None
+        site = registered_site(uow, sgln, "site")
+        parent_site = registered_site(uow, parent, "parent") if parent else None
         if parent_site is not None:
             parents = {s.id: s.parent_id for s in uow.directory.sites()}
             above: int | None = parent_site.id

@@ -1,12 +1,13 @@
-"""Changing a registered organisation: its name, kind, GS1 party number (PGLN) and country. Its
-code stays (events, tokens and people name it). Each change is written to the administrative trail
-with what it was and what it became."""
+"""Changing a registered organisation: its name, kind, GS1 party number (PGLN), country and
+contact (person, telephone, e-mail, postal address). Its code stays (events, tokens and people name
+it). Each change is written to the administrative trail with what it was and what it became."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.contact import read_contact
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.directory.services.audit import record
 from kiik.directory.services.auth import (
@@ -26,12 +27,17 @@ class ChangeOrganisation:
     kind: str
     pgln: str | None = None
     country: str | None = None
+    # The contact's fields as written; None keeps what is recorded, "" removes it.
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    postal_address: str | None = None
 
 
 def change_organisation(
     uow: UnitOfWork, change: ChangeOrganisation, actor: Principal | None, home: str = "KZ"
 ) -> dict[str, list[str | None]]:
-    """Set an organisation's name, kind, PGLN and country; what changed, as [before, after].
+    """Set an organisation's name, kind, PGLN, country and contact; what changed, as [before, after].
 
     An administrator cannot change the kind of their own organisation: the kind decides what its
     people may do, so the change could take away the permission to undo it."""
@@ -59,11 +65,24 @@ def change_organisation(
             raise DirectoryError(
                 N_("the PGLN %(pgln)s belongs to another organisation already", pgln=change.pgln)
             )
-        before = {"name": org.name, "kind": org.kind, "pgln": org.pgln, "country": org.country}
-        after = {"name": name, "kind": kind.value, "pgln": pgln, "country": country}
+        kept = org.contact
+        contact = read_contact(
+            kept.contact_person if change.contact_person is None else change.contact_person,
+            kept.contact_phone if change.contact_phone is None else change.contact_phone,
+            kept.contact_email if change.contact_email is None else change.contact_email,
+            kept.postal_address if change.postal_address is None else change.postal_address,
+        )
+        before = {
+            "name": org.name,
+            "kind": org.kind,
+            "pgln": org.pgln,
+            "country": org.country,
+            **kept.to_json(),
+        }
+        after = {"name": name, "kind": kind.value, "pgln": pgln, "country": country, **contact.to_json()}
         changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
         if changed:
-            uow.directory.change_organisation(org.id, name, kind.value, pgln, country)
+            uow.directory.change_organisation(org.id, name, kind.value, pgln, country, contact)
             record(uow, actor, "organisation.changed", org.code, **changed)
             uow.commit()
     return changed

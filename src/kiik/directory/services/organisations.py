@@ -1,11 +1,12 @@
 """The organisations of the registry as the ministry manages them: each with its kind, country,
-sites and how many people log in for it."""
+sites, contact and how many people log in for it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.directory.domain.contact import Contact
 from kiik.directory.domain.permissions import Permission, Principal, require
 from kiik.directory.services.ports import people_store
 
@@ -20,6 +21,7 @@ class OrganisationView:
     country: str
     sites: list[tuple[str, str]] = field(default_factory=list)  # (name, SGLN)
     people: int = 0
+    contact: Contact = Contact()
 
 
 def list_organisations(uow: UnitOfWork, principal: Principal) -> list[OrganisationView]:
@@ -42,6 +44,7 @@ def list_organisations(uow: UnitOfWork, principal: Principal) -> list[Organisati
             o.country,
             [(s.name, s.sgln) for s in sites if s.org_id == o.id],
             counted.get(o.id, 0),
+            o.contact,
         )
         for o in organisations
     ]

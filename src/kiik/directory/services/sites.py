@@ -1,5 +1,6 @@
 """An organisation's sites as a tree: each site under the site it lies within (`kiik site add
---parent`, `kiik site move`), for the ministry's administrator to read before adding or moving one."""
+--parent`, `kiik site move`), for the ministry's administrator to read before adding or moving one;
+and where a site is (`kiik site place`: its region and coordinates), audited before and after."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 
 from kiik.db.unit_of_work import UnitOfWork
 from kiik.directory.domain.permissions import Permission, Principal, require
+from kiik.directory.domain.places import SitePlace, read_place
+from kiik.directory.services.audit import record
+from kiik.directory.services.auth import registered_site
 from kiik.errors import N_, NotFound
 
 
@@ -16,6 +20,7 @@ class SiteInTree:
     name: str
     depth: int  # 0: within no site of this organisation
     parent: str | None  # the SGLN of the site it lies within (which may be another organisation's)
+    place: SitePlace = SitePlace()
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,51 @@ def organisation_sites(uow: UnitOfWork, principal: Principal, code: str) -> Orga
         for site_id in sorted(within.get(above, []), key=lambda i: by_id[i].name.lower()):
             site = by_id[site_id]
             parent = sgln_of.get(site.parent_id) if site.parent_id is not None else None
-            ordered.append(SiteInTree(site.sgln, site.name, depth, parent))
+            ordered.append(SiteInTree(site.sgln, site.name, depth, parent, site.place))
             walk(site_id, depth + 1)
 
     walk(None, 0)
     return OrganisationSites(org.code, org.name, ordered)
+
+
+def place_site(
+    uow: UnitOfWork,
+    sgln: str,
+    region: str | None,
+    latitude: str | float | None,
+    longitude: str | float | None,
+    actor: Principal | None = None,
+) -> dict[str, list[object]]:
+    """Set where a registered site is (empty: not known); what changed, as [before, after]."""
+    if actor is not None:
+        require(actor, Permission.ORGANISATIONS_MANAGE)
+    place = read_place(region, latitude, longitude)
+    with uow:
+        site = registered_site(uow, sgln, "site")
+        before, after = site.place.to_json(), place.to_json()
+        changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
+        if changed:
+            uow.directory.set_site_place(site.id, place)
+            record(uow, actor, "site.placed", site.sgln, **changed)
+            uow.commit()
+    return changed
+
+
+@dataclass(frozen=True)
+class PlacedSite:
+    sgln: str
+    name: str
+    org_id: int
+    place: SitePlace
+
+
+def placed_sites(uow: UnitOfWork, principal: Principal) -> dict[str, PlacedSite]:
+    """Every site whose region or coordinates are set, by SGLN (`organisations:read`)."""
+    require(principal, Permission.ORGANISATIONS_READ)
+    with uow:
+        found = uow.directory.sites()
+    return {
+        s.sgln: PlacedSite(s.sgln, s.name, s.org_id, s.place)
+        for s in found
+        if s.place.region or s.place.located
+    }

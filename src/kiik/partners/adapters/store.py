@@ -30,6 +30,7 @@ class Partner:
     name: str
     base_url: str
     keys: dict[str, str]  # key id -> public key (base64url raw Ed25519)
+    collects: bool = False  # collects the messages kept for it: none is delivered to its address
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ class PartnerStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def add(self, country: str, name: str, base_url: str) -> int:
-        result = self.connection.execute(
-            insert(partners).values(country=country, name=name, base_url=base_url, created_at=now())
-        )
+    def add(self, country: str, name: str, base_url: str, collects: bool = False) -> int:
+        values = {"country": country, "name": name, "base_url": base_url, "collects": collects}
+        result = self.connection.execute(insert(partners).values(**values, created_at=now()))
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    def set_url(self, partner_id: int, base_url: str) -> None:
-        self.connection.execute(update(partners).where(partners.c.id == partner_id).values(base_url=base_url))
+    def set_url(self, partner_id: int, base_url: str, collects: bool = False) -> None:
+        values = {"base_url": base_url, "collects": collects}
+        self.connection.execute(update(partners).where(partners.c.id == partner_id).values(**values))
 
     def add_key(self, partner_id: int, key_id: str, public_key: str) -> bool:
         """Keep a key; False when it is already kept (keys are never dropped: old messages verify)."""
@@ -104,7 +105,7 @@ class PartnerStore:
             k.key_id: k.public_key
             for k in self.connection.execute(select(partner_keys).where(partner_keys.c.partner_id == row.id))
         }
-        return Partner(row.id, row.country, row.name, row.base_url, keys)
+        return Partner(row.id, row.country, row.name, row.base_url, keys, row.collects)
 
     # outbox
     def enqueue(
@@ -125,9 +126,16 @@ class PartnerStore:
         )
 
     def due(self, at: datetime, limit: int = 50) -> list[OutboxMessage]:
+        """Messages to deliver now: not delivered, their time come, to a partner that does not
+        collect its messages itself."""
+        delivered_to = select(partners.c.id).where(partners.c.collects.is_(False))
         query = (
             select(partner_outbox)
-            .where(partner_outbox.c.delivered_at.is_(None), partner_outbox.c.next_attempt_at <= at)
+            .where(
+                partner_outbox.c.delivered_at.is_(None),
+                partner_outbox.c.next_attempt_at <= at,
+                partner_outbox.c.partner_id.in_(delivered_to),
+            )
             .order_by(partner_outbox.c.id)
             .limit(limit)
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from kiik.db.metadata import metadata
@@ -28,6 +30,8 @@ partners = Table(
     Column("name", String(200), nullable=False),
     Column("base_url", String(300), nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # A partner that collects the messages kept for it: delivery leaves them in the outbox.
+    Column("collects", Boolean, nullable=False, server_default=false()),
 )
 
 partner_keys = Table(

@@ -1,4 +1,6 @@
-"""Delivering the outbox: every message until the partner acknowledged it, at least once.
+"""Delivering the outbox: every message until the partner acknowledged it, at least once; or,
+for a partner that collects its messages (`add_partner(..., collects=True)`), none: they wait in
+the outbox until they are collected (`collect_outbox`, `kiik partner outbox --collect`).
 
 A message that fails (partner down, or an answer other than 200/201) is tried again later, after
 a backoff that doubles with each attempt up to `MAX_BACKOFF`. Each message's outcome is recorded
@@ -13,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiik.db.unit_of_work import UnitOfWork
+from kiik.errors import NotFound
 from kiik.partners.services.registries import PartnerClient
 
 FIRST_BACKOFF = timedelta(seconds=1)
@@ -57,3 +60,19 @@ def deliver_outbox(
             uow.commit()
         report.delivered.append(message.message_id)
     return report
+
+
+def collect_outbox(uow_factory: Callable[[], UnitOfWork], country: str, *, collect: bool) -> list[str]:
+    """The signed messages kept for a partner (undelivered, oldest first); with `collect`, handed
+    over: marked delivered in the same transaction, so each is collected once."""
+    with uow_factory() as uow:
+        store: Any = uow.partners  # type: ignore[attr-defined]
+        partner = store.by_country(country.strip().upper())
+        if partner is None:
+            raise NotFound(f"no partner {country}: see `kiik partner list`")
+        kept = [m for m in store.outbox() if m.partner_id == partner.id and m.delivered_at is None]
+        if collect:
+            for message in kept:
+                store.delivered(message.id)
+            uow.commit()
+    return [m.message for m in kept]

@@ -44,8 +44,13 @@ def add_partner(
     base_url: str,
     keys: Sequence[tuple[str, str]] = (),
     client: PartnerClient | None = None,
+    *,
+    collects: bool = False,
 ) -> dict[str, Any]:
-    """Register (or update the URL of) a partner; keys given, or fetched from its /api/keys."""
+    """Register (or update the URL of) a partner; keys given, or fetched from its /api/keys.
+
+    A partner that `collects` its messages has none delivered to its URL: they stay in the outbox
+    until it collects them (`kiik partner outbox`), with no attempt and no retry."""
     if principal is not None:
         require(principal, Permission.PARTNERS_MANAGE)
     country = country.strip().upper()
@@ -63,14 +68,15 @@ def add_partner(
     with uow:
         store: Any = uow.partners  # type: ignore[attr-defined]
         partner = store.by_country(country)
-        partner_id = partner.id if partner else store.add(country, name or country, base_url)
+        partner_id = partner.id if partner else store.add(country, name or country, base_url, collects)
         if partner is not None:
-            store.set_url(partner_id, base_url)
+            store.set_url(partner_id, base_url, collects)
         added = [kid for kid, x in wanted if store.add_key(partner_id, kid, x)]
         action = "partner.updated" if partner is not None else "partner.added"
-        record(uow, principal, action, country, name=name or country, base_url=base_url, keys_added=added)
+        details = {"name": name or country, "base_url": base_url, "collects": collects, "keys_added": added}
+        record(uow, principal, action, country, **details)
         uow.commit()
-    return {"country": country, "base_url": base_url, "keys_added": added}
+    return {"country": country, "base_url": base_url, "collects": collects, "keys_added": added}
 
 
 def refresh_keys(
@@ -94,6 +100,12 @@ def refresh_keys(
 def list_partners(uow: UnitOfWork) -> list[dict[str, Any]]:
     with uow:
         return [
-            {"country": p.country, "name": p.name, "base_url": p.base_url, "keys": sorted(p.keys)}
+            {
+                "country": p.country,
+                "name": p.name,
+                "base_url": p.base_url,
+                "collects": p.collects,
+                "keys": sorted(p.keys),
+            }
             for p in uow.partners.all()  # type: ignore[attr-defined]
         ]

@@ -148,6 +148,13 @@ class PermitStore:
         total = self.connection.scalar(select(func.count()).select_from(permits).where(*conditions))
         return [self._permit(r, with_items=False) for r in self.connection.execute(query)], int(total or 0)
 
+    def applicants(self, country: str | None = None) -> list[int]:
+        """The organisations that applied for permits (to `country` only, when given)."""
+        query = select(permits.c.applicant_org_id).distinct()
+        if country is not None:
+            query = query.where(permits.c.import_country == country)
+        return [int(org_id) for org_id in self.connection.scalars(query)]
+
     def due_to_expire(self, today: date, quota_id: int | None = None) -> list[int]:
         """Issued permits whose last valid day is before `today` (optionally of one quota)."""
         query = select(permits.c.id).where(

@@ -14,7 +14,7 @@ from kiik.errors import NotFound
 from kiik.permits.domain.lifecycle import PermitStatus
 from kiik.permits.domain.model import Permit
 from kiik.permits.services.assessment import assess_permit
-from kiik.permits.services.queries import permit_scope
+from kiik.permits.services.queries import PermitScope, permit_scope
 from kiik.species.domain.quotas import Quota, QuotaBalance
 from kiik.species.domain.species import SpeciesRule, rules_for
 from kiik.species.services.ports import CitesUnitOfWork
@@ -80,9 +80,19 @@ def permit_page(uow: CitesUnitOfWork, principal: Principal, wanted: PermitFilter
             PAGE_SIZE,
             country=scope.country,
         )
-        exporters = {o.id: o.name for o in uow.directory.organisations() if o.kind == "trader"}
+        exporters = _exporters(uow, scope, names)
     exporters.update({p.applicant_org_id: names.get(p.applicant_org_id, "?") for p in rows})
     return PermitPage(rows, total, page, max(1, -(-total // PAGE_SIZE)), exporters)
+
+
+def _exporters(uow: CitesUnitOfWork, scope: PermitScope, names: dict[int, str]) -> dict[int, str]:
+    """The exporters the filter offers, from the caller's scope: a partner authority only those with
+    permits to its country, an exporter itself, the authorities every trader."""
+    if scope.applicant is not None:
+        return {scope.applicant: names.get(scope.applicant, "?")}
+    if scope.country is not None:
+        return {org_id: names.get(org_id, "?") for org_id in uow.cites.permits.applicants(scope.country)}
+    return {o.id: o.name for o in uow.directory.organisations() if o.kind == "trader"}
 
 
 def _visible(uow: CitesUnitOfWork, principal: Principal, permit_id: int) -> Permit:

@@ -45,8 +45,9 @@
         layer.bindPopup(popup(p.number, [p.holder, p.label || p.population, `${labels.animals}: ${p.animals} / ${p.max}`]));
       },
     }).addTo(map);
+    // Stock at a site with coordinates is placed there; the rest at its region's centre.
     const holders = L.layerGroup(
-      data.map.holders.map((h) =>
+      data.map.holders.concat(data.map.sites).map((h) =>
         L.circleMarker([h.lat, h.lon], { radius: 7 + Math.min(8, Math.log10(1 + h.count)), color: "#6b4c9a", fillColor: "#b9a3da", fillOpacity: 0.9 })
           .bindPopup(popup(`${h.name} (${h.code})`, [`${labels.holdersCount}: ${h.holders}`, `${labels.items}: ${h.count}`, `${labels.kg}: ${h.kg}`])),
       ),

@@ -1,10 +1,11 @@
-"""Kazakhstan's regions as the pages name them: the ISO 3166-2 code and name from pycountry, the
-Russian name from pycountry's own catalogs, the Kazakh (Cyrillic) name and the administrative
-centre (where the map puts a region's holders) from the table below.
+"""Kazakhstan's regions: the ISO 3166-2 code and name from pycountry, the Russian name from
+pycountry's own catalogs, the Kazakh (Cyrillic) name and the administrative centre (where the map
+puts a region's holders) from the table below.
 
 An organisation's region is free text (`PUT /api/enforcement/regions/{org}`: "West Kazakhstan",
 "Almaty", "KZ-27", "Batys Qazaqstan oblysy", "Западно-Казахстанская область" ...): `region_of`
 reads any of these; what it cannot read is shown as written, without a code or a place on the map.
+A site's region is read the same way and kept as its code (`kiik.directory.services.places`).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _key(text: str) -> str:
 def regions() -> dict[str, Region]:
     """Every region of Kazakhstan in ISO 3166-2 (pycountry), by code."""
     found = {}
-    for subdivision in pycountry.subdivisions.get(country_code=COUNTRY) or []:
+    for subdivision in pycountry.subdivisions.get(country_code=COUNTRY) or []:  # type: ignore[no-untyped-call]
         _, _, latitude, longitude, _ = _TABLE[subdivision.code]
         found[subdivision.code] = Region(subdivision.code, subdivision.name, latitude, longitude)
     return found
