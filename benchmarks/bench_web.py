@@ -192,6 +192,10 @@ def main() -> None:
     # The lists behind the dashboard's figures (the largest: stock over every holder and status).
     pages += ["/lists/stock", "/lists/stock?status=consumed", "/lists/permits", "/lists/seizures"]
     pages += ["/lists/leak-alerts", "/lists/flags"]
+    # Session 8: legal trade and proceeds, passage alerts, the reviewer's and the harvest desk's pages.
+    pages += ["/lists/culls", "/lists/meat-lots", "/lists/proceeds", "/lists/passage-alerts"]
+    pages += ["/proceeds/rules", "/alerts/1"]
+    pages += ["/cases", "/harvest/plans", "/harvest/authorisations", "/permits"]
     if lot:
         pages.append("/items/" + quote(lot, safe=""))
     with TestClient(create_app(registry)) as client:
