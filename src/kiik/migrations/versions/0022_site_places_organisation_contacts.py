@@ -31,15 +31,16 @@ CONTACT = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sites") as batch_op:
-        batch_op.add_column(sa.Column("region", sa.String(length=6), nullable=True))
-        batch_op.add_column(sa.Column("latitude", sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column("longitude", sa.Float(), nullable=True))
-    with op.batch_alter_table("organisations") as batch_op:
-        for name, length in CONTACT:
-            batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=""))
-    with op.batch_alter_table("partners") as batch_op:
-        batch_op.add_column(sa.Column("collects", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ALTER TABLE ... ADD COLUMN on both databases: a batch could copy and drop a table, which
+    # SQLite refuses while other tables' rows refer to it (partners: the inbox; sites: the events).
+    op.add_column("sites", sa.Column("region", sa.String(length=6), nullable=True))
+    op.add_column("sites", sa.Column("latitude", sa.Float(), nullable=True))
+    op.add_column("sites", sa.Column("longitude", sa.Float(), nullable=True))
+    for name, length in CONTACT:
+        op.add_column(
+            "organisations", sa.Column(name, sa.String(length=length), nullable=False, server_default="")
+        )
+    op.add_column("partners", sa.Column("collects", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
