@@ -184,7 +184,7 @@ def _trophy_exported_to_china(registry: Registry) -> tuple[str, str, dict[str, M
     seed_register(registry.uow())
     permit = IssueTakePermit(
         "HUNT-2026-0042", "hunting", "Ovis ammon", "Karatau hunting ground",
-        date(2026, 9, 1), date(2026, 12, 31), "trader", 1,
+        date(2026, 9, 1), date(2026, 12, 31), "trader", 2,
     )  # fmt: skip
     issue_take_permit(registry.uow(), world["ministry"].principal, permit)
     taking = Take(
@@ -225,6 +225,22 @@ def test_a_partner_authority_reads_a_partners_advice_and_the_trophy_in_its_langu
         # An origin without animal data says so in a sentence, with no "?" for the unknown parts.
         reader.reads(page, N_("no animal or harvest date on record"))
         assert "?, " not in page.text and ">?<" not in page.text
+    # A trophy kept at home is not China's to read in detail: its authority gets what anyone sees,
+    # told why in its language (not invited to log in, as it is).
+    kept = Take(
+        "HUNT-2026-0042", "urn:epc:id:sgtin:4870005.000077.2", datetime(2026, 10, 3, 9, tzinfo=UTC), 13.0
+    )
+    home = take(registry.uow(), world["trader"].principal, kept, yields)
+    reader = Person(registry, "cn.viewer", language)
+    page = reader.client.get(f"/items/{quote(home, safe='')}")
+    assert page.status_code == 200 and 'href="/">' not in page.text.split('class="card quiet"')[1]
+    reader.reads(
+        page,
+        N_(
+            "You are logged in, but this item is not one your organisation may read in detail (a partner "
+            "authority reads the items exported to its country): this is what anyone sees."
+        ),
+    )
 
 
 def test_a_harvests_own_problems_read_inside_its_flag_in_kazakh_and_russian(registry: Registry) -> None:

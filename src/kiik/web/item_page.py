@@ -84,6 +84,7 @@ def item_page(request: Request, principal: Visitor, code: str) -> Response:
         )
     except NotFound:
         # Someone logged in who may not see this item in detail still gets what anyone may see.
+        context["not_in_detail"] = True
         public = _public(request, context)
         if public.status_code == 200:
             return public
