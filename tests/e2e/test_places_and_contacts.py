@@ -132,6 +132,10 @@ def test_a_contact_is_added_and_changed_with_refusals_next_to_the_field(registry
             added.status_code == 303
             and _contact(registry, "aral").contact_person == CONTACT["contact_person"]
         )
+        listed = admin.get("/organisations").text  # the list says whom to call, a tap away on a phone
+        phone = CONTACT["contact_phone"].replace(" ", "")
+        assert CONTACT["contact_person"] in listed and f'href="tel:{phone}"' in listed
+        assert f'href="mailto:{CONTACT["contact_email"]}"' in listed
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])

@@ -12,7 +12,7 @@ import pytest
 
 from kiik.bootstrap.registry import Registry
 from kiik.custody.services.stock import stock_report
-from kiik.demo.cast import PLACES, load_demo
+from kiik.demo.cast import CONTACTS, PLACES, load_demo
 from kiik.demo.partner import AUTHORITY, SENDER
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
 from kiik.epcis.adapters.capture_source import open_capture_document
@@ -85,6 +85,10 @@ def test_the_demos_sites_are_placed_and_its_partner_collects_its_messages(regist
     assert places["oral-plant"][0].region == "KZ-27" and places["oral-plant"][0].located
     assert all(places[code][0].to_json() == dict(zip(("region", "latitude", "longitude"), place, strict=True))
                for code, place in PLACES.items())  # fmt: skip
+    with registry.uow() as uow:
+        contacts = {o.code: o.contact for o in uow.directory.organisations()}
+    assert all(contacts[code] == contact for code, contact in CONTACTS.items())  # whom the ministry calls
+    assert contacts["kz-ministry"].contact_email == "cites@ministry.example"
     customs = _as(registry, "kz-customs", Role.OPERATOR)
     arrival = result.arrival
     record_arrival(registry.uow(), customs, RecordArrival(arrival.number, arrival.codes))

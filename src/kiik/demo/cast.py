@@ -21,6 +21,7 @@ from kiik.demo.people import DemoLogin, demo_people
 from kiik.demo.plan import TEAMS, main_site, pgln
 from kiik.demo.season import Season, SeasonReport
 from kiik.demo.trade import TradeDemo, load_trade, set_proceeds_rules
+from kiik.directory.domain.contact import Contact
 from kiik.directory.domain.permissions import OrgKind, Principal, Role
 from kiik.directory.services.auth import add_organisation, add_site, create_token
 from kiik.ledger.services.signing_port import Verifier
@@ -42,6 +43,15 @@ CAST = (
     ("kz-inspectorate", "Forestry and Wildlife Inspectorate", OrgKind.INSPECTORATE, "4870007"),
 )
 TOKENS_FOR = ("kz-ministry", "almaty-warehouse", "kz-inspectorate")
+# Whom the ministry calls at the organisations it deals with most (invented people; the telephone
+# numbers use each town's code, the e-mail addresses the reserved `.example` domain).
+CONTACTS = {
+    "kz-ministry": Contact("Aigerim Nurlanovna, CITES desk", "+7 7172 74 00 10", "cites@ministry.example"),
+    "almaty-warehouse": Contact("Yerlan Bekov, storekeeper", "+7 727 250 14 22", "store@warehouse.example"),
+    "oral-plant": Contact("Dana Sadykova, plant manager", "+7 7112 51 30 40", "plant@oral.example"),
+    "saiga-export": Contact("Marat Ospanov, director", "+7 727 311 20 05", "office@saiga-export.example"),
+    "kz-customs": Contact("Duty officer, Khorgos post", "+7 72831 2 11 00", "khorgos@customs.example"),
+}
 # Where each organisation's main site is: its region (ISO 3166-2) and coordinates (the town it works
 # from, to about a kilometre). The harvest teams' bases lie in their population's range; the plant
 # at Shymkent stands in Sairam district, Turkistan region (the region its organisation is in).
@@ -110,7 +120,7 @@ def load_demo(
     china_permit = None
     if created:
         for code, name, kind, prefix in CAST:
-            add_organisation(uow_factory(), code, name, kind.value, pgln(prefix))
+            add_organisation(uow_factory(), code, name, kind.value, pgln(prefix), contact=CONTACTS.get(code))
             region, latitude, longitude = PLACES[code]
             add_site(
                 uow_factory(),
