@@ -31,7 +31,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
         query_routes,
         subscription_routes,
     )
-    from kiik.web import account_pages, dashboard_page, harvest_pages, item_page, pages, people_pages
+    from kiik.web import pages
+    from kiik.web.dashboard import dashboard_page
+    from kiik.web.directory import account_pages, people_pages
+    from kiik.web.floor import harvest_pages
+    from kiik.web.inspection import item_page
 
     app.include_router(capture_routes.router)
     app.include_router(query_routes.router)
@@ -44,7 +48,8 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(people_pages.router)
     app.include_router(dashboard_page.router)
     # The lists behind the dashboard's figures (/lists/...).
-    from kiik.web import figure_lists, list_pages, passage_alerts, proceeds_pages, trade_lists
+    from kiik.web.dashboard import figure_lists, list_pages, passage_alerts, trade_lists
+    from kiik.web.desk import proceeds_pages
 
     app.include_router(list_pages.router)
     app.include_router(figure_lists.router)
@@ -52,19 +57,13 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(passage_alerts.router)
     app.include_router(proceeds_pages.router)
     # The enforcement reviewer's work: leak alerts, seizure drafts, cases (docs/web.md).
-    from kiik.web import case_pages, review_pages
+    from kiik.web.inspection import case_pages, review_pages
 
     app.include_router(review_pages.router)
     app.include_router(case_pages.router)
     app.include_router(harvest_pages.router)
-    from kiik.web import (
-        desk_monitoring_pages,
-        harvest_desk_pages,
-        organisation_pages,
-        permit_desk_pages,
-        register_pages,
-        site_pages,
-    )
+    from kiik.web.desk import desk_monitoring_pages, harvest_desk_pages, permit_desk_pages, register_pages
+    from kiik.web.directory import organisation_pages, site_pages
 
     app.include_router(permit_desk_pages.router)  # the desk's pages (docs/web.md)
     app.include_router(register_pages.router)
@@ -73,13 +72,13 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     app.include_router(desk_monitoring_pages.router)
     app.include_router(harvest_desk_pages.router)
     # The floor's daily work (issue 14a): receive and ship, stock, processing, customs, seizures.
-    from kiik.web import floor_routes
+    from kiik.web.floor import floor_routes
 
     floor_routes.mount(app)
     _pages_answer_stale_forms_as_pages(app)
     app.include_router(item_page.router)
     from kiik.api import cites_report_routes, permit_routes, species_routes
-    from kiik.web import permit_pages
+    from kiik.web.desk import permit_pages
 
     app.include_router(species_routes.router)
     app.include_router(permit_routes.router)
@@ -106,11 +105,11 @@ def create_app(registry: Registry | None = None) -> FastAPI:
     from kiik.api import enforcement_routes
 
     enforcement_routes.install(app)
-    from kiik.web import reconciliation_page
+    from kiik.web.desk import reconciliation_page
 
     app.include_router(reconciliation_page.router)
     from kiik.api import proceeds_routes, trade_routes
-    from kiik.web import pack_page
+    from kiik.web.inspection import pack_page
 
     trade_routes.install(app)
     proceeds_routes.install(app)

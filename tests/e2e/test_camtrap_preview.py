@@ -25,7 +25,7 @@ def _cells(html: str, table: str, label: str) -> list[str]:
 def test_the_preview_lists_deployments_and_pages_the_observations(
     registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kiik.web.camtrap_preview.OBSERVATIONS_PER_PAGE", 3)
+    monkeypatch.setattr("kiik.web.desk.camtrap_preview.OBSERVATIONS_PER_PAGE", 3)
     scientists(registry)
     person(registry, "zoology", "scientist.one")
     package = zipped(write_small_passage(tmp_path / "good"))

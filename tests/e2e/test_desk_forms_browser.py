@@ -116,7 +116,7 @@ def test_a_seizure_gets_a_second_line_without_javascript(base: str) -> None:
 def test_the_camtrap_preview_pages_its_observations(
     base: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kiik.web.camtrap_preview.OBSERVATIONS_PER_PAGE", 3)
+    monkeypatch.setattr("kiik.web.desk.camtrap_preview.OBSERVATIONS_PER_PAGE", 3)
     package = tmp_path / "package.zip"
     package.write_bytes(zipped(write_small_passage(tmp_path / "passage")))
     with chromium() as browser:

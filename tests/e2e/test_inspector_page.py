@@ -126,7 +126,7 @@ def test_anonymous_visitor_sees_legal_origin_species_and_product_only(site: Site
 
 def test_a_lot_lists_its_first_sources_and_the_rest_on_asking(site: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A lot of hundreds of horns keeps its page light: the first sources, then a link to all."""
-    from kiik.web import item_page
+    from kiik.web.inspection import item_page
 
     assert site.season.powder_lot is not None
     monkeypatch.setattr(item_page, "SOURCES_SHOWN", 2)

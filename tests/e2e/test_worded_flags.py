@@ -32,7 +32,7 @@ from kiik.species.domain.products import product_name
 from kiik.species.services.register import seed_register
 from kiik.trade.services.takings import IssueTakePermit, Take, issue_take_permit, take
 from kiik.web.i18n import LANGUAGE_COOKIE, PageText
-from kiik.web.seizure_pages import _seizure
+from kiik.web.inspection.seizure_pages import _seizure
 from tests.e2e.test_worded_refusals import Person
 from tests.integration.test_demo_season import EXPECTED_FLAGS, _inspector
 from tests.integration.test_floor_pages import session

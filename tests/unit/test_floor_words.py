@@ -8,9 +8,9 @@ import pytest
 from kiik.custody.services.floor import FloorError, event_id_of
 from kiik.enforcement.domain.errors import EnforcementError, SeizureInvalid
 from kiik.permits.domain.lifecycle import PermitError
-from kiik.web.customs_pages import permit_of
+from kiik.web.floor.customs_pages import permit_of
+from kiik.web.inspection.seizure_pages import problems_by_field
 from kiik.web.scanning import errors_by_code, typed_codes
-from kiik.web.seizure_pages import problems_by_field
 
 
 def test_a_scanned_list_is_one_code_a_line_whatever_the_line_ends() -> None:

@@ -10,8 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from kiik.web.i18n import N_
+from kiik.web.rendering import render
 
 PAGE_SIZE = 50
 
@@ -85,3 +87,11 @@ def paged(request: Request, listing: Listing, rows: list[dict[str, Any]]) -> Lis
     start = (listing.page - 1) * PAGE_SIZE
     listing.rows = rows[start : start + PAGE_SIZE]
     return listing
+
+
+def show(request: Request, listing: Listing, rows: list[dict[str, Any]]) -> Response:
+    """The list page (`templates/list.html`): 400 with the filter's error, or the page asked for."""
+    if any(f.error for f in listing.filters):
+        return render(request, "list.html", {"listing": listing}, 400)
+    listing = paged(request, listing, rows)
+    return render(request, "list.html", {"listing": listing}, 400 if listing.page_error else 200)

@@ -50,7 +50,7 @@ MENU = (
         Permission.CAMERA_TRAPS_IMPORT,
         frozenset({OrgKind.RESEARCH}),
     ),
-    # The floor's daily work: warehouse and plant, customs, the inspector (kiik.web.floor_routes).
+    # The floor's daily work: warehouse and plant, customs, the inspector (kiik.web.floor.floor_routes).
     Entry("/floor/move", N_("Receive and ship"), Permission.EVENTS_CAPTURE, FLOOR),
     Entry("/floor/processing", N_("Processing"), Permission.EVENTS_CAPTURE, frozenset({OrgKind.PROCESSOR})),
     Entry("/stock", N_("Our stock"), Permission.STOCK_READ, HOLDERS),
@@ -58,7 +58,7 @@ MENU = (
     Entry("/customs/arrivals", N_("Arrivals"), Permission.PERMITS_ENDORSE),
     Entry("/scan", N_("Scan a code"), Permission.ITEMS_READ, ENFORCERS | PARTNER),
     Entry("/seizures/new", N_("Record a seizure"), Permission.SEIZURES_RECORD, ENFORCERS),
-    # The reviewer's work: leak alerts and seizure drafts to review, cases (kiik.web.review_pages).
+    # The reviewer's work: leak alerts and seizure drafts to review, cases (kiik.web.inspection.review_pages).
     Entry("/lists/flags", N_("Flags to review"), Permission.LEAK_ALERTS_REVIEW),
     Entry("/cases", N_("Cases"), Permission.CASES_MANAGE),
     Entry("/partner/reconciliation", N_("Reconciliation"), Permission.RECONCILIATION_READ),

@@ -87,3 +87,10 @@ RECONCILIATION_STATUS = {
     "awaiting arrival": N_("awaiting arrival"),
     "discrepancies": N_("discrepancies"),
 }
+
+# Where the proceeds of legal trade go (kiik.proceeds.domain.rules.PURPOSES).
+PURPOSE = {
+    "protection": N_("protection of the populations"),
+    "habitat": N_("habitat"),
+    "research": N_("research"),
+}

@@ -19,12 +19,12 @@ from fastapi.responses import HTMLResponse, Response
 from kiik.directory.domain.permissions import Permission
 from kiik.harvest.domain.populations import RANGES_FILE
 from kiik.http.deps import get_registry
-from kiik.web.dashboard_figures import Dashboard, dashboard
+from kiik.web.dashboard.dashboard_figures import Dashboard, dashboard
+from kiik.web.dashboard.trade_lists import trade_summary
 from kiik.web.figure_cache import figure_cache
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import language_of
 from kiik.web.rendering import render
-from kiik.web.trade_lists import trade_summary
 
 router = APIRouter(include_in_schema=False)
 NEEDED = Permission.REPORTS_READ

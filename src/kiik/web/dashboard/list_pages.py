@@ -19,21 +19,13 @@ from kiik.enforcement.services.seizures import list_seizures
 from kiik.http.deps import get_registry
 from kiik.permits.services.queries import list_permits
 from kiik.web import words
-from kiik.web.dashboard_figures import AWAITING_REVIEW, passages_with_detections
+from kiik.web.dashboard.dashboard_figures import AWAITING_REVIEW, passages_with_detections
+from kiik.web.dashboard.stock_places import stock_places
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_, language_of
-from kiik.web.listing import Column, Filter, Listing, chosen_filters, paged
-from kiik.web.rendering import render
-from kiik.web.stock_places import stock_places
+from kiik.web.listing import Column, Filter, Listing, chosen_filters, show
 
 router = APIRouter(include_in_schema=False)
-
-
-def show(request: Request, listing: Listing, rows: list[dict[str, Any]]) -> Response:
-    if any(f.error for f in listing.filters):
-        return render(request, "list.html", {"listing": listing}, 400)
-    listing = paged(request, listing, rows)
-    return render(request, "list.html", {"listing": listing}, 400 if listing.page_error else 200)
 
 
 def _regions_filter(language: str) -> Filter:

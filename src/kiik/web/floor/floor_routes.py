@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from kiik.web import customs_pages, floor_pages, processing_pages, seizure_file_pages, seizure_pages
+from kiik.web.floor import customs_pages, floor_pages, processing_pages
+from kiik.web.inspection import seizure_file_pages, seizure_pages
 
 
 def mount(app: FastAPI) -> None:

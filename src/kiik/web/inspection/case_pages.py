@@ -23,8 +23,7 @@ from kiik.http.deps import get_registry
 from kiik.web import words
 from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import N_, PageText, explained, language_of
-from kiik.web.list_pages import show
-from kiik.web.listing import Column, Filter, Listing, chosen_filters
+from kiik.web.listing import Column, Filter, Listing, chosen_filters, show
 from kiik.web.rendering import form_page, render
 
 router = APIRouter(include_in_schema=False)

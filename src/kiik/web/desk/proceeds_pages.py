@@ -21,7 +21,7 @@ from kiik.proceeds.services.ledger import add_allocation_rule, add_fee_rule, pro
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import N_, PageText, explained, language_of
-from kiik.web.trade_lists import PURPOSE
+from kiik.web.words import PURPOSE
 
 router = APIRouter(include_in_schema=False)
 

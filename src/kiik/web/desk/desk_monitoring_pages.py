@@ -28,7 +28,7 @@ from kiik.monitoring.services.analysis import detection_rates
 from kiik.monitoring.services.camtrap_import import import_package
 from kiik.monitoring.services.census import census_trends, import_census
 from kiik.monitoring.services.passages import list_packages
-from kiik.web.camtrap_preview import preview_of
+from kiik.web.desk.camtrap_preview import preview_of
 from kiik.web.desk_words import desk_render
 from kiik.web.guard import Visitor, refusal, visitor
 

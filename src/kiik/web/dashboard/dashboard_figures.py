@@ -27,8 +27,8 @@ from kiik.monitoring.services.census import census_trends
 from kiik.monitoring.services.passages import list_alerts, list_packages, list_passages
 from kiik.permits.services.queries import list_permits
 from kiik.permits.services.reports import quota_use
+from kiik.web.dashboard.stock_places import StockPlaces, stock_places
 from kiik.web.figure_cache import FigureCache
-from kiik.web.stock_places import StockPlaces, stock_places
 
 AWAITING_REVIEW = ("open", "investigating")
 

@@ -22,19 +22,14 @@ from kiik.species.domain.products import PRODUCT_NAMES
 from kiik.trade.services import culls, meat_lots, sales, takings
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_
-from kiik.web.list_pages import show
-from kiik.web.listing import Column, Filter, Listing, chosen_filters
+from kiik.web.listing import Column, Filter, Listing, chosen_filters, show
+from kiik.web.words import PURPOSE
 
 router = APIRouter(include_in_schema=False)
 
 MEAT_PRODUCT = {code: PRODUCT_NAMES[code] for code in ("meat_cuts", "minced_meat", "canned_meat")}
 TAKE_KIND = {"hunting": N_("hunting"), "collection": N_("collection")}
 TAKE_UNIT = {"trophies": N_("trophies"), "kg": N_("kg")}
-PURPOSE = {
-    "protection": N_("protection of the populations"),
-    "habitat": N_("habitat"),
-    "research": N_("research"),
-}
 # A fee on a sale of derivatives mixed from several populations' horns is nobody's in particular.
 POPULATION = {UNATTRIBUTED: N_("not attributed to one population")}
 LOT_STATE = {"on_sale": N_("on the market"), "recalled": N_("recalled")}

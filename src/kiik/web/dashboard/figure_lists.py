@@ -17,8 +17,7 @@ from kiik.monitoring.services.census import census_trends
 from kiik.permits.services.reports import quota_use
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_
-from kiik.web.list_pages import show
-from kiik.web.listing import Column, Filter, Listing, chosen_filters
+from kiik.web.listing import Column, Filter, Listing, chosen_filters, show
 
 router = APIRouter(include_in_schema=False)
 

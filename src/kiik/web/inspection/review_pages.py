@@ -24,8 +24,8 @@ from kiik.errors import NotFound
 from kiik.http.deps import get_registry
 from kiik.web.guard import Visitor, form_handler, refusal
 from kiik.web.i18n import explained
+from kiik.web.inspection.seizure_pages import MATCH, TERMS, UNITS
 from kiik.web.rendering import form_page, render
-from kiik.web.seizure_pages import MATCH, TERMS, UNITS
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,8 +16,7 @@ from kiik.http.deps import get_registry
 from kiik.monitoring.services.passages import list_alerts, list_passages
 from kiik.web.guard import Visitor, refusal
 from kiik.web.i18n import N_
-from kiik.web.list_pages import show
-from kiik.web.listing import Column, Filter, Listing, chosen_filters
+from kiik.web.listing import Column, Filter, Listing, chosen_filters, show
 
 router = APIRouter(include_in_schema=False)
 

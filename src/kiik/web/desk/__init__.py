@@ -1,0 +1,2 @@
+"""The desk's pages: permits, quotas and species rules, the harvest desk, proceeds rules, the
+reconciliation, the scientists' imports."""
