@@ -5,11 +5,14 @@ purpose in the reader's language, and the dashboard's panel showing the same num
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from kiik.app import create_app
 from kiik.bootstrap.registry import Registry
+from tests.support.browser import DESKTOP, PHONE_360, axe_problems, horizontal_overflow, screenshot, served
+from tests.support.people import PASSWORD, person
 from tests.support.trade import CULL, deliver, make_cuts, meat_world
 
 FEE = {
@@ -73,3 +76,43 @@ def test_culls_lots_and_proceeds_as_pages_with_the_dashboard_panel(registry: Reg
         assert re.search(r'href="/lists/meat-lots"><strong>2</strong>', board)
         assert re.search(r'href="/lists/meat-lots\?state=recalled"><strong>1</strong>', board)
         assert re.search(r'href="/lists/proceeds\?year=2025"><strong>15,000</strong>', board)
+
+
+def test_the_trade_and_proceeds_pages_in_chromium(registry: Registry, browser: Any) -> None:
+    """Legal trade's lists and the proceeds rules at 360 px and on a desktop, in Russian: no serious
+    or critical axe-core violation, no sideways scrolling, a refused rate explained in place."""
+    meat = meat_world(registry)
+    person(registry, "ministry", "ministry.officer")
+    batch = deliver(meat, "D1", 10, 150.0)
+    make_cuts(meat, [(batch, 150.0)], [("LOT-A", 100), ("LOT-B", 60)])
+    pages = [
+        "/lists/culls",
+        "/lists/meat-lots",
+        "/lists/take-permits",
+        "/lists/sale-prices",
+        "/lists/proceeds",
+    ]
+    with served(create_app(registry)) as base:
+        for size, viewport in (("phone", PHONE_360), ("desktop", DESKTOP)):
+            page = browser.new_context(viewport=viewport, locale="ru", bypass_csp=True).new_page()
+            page.goto(base + "/")
+            page.fill("#username", "ministry.officer")
+            page.fill("#password", PASSWORD)
+            with page.expect_navigation():
+                page.click("form:has(input[name=password]) button[type=submit]")
+            for path in [*pages, "/proceeds/rules", "/dashboard"]:
+                page.goto(base + path)
+                assert axe_problems(page) == [], path
+                assert horizontal_overflow(page) == 0, f"{path} scrolls sideways at {size} size"
+                screenshot(page, f"trade{path.replace('/', '-')}-{size}")
+            page.goto(base + "/proceeds/rules")
+            page.fill("#fee-title", "Sale fee")
+            page.fill("#fee-rate", "много")
+            page.fill("#fee-basis-legal", "Order 15/1")
+            with page.expect_navigation():
+                page.click("#add-fee ~ form button[type=submit]")
+            assert "Напишите число" in page.locator("#fee-rate-error").inner_text()
+            assert page.locator("#fee-rate").get_attribute("aria-invalid") == "true"
+            assert axe_problems(page) == [], "the refused fee rule"
+            screenshot(page, f"trade-proceeds-refused-{size}")
+            page.context.close()

@@ -74,7 +74,6 @@ def cull_list(request: Request, principal: Visitor) -> Response:
         Column(N_("carcasses"), "carcasses", numeric=True),
         Column(N_("carcasses (kg)"), "carcass_kg", numeric=True, digits=1),
         Column(N_("meat lots"), "lots", numeric=True),
-        Column(N_("lots (kg)"), "lot_kg", numeric=True, digits=1),
         Column(N_("packs"), "packs", numeric=True),
         Column(N_("packs sold"), "packs_sold", numeric=True),
         Column(N_("lots recalled"), "recalled_lots", numeric=True),
