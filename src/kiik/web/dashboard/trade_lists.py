@@ -59,17 +59,11 @@ def cull_list(request: Request, principal: Visitor) -> Response:
         request, [Filter("population", N_("population"), [(p, p) for p in populations], translate=False)]
     )
     chosen = filters[0].chosen
-    rows = [
-        c | c["balance"] | {"starts": date.fromisoformat(c["starts"]), "ends": date.fromisoformat(c["ends"])}
-        for c in found
-        if not chosen or c["population"] == chosen
-    ]
+    rows = [c | c["balance"] for c in found if not chosen or c["population"] == chosen]
     columns = [
         Column(N_("cull"), "number"),
         Column(N_("population"), "population"),
         Column(N_("area"), "area"),
-        Column(N_("from"), "starts", date=True),
-        Column(N_("until"), "ends", date=True),
         Column(N_("animals allowed"), "animalsAllowed", numeric=True),
         Column(N_("carcasses"), "carcasses", numeric=True),
         Column(N_("carcasses (kg)"), "carcass_kg", numeric=True, digits=1),
