@@ -72,7 +72,8 @@ def test_the_ministry_plans_and_authorises_in_a_browser(base: str, tmp_path: Pat
     with chromium() as browser:
         for size, viewport, season in (("phone", PHONE_360, "2026"), ("desktop", DESKTOP, "2027")):
             page = _page(browser, base, "aigerim", viewport, "ru")
-            page.click("nav.menu a[href='/harvest/plans']")
+            with page.expect_navigation():  # the next page, not the one being left
+                page.click("nav.menu a[href='/harvest/plans']")
             page.select_option("#plan-population", "Ural")
             page.fill("#plan-season", season)
             page.fill("#plan-max", "1000")
@@ -84,7 +85,8 @@ def test_the_ministry_plans_and_authorises_in_a_browser(base: str, tmp_path: Pat
             assert page.locator(f"a[href='/harvest/plans/Ural/{season}/justification']").count() == 1
             _looked_at(page, "plans", size)
 
-            page.click("nav.menu a[href='/harvest/authorisations']")
+            with page.expect_navigation():  # the next page, not the one being left
+                page.click("nav.menu a[href='/harvest/authorisations']")
             page.fill("#auth-from", f"{season}-07-01")
             page.fill("#auth-to", f"{season}-11-30")
             page.fill("#auth-max", "600")

@@ -103,7 +103,8 @@ def test_a_harvest_team_uploads_its_sheet_from_a_phone(site: str, tmp_path: Path
         page.fill("#password", PASSWORD)
         with page.expect_navigation():
             page.press("#password", "Enter")
-        page.click("nav.menu a[href='/harvest/sheets']")
+        with page.expect_navigation():  # the next page, not the one being left
+            page.click("nav.menu a[href='/harvest/sheets']")
         page.set_input_files("#sheet-file", str(broken_sheet(tmp_path)))
         page.wait_for_selector("#preview-errors")
         assert page.locator("#sheet-send").is_disabled()

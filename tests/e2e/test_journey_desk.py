@@ -178,7 +178,8 @@ def _visit(page: Any, demo: Demo, path: str, name: str, language: str, size: str
 
 def _exporter_applies(browser: Any, demo: Demo, language: str, size: str, code: str) -> str:
     page = _page(browser, demo, "exporter", language, size)
-    page.click('nav.menu a[href="/permits"]')
+    with page.expect_navigation():  # the next page, not the one being left
+        page.click('nav.menu a[href="/permits"]')
     _check(page, "exporter-permits", language, size)
     page.goto(demo.base + "/permits/apply")
     assert page.locator("h1").inner_text() == APPLY[language]
@@ -200,7 +201,8 @@ def _exporter_applies(browser: Any, demo: Demo, language: str, size: str, code: 
 
 def _ministry_issues(browser: Any, demo: Demo, language: str, size: str, permit_path: str) -> None:
     page = _page(browser, demo, "ministry.officer", language, size)
-    page.click('nav.menu a[href="/permits"]')
+    with page.expect_navigation():  # the next page, not the one being left
+        page.click('nav.menu a[href="/permits"]')
     page.select_option("#filter-status", "applied")
     with page.expect_navigation():
         page.click(".filters button")
@@ -221,7 +223,8 @@ def _ministry_issues(browser: Any, demo: Demo, language: str, size: str, permit_
 
 def _ministry_opens_the_quota(browser: Any, demo: Demo, language: str, size: str) -> None:
     page = _page(browser, demo, "ministry.officer", language, size)
-    page.click('nav.menu a[href="/quotas"]')
+    with page.expect_navigation():  # the next page, not the one being left
+        page.click('nav.menu a[href="/quotas"]')
     year = datetime.now(UTC).year
     page.select_option("#quota-species", "Saiga tatarica")
     page.fill("#quota-cap", "many")
@@ -265,7 +268,8 @@ def _administrator(browser: Any, demo: Demo, language: str, size: str) -> None:
 
 def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
     page = _page(browser, demo, "scientist", language, size)
-    page.click('nav.menu a[href="/monitoring/census"]')
+    with page.expect_navigation():  # the next page, not the one being left
+        page.click('nav.menu a[href="/monitoring/census"]')
     # The upload's script must listen before the file is chosen: wait for the page to have loaded.
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == CENSUS[language]
@@ -283,7 +287,8 @@ def _scientist(browser: Any, demo: Demo, language: str, size: str) -> None:
     name = f"passage-{language}-{size}"  # a package of its own: the same package twice is refused
     package = demo.folder / f"{name}.zip"
     package.write_bytes(zipped(write_small_passage(demo.folder / name, name)))
-    page.click('nav.menu a[href="/monitoring/camera-traps"]')
+    with page.expect_navigation():  # the next page, not the one being left
+        page.click('nav.menu a[href="/monitoring/camera-traps"]')
     page.wait_for_load_state("load")
     page.set_input_files("#upload-file", str(package))
     page.wait_for_selector("#camtrap-valid")
